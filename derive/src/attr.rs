@@ -1,0 +1,163 @@
+//! `#[typeinfo(...)]` attributes, parsed into typed values.
+
+use crate::ctxt::Ctxt;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, ExprPath, LitStr, Path};
+
+/// An attribute value that may be given once, remembering where it was given.
+struct Once<T> {
+    name: &'static str,
+    value: Option<T>,
+}
+
+impl<T> Once<T> {
+    fn new(name: &'static str) -> Self {
+        Once { name, value: None }
+    }
+
+    fn set(&mut self, cx: &mut Ctxt, meta: &ParseNestedMeta, value: T) {
+        if self.value.is_some() {
+            cx.error_spanned_by(
+                &meta.path,
+                format!("duplicate typeinfo attribute `{}`", self.name),
+            );
+        } else {
+            self.value = Some(value);
+        }
+    }
+}
+
+/// Runs `each` on every item of every `#[typeinfo(...)]` attribute.
+fn for_each_item(
+    cx: &mut Ctxt,
+    attrs: &[Attribute],
+    mut each: impl FnMut(&mut Ctxt, &ParseNestedMeta) -> syn::Result<()>,
+) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("typeinfo")) {
+        if let Err(e) = attr.parse_nested_meta(|meta| each(cx, &meta)) {
+            cx.syn_error(e);
+        }
+    }
+}
+
+fn unknown(meta: &ParseNestedMeta, allowed: &str) -> syn::Error {
+    let name = meta
+        .path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| "?".into());
+    meta.error(format!(
+        "unknown typeinfo attribute `{name}`; allowed here: {allowed}"
+    ))
+}
+
+fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
+    meta.value()?.parse()
+}
+
+/// Attributes on a struct or enum.
+pub struct ContainerAttrs {
+    /// `rename = "..."`: the type's name in descriptors and schemas.
+    pub rename: Option<String>,
+    /// `crate = "..."`: the path of the runtime crate in generated code.
+    pub krate: Option<Path>,
+}
+
+impl ContainerAttrs {
+    pub fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
+        let mut rename = Once::new("rename");
+        let mut krate = Once::new("crate");
+        for_each_item(cx, attrs, |cx, meta| {
+            if meta.path.is_ident("rename") {
+                let name = string(meta)?;
+                rename.set(cx, meta, name.value());
+            } else if meta.path.is_ident("crate") {
+                let path = string(meta)?.parse::<Path>()?;
+                krate.set(cx, meta, path);
+            } else {
+                return Err(unknown(meta, "rename, crate"));
+            }
+            Ok(())
+        });
+        ContainerAttrs {
+            rename: rename.value,
+            krate: krate.value,
+        }
+    }
+}
+
+/// Attributes on an enum variant.
+pub struct VariantAttrs {
+    pub rename: Option<String>,
+}
+
+impl VariantAttrs {
+    pub fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
+        let mut rename = Once::new("rename");
+        for_each_item(cx, attrs, |cx, meta| {
+            if meta.path.is_ident("rename") {
+                let name = string(meta)?;
+                rename.set(cx, meta, name.value());
+                Ok(())
+            } else {
+                Err(unknown(meta, "rename"))
+            }
+        });
+        VariantAttrs {
+            rename: rename.value,
+        }
+    }
+}
+
+/// Where a field's default value comes from.
+pub enum Default {
+    /// `default`: `Default::default()`.
+    Trait,
+    /// `default = "path"`: a function returning the field's type.
+    Function(ExprPath),
+}
+
+/// Attributes on a field.
+pub struct FieldAttrs {
+    pub rename: Option<(String, Path)>,
+    /// `skip`: not serialized; decoding fills it from the default.
+    pub skip: Option<Path>,
+    pub default: Option<Default>,
+    /// `generic`: serialized by the generic fallback through serde.
+    pub generic: Option<Path>,
+}
+
+impl FieldAttrs {
+    pub fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
+        let mut rename = Once::new("rename");
+        let mut skip = Once::new("skip");
+        let mut default = Once::new("default");
+        let mut generic = Once::new("generic");
+        for_each_item(cx, attrs, |cx, meta| {
+            if meta.path.is_ident("rename") {
+                let name = string(meta)?;
+                rename.set(cx, meta, (name.value(), meta.path.clone()));
+            } else if meta.path.is_ident("skip") {
+                skip.set(cx, meta, meta.path.clone());
+            } else if meta.path.is_ident("generic") {
+                generic.set(cx, meta, meta.path.clone());
+            } else if meta.path.is_ident("default") {
+                let value = if meta.input.peek(syn::Token![=]) {
+                    Default::Function(string(meta)?.parse::<ExprPath>()?)
+                } else {
+                    Default::Trait
+                };
+                default.set(cx, meta, value);
+            } else {
+                return Err(unknown(meta, "rename, skip, default, generic"));
+            }
+            Ok(())
+        });
+        FieldAttrs {
+            rename: rename.value,
+            skip: skip.value,
+            default: default.value,
+            generic: generic.value,
+        }
+    }
+}

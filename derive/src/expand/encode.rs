@@ -1,0 +1,118 @@
+//! The encoder: `impl Encode`, field by field in declaration order.
+
+use super::{binding, bounded};
+use crate::ast::{Container, Data, Field, Style};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn expand(cont: &Container) -> TokenStream {
+    let ident = &cont.original.ident;
+    let generics = bounded(&cont.original.generics, quote!(_typeinfo::Encode));
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let (raw, body, path) = match &cont.data {
+        Data::Struct(_, fields) => {
+            let access = |f: &Field| {
+                let member = &f.member;
+                quote!(self.#member)
+            };
+            let encodes = serialized(fields).map(|f| encode_field(f, access(f)));
+            let paths = serialized(fields).enumerate().map(|(i, f)| {
+                let value = access(f);
+                let follow = if f.is_generic() {
+                    quote!(if __rest.is_empty() { __e.encode_generic(&#value).map(|()| 1) } else { _typeinfo::__private::Ok(0) })
+                } else {
+                    quote!(_typeinfo::Encode::encode_path(&#value, __rest, __e))
+                };
+                quote!(::core::option::Option::Some((_typeinfo::Step::Field(#i), __rest)) => #follow,)
+            });
+            (
+                super::raw_layout(fields, quote!(_typeinfo::Encode)),
+                quote!(#(#encodes)* _typeinfo::__private::Ok(())),
+                quote! {
+                    fn encode_path<__E: _typeinfo::Encoder>(
+                        &self,
+                        __path: &[_typeinfo::Step],
+                        __e: &mut __E,
+                    ) -> _typeinfo::__private::Result<usize, _typeinfo::EncodeError> {
+                        match __path.split_first() {
+                            ::core::option::Option::None => self.encode(__e).map(|()| 1),
+                            #(#paths)*
+                            _ => _typeinfo::__private::Ok(0),
+                        }
+                    }
+                },
+            )
+        }
+        Data::Enum(variants) => {
+            let arms = variants.iter().enumerate().map(|(index, v)| {
+                let variant = v.ident;
+                let index = index as u32;
+                let pattern = pattern(v.style, &v.fields);
+                let encodes =
+                    serialized_bound(&v.fields).map(|(i, f)| encode_field(f, quote!(*#i)));
+                quote! {
+                    Self::#variant #pattern => {
+                        __e.encode_variant(#index)?;
+                        #(#encodes)*
+                        _typeinfo::__private::Ok(())
+                    }
+                }
+            });
+            let body = if variants.is_empty() {
+                quote!(match *self {})
+            } else {
+                quote!(match self { #(#arms)* })
+            };
+            (quote!(_typeinfo::RawLayout::NONE), body, TokenStream::new())
+        }
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics _typeinfo::Encode for #ident #ty_generics #where_clause {
+            const RAW: _typeinfo::RawLayout = #raw;
+
+            #[inline]
+            fn encode<__E: _typeinfo::Encoder>(&self, __e: &mut __E) -> _typeinfo::__private::Result<(), _typeinfo::EncodeError> {
+                #body
+            }
+
+            #path
+        }
+    }
+}
+
+fn serialized<'c, 'a>(fields: &'c [Field<'a>]) -> impl Iterator<Item = &'c Field<'a>> {
+    fields.iter().filter(|f| !f.is_skipped())
+}
+
+/// Serialized fields of a variant with the name each is bound to in the match pattern.
+fn serialized_bound<'c, 'a>(
+    fields: &'c [Field<'a>],
+) -> impl Iterator<Item = (syn::Ident, &'c Field<'a>)> {
+    fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.is_skipped())
+        .map(|(i, f)| (binding(i), f))
+}
+
+fn encode_field(field: &Field, value: TokenStream) -> TokenStream {
+    if field.is_generic() {
+        quote!(__e.encode_generic(&#value)?;)
+    } else {
+        quote!(_typeinfo::Encode::encode(&#value, __e)?;)
+    }
+}
+
+/// A match pattern binding every field of a variant to `__f{i}`.
+pub(super) fn pattern(style: Style, fields: &[Field]) -> TokenStream {
+    let names = fields.iter().enumerate().map(|(i, _)| binding(i));
+    match style {
+        Style::Unit => TokenStream::new(),
+        Style::Tuple => quote!((#(#names),*)),
+        Style::Named => {
+            let members = fields.iter().map(|f| &f.member);
+            quote!({ #(#members: #names),* })
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Code generation: the descriptor, the encoder and the decoder of one type.
+
+mod decode;
+mod encode;
+mod info;
+
+use crate::ast::{Container, Data, Field};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Generics, Path, parse_quote};
+
+pub fn derive(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let cont = Container::from_ast(input)?;
+    let krate: Path = cont
+        .attrs
+        .krate
+        .clone()
+        .unwrap_or_else(|| parse_quote!(::typeinfo));
+    let info = info::expand(&cont);
+    let encode = encode::expand(&cont);
+    let decode = decode::expand(&cont);
+    let assertions = field_assertions(&cont);
+    Ok(quote! {
+        const _: () = {
+            use #krate as _typeinfo;
+            #info
+            #encode
+            #decode
+            #assertions
+        };
+    })
+}
+
+/// Generics of an impl with `bound` added to every type parameter (serde's rule).
+fn bounded(generics: &Generics, bound: TokenStream) -> Generics {
+    let mut generics = generics.clone();
+    let params: Vec<_> = generics.type_params().map(|p| p.ident.clone()).collect();
+    let where_clause = generics.make_where_clause();
+    for param in params {
+        where_clause.predicates.push(parse_quote!(#param: #bound));
+    }
+    generics
+}
+
+/// Every field of the type, serialized or not.
+fn all_fields<'c, 'a>(cont: &'c Container<'a>) -> Box<dyn Iterator<Item = &'c Field<'a>> + 'c> {
+    match &cont.data {
+        Data::Struct(_, fields) => Box::new(fields.iter()),
+        Data::Enum(variants) => Box::new(variants.iter().flat_map(|v| v.fields.iter())),
+    }
+}
+
+/// Compile-time checks with spans on the offending field: a `generic` field's type must
+/// implement serde's traits, and a default (`Default::default()` or `default = "path"`)
+/// must produce the field's type.
+fn field_assertions(cont: &Container) -> TokenStream {
+    let (impl_generics, _, where_clause) = cont.original.generics.split_for_impl();
+    let checks = all_fields(cont).enumerate().map(|(i, field)| {
+        let ty = field.ty;
+        let span = syn::spanned::Spanned::span(ty);
+        let mut out = TokenStream::new();
+        if field.is_generic() {
+            let name = format_ident!("__assert_generic_{}", i);
+            out.extend(quote::quote_spanned! {span=>
+                #[allow(dead_code, non_snake_case)]
+                fn #name #impl_generics () #where_clause {
+                    fn generic_fields_need_serde<__T: _typeinfo::__private::Serialize + _typeinfo::__private::DeserializeOwned>() {}
+                    generic_fields_need_serde::<#ty>();
+                }
+            });
+        }
+        if let Some(crate::attr::Default::Trait) = &field.attrs.default {
+            let name = format_ident!("__assert_default_{}", i);
+            out.extend(quote::quote_spanned! {span=>
+                #[allow(dead_code, non_snake_case)]
+                fn #name #impl_generics () -> #ty #where_clause {
+                    ::core::default::Default::default()
+                }
+            });
+        }
+        if let Some(crate::attr::Default::Function(path)) = &field.attrs.default {
+            let name = format_ident!("__assert_default_{}", i);
+            let span = syn::spanned::Spanned::span(path);
+            out.extend(quote::quote_spanned! {span=>
+                #[allow(dead_code, non_snake_case)]
+                fn #name #impl_generics () -> #ty #where_clause {
+                    #path()
+                }
+            });
+        }
+        out
+    });
+    quote!(#(#checks)*)
+}
+
+/// `self.a` style access, or the binding name used in a `match` arm.
+fn binding(index: usize) -> syn::Ident {
+    format_ident!("__f{}", index)
+}
+
+/// The expression a decoder uses for a field that is not on the wire.
+fn skipped_value(field: &Field) -> TokenStream {
+    match &field.attrs.default {
+        Some(crate::attr::Default::Function(path)) => quote!(#path()),
+        _ => quote!(::core::default::Default::default()),
+    }
+}
+
+/// `RawLayout::record` over the fields (for `trait_path` = `Encode` or `Decode`), or `NONE`
+/// when a field is skipped or generic: then memory and wire cannot match.
+fn raw_layout(fields: &[Field], trait_path: TokenStream) -> TokenStream {
+    if fields.iter().any(|f| f.is_skipped() || f.is_generic()) {
+        return quote!(_typeinfo::RawLayout::NONE);
+    }
+    let entries = fields.iter().map(|f| {
+        let member = &f.member;
+        let ty = f.ty;
+        quote!((_typeinfo::__private::offset_of!(Self, #member), <#ty as #trait_path>::RAW))
+    });
+    quote! {
+        // SAFETY: every field is listed in declaration order with its true offset and layout.
+        unsafe { _typeinfo::RawLayout::record(_typeinfo::__private::size_of::<Self>(), &[#(#entries),*]) }
+    }
+}

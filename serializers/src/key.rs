@@ -1,0 +1,113 @@
+//! Typed key selection by field expression (Flink's `keyBy("user.name")`).
+//!
+//! The expression is resolved against `T`'s descriptor once, and the key type `K` is checked
+//! against what it selects, so a mistyped key fails before the first record. Per record the
+//! generated `encode_path` walks straight to the selected value and encodes only it.
+
+use crate::pojo::Pojo;
+use core::fmt;
+use core::marker::PhantomData;
+use typeinfo::path::{FieldPath, PathError};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+
+/// Selects values of type `K` inside records of type `T`.
+#[derive(Debug, Clone)]
+pub struct KeySelector<T: ?Sized, K> {
+    path: FieldPath,
+    _types: PhantomData<(fn(&T), fn() -> K)>,
+}
+
+/// Why a key could not be extracted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyError {
+    /// [`KeySelector::key`] on a record where the path found several values.
+    Ambiguous {
+        expression: String,
+        found: usize,
+    },
+    Encode(EncodeError),
+    Decode(DecodeError),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::Ambiguous { expression, found } => {
+                write!(
+                    f,
+                    "`{expression}` found {found} values where one key was expected; use keys()"
+                )
+            }
+            KeyError::Encode(e) => write!(f, "cannot encode key: {e}"),
+            KeyError::Decode(e) => write!(f, "cannot decode key: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// Keys are our own freshly encoded bytes: no limit applies to reading them back.
+const TRUSTED: Pojo = Pojo::new(Limits {
+    max_record_bytes: usize::MAX,
+    max_collection_len: usize::MAX,
+    max_depth: 4096,
+});
+
+impl<T: Encode + ?Sized, K: Decode> KeySelector<T, K> {
+    /// Resolves `expression` against `T` and checks that it selects a `K`.
+    pub fn new(expression: &str) -> Result<Self, PathError> {
+        let path = T::TYPE_INFO.resolve(expression)?;
+        if !path.target().same_type(K::TYPE_INFO) {
+            return Err(PathError::TypeMismatch {
+                expression: expression.to_owned(),
+                expected: K::TYPE_INFO.kind_name().to_owned(),
+                found: path.target().kind_name().to_owned(),
+            });
+        }
+        Ok(KeySelector {
+            path,
+            _types: PhantomData,
+        })
+    }
+
+    pub fn path(&self) -> &FieldPath {
+        &self.path
+    }
+
+    /// Appends the pojo bytes of every selected value to `out` and returns how many there
+    /// were. Equal keys give equal bytes, so these serve for hashing and grouping without
+    /// decoding.
+    pub fn key_bytes(&self, record: &T, out: &mut Vec<u8>) -> Result<usize, EncodeError> {
+        let mut encoder = crate::pojo::PojoEncoder::new(out);
+        record.encode_path(self.path.steps(), &mut encoder)
+    }
+
+    /// The one selected value, `None` if the path passed through a `None`.
+    pub fn key(&self, record: &T) -> Result<Option<K>, KeyError> {
+        let mut bytes = Vec::new();
+        match self
+            .key_bytes(record, &mut bytes)
+            .map_err(KeyError::Encode)?
+        {
+            0 => Ok(None),
+            1 => TRUSTED.decode(&bytes).map(Some).map_err(KeyError::Decode),
+            found => Err(KeyError::Ambiguous {
+                expression: self.path.expression().to_owned(),
+                found,
+            }),
+        }
+    }
+
+    /// Every selected value, in the record's order.
+    pub fn keys(&self, record: &T) -> Result<Vec<K>, KeyError> {
+        let mut bytes = Vec::new();
+        let found = self
+            .key_bytes(record, &mut bytes)
+            .map_err(KeyError::Encode)?;
+        let mut reader = bytes.as_slice();
+        (0..found)
+            .map(|_| TRUSTED.decode_from(&mut reader).map_err(KeyError::Decode))
+            .collect()
+    }
+}

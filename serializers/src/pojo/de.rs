@@ -1,0 +1,193 @@
+//! The pojo decoder. Every claimed length is checked against the limits and against the
+//! bytes that remain before anything is allocated for it.
+
+use core::mem::MaybeUninit;
+use typeinfo::codec::{
+    decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
+};
+use typeinfo::io::Reader;
+use typeinfo::{Decode, DecodeError, Decoder, Limits};
+
+/// Reads values in the pojo format from a [`Reader`].
+#[derive(Debug)]
+pub struct PojoDecoder<R> {
+    reader: R,
+    limits: Limits,
+    depth: u32,
+}
+
+impl<R: Reader> PojoDecoder<R> {
+    pub fn new(reader: R, limits: Limits) -> Self {
+        PojoDecoder {
+            reader,
+            limits,
+            depth: 0,
+        }
+    }
+
+    pub fn into_reader(self) -> R {
+        self.reader
+    }
+
+    /// A `u32` count, checked against `max_collection_len`.
+    #[inline]
+    fn read_len(&mut self) -> Result<usize, DecodeError> {
+        let claimed = u32::from_le_bytes(self.reader.read_array()?);
+        let limit = self.limits.max_collection_len;
+        match usize::try_from(claimed) {
+            Ok(len) if len <= limit => Ok(len),
+            _ => Err(DecodeError::LengthLimit {
+                claimed: claimed.into(),
+                limit: limit as u64,
+            }),
+        }
+    }
+
+    /// A length-prefixed byte string, allocated only once the bytes are known to be there.
+    #[inline]
+    fn read_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let len = self.read_len()?;
+        let available = self.reader.remaining();
+        if len > available {
+            return Err(DecodeError::UnexpectedEnd {
+                needed: len,
+                available,
+            });
+        }
+        let mut out = Vec::with_capacity(len);
+        self.reader
+            .read_uninit(&mut out.spare_capacity_mut()[..len] as &mut [MaybeUninit<u8>])?;
+        // SAFETY: `read_uninit` succeeded, so all `len` bytes were written.
+        unsafe { out.set_len(len) };
+        Ok(out)
+    }
+
+    #[inline]
+    fn read_tag(&mut self, type_name: &'static str) -> Result<bool, DecodeError> {
+        match self.reader.read_array::<1>()? {
+            [0] => Ok(false),
+            [1] => Ok(true),
+            [tag] => Err(DecodeError::InvalidTag {
+                type_name,
+                tag: tag.into(),
+            }),
+        }
+    }
+}
+
+macro_rules! little_endian {
+    ($($method:ident -> $ty:ty;)*) => {$(
+        #[inline]
+        fn $method(&mut self) -> Result<$ty, DecodeError> {
+            self.reader.read_array().map(<$ty>::from_le_bytes)
+        }
+    )*};
+}
+
+impl<R: Reader> Decoder for PojoDecoder<R> {
+    #[inline]
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    little_endian! {
+        decode_u8 -> u8;
+        decode_u16 -> u16;
+        decode_u32 -> u32;
+        decode_u64 -> u64;
+        decode_u128 -> u128;
+        decode_i8 -> i8;
+        decode_i16 -> i16;
+        decode_i32 -> i32;
+        decode_i64 -> i64;
+        decode_i128 -> i128;
+        decode_f32 -> f32;
+        decode_f64 -> f64;
+    }
+
+    #[inline]
+    fn decode_bool(&mut self) -> Result<bool, DecodeError> {
+        self.read_tag("bool")
+    }
+
+    #[inline]
+    fn decode_char(&mut self) -> Result<char, DecodeError> {
+        let v = u32::from_le_bytes(self.reader.read_array()?);
+        char::from_u32(v).ok_or(DecodeError::InvalidChar(v))
+    }
+
+    #[inline]
+    fn decode_string(&mut self) -> Result<String, DecodeError> {
+        let bytes = self.read_byte_buf()?;
+        String::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
+            valid_up_to: e.utf8_error().valid_up_to(),
+        })
+    }
+
+    #[inline]
+    fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
+        self.read_byte_buf()
+    }
+
+    #[inline]
+    fn decode_option_tag(&mut self) -> Result<bool, DecodeError> {
+        self.read_tag("Option")
+    }
+
+    #[inline]
+    fn decode_seq_len(&mut self) -> Result<usize, DecodeError> {
+        self.read_len()
+    }
+
+    #[inline]
+    fn decode_variant(
+        &mut self,
+        type_name: &'static str,
+        variants: u32,
+    ) -> Result<u32, DecodeError> {
+        let index = u32::from_le_bytes(self.reader.read_array()?);
+        if index < variants {
+            Ok(index)
+        } else {
+            Err(DecodeError::InvalidTag {
+                type_name,
+                tag: index,
+            })
+        }
+    }
+
+    #[inline]
+    fn enter(&mut self) -> Result<(), DecodeError> {
+        if self.depth >= self.limits.max_depth {
+            return Err(DecodeError::DepthLimit {
+                limit: self.limits.max_depth,
+            });
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    #[inline]
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    #[inline]
+    fn decode_vec<T: Decode>(&mut self) -> Result<Vec<T>, DecodeError> {
+        if T::RAW.size().is_none() {
+            return decode_vec_by_element(self);
+        }
+        let len = self.read_len()?;
+        // SAFETY: `T` is raw, checked just above.
+        unsafe { read_raw_vec(&mut self.reader, len) }
+    }
+
+    #[inline]
+    fn decode_array<T: Decode, const N: usize>(&mut self) -> Result<[T; N], DecodeError> {
+        if T::RAW.size().is_none() {
+            return decode_array_by_element(self);
+        }
+        // SAFETY: `T` is raw, checked just above.
+        unsafe { read_raw_array(&mut self.reader) }
+    }
+}

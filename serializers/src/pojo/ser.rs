@@ -1,0 +1,112 @@
+//! The pojo encoder.
+
+use typeinfo::codec::{encode_slice_by_element, raw_bytes};
+use typeinfo::io::Writer;
+use typeinfo::{Encode, EncodeError, Encoder};
+
+/// Writes values in the pojo format into a [`Writer`].
+#[derive(Debug)]
+pub struct PojoEncoder<W> {
+    writer: W,
+}
+
+impl<W: Writer> PojoEncoder<W> {
+    pub fn new(writer: W) -> Self {
+        PojoEncoder { writer }
+    }
+
+    pub fn into_writer(self) -> W {
+        self.writer
+    }
+
+    /// Lengths and counts are `u32`.
+    #[inline]
+    fn write_len(&mut self, len: usize) -> Result<(), EncodeError> {
+        let len = u32::try_from(len).map_err(|_| EncodeError::LengthOverflow {
+            len,
+            max: u32::MAX.into(),
+        })?;
+        self.writer.write_array(len.to_le_bytes())
+    }
+}
+
+macro_rules! little_endian {
+    ($($method:ident($ty:ty);)*) => {$(
+        #[inline]
+        fn $method(&mut self, v: $ty) -> Result<(), EncodeError> {
+            self.writer.write_array(v.to_le_bytes())
+        }
+    )*};
+}
+
+impl<W: Writer> Encoder for PojoEncoder<W> {
+    little_endian! {
+        encode_u8(u8);
+        encode_u16(u16);
+        encode_u32(u32);
+        encode_u64(u64);
+        encode_u128(u128);
+        encode_i8(i8);
+        encode_i16(i16);
+        encode_i32(i32);
+        encode_i64(i64);
+        encode_i128(i128);
+        encode_f32(f32);
+        encode_f64(f64);
+    }
+
+    #[inline]
+    fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError> {
+        self.writer.write_array([u8::from(v)])
+    }
+
+    #[inline]
+    fn encode_char(&mut self, v: char) -> Result<(), EncodeError> {
+        self.writer.write_array(u32::from(v).to_le_bytes())
+    }
+
+    #[inline]
+    fn encode_str(&mut self, v: &str) -> Result<(), EncodeError> {
+        self.encode_bytes(v.as_bytes())
+    }
+
+    #[inline]
+    fn encode_bytes(&mut self, v: &[u8]) -> Result<(), EncodeError> {
+        self.write_len(v.len())?;
+        self.writer.write(v)
+    }
+
+    #[inline]
+    fn encode_option_tag(&mut self, present: bool) -> Result<(), EncodeError> {
+        self.encode_bool(present)
+    }
+
+    #[inline]
+    fn encode_seq_len(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.write_len(len)
+    }
+
+    #[inline]
+    fn encode_variant(&mut self, index: u32) -> Result<(), EncodeError> {
+        self.writer.write_array(index.to_le_bytes())
+    }
+
+    #[inline]
+    fn encode_slice<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
+        match raw_bytes(items) {
+            Some(bytes) => {
+                self.write_len(items.len())?;
+                self.writer.write(bytes)
+            }
+            None => encode_slice_by_element(self, items),
+        }
+    }
+
+    #[inline]
+    fn encode_array<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
+        match raw_bytes(items) {
+            Some(bytes) => self.writer.write(bytes),
+            None => items.iter().try_for_each(|item| item.encode(self)),
+        }
+    }
+}

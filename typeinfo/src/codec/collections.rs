@@ -1,0 +1,267 @@
+//! Descriptors and codecs of `Option`, sequences, sets and maps.
+
+use super::{Decode, Decoder, Encode, Encoder, decode_map_blocks, decode_seq_blocks};
+use crate::error::{DecodeError, EncodeError};
+use crate::info::{CollectionKind, HasTypeInfo, ListKind, TypeInfo};
+use crate::limits::cautious_capacity;
+use crate::path::Step;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasher, Hash};
+
+impl<T: HasTypeInfo> HasTypeInfo for Option<T> {
+    const TYPE_INFO: &'static TypeInfo = &TypeInfo::Option(T::type_info);
+}
+
+impl<T: Encode> Encode for Option<T> {
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        match self {
+            Some(v) => {
+                e.encode_option_tag(true)?;
+                v.encode(e)
+            }
+            None => e.encode_option_tag(false),
+        }
+    }
+
+    /// Options are transparent inside paths: `None` holds no value.
+    fn encode_path<E: Encoder>(&self, path: &[Step], e: &mut E) -> Result<usize, EncodeError> {
+        match self {
+            _ if path.is_empty() => self.encode(e).map(|()| 1),
+            Some(v) => v.encode_path(path, e),
+            None => Ok(0),
+        }
+    }
+}
+
+impl<T: Decode> Decode for Option<T> {
+    #[inline]
+    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        if d.decode_option_tag()? {
+            T::decode(d).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+}
+
+/// The descriptor of a list of `T`, with lists of `u8` described as bytes.
+const fn list_info<T: HasTypeInfo>(kind: ListKind) -> TypeInfo {
+    match (kind, T::TYPE_INFO) {
+        (ListKind::Vec | ListKind::BoxedSlice, TypeInfo::U8) => TypeInfo::Bytes,
+        _ => TypeInfo::List(kind, T::type_info),
+    }
+}
+
+/// Encodes each element at the rest of a path that went through `[*]`.
+fn encode_each_path<'a, T: Encode + 'a, E: Encoder>(
+    items: impl IntoIterator<Item = &'a T>,
+    path: &[Step],
+    e: &mut E,
+) -> Result<usize, EncodeError> {
+    match path.split_first() {
+        None => Ok(0),
+        Some((Step::Each, rest)) => items
+            .into_iter()
+            .try_fold(0, |n, item| Ok(n + item.encode_path(rest, e)?)),
+        Some(_) => Ok(0),
+    }
+}
+
+impl<T: HasTypeInfo> HasTypeInfo for Vec<T> {
+    const TYPE_INFO: &'static TypeInfo = &list_info::<T>(ListKind::Vec);
+}
+
+impl<T: Encode> Encode for Vec<T> {
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        e.encode_slice(self)
+    }
+
+    fn encode_path<E: Encoder>(&self, path: &[Step], e: &mut E) -> Result<usize, EncodeError> {
+        if path.is_empty() {
+            return self.encode(e).map(|()| 1);
+        }
+        encode_each_path(self, path, e)
+    }
+}
+
+impl<T: Decode> Decode for Vec<T> {
+    #[inline]
+    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        d.decode_vec()
+    }
+}
+
+impl<T: HasTypeInfo> HasTypeInfo for [T] {
+    const TYPE_INFO: &'static TypeInfo = &list_info::<T>(ListKind::BoxedSlice);
+}
+
+impl<T: Encode> Encode for [T] {
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        e.encode_slice(self)
+    }
+
+    fn encode_path<E: Encoder>(&self, path: &[Step], e: &mut E) -> Result<usize, EncodeError> {
+        if path.is_empty() {
+            return self.encode(e).map(|()| 1);
+        }
+        encode_each_path(self, path, e)
+    }
+}
+
+impl<T: Decode> Decode for Box<[T]> {
+    #[inline]
+    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        d.decode_vec().map(Vec::into_boxed_slice)
+    }
+}
+
+impl<T: HasTypeInfo> HasTypeInfo for VecDeque<T> {
+    const TYPE_INFO: &'static TypeInfo = &list_info::<T>(ListKind::VecDeque);
+}
+
+impl<T: Encode> Encode for VecDeque<T> {
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        let (front, back) = self.as_slices();
+        if back.is_empty() {
+            return e.encode_slice(front);
+        }
+        e.encode_seq_len(self.len())?;
+        self.iter().try_for_each(|item| item.encode(e))?;
+        e.encode_seq_end()
+    }
+
+    fn encode_path<E: Encoder>(&self, path: &[Step], e: &mut E) -> Result<usize, EncodeError> {
+        if path.is_empty() {
+            return self.encode(e).map(|()| 1);
+        }
+        encode_each_path(self, path, e)
+    }
+}
+
+impl<T: Decode> Decode for VecDeque<T> {
+    #[inline]
+    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        d.decode_vec().map(VecDeque::from)
+    }
+}
+
+/// Sets encode as sequences; decoding refuses a repeated element.
+macro_rules! set {
+    ($set:ident, $kind:ident, $name:literal, [$($bound:tt)*], $($hasher:ident)?) => {
+        impl<T: HasTypeInfo $(, $hasher)?> HasTypeInfo for $set<T $(, $hasher)?> {
+            const TYPE_INFO: &'static TypeInfo = &TypeInfo::Set(CollectionKind::$kind, T::type_info);
+        }
+
+        impl<T: Encode $(, $hasher)?> Encode for $set<T $(, $hasher)?> {
+            fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+                e.encode_seq_len(self.len())?;
+                self.iter().try_for_each(|item| item.encode(e))?;
+                e.encode_seq_end()
+            }
+
+            fn encode_path<E: Encoder>(&self, path: &[Step], e: &mut E) -> Result<usize, EncodeError> {
+                if path.is_empty() {
+                    return self.encode(e).map(|()| 1);
+                }
+                encode_each_path(self, path, e)
+            }
+        }
+
+        impl<T: Decode + $($bound)* $(, $hasher: BuildHasher + Default)?> Decode for $set<T $(, $hasher)?> {
+            fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+                let mut out = $set::default();
+                decode_seq_blocks(d, |d, len| {
+                    out.reserve_for(cautious_capacity::<T>(len));
+                    for _ in 0..len {
+                        if !out.insert(T::decode(d)?) {
+                            return Err(DecodeError::DuplicateKey { type_name: $name });
+                        }
+                    }
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+        }
+    };
+}
+
+set!(HashSet, Hash, "HashSet", [Eq + Hash], S);
+set!(BTreeSet, BTree, "BTreeSet", [Ord],);
+
+/// Maps encode as a count and key-value pairs; decoding refuses a repeated key.
+macro_rules! map {
+    ($map:ident, $kind:ident, $name:literal, [$($bound:tt)*], $($hasher:ident)?) => {
+        impl<K: HasTypeInfo, V: HasTypeInfo $(, $hasher)?> HasTypeInfo for $map<K, V $(, $hasher)?> {
+            const TYPE_INFO: &'static TypeInfo =
+                &TypeInfo::Map(CollectionKind::$kind, K::type_info, V::type_info);
+        }
+
+        impl<K: Encode, V: Encode $(, $hasher)?> Encode for $map<K, V $(, $hasher)?> {
+            fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+                e.encode_map_len(self.len())?;
+                for (k, v) in self {
+                    k.encode(e)?;
+                    v.encode(e)?;
+                }
+                e.encode_map_end()
+            }
+
+            /// `[*]` selects the values.
+            fn encode_path<E: Encoder>(&self, path: &[Step], e: &mut E) -> Result<usize, EncodeError> {
+                if path.is_empty() {
+                    return self.encode(e).map(|()| 1);
+                }
+                encode_each_path(self.values(), path, e)
+            }
+        }
+
+        impl<K: Decode + $($bound)*, V: Decode $(, $hasher: BuildHasher + Default)?> Decode for $map<K, V $(, $hasher)?> {
+            fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+                let mut out = $map::default();
+                decode_map_blocks(d, |d, len| {
+                    out.reserve_for(cautious_capacity::<(K, V)>(len));
+                    for _ in 0..len {
+                        let k = K::decode(d)?;
+                        let v = V::decode(d)?;
+                        if out.insert(k, v).is_some() {
+                            return Err(DecodeError::DuplicateKey { type_name: $name });
+                        }
+                    }
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+        }
+    };
+}
+
+map!(HashMap, Hash, "HashMap", [Eq + Hash], S);
+map!(BTreeMap, BTree, "BTreeMap", [Ord],);
+
+/// Pre-sizing for the hash-based collections; ordered ones have nothing to reserve.
+trait Reserve {
+    fn reserve_for(&mut self, additional: usize);
+}
+
+impl<T: Eq + Hash, S: BuildHasher> Reserve for HashSet<T, S> {
+    fn reserve_for(&mut self, additional: usize) {
+        self.reserve(additional);
+    }
+}
+
+impl<K: Eq + Hash, V, S: BuildHasher> Reserve for HashMap<K, V, S> {
+    fn reserve_for(&mut self, additional: usize) {
+        self.reserve(additional);
+    }
+}
+
+impl<T> Reserve for BTreeSet<T> {
+    fn reserve_for(&mut self, _: usize) {}
+}
+
+impl<K, V> Reserve for BTreeMap<K, V> {
+    fn reserve_for(&mut self, _: usize) {}
+}

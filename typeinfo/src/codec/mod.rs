@@ -1,0 +1,278 @@
+//! The serializer traits.
+//!
+//! `#[derive(TypeInfo)]` writes [`Encode`] and [`Decode`] for a type once; every format
+//! implements [`Encoder`] and [`Decoder`]. Because the generated code is generic over the
+//! format, each format gets its own monomorphised, field-by-field code (Flink's
+//! `PojoSerializer`, generated instead of reflective), with no dynamic dispatch per field.
+//!
+//! The traits speak in values, not bytes: a format decides how a `u32`, a length or a
+//! variant index looks on the wire.
+
+mod array;
+mod collections;
+pub mod generic;
+mod primitives;
+mod raw;
+mod tuples;
+
+pub use raw::{RawLayout, raw_bytes, read_raw_array, read_raw_vec};
+
+use crate::error::{DecodeError, EncodeError};
+use crate::info::HasTypeInfo;
+use crate::limits::{Limits, cautious_capacity};
+use crate::path::Step;
+
+/// A type that can be written by any format.
+pub trait Encode: HasTypeInfo {
+    /// Whether the value's memory is exactly its fixed-width little-endian encoding, which
+    /// lets formats that use that encoding copy whole slices at once.
+    const RAW: RawLayout = RawLayout::NONE;
+
+    fn encode<E: Encoder>(&self, encoder: &mut E) -> Result<(), EncodeError>;
+
+    /// Encodes the value(s) found at `path` (see [`crate::path`]) and returns how many there
+    /// were: one for a plain path, any number through `[*]`, zero through a `None`.
+    fn encode_path<E: Encoder>(
+        &self,
+        path: &[Step],
+        encoder: &mut E,
+    ) -> Result<usize, EncodeError> {
+        match path {
+            [] => self.encode(encoder).map(|()| 1),
+            _ => Ok(0),
+        }
+    }
+}
+
+/// A type that can be read by any format.
+pub trait Decode: HasTypeInfo + Sized {
+    /// Whether every byte pattern of the value's size is a valid value, equal to decoding its
+    /// fixed-width little-endian encoding (see [`Encode::RAW`]).
+    const RAW: RawLayout = RawLayout::NONE;
+
+    fn decode<D: Decoder>(decoder: &mut D) -> Result<Self, DecodeError>;
+}
+
+/// A format's writing side.
+pub trait Encoder: Sized {
+    fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError>;
+    fn encode_u8(&mut self, v: u8) -> Result<(), EncodeError>;
+    fn encode_u16(&mut self, v: u16) -> Result<(), EncodeError>;
+    fn encode_u32(&mut self, v: u32) -> Result<(), EncodeError>;
+    fn encode_u64(&mut self, v: u64) -> Result<(), EncodeError>;
+    fn encode_u128(&mut self, v: u128) -> Result<(), EncodeError>;
+    fn encode_i8(&mut self, v: i8) -> Result<(), EncodeError>;
+    fn encode_i16(&mut self, v: i16) -> Result<(), EncodeError>;
+    fn encode_i32(&mut self, v: i32) -> Result<(), EncodeError>;
+    fn encode_i64(&mut self, v: i64) -> Result<(), EncodeError>;
+    fn encode_i128(&mut self, v: i128) -> Result<(), EncodeError>;
+    fn encode_f32(&mut self, v: f32) -> Result<(), EncodeError>;
+    fn encode_f64(&mut self, v: f64) -> Result<(), EncodeError>;
+    fn encode_char(&mut self, v: char) -> Result<(), EncodeError>;
+    fn encode_str(&mut self, v: &str) -> Result<(), EncodeError>;
+    fn encode_bytes(&mut self, v: &[u8]) -> Result<(), EncodeError>;
+
+    /// Marks whether an optional value follows.
+    fn encode_option_tag(&mut self, present: bool) -> Result<(), EncodeError>;
+
+    /// Starts a sequence or set of `len` elements.
+    fn encode_seq_len(&mut self, len: usize) -> Result<(), EncodeError>;
+
+    /// Ends a sequence (formats with block framing write their terminator here).
+    #[inline]
+    fn encode_seq_end(&mut self) -> Result<(), EncodeError> {
+        Ok(())
+    }
+
+    /// Starts a map of `len` entries (key then value, each).
+    #[inline]
+    fn encode_map_len(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.encode_seq_len(len)
+    }
+
+    /// Ends a map.
+    #[inline]
+    fn encode_map_end(&mut self) -> Result<(), EncodeError> {
+        self.encode_seq_end()
+    }
+
+    /// Starts the variant with declaration index `index`; its fields follow.
+    fn encode_variant(&mut self, index: u32) -> Result<(), EncodeError>;
+
+    /// Encodes a slice as a sequence. Formats override this for bulk copies.
+    #[inline]
+    fn encode_slice<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
+        encode_slice_by_element(self, items)
+    }
+
+    /// Encodes the elements of a fixed-size array (no length). Formats override this for
+    /// bulk copies.
+    #[inline]
+    fn encode_array<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
+        items.iter().try_for_each(|item| item.encode(self))
+    }
+
+    /// Encodes a value the type system cannot see into, through serde (`#[typeinfo(generic)]`).
+    #[inline]
+    fn encode_generic<T: serde::Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        value.serialize(generic::GenericSerializer::new(self))
+    }
+}
+
+/// A format's reading side. Every method returns a [`DecodeError`] on hostile input.
+pub trait Decoder: Sized {
+    /// The limits in force.
+    fn limits(&self) -> &Limits;
+
+    fn decode_bool(&mut self) -> Result<bool, DecodeError>;
+    fn decode_u8(&mut self) -> Result<u8, DecodeError>;
+    fn decode_u16(&mut self) -> Result<u16, DecodeError>;
+    fn decode_u32(&mut self) -> Result<u32, DecodeError>;
+    fn decode_u64(&mut self) -> Result<u64, DecodeError>;
+    fn decode_u128(&mut self) -> Result<u128, DecodeError>;
+    fn decode_i8(&mut self) -> Result<i8, DecodeError>;
+    fn decode_i16(&mut self) -> Result<i16, DecodeError>;
+    fn decode_i32(&mut self) -> Result<i32, DecodeError>;
+    fn decode_i64(&mut self) -> Result<i64, DecodeError>;
+    fn decode_i128(&mut self) -> Result<i128, DecodeError>;
+    fn decode_f32(&mut self) -> Result<f32, DecodeError>;
+    fn decode_f64(&mut self) -> Result<f64, DecodeError>;
+    fn decode_char(&mut self) -> Result<char, DecodeError>;
+    fn decode_string(&mut self) -> Result<String, DecodeError>;
+    fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError>;
+
+    /// Reads whether an optional value follows.
+    fn decode_option_tag(&mut self) -> Result<bool, DecodeError>;
+
+    /// Reads the element count of a sequence, or of its first block in block-framed formats.
+    /// Implementations check it against [`Limits::max_collection_len`].
+    fn decode_seq_len(&mut self) -> Result<usize, DecodeError>;
+
+    /// After the elements announced so far: how many more follow (0 = the sequence ended).
+    /// Formats without block framing always answer 0.
+    #[inline]
+    fn decode_seq_more(&mut self) -> Result<usize, DecodeError> {
+        Ok(0)
+    }
+
+    /// Reads the entry count of a map (or of its first block).
+    #[inline]
+    fn decode_map_len(&mut self) -> Result<usize, DecodeError> {
+        self.decode_seq_len()
+    }
+
+    /// After the entries announced so far: how many more follow (0 = the map ended).
+    #[inline]
+    fn decode_map_more(&mut self) -> Result<usize, DecodeError> {
+        self.decode_seq_more()
+    }
+
+    /// Reads a variant index of `type_name`, which has `variants` variants.
+    fn decode_variant(
+        &mut self,
+        type_name: &'static str,
+        variants: u32,
+    ) -> Result<u32, DecodeError>;
+
+    /// Enters one level of user-type nesting; fails beyond [`Limits::max_depth`].
+    fn enter(&mut self) -> Result<(), DecodeError>;
+
+    /// Leaves a level entered with [`Decoder::enter`].
+    fn leave(&mut self);
+
+    /// Decodes a sequence into a `Vec`. Formats override this for bulk copies.
+    #[inline]
+    fn decode_vec<T: Decode>(&mut self) -> Result<Vec<T>, DecodeError> {
+        decode_vec_by_element(self)
+    }
+
+    /// Decodes the elements of a fixed-size array. Formats override this for bulk copies.
+    #[inline]
+    fn decode_array<T: Decode, const N: usize>(&mut self) -> Result<[T; N], DecodeError> {
+        decode_array_by_element(self)
+    }
+
+    /// Decodes a value the type system cannot see into, through serde.
+    #[inline]
+    fn decode_generic<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, DecodeError> {
+        T::deserialize(generic::GenericDeserializer::new(self))
+    }
+}
+
+/// [`Encoder::encode_slice`] without bulk copies: `u8` slices as bytes, others element by
+/// element.
+#[inline]
+pub fn encode_slice_by_element<E: Encoder, T: Encode>(
+    encoder: &mut E,
+    items: &[T],
+) -> Result<(), EncodeError> {
+    if let Some(bytes) = raw::as_bytes_if_u8(items) {
+        return encoder.encode_bytes(bytes);
+    }
+    encoder.encode_seq_len(items.len())?;
+    for item in items {
+        item.encode(encoder)?;
+    }
+    encoder.encode_seq_end()
+}
+
+/// [`Decoder::decode_vec`] without bulk copies: `u8` vectors as bytes, others element by
+/// element, pre-allocating no more than [`cautious_capacity`].
+#[inline]
+pub fn decode_vec_by_element<D: Decoder, T: Decode>(
+    decoder: &mut D,
+) -> Result<Vec<T>, DecodeError> {
+    if raw::is_u8::<T>() {
+        return decoder.decode_byte_buf().map(raw::cast_u8_vec);
+    }
+    let mut out = Vec::new();
+    decode_seq_blocks(decoder, |d, len| {
+        out.reserve(cautious_capacity::<T>(len));
+        for _ in 0..len {
+            out.push(T::decode(d)?);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// [`Decoder::decode_array`] without bulk copies.
+#[inline]
+pub fn decode_array_by_element<D: Decoder, T: Decode, const N: usize>(
+    decoder: &mut D,
+) -> Result<[T; N], DecodeError> {
+    array::decode_array(|| T::decode(decoder))
+}
+
+/// Reads a sequence block by block (one block in formats without block framing) and calls
+/// `block` with the decoder and the element count of each block. The count is what the input
+/// claims: callers cap what they pre-allocate with [`cautious_capacity`].
+#[inline]
+pub fn decode_seq_blocks<D: Decoder>(
+    decoder: &mut D,
+    mut block: impl FnMut(&mut D, usize) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let mut len = decoder.decode_seq_len()?;
+    while len > 0 {
+        block(decoder, len)?;
+        len = decoder.decode_seq_more()?;
+    }
+    Ok(())
+}
+
+/// Like [`decode_seq_blocks`], for the entries of a map.
+#[inline]
+pub fn decode_map_blocks<D: Decoder>(
+    decoder: &mut D,
+    mut block: impl FnMut(&mut D, usize) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let mut len = decoder.decode_map_len()?;
+    while len > 0 {
+        block(decoder, len)?;
+        len = decoder.decode_map_more()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! Descriptors and codecs of the primitive types, strings and `Box`.
+
+use super::{Decode, Decoder, Encode, Encoder, RawLayout};
+use crate::error::{DecodeError, EncodeError};
+use crate::info::{HasTypeInfo, TypeInfo};
+
+/// Numbers: every bit pattern is a value and their memory is their little-endian encoding
+/// on little-endian targets, so they are raw both ways.
+macro_rules! numbers {
+    ($($ty:ty => $info:ident, $enc:ident, $dec:ident;)*) => {$(
+        impl HasTypeInfo for $ty {
+            const TYPE_INFO: &'static TypeInfo = &TypeInfo::$info;
+        }
+        impl Encode for $ty {
+            // SAFETY: a number's memory is its little-endian bytes on little-endian targets.
+            const RAW: RawLayout = unsafe { RawLayout::little_endian(size_of::<$ty>()) };
+            #[inline]
+            fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+                e.$enc(*self)
+            }
+        }
+        impl Decode for $ty {
+            // SAFETY: as above, and every bit pattern is a valid number.
+            const RAW: RawLayout = unsafe { RawLayout::little_endian(size_of::<$ty>()) };
+            #[inline]
+            fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+                d.$dec()
+            }
+        }
+    )*};
+}
+
+numbers! {
+    u8 => U8, encode_u8, decode_u8;
+    u16 => U16, encode_u16, decode_u16;
+    u32 => U32, encode_u32, decode_u32;
+    u64 => U64, encode_u64, decode_u64;
+    u128 => U128, encode_u128, decode_u128;
+    i8 => I8, encode_i8, decode_i8;
+    i16 => I16, encode_i16, decode_i16;
+    i32 => I32, encode_i32, decode_i32;
+    i64 => I64, encode_i64, decode_i64;
+    i128 => I128, encode_i128, decode_i128;
+    f32 => F32, encode_f32, decode_f32;
+    f64 => F64, encode_f64, decode_f64;
+}
+
+/// `bool` and `char`: their memory is their encoding, but not every pattern is valid, so they
+/// are raw for encoding only.
+macro_rules! checked {
+    ($($ty:ty => $info:ident, $enc:ident, $dec:ident;)*) => {$(
+        impl HasTypeInfo for $ty {
+            const TYPE_INFO: &'static TypeInfo = &TypeInfo::$info;
+        }
+        impl Encode for $ty {
+            // SAFETY: `bool` is one byte 0/1 and `char` a u32 scalar value in memory, which
+            // is their fixed-width little-endian encoding.
+            const RAW: RawLayout = unsafe { RawLayout::little_endian(size_of::<$ty>()) };
+            #[inline]
+            fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+                e.$enc(*self)
+            }
+        }
+        impl Decode for $ty {
+            #[inline]
+            fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+                d.$dec()
+            }
+        }
+    )*};
+}
+
+checked! {
+    bool => Bool, encode_bool, decode_bool;
+    char => Char, encode_char, decode_char;
+}
+
+impl HasTypeInfo for () {
+    const TYPE_INFO: &'static TypeInfo = &TypeInfo::Unit;
+}
+
+impl Encode for () {
+    #[inline]
+    fn encode<E: Encoder>(&self, _: &mut E) -> Result<(), EncodeError> {
+        Ok(())
+    }
+}
+
+impl Decode for () {
+    #[inline]
+    fn decode<D: Decoder>(_: &mut D) -> Result<Self, DecodeError> {
+        Ok(())
+    }
+}
+
+impl HasTypeInfo for String {
+    const TYPE_INFO: &'static TypeInfo = &TypeInfo::String;
+}
+
+impl Encode for String {
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        e.encode_str(self)
+    }
+}
+
+impl Decode for String {
+    #[inline]
+    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        d.decode_string()
+    }
+}
+
+// `str` can be written (as a key or a borrowed field) but not read back into.
+impl HasTypeInfo for str {
+    const TYPE_INFO: &'static TypeInfo = &TypeInfo::String;
+}
+
+impl Encode for str {
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        e.encode_str(self)
+    }
+}
+
+impl<T: Encode + ?Sized> Encode for &T {
+    const RAW: RawLayout = RawLayout::NONE;
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        (**self).encode(e)
+    }
+
+    #[inline]
+    fn encode_path<E: Encoder>(
+        &self,
+        path: &[crate::path::Step],
+        e: &mut E,
+    ) -> Result<usize, EncodeError> {
+        (**self).encode_path(path, e)
+    }
+}
+
+impl<T: HasTypeInfo + ?Sized> HasTypeInfo for &T {
+    const TYPE_INFO: &'static TypeInfo = T::TYPE_INFO;
+}
+
+/// `Box<T>` is transparent: same descriptor and encoding as `T`.
+impl<T: HasTypeInfo + ?Sized> HasTypeInfo for Box<T> {
+    const TYPE_INFO: &'static TypeInfo = T::TYPE_INFO;
+}
+
+impl<T: Encode + ?Sized> Encode for Box<T> {
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        (**self).encode(e)
+    }
+
+    #[inline]
+    fn encode_path<E: Encoder>(
+        &self,
+        path: &[crate::path::Step],
+        e: &mut E,
+    ) -> Result<usize, EncodeError> {
+        (**self).encode_path(path, e)
+    }
+}
+
+impl<T: Decode> Decode for Box<T> {
+    #[inline]
+    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        T::decode(d).map(Box::new)
+    }
+}

@@ -1,0 +1,398 @@
+//! The serializer selection config, after Flink's `pipeline.serialization-config`,
+//! `pipeline.force-kryo`, `pipeline.force-avro` and `pipeline.generic-types`.
+//!
+//! The same keys are read from a TOML file and set through [`ConfigBuilder`]; both end in
+//! the same validation, so a bad value is refused the same way wherever it came from:
+//!
+//! ```toml
+//! default_format = "pojo"
+//! generic_types = "warn"          # allow | warn | deny
+//!
+//! [limits]
+//! max_record_bytes = 1048576
+//! max_collection_len = 65536
+//! max_depth = 64
+//!
+//! [types."my_app::Event"]
+//! format = "pojo"
+//! ```
+
+use crate::info::{GenericField, HasTypeInfo, TypeInfo};
+use crate::limits::Limits;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+use std::sync::Mutex;
+
+/// The wire formats a config can select. Formats join this list as they land; it is
+/// exhaustive on purpose, so that adding one makes every selection site handle it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Generated field-by-field code, fixed-width little-endian.
+    Pojo,
+}
+
+impl Format {
+    /// Every format, in the order they are listed to users.
+    pub const ALL: &'static [Format] = &[Format::Pojo];
+
+    /// The name used in configs and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Pojo => "pojo",
+        }
+    }
+
+    fn allowed() -> String {
+        Format::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        Format::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| ConfigError::Invalid {
+                key: "format".into(),
+                value: s.into(),
+                allowed: Format::allowed(),
+            })
+    }
+}
+
+/// What to do with a type that holds a generic (opaque) field, Flink's `generic-types`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GenericTypes {
+    /// Serialize generic fields through serde without comment.
+    Allow,
+    /// Serialize them, and say so once per type on standard error.
+    #[default]
+    Warn,
+    /// Refuse to create a serializer for the type.
+    Deny,
+}
+
+/// A validated selection config.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SerializationConfig {
+    default_format: Format,
+    generic_types: GenericTypes,
+    types: BTreeMap<String, Format>,
+    limits: Limits,
+}
+
+impl Default for SerializationConfig {
+    fn default() -> Self {
+        SerializationConfig {
+            default_format: Format::Pojo,
+            generic_types: GenericTypes::default(),
+            types: BTreeMap::new(),
+            limits: Limits::DEFAULT,
+        }
+    }
+}
+
+/// Why a config is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    Io { path: String, message: String },
+    /// The TOML is malformed, or has an unknown key or value (the message names it, where it
+    /// is, and what is allowed).
+    Parse { message: String },
+    /// A key holds a value that is not allowed.
+    Invalid {
+        key: String,
+        value: String,
+        allowed: String,
+    },
+    /// `generic_types = "deny"` and the type holds generic fields.
+    GenericTypeDenied {
+        type_name: String,
+        fields: Vec<GenericField>,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Io { path, message } => write!(f, "cannot read config {path}: {message}"),
+            ConfigError::Parse { message } => write!(f, "bad config: {}", message.trim_end()),
+            ConfigError::Invalid {
+                key,
+                value,
+                allowed,
+            } => {
+                write!(
+                    f,
+                    "bad config: `{key}` = {value} is not allowed; allowed: {allowed}"
+                )
+            }
+            ConfigError::GenericTypeDenied { type_name, fields } => {
+                write!(
+                    f,
+                    "generic types are denied (generic_types = \"deny\"), but `{type_name}` has generic fields: "
+                )?;
+                for (i, field) in fields.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "`{}` ({})", display_path(&field.path), field.type_name)?;
+                }
+                f.write_str("; give those fields a type with a TypeInfo, or set generic_types = \"warn\" or \"allow\"")
+            }
+        }
+    }
+}
+
+fn display_path(path: &str) -> &str {
+    if path.is_empty() {
+        "(the type itself)"
+    } else {
+        path
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The file's shape; unknown keys are errors.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    default_format: Option<Format>,
+    generic_types: Option<GenericTypes>,
+    #[serde(default)]
+    types: BTreeMap<String, FileTypeConfig>,
+    limits: Option<FileLimits>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileTypeConfig {
+    format: Format,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    max_record_bytes: Option<u64>,
+    max_collection_len: Option<u64>,
+    max_depth: Option<u64>,
+}
+
+impl SerializationConfig {
+    /// A builder that starts from the defaults.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder {
+            config: SerializationConfig::default(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Parses a config from TOML text.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            message: e.to_string(),
+        })?;
+        let mut builder = SerializationConfig::builder();
+        if let Some(format) = file.default_format {
+            builder = builder.default_format(format);
+        }
+        if let Some(policy) = file.generic_types {
+            builder = builder.generic_types(policy);
+        }
+        for (name, t) in file.types {
+            builder = builder.type_format(name, t.format);
+        }
+        if let Some(limits) = file.limits {
+            if let Some(v) = limits.max_record_bytes {
+                builder =
+                    builder.limit("limits.max_record_bytes", v, |l, v| l.max_record_bytes = v);
+            }
+            if let Some(v) = limits.max_collection_len {
+                builder = builder.limit("limits.max_collection_len", v, |l, v| {
+                    l.max_collection_len = v
+                });
+            }
+            if let Some(v) = limits.max_depth {
+                builder = builder.limit("limits.max_depth", v, |l, v| l.max_depth = v as u32);
+            }
+        }
+        builder.build()
+    }
+
+    /// Reads and parses a TOML config file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::from_toml(&text)
+    }
+
+    pub fn default_format(&self) -> Format {
+        self.default_format
+    }
+
+    pub fn generic_types(&self) -> GenericTypes {
+        self.generic_types
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The per-type overrides, by full Rust type name.
+    pub fn type_overrides(&self) -> &BTreeMap<String, Format> {
+        &self.types
+    }
+
+    /// The format for `T` and why it was chosen.
+    pub fn format_for<T: HasTypeInfo + ?Sized>(&self) -> (Format, &'static str) {
+        let name = type_name_of(T::TYPE_INFO);
+        match name.and_then(|n| self.types.get(n)) {
+            Some(format) => (*format, "per-type override"),
+            None => (self.default_format, "default format"),
+        }
+    }
+
+    /// Applies the `generic_types` policy to `T`: its generic fields, or an error under
+    /// `deny`. Under `warn` the first check of each type prints one line to standard error.
+    pub fn check_generic_types<T: HasTypeInfo + ?Sized>(
+        &self,
+    ) -> Result<Vec<GenericField>, ConfigError> {
+        let fields = T::TYPE_INFO.generic_fields();
+        if fields.is_empty() {
+            return Ok(fields);
+        }
+        let type_name = type_name_of(T::TYPE_INFO)
+            .unwrap_or_else(|| core::any::type_name::<T>())
+            .to_owned();
+        match self.generic_types {
+            GenericTypes::Allow => {}
+            GenericTypes::Deny => return Err(ConfigError::GenericTypeDenied { type_name, fields }),
+            GenericTypes::Warn => {
+                static WARNED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+                let first = WARNED
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(type_name.clone());
+                if first {
+                    let paths: Vec<_> = fields.iter().map(|f| display_path(&f.path)).collect();
+                    eprintln!(
+                        "typeinfo: warning: `{type_name}` has generic fields serialized through serde ({}); set generic_types = \"allow\" to silence or \"deny\" to refuse",
+                        paths.join(", ")
+                    );
+                }
+            }
+        }
+        Ok(fields)
+    }
+}
+
+fn type_name_of(info: &TypeInfo) -> Option<&'static str> {
+    match info {
+        TypeInfo::Struct(s) => Some(s.name.full_name()),
+        TypeInfo::Enum(e) => Some(e.name.full_name()),
+        TypeInfo::Generic(g) => Some((g.type_name)()),
+        _ => None,
+    }
+}
+
+/// Builds a [`SerializationConfig`] with the same keys and checks as the file.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ConfigBuilder {
+    config: SerializationConfig,
+    errors: Vec<ConfigError>,
+}
+
+impl ConfigBuilder {
+    pub fn default_format(mut self, format: Format) -> Self {
+        self.config.default_format = format;
+        self
+    }
+
+    pub fn generic_types(mut self, policy: GenericTypes) -> Self {
+        self.config.generic_types = policy;
+        self
+    }
+
+    /// Serializes the type with this full Rust name (`my_app::Event`) in `format`.
+    pub fn type_format(mut self, type_name: impl Into<String>, format: Format) -> Self {
+        let type_name = type_name.into();
+        if type_name.trim().is_empty() {
+            self.errors.push(ConfigError::Invalid {
+                key: "types".into(),
+                value: "\"\"".into(),
+                allowed: "a full Rust type name such as \"my_app::Event\"".into(),
+            });
+        }
+        self.config.types.insert(type_name, format);
+        self
+    }
+
+    pub fn max_record_bytes(self, bytes: usize) -> Self {
+        self.limit("limits.max_record_bytes", bytes as u64, |l, v| {
+            l.max_record_bytes = v
+        })
+    }
+
+    pub fn max_collection_len(self, len: usize) -> Self {
+        self.limit("limits.max_collection_len", len as u64, |l, v| {
+            l.max_collection_len = v
+        })
+    }
+
+    pub fn max_depth(self, depth: u32) -> Self {
+        self.limit("limits.max_depth", u64::from(depth), |l, v| {
+            l.max_depth = v as u32
+        })
+    }
+
+    /// Sets a limit after checking it is positive and fits (depth: at most 4096, deeper
+    /// recursion would overflow the stack before the limit could help).
+    fn limit(mut self, key: &str, value: u64, set: impl FnOnce(&mut Limits, usize)) -> Self {
+        let max: u64 = if key.ends_with("max_depth") {
+            4096
+        } else {
+            usize::MAX as u64
+        };
+        match usize::try_from(value) {
+            Ok(v) if value >= 1 && value <= max => set(&mut self.config.limits, v),
+            _ => self.errors.push(ConfigError::Invalid {
+                key: key.into(),
+                value: value.to_string(),
+                allowed: format!("a whole number from 1 to {max}"),
+            }),
+        }
+        self
+    }
+
+    /// The config, or the first problem found.
+    pub fn build(self) -> Result<SerializationConfig, ConfigError> {
+        match self.errors.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(self.config),
+        }
+    }
+}

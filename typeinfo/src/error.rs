@@ -1,0 +1,117 @@
+//! The two error types: one for encoding, one for decoding untrusted bytes.
+
+use core::fmt;
+
+/// Why a value could not be encoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EncodeError {
+    /// A string, byte string or collection is longer than the format can prefix.
+    LengthOverflow { len: usize, max: u64 },
+    /// The encoded record exceeds the configured `max_record_bytes`.
+    RecordTooLarge { size: usize, limit: usize },
+    /// A fixed-size output buffer has no room left.
+    BufferFull { needed: usize, available: usize },
+    /// An I/O sink failed.
+    Io(std::io::ErrorKind),
+    /// A serde `Serialize` impl of a generic field failed, or used a feature the format lacks.
+    Custom(Box<str>),
+}
+
+impl fmt::Display for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EncodeError::LengthOverflow { len, max } => {
+                write!(f, "length {len} is larger than the format allows ({max})")
+            }
+            EncodeError::RecordTooLarge { size, limit } => write!(
+                f,
+                "encoded record of {size} bytes exceeds max_record_bytes ({limit})"
+            ),
+            EncodeError::BufferFull { needed, available } => write!(
+                f,
+                "output buffer full: {needed} more bytes needed, {available} available"
+            ),
+            EncodeError::Io(kind) => write!(f, "i/o error while writing: {kind}"),
+            EncodeError::Custom(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for EncodeError {}
+
+impl serde::ser::Error for EncodeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        EncodeError::Custom(msg.to_string().into_boxed_str())
+    }
+}
+
+/// Why bytes could not be decoded. Every decoder returns this for hostile input; none panics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The input ended inside a value.
+    UnexpectedEnd { needed: usize, available: usize },
+    /// A tag byte or variant index that names no value of the type.
+    InvalidTag { type_name: &'static str, tag: u32 },
+    /// A string's bytes are not UTF-8.
+    InvalidUtf8 { valid_up_to: usize },
+    /// A `char` outside the Unicode scalar values.
+    InvalidChar(u32),
+    /// A length prefix above the configured limit (`max_collection_len`).
+    LengthLimit { claimed: u64, limit: u64 },
+    /// The input is larger than the configured `max_record_bytes`.
+    RecordTooLarge { size: usize, limit: usize },
+    /// Nesting deeper than the configured `max_depth`.
+    DepthLimit { limit: u32 },
+    /// A map or set holds the same key twice.
+    DuplicateKey { type_name: &'static str },
+    /// Bytes remain after the value.
+    TrailingBytes { remaining: usize },
+    /// A serde `Deserialize` impl of a generic field failed, or asked for what the format
+    /// cannot provide.
+    Custom(Box<str>),
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::UnexpectedEnd { needed, available } => write!(
+                f,
+                "unexpected end of input: {needed} bytes needed, {available} available"
+            ),
+            DecodeError::InvalidTag { type_name, tag } => {
+                write!(f, "invalid tag {tag} for {type_name}")
+            }
+            DecodeError::InvalidUtf8 { valid_up_to } => {
+                write!(f, "string is not utf-8 (valid up to byte {valid_up_to})")
+            }
+            DecodeError::InvalidChar(v) => write!(f, "{v:#x} is not a unicode scalar value"),
+            DecodeError::LengthLimit { claimed, limit } => {
+                write!(f, "length {claimed} exceeds max_collection_len ({limit})")
+            }
+            DecodeError::RecordTooLarge { size, limit } => write!(
+                f,
+                "record of {size} bytes exceeds max_record_bytes ({limit})"
+            ),
+            DecodeError::DepthLimit { limit } => {
+                write!(f, "nesting deeper than max_depth ({limit})")
+            }
+            DecodeError::DuplicateKey { type_name } => {
+                write!(f, "duplicate key in {type_name}")
+            }
+            DecodeError::TrailingBytes { remaining } => {
+                write!(f, "{remaining} bytes left after the value")
+            }
+            DecodeError::Custom(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+impl serde::de::Error for DecodeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DecodeError::Custom(msg.to_string().into_boxed_str())
+    }
+}

@@ -1,0 +1,250 @@
+//! The type descriptor: what a record type looks like, inspectable at run time.
+//!
+//! A [`TypeInfo`] is Flink's `TypeInformation` for Rust types. Every descriptor is a
+//! compile-time constant (an associated const of [`HasTypeInfo`]), so building it costs
+//! nothing at run time and needs no lock. Fields refer to their types through function
+//! pointers ([`TypeRef`]) rather than references, which is what lets a recursive type
+//! (a tree whose node holds `Vec<Self>`) have a finite descriptor.
+
+mod display;
+mod walk;
+
+pub use walk::GenericField;
+
+/// A lazily followed reference to another descriptor; breaks cycles in recursive types.
+pub type TypeRef = fn() -> &'static TypeInfo;
+
+/// Types that have a descriptor. Implemented for the std types and by `#[derive(TypeInfo)]`.
+pub trait HasTypeInfo {
+    /// The descriptor of `Self`.
+    const TYPE_INFO: &'static TypeInfo;
+
+    /// The descriptor of `Self`, as a function (usable as a [`TypeRef`]).
+    #[inline]
+    fn type_info() -> &'static TypeInfo {
+        Self::TYPE_INFO
+    }
+}
+
+/// The shape of a type.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum TypeInfo {
+    Bool,
+    U8,
+    U16,
+    U32,
+    U64,
+    U128,
+    I8,
+    I16,
+    I32,
+    I64,
+    I128,
+    F32,
+    F64,
+    Char,
+    String,
+    /// A byte string (`Vec<u8>`, `Box<[u8]>`).
+    Bytes,
+    Unit,
+    Option(TypeRef),
+    /// A variable-length sequence.
+    List(ListKind, TypeRef),
+    /// A fixed-length array `[T; N]`.
+    Array(usize, TypeRef),
+    Set(CollectionKind, TypeRef),
+    Map(CollectionKind, TypeRef, TypeRef),
+    Tuple(&'static [TypeRef]),
+    /// A user struct: Flink's POJO, with named (or positional) fields in declaration order.
+    Struct(&'static StructInfo),
+    /// A user enum with unit, tuple and struct variants.
+    Enum(&'static EnumInfo),
+    /// A type the system cannot see into; it is serialized by the generic fallback (serde).
+    Generic(GenericInfo),
+}
+
+/// Which std type a [`TypeInfo::List`] stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Vec,
+    VecDeque,
+    BoxedSlice,
+}
+
+/// Hash-based or ordered collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CollectionKind {
+    Hash,
+    BTree,
+}
+
+/// The name of a type, as the user wrote it and as Rust names it in full.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeName {
+    /// The name used in schemas and field expressions (the ident, or its `rename`).
+    pub name: &'static str,
+    /// The module the type was defined in.
+    pub module_path: &'static str,
+    /// `core::any::type_name` of the type, with its generic arguments.
+    pub full: fn() -> &'static str,
+}
+
+impl TypeName {
+    /// The full Rust path of the type, generics included; unique per type.
+    pub fn full_name(&self) -> &'static str {
+        (self.full)()
+    }
+}
+
+/// A struct: named fields, tuple fields, or none (unit struct).
+#[derive(Debug, Clone, Copy)]
+pub struct StructInfo {
+    pub name: TypeName,
+    pub style: StructStyle,
+    pub fields: &'static [FieldInfo],
+}
+
+/// How a struct or variant writes its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructStyle {
+    Named,
+    Tuple,
+    Unit,
+}
+
+/// One serialized field of a struct or variant (skipped fields are not listed).
+#[derive(Debug, Clone, Copy)]
+pub struct FieldInfo {
+    /// The field's name (its `rename` if given); the position for tuple fields.
+    pub name: &'static str,
+    pub ty: TypeRef,
+    /// The value a reader uses when old data lacks this field, if the type declares one.
+    pub default: Option<FieldDefault>,
+}
+
+impl FieldInfo {
+    /// The field's descriptor.
+    pub fn type_info(&self) -> &'static TypeInfo {
+        (self.ty)()
+    }
+}
+
+/// Where a field's default comes from (`#[typeinfo(default)]` / `default = "path"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldDefault {
+    /// `Default::default()` of the field's type.
+    DefaultTrait,
+    /// A function the user named; the path as written.
+    Function(&'static str),
+}
+
+/// An enum and its variants, in declaration order (the order gives the variant index).
+#[derive(Debug, Clone, Copy)]
+pub struct EnumInfo {
+    pub name: TypeName,
+    pub variants: &'static [VariantInfo],
+}
+
+/// One variant of an enum.
+#[derive(Debug, Clone, Copy)]
+pub struct VariantInfo {
+    pub name: &'static str,
+    pub style: StructStyle,
+    pub fields: &'static [FieldInfo],
+}
+
+/// A type serialized through serde by the generic fallback.
+#[derive(Debug, Clone, Copy)]
+pub struct GenericInfo {
+    /// `core::any::type_name` of the opaque type.
+    pub type_name: fn() -> &'static str,
+}
+
+/// Stands for a type serialized by the generic fallback: its descriptor is
+/// [`TypeInfo::Generic`]. The derive uses it for `#[typeinfo(generic)]` fields.
+pub struct Opaque<T: ?Sized>(core::marker::PhantomData<T>);
+
+impl<T: ?Sized> HasTypeInfo for Opaque<T> {
+    const TYPE_INFO: &'static TypeInfo = &TypeInfo::Generic(GenericInfo {
+        type_name: core::any::type_name::<T>,
+    });
+}
+
+impl TypeInfo {
+    /// The name of this kind of type as it prints in a descriptor (`u32`, `Vec`, `MyStruct`).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            TypeInfo::Bool => "bool",
+            TypeInfo::U8 => "u8",
+            TypeInfo::U16 => "u16",
+            TypeInfo::U32 => "u32",
+            TypeInfo::U64 => "u64",
+            TypeInfo::U128 => "u128",
+            TypeInfo::I8 => "i8",
+            TypeInfo::I16 => "i16",
+            TypeInfo::I32 => "i32",
+            TypeInfo::I64 => "i64",
+            TypeInfo::I128 => "i128",
+            TypeInfo::F32 => "f32",
+            TypeInfo::F64 => "f64",
+            TypeInfo::Char => "char",
+            TypeInfo::String => "String",
+            TypeInfo::Bytes => "Bytes",
+            TypeInfo::Unit => "()",
+            TypeInfo::Option(_) => "Option",
+            TypeInfo::List(ListKind::Vec, _) => "Vec",
+            TypeInfo::List(ListKind::VecDeque, _) => "VecDeque",
+            TypeInfo::List(ListKind::BoxedSlice, _) => "Box<[_]>",
+            TypeInfo::Array(..) => "array",
+            TypeInfo::Set(CollectionKind::Hash, _) => "HashSet",
+            TypeInfo::Set(CollectionKind::BTree, _) => "BTreeSet",
+            TypeInfo::Map(CollectionKind::Hash, ..) => "HashMap",
+            TypeInfo::Map(CollectionKind::BTree, ..) => "BTreeMap",
+            TypeInfo::Tuple(_) => "tuple",
+            TypeInfo::Struct(s) => s.name.name,
+            TypeInfo::Enum(e) => e.name.name,
+            TypeInfo::Generic(_) => "Generic",
+        }
+    }
+
+    /// Whether two descriptors describe the same type. User types compare by their full
+    /// Rust name (so recursion ends), everything else by structure.
+    pub fn same_type(&self, other: &TypeInfo) -> bool {
+        use TypeInfo as T;
+        match (self, other) {
+            (T::Option(a), T::Option(b)) => a().same_type(b()),
+            (T::List(ka, a), T::List(kb, b)) => ka == kb && a().same_type(b()),
+            (T::Array(na, a), T::Array(nb, b)) => na == nb && a().same_type(b()),
+            (T::Set(ka, a), T::Set(kb, b)) => ka == kb && a().same_type(b()),
+            (T::Map(ka, ak, av), T::Map(kb, bk, bv)) => {
+                ka == kb && ak().same_type(bk()) && av().same_type(bv())
+            }
+            (T::Tuple(a), T::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x().same_type(y()))
+            }
+            (T::Struct(a), T::Struct(b)) => a.name.full_name() == b.name.full_name(),
+            (T::Enum(a), T::Enum(b)) => a.name.full_name() == b.name.full_name(),
+            (T::Generic(a), T::Generic(b)) => (a.type_name)() == (b.type_name)(),
+            _ => {
+                core::mem::discriminant(self) == core::mem::discriminant(other)
+                    && !self.is_composite()
+            }
+        }
+    }
+
+    fn is_composite(&self) -> bool {
+        matches!(
+            self,
+            TypeInfo::Option(_)
+                | TypeInfo::List(..)
+                | TypeInfo::Array(..)
+                | TypeInfo::Set(..)
+                | TypeInfo::Map(..)
+                | TypeInfo::Tuple(_)
+                | TypeInfo::Struct(_)
+                | TypeInfo::Enum(_)
+                | TypeInfo::Generic(_)
+        )
+    }
+}

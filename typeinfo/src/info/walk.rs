@@ -1,0 +1,101 @@
+//! Walks over a descriptor: finding the generic (opaque) fields of a type.
+
+use super::{FieldInfo, TypeInfo};
+
+/// A place inside a type where a value is serialized by the generic fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GenericField {
+    /// The field expression that leads to it (`payload`, `events[*].extra`); empty when the
+    /// type itself is generic.
+    pub path: String,
+    /// The Rust name of the opaque type.
+    pub type_name: &'static str,
+}
+
+impl TypeInfo {
+    /// Every place in this type whose value goes through the generic fallback. A user type is
+    /// not re-entered while it is being walked, so recursive types terminate.
+    pub fn generic_fields(&self) -> Vec<GenericField> {
+        let mut found = Vec::new();
+        let mut entered = Vec::new(); // user types on the current path
+        collect(self, &mut String::new(), &mut entered, &mut found);
+        found
+    }
+}
+
+fn collect(
+    ty: &TypeInfo,
+    path: &mut String,
+    entered: &mut Vec<&'static str>,
+    found: &mut Vec<GenericField>,
+) {
+    match ty {
+        TypeInfo::Generic(g) => found.push(GenericField {
+            path: path.clone(),
+            type_name: (g.type_name)(),
+        }),
+        TypeInfo::Option(t) => collect(t(), path, entered, found),
+        TypeInfo::List(_, t) | TypeInfo::Set(_, t) | TypeInfo::Array(_, t) => {
+            with_segment(path, "[*]", |p| collect(t(), p, entered, found))
+        }
+        TypeInfo::Map(_, k, v) => {
+            with_segment(path, "[key]", |p| collect(k(), p, entered, found));
+            with_segment(path, "[*]", |p| collect(v(), p, entered, found));
+        }
+        TypeInfo::Tuple(items) => {
+            for (i, t) in items.iter().enumerate() {
+                with_segment(path, &format!(".{i}"), |p| collect(t(), p, entered, found));
+            }
+        }
+        TypeInfo::Struct(s) => within(entered, s.name.full_name(), |entered| {
+            collect_fields(s.fields, path, entered, found)
+        }),
+        TypeInfo::Enum(e) => within(entered, e.name.full_name(), |entered| {
+            for v in e.variants {
+                with_segment(path, &format!("::{}", v.name), |p| {
+                    collect_fields(v.fields, p, entered, found)
+                });
+            }
+        }),
+        _ => {}
+    }
+}
+
+fn collect_fields(
+    fields: &[FieldInfo],
+    path: &mut String,
+    entered: &mut Vec<&'static str>,
+    found: &mut Vec<GenericField>,
+) {
+    for field in fields {
+        let segment = if path.is_empty() {
+            field.name.to_owned()
+        } else {
+            format!(".{}", field.name)
+        };
+        with_segment(path, &segment, |p| {
+            collect(field.type_info(), p, entered, found)
+        });
+    }
+}
+
+/// Runs `f` inside user type `name` unless that type is already being walked (recursion).
+fn within(
+    entered: &mut Vec<&'static str>,
+    name: &'static str,
+    f: impl FnOnce(&mut Vec<&'static str>),
+) {
+    if entered.contains(&name) {
+        return;
+    }
+    entered.push(name);
+    f(entered);
+    entered.pop();
+}
+
+fn with_segment(path: &mut String, segment: &str, f: impl FnOnce(&mut String)) {
+    let len = path.len();
+    path.push_str(segment);
+    f(path);
+    path.truncate(len);
+}

@@ -1,0 +1,36 @@
+#![doc = include_str!("../../README.md")]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod codec;
+pub mod config;
+pub mod error;
+pub mod info;
+pub mod io;
+pub mod limits;
+pub mod path;
+
+pub use codec::{Decode, Decoder, Encode, Encoder, RawLayout};
+pub use config::{ConfigError, Format, GenericTypes, SerializationConfig};
+pub use error::{DecodeError, EncodeError};
+pub use info::{HasTypeInfo, TypeInfo};
+pub use limits::Limits;
+pub use path::{FieldPath, PathError, Step};
+
+/// `#[derive(TypeInfo)]`: a descriptor and field-by-field codecs for a struct or enum.
+pub use typeinfo_derive::TypeInfo;
+
+/// What a user of derived types needs in scope.
+pub mod prelude {
+    pub use crate::TypeInfo;
+    pub use crate::codec::{Decode, Encode};
+    pub use crate::info::HasTypeInfo;
+}
+
+/// Items the generated code refers to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use core::any::type_name;
+    pub use core::mem::{offset_of, size_of};
+    pub use core::result::Result::{self, Err, Ok};
+    pub use serde::{Serialize, de::DeserializeOwned};
+}

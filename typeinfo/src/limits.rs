@@ -31,10 +31,11 @@ impl Default for Limits {
 /// as elements actually arrive.
 pub const MAX_PREALLOCATION_BYTES: usize = 1 << 20;
 
-/// The capacity to reserve for `claimed` elements of `T`, capped by
-/// [`MAX_PREALLOCATION_BYTES`].
+/// The capacity to reserve for `claimed` elements of `T` when `remaining` input bytes are
+/// left: no more elements than there are bytes (an element that takes no bytes has nothing
+/// to pre-allocate for), and no more than [`MAX_PREALLOCATION_BYTES`].
 #[inline]
-pub fn cautious_capacity<T>(claimed: usize) -> usize {
+pub fn cautious_capacity<T>(claimed: usize, remaining: usize) -> usize {
     let size = core::mem::size_of::<T>().max(1);
-    claimed.min(MAX_PREALLOCATION_BYTES / size)
+    claimed.min(remaining).min(MAX_PREALLOCATION_BYTES / size)
 }

@@ -90,6 +90,11 @@ impl<R: Reader> Decoder for PojoDecoder<R> {
         &self.limits
     }
 
+    #[inline]
+    fn remaining(&self) -> usize {
+        self.reader.remaining()
+    }
+
     little_endian! {
         decode_u8 -> u8;
         decode_u16 -> u16;

@@ -174,7 +174,7 @@ macro_rules! set {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 let mut out = $set::default();
                 decode_seq_blocks(d, |d, len| {
-                    out.reserve_for(cautious_capacity::<T>(len));
+                    out.reserve_for(cautious_capacity::<T>(len, d.remaining()));
                     for _ in 0..len {
                         if !out.insert(T::decode(d)?) {
                             return Err(DecodeError::DuplicateKey { type_name: $name });
@@ -222,7 +222,7 @@ macro_rules! map {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 let mut out = $map::default();
                 decode_map_blocks(d, |d, len| {
-                    out.reserve_for(cautious_capacity::<(K, V)>(len));
+                    out.reserve_for(cautious_capacity::<(K, V)>(len, d.remaining()));
                     for _ in 0..len {
                         let k = K::decode(d)?;
                         let v = V::decode(d)?;

@@ -127,6 +127,9 @@ pub trait Decoder: Sized {
     /// The limits in force.
     fn limits(&self) -> &Limits;
 
+    /// Input bytes left; bounds what is pre-allocated on the word of a length prefix.
+    fn remaining(&self) -> usize;
+
     fn decode_bool(&mut self) -> Result<bool, DecodeError>;
     fn decode_u8(&mut self) -> Result<u8, DecodeError>;
     fn decode_u16(&mut self) -> Result<u16, DecodeError>;
@@ -230,7 +233,7 @@ pub fn decode_vec_by_element<D: Decoder, T: Decode>(
     }
     let mut out = Vec::new();
     decode_seq_blocks(decoder, |d, len| {
-        out.reserve(cautious_capacity::<T>(len));
+        out.reserve(cautious_capacity::<T>(len, d.remaining()));
         for _ in 0..len {
             out.push(T::decode(d)?);
         }

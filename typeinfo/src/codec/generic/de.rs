@@ -232,8 +232,8 @@ impl<'de, D: Decoder> de::SeqAccess<'de> for &mut Blocks<'_, D> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        // serde pre-allocates from this; cautious_size_hint caps it at 1 MiB.
-        Some(self.block)
+        // serde pre-allocates from this (capped at 1 MiB); cap it by the input too.
+        Some(self.block.min(self.decoder.remaining()))
     }
 }
 
@@ -261,7 +261,7 @@ impl<'de, D: Decoder> de::MapAccess<'de> for &mut Blocks<'_, D> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.block)
+        Some(self.block.min(self.decoder.remaining()))
     }
 }
 

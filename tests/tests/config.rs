@@ -1,0 +1,193 @@
+//! The selection config: files, builder, validation messages and the generic-types policy.
+
+use typeinfo::config::{ConfigError, Format, GenericTypes, SerializationConfig};
+use typeinfo::prelude::*;
+use typeinfo_serializers::Serializer;
+use typeinfo_tests::types::*;
+
+#[test]
+fn the_example_config_parses() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/serialization.toml"
+    );
+    let config = SerializationConfig::from_file(path).unwrap();
+    assert_eq!(config.default_format(), Format::Pojo);
+    assert_eq!(config.generic_types(), GenericTypes::Warn);
+    assert_eq!(config.limits().max_record_bytes, 16 << 20);
+    assert_eq!(config.limits().max_collection_len, 1 << 20);
+    assert_eq!(config.limits().max_depth, 64);
+    assert_eq!(config.type_overrides().len(), 1);
+}
+
+#[test]
+fn file_and_builder_agree() {
+    let from_file = SerializationConfig::from_toml(
+        "generic_types = \"deny\"\n[limits]\nmax_depth = 9\n[types.\"a::B\"]\nformat = \"pojo\"\n",
+    )
+    .unwrap();
+    let built = SerializationConfig::builder()
+        .generic_types(GenericTypes::Deny)
+        .max_depth(9)
+        .type_format("a::B", Format::Pojo)
+        .build()
+        .unwrap();
+    assert_eq!(from_file, built);
+}
+
+#[test]
+fn unknown_keys_and_values_name_what_is_allowed() {
+    let unknown_key = SerializationConfig::from_toml("defualt_format = \"pojo\"")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unknown_key.contains("defualt_format") && unknown_key.contains("default_format"),
+        "{unknown_key}"
+    );
+
+    let bad_value = SerializationConfig::from_toml("generic_types = \"maybe\"")
+        .unwrap_err()
+        .to_string();
+    for needle in ["maybe", "allow", "warn", "deny", "generic_types"] {
+        assert!(
+            bad_value.contains(needle),
+            "{needle} missing from: {bad_value}"
+        );
+    }
+
+    let bad_format = SerializationConfig::from_toml("default_format = \"protobuf\"")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        bad_format.contains("protobuf") && bad_format.contains("pojo"),
+        "{bad_format}"
+    );
+
+    let bad_nested = SerializationConfig::from_toml("[limits]\nmax_deep = 3")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        bad_nested.contains("max_deep") && bad_nested.contains("max_depth"),
+        "{bad_nested}"
+    );
+}
+
+#[test]
+fn limits_out_of_range_are_refused() {
+    let zero = SerializationConfig::from_toml("[limits]\nmax_record_bytes = 0").unwrap_err();
+    assert_eq!(
+        zero,
+        ConfigError::Invalid {
+            key: "limits.max_record_bytes".into(),
+            value: "0".into(),
+            allowed: format!("a whole number from 1 to {}", usize::MAX)
+        }
+    );
+    let deep = SerializationConfig::builder()
+        .max_depth(100_000)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        deep,
+        "bad config: `limits.max_depth` = 100000 is not allowed; allowed: a whole number from 1 to 4096"
+    );
+    let negative = SerializationConfig::from_toml("[limits]\nmax_depth = -1")
+        .unwrap_err()
+        .to_string();
+    assert!(negative.contains("max_depth"), "{negative}");
+}
+
+#[test]
+fn unreadable_file_names_the_path() {
+    let e = SerializationConfig::from_file("/no/such/typeinfo.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with("cannot read config /no/such/typeinfo.toml"),
+        "{e}"
+    );
+}
+
+#[test]
+fn deny_refuses_generic_fields_naming_type_and_path() {
+    let deny = SerializationConfig::builder()
+        .generic_types(GenericTypes::Deny)
+        .build()
+        .unwrap();
+    let e = Serializer::<Attributes>::new(&deny).unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("typeinfo_tests::types::Attributes"), "{text}");
+    assert!(
+        text.contains("`payload` (typeinfo_tests::types::Opaque)"),
+        "{text}"
+    );
+    // Types without generic fields are unaffected.
+    assert!(Serializer::<Everything>::new(&deny).is_ok());
+}
+
+/// A generic field nested in collections is found with its full path.
+#[test]
+fn generic_fields_are_found_with_their_paths() {
+    #[derive(TypeInfo)]
+    struct Outer {
+        inner: Vec<Option<Attributes>>,
+        by_name: std::collections::BTreeMap<String, Attributes>,
+    }
+    let paths: Vec<String> = Outer::type_info()
+        .generic_fields()
+        .into_iter()
+        .map(|g| g.path)
+        .collect();
+    assert_eq!(paths, ["inner[*].payload", "by_name[*].payload"]);
+}
+
+#[test]
+fn warn_and_allow_serialize_generic_fields() {
+    for policy in [GenericTypes::Warn, GenericTypes::Allow] {
+        let config = SerializationConfig::builder()
+            .generic_types(policy)
+            .build()
+            .unwrap();
+        let serializer = Serializer::<Attributes>::new(&config).unwrap();
+        assert_eq!(serializer.generic_fields().len(), 1);
+        let value = Attributes {
+            identifier: 1,
+            cache: vec![],
+            seven: 7,
+            added_later: Some("a".into()),
+            payload: Opaque::Numbers {
+                values: vec![1, -1],
+                scale: 0.5,
+            },
+            shape: Shape::Circle(1.0),
+        };
+        let mut bytes = Vec::new();
+        serializer.encode_into(&value, &mut bytes).unwrap();
+        assert_eq!(serializer.decode(&bytes).unwrap(), value);
+    }
+}
+
+#[test]
+fn serializer_applies_config_limits_and_overrides() {
+    let config = SerializationConfig::builder()
+        .max_collection_len(2)
+        .type_format(std::any::type_name::<Tuple>(), Format::Pojo)
+        .build()
+        .unwrap();
+    let serializer = Serializer::<Vec<u8>>::new(&config).unwrap();
+    assert_eq!(serializer.reason(), "default format");
+    let mut bytes = Vec::new();
+    serializer.encode_into(&vec![1, 2, 3], &mut bytes).unwrap();
+    assert!(matches!(
+        serializer.decode(&bytes),
+        Err(typeinfo::DecodeError::LengthLimit {
+            claimed: 3,
+            limit: 2
+        })
+    ));
+    assert_eq!(
+        Serializer::<Tuple>::new(&config).unwrap().reason(),
+        "per-type override"
+    );
+}

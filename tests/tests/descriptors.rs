@@ -1,0 +1,110 @@
+//! Descriptors: what `TypeInfo` says about a type, and how it prints.
+
+use typeinfo::info::{CollectionKind, FieldDefault, ListKind, StructStyle};
+use typeinfo::prelude::*;
+use typeinfo::{RawLayout, TypeInfo as Info};
+use typeinfo_tests::types::*;
+
+#[test]
+fn std_types_are_described() {
+    assert!(matches!(Vec::<u8>::type_info(), Info::Bytes));
+    assert!(matches!(Box::<[u8]>::type_info(), Info::Bytes));
+    assert!(matches!(
+        Vec::<u16>::type_info(),
+        Info::List(ListKind::Vec, _)
+    ));
+    assert!(matches!(
+        std::collections::VecDeque::<u8>::type_info(),
+        Info::List(ListKind::VecDeque, _)
+    ));
+    assert!(
+        matches!(Box::<u32>::type_info(), Info::U32),
+        "Box is transparent"
+    );
+    assert!(matches!(<[u8; 4]>::type_info(), Info::Array(4, _)));
+    assert!(matches!(
+        std::collections::HashMap::<String, u8>::type_info(),
+        Info::Map(CollectionKind::Hash, _, _)
+    ));
+    assert!(matches!(<(u8, String)>::type_info(), Info::Tuple(items) if items.len() == 2));
+}
+
+#[test]
+fn attributes_shape_the_descriptor() {
+    let Info::Struct(s) = Attributes::type_info() else {
+        panic!("a struct")
+    };
+    assert_eq!(s.name.name, "Renamed");
+    assert_eq!(s.name.full_name(), "typeinfo_tests::types::Attributes");
+    assert_eq!(s.name.module_path, "typeinfo_tests::types");
+    assert_eq!(s.style, StructStyle::Named);
+    let names: Vec<_> = s.fields.iter().map(|f| f.name).collect();
+    assert_eq!(
+        names,
+        ["id", "added_later", "payload", "shape"],
+        "skipped fields are absent"
+    );
+    assert_eq!(s.fields[1].default, Some(FieldDefault::DefaultTrait));
+    assert!(matches!(s.fields[2].type_info(), Info::Generic(_)));
+}
+
+#[test]
+fn generic_types_get_one_descriptor_per_instantiation() {
+    let a = Pair::<u8, String>::type_info();
+    let b = Pair::<u16, String>::type_info();
+    assert!(!a.same_type(b));
+    assert!(a.same_type(Pair::<u8, String>::type_info()));
+    let Info::Struct(s) = a else { panic!() };
+    assert_eq!(
+        s.name.full_name(),
+        "typeinfo_tests::types::Pair<u8, alloc::string::String>"
+    );
+}
+
+#[test]
+fn recursive_types_print_and_walk_finitely() {
+    assert_eq!(
+        Tree::type_info().to_string(),
+        "Tree {\n    value: i32,\n    children: Vec<Tree>,\n    next: Option<Tree>,\n}"
+    );
+    assert!(Tree::type_info().generic_fields().is_empty());
+    assert_eq!(
+        Shape::type_info().to_string(),
+        "enum Shape {\n    Empty,\n    Circle(f64),\n    Rect {\n        width: u32,\n        height: u32,\n    },\n    Labeled(String, Shape),\n}"
+    );
+}
+
+/// Raw layouts are proven at compile time: a padded or reordered struct is never raw.
+#[test]
+fn raw_layouts() {
+    #[derive(TypeInfo)]
+    struct Vector3 {
+        x: f32,
+        y: f32,
+        z: f32,
+    }
+    #[derive(TypeInfo)]
+    struct Padded {
+        a: u8,
+        b: u32,
+    }
+    #[derive(TypeInfo)]
+    struct WithBool {
+        flag: bool,
+        n: u8,
+    }
+    assert_eq!(<Vector3 as Encode>::RAW.size(), Some(12));
+    assert_eq!(<Vector3 as Decode>::RAW.size(), Some(12));
+    assert_eq!(<Padded as Encode>::RAW, RawLayout::NONE);
+    assert_eq!(
+        <WithBool as Encode>::RAW.size(),
+        Some(2),
+        "bool is raw to write"
+    );
+    assert_eq!(
+        <WithBool as Decode>::RAW,
+        RawLayout::NONE,
+        "not every byte is a bool"
+    );
+    assert_eq!(<Attributes as Encode>::RAW, RawLayout::NONE);
+}

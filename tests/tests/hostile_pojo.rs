@@ -1,0 +1,242 @@
+//! Hostile bytes: the pojo decoder answers every input with a value or a typed error, never
+//! a panic, and refuses what breaks the limits.
+
+use proptest::prelude::*;
+use std::collections::{BTreeMap, HashSet};
+use typeinfo::{DecodeError, EncodeError, Limits};
+use typeinfo_serializers::pojo::{self, Pojo};
+use typeinfo_tests::strategies::everything;
+use typeinfo_tests::types::*;
+
+fn decode_all(bytes: &[u8]) {
+    let _ = pojo::from_slice::<Everything>(bytes);
+    let _ = pojo::from_slice::<Attributes>(bytes);
+    let _ = pojo::from_slice::<Collections>(bytes);
+    let _ = pojo::from_slice::<Scalars>(bytes);
+    let _ = pojo::from_slice::<Tree>(bytes);
+    let _ = pojo::from_slice::<Vec<Shape>>(bytes);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        decode_all(&bytes);
+    }
+
+    /// Valid encodings with a few bytes changed reach deeper into the decoders than random
+    /// bytes do.
+    #[test]
+    fn mutated_encodings_never_panic(v in everything(), flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6)) {
+        let mut bytes = pojo::to_vec(&v).unwrap();
+        for (index, value) in flips {
+            let i = index.index(bytes.len());
+            bytes[i] = value;
+        }
+        decode_all(&bytes);
+    }
+}
+
+#[test]
+fn length_over_the_limit_is_refused() {
+    let claim = [0xff, 0xff, 0xff, 0xff];
+    assert_eq!(
+        pojo::from_slice::<String>(&claim),
+        Err(DecodeError::LengthLimit {
+            claimed: u32::MAX.into(),
+            limit: Limits::DEFAULT.max_collection_len as u64
+        })
+    );
+    let small = Pojo::new(Limits {
+        max_collection_len: 2,
+        ..Limits::DEFAULT
+    });
+    assert_eq!(
+        small.decode::<Vec<u8>>(&[3, 0, 0, 0, 1, 2, 3]),
+        Err(DecodeError::LengthLimit {
+            claimed: 3,
+            limit: 2
+        })
+    );
+    assert_eq!(small.decode::<Vec<u8>>(&[2, 0, 0, 0, 1, 2]), Ok(vec![1, 2]));
+}
+
+#[test]
+fn length_beyond_the_input_is_refused_before_allocating() {
+    let unlimited = Pojo::new(Limits {
+        max_collection_len: usize::MAX,
+        ..Limits::DEFAULT
+    });
+    let claim = [0xff, 0xff, 0xff, 0x7f, 1, 2];
+    assert_eq!(
+        unlimited.decode::<String>(&claim),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 0x7fff_ffff,
+            available: 2
+        })
+    );
+    assert!(matches!(
+        unlimited.decode::<Vec<u64>>(&claim),
+        Err(DecodeError::UnexpectedEnd { .. })
+    ));
+    assert!(matches!(
+        unlimited.decode::<Vec<String>>(&claim),
+        Err(DecodeError::UnexpectedEnd { .. })
+    ));
+}
+
+#[test]
+fn invalid_tags_are_refused() {
+    assert_eq!(
+        pojo::from_slice::<bool>(&[2]),
+        Err(DecodeError::InvalidTag {
+            type_name: "bool",
+            tag: 2
+        })
+    );
+    assert_eq!(
+        pojo::from_slice::<Option<u8>>(&[7, 0]),
+        Err(DecodeError::InvalidTag {
+            type_name: "Option",
+            tag: 7
+        })
+    );
+    assert_eq!(
+        pojo::from_slice::<Shape>(&[9, 0, 0, 0]),
+        Err(DecodeError::InvalidTag {
+            type_name: "Shape",
+            tag: 9
+        })
+    );
+    assert_eq!(
+        pojo::from_slice::<char>(&[0x00, 0xd8, 0, 0]),
+        Err(DecodeError::InvalidChar(0xd800))
+    );
+    assert_eq!(
+        pojo::from_slice::<String>(&[2, 0, 0, 0, b'a', 0xff]),
+        Err(DecodeError::InvalidUtf8 { valid_up_to: 1 })
+    );
+}
+
+#[test]
+fn repeated_keys_are_refused() {
+    assert_eq!(
+        pojo::from_slice::<BTreeMap<u8, u8>>(&[2, 0, 0, 0, 1, 10, 1, 11]),
+        Err(DecodeError::DuplicateKey {
+            type_name: "BTreeMap"
+        })
+    );
+    assert_eq!(
+        pojo::from_slice::<HashSet<u8>>(&[2, 0, 0, 0, 1, 1]),
+        Err(DecodeError::DuplicateKey {
+            type_name: "HashSet"
+        })
+    );
+}
+
+#[test]
+fn trailing_and_missing_bytes_are_refused() {
+    assert_eq!(
+        pojo::from_slice::<u16>(&[1, 2, 3]),
+        Err(DecodeError::TrailingBytes { remaining: 1 })
+    );
+    assert_eq!(
+        pojo::from_slice::<u32>(&[1, 2, 3]),
+        Err(DecodeError::UnexpectedEnd {
+            needed: 4,
+            available: 3
+        })
+    );
+}
+
+/// A chain of `Some` links deeper than the limit: each link costs 9 bytes of input, so a
+/// small message could otherwise exhaust the stack.
+#[test]
+fn nesting_deeper_than_the_limit_is_refused() {
+    let link = [0, 0, 0, 0, 0, 0, 0, 0, 1]; // value, no children, Some(next)
+    let mut bytes: Vec<u8> = link
+        .iter()
+        .copied()
+        .cycle()
+        .take(link.len() * 100_000)
+        .collect();
+    bytes.extend_from_slice(&[0; 9]);
+    assert_eq!(
+        pojo::from_slice::<Tree>(&bytes),
+        Err(DecodeError::DepthLimit { limit: 128 })
+    );
+    let shallow = Pojo::new(Limits {
+        max_depth: 3,
+        ..Limits::DEFAULT
+    });
+    let three_deep: Vec<u8> = [&link[..], &link[..], &[0; 9][..]].concat();
+    assert!(shallow.decode::<Tree>(&three_deep).is_ok());
+    let four_deep: Vec<u8> = [&link[..], &link[..], &link[..], &[0; 9][..]].concat();
+    assert_eq!(
+        shallow.decode::<Tree>(&four_deep),
+        Err(DecodeError::DepthLimit { limit: 3 })
+    );
+}
+
+#[test]
+fn record_size_limit_applies_both_ways() {
+    let tight = Pojo::new(Limits {
+        max_record_bytes: 8,
+        ..Limits::DEFAULT
+    });
+    assert_eq!(
+        tight.decode::<[u8; 9]>(&[0; 9]),
+        Err(DecodeError::RecordTooLarge { size: 9, limit: 8 })
+    );
+    let mut out = vec![42];
+    assert_eq!(
+        tight.encode_into(&[0u8; 9], &mut out),
+        Err(EncodeError::RecordTooLarge { size: 9, limit: 8 })
+    );
+    assert_eq!(out, [42], "a refused record leaves the buffer as it was");
+}
+
+#[test]
+fn error_types_stay_small() {
+    assert_eq!(std::mem::size_of::<DecodeError>(), 24);
+    assert_eq!(std::mem::size_of::<EncodeError>(), 24);
+}
+
+/// Messages are for people: lowercase, no trailing period, no Debug formatting.
+#[test]
+fn error_messages_read_well() {
+    let errors = [
+        DecodeError::UnexpectedEnd {
+            needed: 4,
+            available: 1,
+        }
+        .to_string(),
+        DecodeError::InvalidTag {
+            type_name: "Shape",
+            tag: 9,
+        }
+        .to_string(),
+        DecodeError::LengthLimit {
+            claimed: 10,
+            limit: 2,
+        }
+        .to_string(),
+        DecodeError::DepthLimit { limit: 3 }.to_string(),
+        EncodeError::RecordTooLarge { size: 9, limit: 8 }.to_string(),
+    ];
+    for e in errors {
+        assert!(
+            e.chars().next().unwrap().is_lowercase() && !e.ends_with('.'),
+            "{e}"
+        );
+    }
+    assert_eq!(
+        DecodeError::LengthLimit {
+            claimed: 10,
+            limit: 2
+        }
+        .to_string(),
+        "length 10 exceeds max_collection_len (2)"
+    );
+}

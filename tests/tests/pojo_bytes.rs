@@ -1,0 +1,122 @@
+//! The pojo wire format pinned byte for byte: a format change shows up here as a diff.
+//! These are the examples of `docs/formats/pojo.md`.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use typeinfo::prelude::*;
+use typeinfo_serializers::pojo;
+use typeinfo_tests::types::*;
+
+/// Encodes `value`, compares with `expected`, and decodes `expected` back to `value`.
+fn test_one<T: Encode + Decode + PartialEq + Debug>(value: T, expected: &[u8]) {
+    let bytes = pojo::to_vec(&value).unwrap();
+    assert_eq!(bytes, expected, "encoding of {value:?}");
+    assert_eq!(pojo::from_slice::<T>(expected).unwrap(), value);
+}
+
+#[test]
+fn primitives() {
+    test_one(true, &[1]);
+    test_one(0x0102u16, &[0x02, 0x01]);
+    test_one(-1i32, &[0xff; 4]);
+    test_one(
+        1u128 << 64,
+        &[0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0],
+    );
+    test_one(1.5f64, &[0, 0, 0, 0, 0, 0, 0xf8, 0x3f]);
+    test_one('é', &[0xe9, 0, 0, 0]);
+    test_one((), &[]);
+}
+
+#[test]
+fn strings_and_bytes() {
+    test_one("hé".to_owned(), &[3, 0, 0, 0, b'h', 0xc3, 0xa9]);
+    test_one(vec![7u8, 8], &[2, 0, 0, 0, 7, 8]);
+    test_one(String::new(), &[0, 0, 0, 0]);
+}
+
+#[test]
+fn options_sequences_and_maps() {
+    test_one(Some(5u8), &[1, 5]);
+    test_one(None::<u8>, &[0]);
+    test_one(vec![1u16, 2], &[2, 0, 0, 0, 1, 0, 2, 0]);
+    test_one([1u8, 2, 3], &[1, 2, 3]);
+    test_one((1u8, 'a'), &[1, b'a', 0, 0, 0]);
+    test_one(
+        BTreeMap::from([(1u8, true), (2, false)]),
+        &[2, 0, 0, 0, 1, 1, 2, 0],
+    );
+}
+
+#[test]
+fn structs_and_enums() {
+    test_one(Tuple(1, "x".to_owned()), &[1, 0, 0, 0, 1, 0, 0, 0, b'x']);
+    test_one(Unit, &[]);
+    test_one(Shape::Empty, &[0, 0, 0, 0]);
+    test_one(
+        Shape::Rect {
+            width: 1,
+            height: 2,
+        },
+        &[2, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0],
+    );
+    test_one(
+        Tree {
+            value: 1,
+            children: vec![],
+            next: Some(Box::new(Tree {
+                value: 2,
+                children: vec![],
+                next: None,
+            })),
+        },
+        &[1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
+}
+
+/// Skipped fields are absent; a generic field is its serde form in the same encoding.
+#[test]
+fn attributes() {
+    test_one(
+        Attributes {
+            identifier: 9,
+            cache: vec![],
+            seven: 7,
+            added_later: None,
+            payload: Opaque::Text("x".to_owned()),
+            shape: Shape::Empty,
+        },
+        &[
+            9, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, b'x', 0, 0, 0, 0,
+        ],
+    );
+}
+
+/// The worked example of the spec.
+#[test]
+fn spec_example() {
+    #[derive(TypeInfo, Debug, PartialEq)]
+    struct Login {
+        user_id: u32,
+        name: String,
+        admin: bool,
+        scores: Vec<u16>,
+        referrer: Option<String>,
+    }
+    test_one(
+        Login {
+            user_id: 300,
+            name: "ada".into(),
+            admin: true,
+            scores: vec![7, 260],
+            referrer: None,
+        },
+        &[
+            0x2c, 0x01, 0x00, 0x00, // user_id = 300
+            0x03, 0x00, 0x00, 0x00, b'a', b'd', b'a', // name
+            0x01, // admin
+            0x02, 0x00, 0x00, 0x00, 0x07, 0x00, 0x04, 0x01, // scores
+            0x00, // referrer: None
+        ],
+    );
+}

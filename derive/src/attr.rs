@@ -55,6 +55,12 @@ fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
     meta.value()?.parse()
 }
 
+/// A string literal whose content parses as `T`; `what` explains the expected form.
+fn parse_string_as<T: syn::parse::Parse>(meta: &ParseNestedMeta, what: &str) -> syn::Result<T> {
+    let lit = string(meta)?;
+    lit.parse::<T>().map_err(|_| syn::Error::new(lit.span(), what))
+}
+
 /// Attributes on a struct or enum.
 pub struct ContainerAttrs {
     /// `rename = "..."`: the type's name in descriptors and schemas.
@@ -72,7 +78,7 @@ impl ContainerAttrs {
                 let name = string(meta)?;
                 rename.set(cx, meta, name.value());
             } else if meta.path.is_ident("crate") {
-                let path = string(meta)?.parse::<Path>()?;
+                let path = parse_string_as::<Path>(meta, "`crate` takes the path of the typeinfo crate, such as \"::typeinfo\"")?;
                 krate.set(cx, meta, path);
             } else {
                 return Err(unknown(meta, "rename, crate"));
@@ -143,7 +149,10 @@ impl FieldAttrs {
                 generic.set(cx, meta, meta.path.clone());
             } else if meta.path.is_ident("default") {
                 let value = if meta.input.peek(syn::Token![=]) {
-                    Default::Function(string(meta)?.parse::<ExprPath>()?)
+                    Default::Function(parse_string_as::<ExprPath>(
+                        meta,
+                        "`default` takes the path of a function returning the field's type, such as \"defaults::zero\"",
+                    )?)
                 } else {
                     Default::Trait
                 };

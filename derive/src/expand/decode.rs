@@ -62,7 +62,8 @@ fn construct(path: TokenStream, style: Style, fields: &[Field]) -> TokenStream {
         if f.is_skipped() {
             skipped_value(f)
         } else if f.is_generic() {
-            quote!(__d.decode_generic()?)
+            let span = syn::spanned::Spanned::span(f.ty);
+            quote::quote_spanned!(span=> __d.decode_generic()?)
         } else {
             quote!(_typeinfo::Decode::decode(__d)?)
         }

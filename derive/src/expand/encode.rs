@@ -19,7 +19,8 @@ pub fn expand(cont: &Container) -> TokenStream {
             let paths = serialized(fields).enumerate().map(|(i, f)| {
                 let value = access(f);
                 let follow = if f.is_generic() {
-                    quote!(if __rest.is_empty() { __e.encode_generic(&#value).map(|()| 1) } else { _typeinfo::__private::Ok(0) })
+                    let span = syn::spanned::Spanned::span(f.ty);
+                    quote::quote_spanned!(span=> if __rest.is_empty() { let __generic = &#value; __e.encode_generic(__generic).map(|()| 1) } else { _typeinfo::__private::Ok(0) })
                 } else {
                     quote!(_typeinfo::Encode::encode_path(&#value, __rest, __e))
                 };
@@ -98,7 +99,9 @@ fn serialized_bound<'c, 'a>(
 
 fn encode_field(field: &Field, value: TokenStream) -> TokenStream {
     if field.is_generic() {
-        quote!(__e.encode_generic(&#value)?;)
+        // Spanned at the field type, so a type without serde is reported there.
+        let span = syn::spanned::Spanned::span(field.ty);
+        quote::quote_spanned!(span=> { let __generic = &#value; __e.encode_generic(__generic)?; })
     } else {
         quote!(_typeinfo::Encode::encode(&#value, __e)?;)
     }

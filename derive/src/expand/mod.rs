@@ -50,25 +50,15 @@ fn all_fields<'c, 'a>(cont: &'c Container<'a>) -> Box<dyn Iterator<Item = &'c Fi
     }
 }
 
-/// Compile-time checks with spans on the offending field: a `generic` field's type must
-/// implement serde's traits, and a default (`Default::default()` or `default = "path"`)
-/// must produce the field's type.
+/// Compile-time checks with spans on the offending field: a default (`Default::default()`
+/// or `default = "path"`) must produce the field's type. (A `generic` field's serde bounds
+/// are checked where it is encoded and decoded, with the field type's span.)
 fn field_assertions(cont: &Container) -> TokenStream {
     let (impl_generics, _, where_clause) = cont.original.generics.split_for_impl();
     let checks = all_fields(cont).enumerate().map(|(i, field)| {
         let ty = field.ty;
         let span = syn::spanned::Spanned::span(ty);
         let mut out = TokenStream::new();
-        if field.is_generic() {
-            let name = format_ident!("__assert_generic_{}", i);
-            out.extend(quote::quote_spanned! {span=>
-                #[allow(dead_code, non_snake_case)]
-                fn #name #impl_generics () #where_clause {
-                    fn generic_fields_need_serde<__T: _typeinfo::__private::Serialize + _typeinfo::__private::DeserializeOwned>() {}
-                    generic_fields_need_serde::<#ty>();
-                }
-            });
-        }
         if let Some(crate::attr::Default::Trait) = &field.attrs.default {
             let name = format_ident!("__assert_default_{}", i);
             out.extend(quote::quote_spanned! {span=>

@@ -58,7 +58,8 @@ fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
 /// A string literal whose content parses as `T`; `what` explains the expected form.
 fn parse_string_as<T: syn::parse::Parse>(meta: &ParseNestedMeta, what: &str) -> syn::Result<T> {
     let lit = string(meta)?;
-    lit.parse::<T>().map_err(|_| syn::Error::new(lit.span(), what))
+    lit.parse::<T>()
+        .map_err(|_| syn::Error::new(lit.span(), what))
 }
 
 /// Attributes on a struct or enum.
@@ -78,7 +79,10 @@ impl ContainerAttrs {
                 let name = string(meta)?;
                 rename.set(cx, meta, name.value());
             } else if meta.path.is_ident("crate") {
-                let path = parse_string_as::<Path>(meta, "`crate` takes the path of the typeinfo crate, such as \"::typeinfo\"")?;
+                let path = parse_string_as::<Path>(
+                    meta,
+                    "`crate` takes the path of the typeinfo crate, such as \"::typeinfo\"",
+                )?;
                 krate.set(cx, meta, path);
             } else {
                 return Err(unknown(meta, "rename, crate"));

@@ -10,11 +10,14 @@ use core::marker::PhantomData;
 use typeinfo::path::{FieldPath, PathError};
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
+/// Reads `T`s and yields `K`s, without owning either (so the selector is `Send + Sync`).
+type Selects<T, K> = PhantomData<(fn(&T), fn() -> K)>;
+
 /// Selects values of type `K` inside records of type `T`.
 #[derive(Debug, Clone)]
 pub struct KeySelector<T: ?Sized, K> {
     path: FieldPath,
-    _types: PhantomData<(fn(&T), fn() -> K)>,
+    _types: Selects<T, K>,
 }
 
 /// Why a key could not be extracted.

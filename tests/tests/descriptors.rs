@@ -108,3 +108,26 @@ fn raw_layouts() {
     );
     assert_eq!(<Attributes as Encode>::RAW, RawLayout::NONE);
 }
+
+/// `#[typeinfo(crate = "...")]` points generated code at the runtime crate under another
+/// name, as a crate that re-exports typeinfo needs.
+mod renamed_runtime {
+    use typeinfo as runtime;
+
+    #[derive(runtime::TypeInfo, Debug, PartialEq)]
+    #[typeinfo(crate = "runtime")]
+    pub struct Renamed {
+        pub id: u32,
+    }
+
+    #[test]
+    fn derive_uses_the_given_crate_path() {
+        use runtime::HasTypeInfo;
+        let bytes = typeinfo_serializers::pojo::to_vec(&Renamed { id: 5 }).unwrap();
+        assert_eq!(
+            typeinfo_serializers::pojo::from_slice::<Renamed>(&bytes).unwrap(),
+            Renamed { id: 5 }
+        );
+        assert_eq!(Renamed::type_info().kind_name(), "Renamed");
+    }
+}

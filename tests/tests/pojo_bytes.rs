@@ -120,3 +120,33 @@ fn spec_example() {
         ],
     );
 }
+
+/// The same bytes reach every kind of sink; a full fixed buffer is an error, not a panic.
+#[test]
+fn every_sink_gets_the_same_bytes() {
+    use typeinfo::EncodeError;
+    use typeinfo::io::{IoWriter, SliceWriter};
+    let value = Shape::Labeled("ab".into(), Box::new(Shape::Circle(0.5)));
+    let expected = pojo::to_vec(&value).unwrap();
+
+    let mut buf = [0u8; 64];
+    let mut slice = SliceWriter::new(&mut buf);
+    pojo::Pojo::default().encode_to(&value, &mut slice).unwrap();
+    let written = slice.written();
+    assert_eq!(&buf[..written], &expected[..]);
+
+    let mut io = IoWriter(std::io::Cursor::new(Vec::new()));
+    pojo::Pojo::default().encode_to(&value, &mut io).unwrap();
+    assert_eq!(io.0.into_inner(), expected);
+
+    let mut small = [0u8; 5];
+    let result = pojo::Pojo::default().encode_to(&value, SliceWriter::new(&mut small));
+    // The variant index fits; the string's 4-byte length finds 1 byte left.
+    assert_eq!(
+        result,
+        Err(EncodeError::BufferFull {
+            needed: 4,
+            available: 1
+        })
+    );
+}

@@ -18,12 +18,6 @@ pub trait Writer {
     fn write_array<const N: usize>(&mut self, bytes: [u8; N]) -> Result<(), EncodeError> {
         self.write(&bytes)
     }
-
-    /// A hint that about `additional` more bytes follow.
-    #[inline]
-    fn reserve(&mut self, additional: usize) {
-        let _ = additional;
-    }
 }
 
 impl Writer for Vec<u8> {
@@ -38,11 +32,6 @@ impl Writer for Vec<u8> {
         self.extend_from_slice(&bytes);
         Ok(())
     }
-
-    #[inline]
-    fn reserve(&mut self, additional: usize) {
-        Vec::reserve(self, additional);
-    }
 }
 
 impl<W: Writer + ?Sized> Writer for &mut W {
@@ -54,11 +43,6 @@ impl<W: Writer + ?Sized> Writer for &mut W {
     #[inline]
     fn write_array<const N: usize>(&mut self, bytes: [u8; N]) -> Result<(), EncodeError> {
         (**self).write_array(bytes)
-    }
-
-    #[inline]
-    fn reserve(&mut self, additional: usize) {
-        (**self).reserve(additional)
     }
 }
 

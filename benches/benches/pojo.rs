@@ -10,6 +10,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use typeinfo::{Decode, Encode};
 use typeinfo_benches::datasets::{SEED, log, mesh};
+use typeinfo_serializers::RecordCodec;
 use typeinfo_serializers::pojo::{self, Pojo};
 
 fn compare<T>(c: &mut Criterion, dataset: &str, data: &T, with_memcpy: bool)

@@ -5,6 +5,7 @@
 //! generated `encode_path` walks straight to the selected value and encodes only it.
 
 use crate::pojo::Pojo;
+use crate::record::RecordCodec;
 use core::fmt;
 use core::marker::PhantomData;
 use typeinfo::path::{FieldPath, PathError};

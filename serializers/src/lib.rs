@@ -2,8 +2,13 @@
 //! `typeinfo` crate ([`typeinfo::Encoder`], [`typeinfo::Decoder`]), so the code that
 //! `#[derive(TypeInfo)]` generates runs, monomorphised, in every one of them.
 
+pub mod compact;
+mod decode_support;
 pub mod key;
 pub mod pojo;
+pub mod record;
 pub mod select;
+pub mod varint;
 
+pub use record::RecordCodec;
 pub use select::Serializer;

@@ -1,11 +1,13 @@
 //! From a config and a type to a ready serializer: the one entry point that applies the
 //! selection rules (format, per-type overrides, `generic_types`, limits).
 
+use crate::compact::Compact;
 use crate::pojo::Pojo;
+use crate::record::RecordCodec;
 use core::marker::PhantomData;
 use typeinfo::config::{ConfigError, Format, SerializationConfig};
 use typeinfo::info::GenericField;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
 /// The serializer a config selects for `T`. The format is matched once per record; the
 /// code behind each arm is monomorphised for `T`.
@@ -14,7 +16,7 @@ pub struct Serializer<T> {
     format: Format,
     reason: &'static str,
     generic_fields: Vec<GenericField>,
-    pojo: Pojo,
+    limits: Limits,
     _type: PhantomData<fn(&T) -> T>,
 }
 
@@ -24,7 +26,7 @@ impl<T> Clone for Serializer<T> {
             format: self.format,
             reason: self.reason,
             generic_fields: self.generic_fields.clone(),
-            pojo: self.pojo,
+            limits: self.limits,
             _type: PhantomData,
         }
     }
@@ -40,7 +42,7 @@ impl<T: Encode + Decode> Serializer<T> {
             format,
             reason,
             generic_fields,
-            pojo: Pojo::new(*config.limits()),
+            limits: *config.limits(),
             _type: PhantomData,
         })
     }
@@ -63,7 +65,8 @@ impl<T: Encode + Decode> Serializer<T> {
     #[inline]
     pub fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         match self.format {
-            Format::Pojo => self.pojo.encode_into(value, out),
+            Format::Pojo => Pojo::new(self.limits).encode_into(value, out),
+            Format::Compact => Compact::new(self.limits).encode_into(value, out),
         }
     }
 
@@ -71,7 +74,8 @@ impl<T: Encode + Decode> Serializer<T> {
     #[inline]
     pub fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         match self.format {
-            Format::Pojo => self.pojo.decode(bytes),
+            Format::Pojo => Pojo::new(self.limits).decode(bytes),
+            Format::Compact => Compact::new(self.limits).decode(bytes),
         }
     }
 }

@@ -6,7 +6,9 @@ pub mod types;
 
 use std::fmt::Debug;
 use typeinfo::{Decode, Encode};
-use typeinfo_serializers::pojo;
+use typeinfo_serializers::RecordCodec;
+use typeinfo_serializers::compact::Compact;
+use typeinfo_serializers::pojo::Pojo;
 
 /// Runs `value` through every format (and configuration) and checks it comes back equal
 /// (bincode's `the_same`). Formats join as they land.
@@ -15,30 +17,63 @@ use typeinfo_serializers::pojo;
 /// instead: the decoded value must encode to the very same bytes. (That needs a fixed
 /// iteration order, so such values hold at most one element per hash-based collection.)
 pub fn the_same<T: Encode + Decode + PartialEq + Debug>(value: &T) {
-    let bytes = pojo::to_vec(value).expect("pojo encode");
-    let back: T = pojo::from_slice(&bytes).expect("pojo decode");
-    assert_same(value, &back, &bytes, "pojo round trip");
+    round_trip(
+        &Pojo::default(),
+        value,
+        |bytes| Pojo::default().decode_from(Chunks::new(bytes, 3)),
+        |v, out| Pojo::default().encode_to(v, out),
+    );
+    round_trip(
+        &Compact::default(),
+        value,
+        |bytes| Compact::default().decode_from(Chunks::new(bytes, 3)),
+        |v, out| Compact::default().encode_to(v, out),
+    );
+}
 
-    // Through a sink and source other than Vec/slice: a chain of tiny chunks.
+/// One format: whole-record round trip, then the streaming sink and a chunked source.
+fn round_trip<C: RecordCodec, T: Encode + Decode + PartialEq + Debug>(
+    codec: &C,
+    value: &T,
+    decode_chunked: impl Fn(&[u8]) -> Result<T, typeinfo::DecodeError>,
+    encode_streamed: impl Fn(&T, &mut Vec<u8>) -> Result<(), typeinfo::EncodeError>,
+) {
+    let name = C::NAME;
+    let bytes = codec
+        .to_vec(value)
+        .unwrap_or_else(|e| panic!("{name} encode: {e}"));
+    let back: T = codec
+        .decode(&bytes)
+        .unwrap_or_else(|e| panic!("{name} decode: {e}"));
+    assert_same(codec, value, &back, &bytes, &format!("{name} round trip"));
+
     let mut streamed = Vec::new();
-    pojo::Pojo::default()
-        .encode_to(value, &mut streamed)
-        .expect("pojo encode_to");
-    assert_eq!(streamed, bytes, "encode_to and to_vec agree");
-    let back: T = pojo::Pojo::default()
-        .decode_from(Chunks::new(&bytes, 3))
-        .expect("pojo decode from chunks");
-    assert_same(value, &back, &bytes, "pojo round trip over 3-byte chunks");
+    encode_streamed(value, &mut streamed).unwrap_or_else(|e| panic!("{name} encode_to: {e}"));
+    assert_eq!(streamed, bytes, "{name}: encode_to and to_vec agree");
+    let back = decode_chunked(&bytes).unwrap_or_else(|e| panic!("{name} decode from chunks: {e}"));
+    assert_same(
+        codec,
+        value,
+        &back,
+        &bytes,
+        &format!("{name} round trip over 3-byte chunks"),
+    );
 }
 
 /// `back` equals `value`; bit for bit (by its encoding) when `value` holds a NaN.
-fn assert_same<T: Encode + PartialEq + Debug>(value: &T, back: &T, bytes: &[u8], what: &str) {
+fn assert_same<C: RecordCodec, T: Encode + PartialEq + Debug>(
+    codec: &C,
+    value: &T,
+    back: &T,
+    bytes: &[u8],
+    what: &str,
+) {
     #[allow(clippy::eq_op)] // a value unequal to itself holds a NaN
     if value == value {
         assert_eq!(back, value, "{what}");
     } else {
         assert_eq!(
-            pojo::to_vec(back).expect("pojo re-encode"),
+            codec.to_vec(back).expect("re-encode"),
             bytes,
             "{what}: bit-exact"
         );

@@ -7,6 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use typeinfo::{Decode, Limits};
+use typeinfo_serializers::RecordCodec;
 use typeinfo_serializers::pojo::Pojo;
 use typeinfo_tests::types::*;
 

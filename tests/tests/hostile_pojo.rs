@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use typeinfo::{DecodeError, EncodeError, Limits};
+use typeinfo_serializers::RecordCodec;
 use typeinfo_serializers::pojo::{self, Pojo};
 use typeinfo_tests::strategies::everything;
 use typeinfo_tests::types::*;

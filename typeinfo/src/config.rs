@@ -32,16 +32,19 @@ use std::sync::Mutex;
 pub enum Format {
     /// Generated field-by-field code, fixed-width little-endian.
     Pojo,
+    /// Generated field-by-field code, varints and packed flags.
+    Compact,
 }
 
 impl Format {
     /// Every format, in the order they are listed to users.
-    pub const ALL: &'static [Format] = &[Format::Pojo];
+    pub const ALL: &'static [Format] = &[Format::Pojo, Format::Compact];
 
     /// The name used in configs and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Format::Pojo => "pojo",
+            Format::Compact => "compact",
         }
     }
 

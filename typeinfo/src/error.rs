@@ -54,6 +54,8 @@ pub enum DecodeError {
     UnexpectedEnd { needed: usize, available: usize },
     /// A tag byte or variant index that names no value of the type.
     InvalidTag { type_name: &'static str, tag: u32 },
+    /// A varint that is too long for its type, or not in its shortest form.
+    InvalidVarint { type_name: &'static str },
     /// A string's bytes are not UTF-8.
     InvalidUtf8 { valid_up_to: usize },
     /// A `char` outside the Unicode scalar values.
@@ -82,6 +84,12 @@ impl fmt::Display for DecodeError {
             ),
             DecodeError::InvalidTag { type_name, tag } => {
                 write!(f, "invalid tag {tag} for {type_name}")
+            }
+            DecodeError::InvalidVarint { type_name } => {
+                write!(
+                    f,
+                    "invalid varint for {type_name}: too long or not in its shortest form"
+                )
             }
             DecodeError::InvalidUtf8 { valid_up_to } => {
                 write!(f, "string is not utf-8 (valid up to byte {valid_up_to})")

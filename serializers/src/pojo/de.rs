@@ -1,7 +1,9 @@
 //! The pojo decoder. Every claimed length is checked against the limits and against the
-//! bytes that remain before anything is allocated for it.
+//! bytes that remain before anything is allocated for it (see `decode_support`).
 
-use core::mem::MaybeUninit;
+use crate::decode_support::{
+    Depth, char_from, checked_len, into_string, read_byte_buf, variant_index,
+};
 use typeinfo::codec::{
     decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
 };
@@ -13,7 +15,7 @@ use typeinfo::{Decode, DecodeError, Decoder, Limits};
 pub struct PojoDecoder<R> {
     reader: R,
     limits: Limits,
-    depth: u32,
+    depth: Depth,
 }
 
 impl<R: Reader> PojoDecoder<R> {
@@ -21,7 +23,7 @@ impl<R: Reader> PojoDecoder<R> {
         PojoDecoder {
             reader,
             limits,
-            depth: 0,
+            depth: Depth::default(),
         }
     }
 
@@ -33,33 +35,7 @@ impl<R: Reader> PojoDecoder<R> {
     #[inline]
     fn read_len(&mut self) -> Result<usize, DecodeError> {
         let claimed = u32::from_le_bytes(self.reader.read_array()?);
-        let limit = self.limits.max_collection_len;
-        match usize::try_from(claimed) {
-            Ok(len) if len <= limit => Ok(len),
-            _ => Err(DecodeError::LengthLimit {
-                claimed: claimed.into(),
-                limit: limit as u64,
-            }),
-        }
-    }
-
-    /// A length-prefixed byte string, allocated only once the bytes are known to be there.
-    #[inline]
-    fn read_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
-        let len = self.read_len()?;
-        let available = self.reader.remaining();
-        if len > available {
-            return Err(DecodeError::UnexpectedEnd {
-                needed: len,
-                available,
-            });
-        }
-        let mut out = Vec::with_capacity(len);
-        self.reader
-            .read_uninit(&mut out.spare_capacity_mut()[..len] as &mut [MaybeUninit<u8>])?;
-        // SAFETY: `read_uninit` succeeded, so all `len` bytes were written.
-        unsafe { out.set_len(len) };
-        Ok(out)
+        checked_len(claimed.into(), &self.limits)
     }
 
     #[inline]
@@ -117,21 +93,18 @@ impl<R: Reader> Decoder for PojoDecoder<R> {
 
     #[inline]
     fn decode_char(&mut self) -> Result<char, DecodeError> {
-        let v = u32::from_le_bytes(self.reader.read_array()?);
-        char::from_u32(v).ok_or(DecodeError::InvalidChar(v))
+        char_from(u32::from_le_bytes(self.reader.read_array()?))
     }
 
     #[inline]
     fn decode_string(&mut self) -> Result<String, DecodeError> {
-        let bytes = self.read_byte_buf()?;
-        String::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
-            valid_up_to: e.utf8_error().valid_up_to(),
-        })
+        self.decode_byte_buf().and_then(into_string)
     }
 
     #[inline]
     fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
-        self.read_byte_buf()
+        let len = self.read_len()?;
+        read_byte_buf(&mut self.reader, len)
     }
 
     #[inline]
@@ -151,30 +124,17 @@ impl<R: Reader> Decoder for PojoDecoder<R> {
         variants: u32,
     ) -> Result<u32, DecodeError> {
         let index = u32::from_le_bytes(self.reader.read_array()?);
-        if index < variants {
-            Ok(index)
-        } else {
-            Err(DecodeError::InvalidTag {
-                type_name,
-                tag: index,
-            })
-        }
+        variant_index(index.into(), type_name, variants)
     }
 
     #[inline]
     fn enter(&mut self) -> Result<(), DecodeError> {
-        if self.depth >= self.limits.max_depth {
-            return Err(DecodeError::DepthLimit {
-                limit: self.limits.max_depth,
-            });
-        }
-        self.depth += 1;
-        Ok(())
+        self.depth.enter(&self.limits)
     }
 
     #[inline]
     fn leave(&mut self) {
-        self.depth -= 1;
+        self.depth.leave();
     }
 
     #[inline]

@@ -26,6 +26,7 @@ mod ser;
 pub use de::PojoDecoder;
 pub use ser::PojoEncoder;
 
+use crate::record::{RecordCodec, append_record, check_record_size, expect_end};
 use typeinfo::io::{Reader, Writer};
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
@@ -40,36 +41,6 @@ impl Pojo {
         Pojo { limits }
     }
 
-    pub fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
-    /// Appends the encoding of `value` to `out`; fails (leaving `out` as it was) if the
-    /// record exceeds `max_record_bytes`.
-    pub fn encode_into<T: Encode + ?Sized>(
-        &self,
-        value: &T,
-        out: &mut Vec<u8>,
-    ) -> Result<(), EncodeError> {
-        let start = out.len();
-        let result = value.encode(&mut PojoEncoder::new(&mut *out));
-        let size = out.len() - start;
-        match result {
-            Ok(()) if size <= self.limits.max_record_bytes => Ok(()),
-            Ok(()) => {
-                out.truncate(start);
-                Err(EncodeError::RecordTooLarge {
-                    size,
-                    limit: self.limits.max_record_bytes,
-                })
-            }
-            Err(e) => {
-                out.truncate(start);
-                Err(e)
-            }
-        }
-    }
-
     /// Writes `value` into any sink. The record size limit is not checked here: a sink that
     /// streams cannot take bytes back (the engine frames and checks whole records).
     pub fn encode_to<T: Encode + ?Sized, W: Writer>(
@@ -80,33 +51,42 @@ impl Pojo {
         value.encode(&mut PojoEncoder::new(writer))
     }
 
-    /// Decodes one value that must fill `bytes` exactly.
-    pub fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        if bytes.len() > self.limits.max_record_bytes {
-            return Err(DecodeError::RecordTooLarge {
-                size: bytes.len(),
-                limit: self.limits.max_record_bytes,
-            });
-        }
-        let mut decoder = PojoDecoder::new(bytes, self.limits);
-        let value = T::decode(&mut decoder)?;
-        match decoder.into_reader().remaining() {
-            0 => Ok(value),
-            remaining => Err(DecodeError::TrailingBytes { remaining }),
-        }
-    }
-
     /// Decodes one value from the front of any source, leaving what follows it unread.
     pub fn decode_from<T: Decode, R: Reader>(&self, reader: R) -> Result<T, DecodeError> {
         T::decode(&mut PojoDecoder::new(reader, self.limits))
     }
 }
 
+impl RecordCodec for Pojo {
+    const NAME: &'static str = "pojo";
+
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    #[inline]
+    fn encode_into<T: Encode + ?Sized>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        append_record(out, &self.limits, |out| {
+            value.encode(&mut PojoEncoder::new(out))
+        })
+    }
+
+    #[inline]
+    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        check_record_size(bytes, &self.limits)?;
+        let mut decoder = PojoDecoder::new(bytes, self.limits);
+        let value = T::decode(&mut decoder)?;
+        expect_end(value, decoder.into_reader().remaining())
+    }
+}
+
 /// Encodes `value` with the default limits.
 pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
-    let mut out = Vec::new();
-    Pojo::default().encode_into(value, &mut out)?;
-    Ok(out)
+    Pojo::default().to_vec(value)
 }
 
 /// Decodes a value that fills `bytes` exactly, with the default limits.

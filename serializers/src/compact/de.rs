@@ -1,0 +1,175 @@
+//! The compact decoder.
+
+use crate::decode_support::{
+    Depth, char_from, checked_len, into_string, read_byte_buf, variant_index,
+};
+use crate::varint;
+use typeinfo::io::Reader;
+use typeinfo::{DecodeError, Decoder, Limits};
+
+/// Reads values in the compact format from a [`Reader`].
+#[derive(Debug)]
+pub struct CompactDecoder<R> {
+    reader: R,
+    limits: Limits,
+    depth: Depth,
+    /// The unread bits of the open flag byte, low bit next, and how many remain.
+    flags: u8,
+    flags_left: u8,
+}
+
+impl<R: Reader> CompactDecoder<R> {
+    pub fn new(reader: R, limits: Limits) -> Self {
+        CompactDecoder {
+            reader,
+            limits,
+            depth: Depth::default(),
+            flags: 0,
+            flags_left: 0,
+        }
+    }
+
+    /// Ends a record: the unused bits of the last flag byte must be zero, so that every
+    /// value has one encoding. Returns the reader positioned after the record.
+    pub fn finish(self) -> Result<R, DecodeError> {
+        if self.flags != 0 {
+            return Err(DecodeError::InvalidTag {
+                type_name: "unused flag bits",
+                tag: self.flags.into(),
+            });
+        }
+        Ok(self.reader)
+    }
+
+    #[inline]
+    fn flag(&mut self) -> Result<bool, DecodeError> {
+        if self.flags_left == 0 {
+            [self.flags] = self.reader.read_array()?;
+            self.flags_left = 8;
+        }
+        let set = self.flags & 1 == 1;
+        self.flags >>= 1;
+        self.flags_left -= 1;
+        Ok(set)
+    }
+
+    #[inline]
+    fn unsigned(&mut self, bits: u32, type_name: &'static str) -> Result<u128, DecodeError> {
+        varint::read(&mut self.reader, bits, type_name)
+    }
+
+    #[inline]
+    fn signed(&mut self, bits: u32, type_name: &'static str) -> Result<i128, DecodeError> {
+        self.unsigned(bits, type_name).map(varint::unzigzag)
+    }
+
+    #[inline]
+    fn len(&mut self) -> Result<usize, DecodeError> {
+        let claimed = self.unsigned(64, "length")?;
+        checked_len(claimed, &self.limits)
+    }
+}
+
+/// The varint decoders: read at most the type's bits, so the narrowing casts are exact.
+macro_rules! varints {
+    ($($method:ident -> $ty:ty, $read:ident, $bits:expr;)*) => {$(
+        #[inline]
+        fn $method(&mut self) -> Result<$ty, DecodeError> {
+            self.$read($bits, stringify!($ty)).map(|v| v as $ty)
+        }
+    )*};
+}
+
+impl<R: Reader> Decoder for CompactDecoder<R> {
+    #[inline]
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    #[inline]
+    fn remaining(&self) -> usize {
+        self.reader.remaining()
+    }
+
+    #[inline]
+    fn decode_bool(&mut self) -> Result<bool, DecodeError> {
+        self.flag()
+    }
+
+    #[inline]
+    fn decode_u8(&mut self) -> Result<u8, DecodeError> {
+        self.reader.read_array().map(u8::from_le_bytes)
+    }
+
+    #[inline]
+    fn decode_i8(&mut self) -> Result<i8, DecodeError> {
+        self.reader.read_array().map(i8::from_le_bytes)
+    }
+
+    varints! {
+        decode_u16 -> u16, unsigned, 16;
+        decode_u32 -> u32, unsigned, 32;
+        decode_u64 -> u64, unsigned, 64;
+        decode_u128 -> u128, unsigned, 128;
+        decode_i16 -> i16, signed, 16;
+        decode_i32 -> i32, signed, 32;
+        decode_i64 -> i64, signed, 64;
+        decode_i128 -> i128, signed, 128;
+    }
+
+    #[inline]
+    fn decode_f32(&mut self) -> Result<f32, DecodeError> {
+        self.reader.read_array().map(f32::from_le_bytes)
+    }
+
+    #[inline]
+    fn decode_f64(&mut self) -> Result<f64, DecodeError> {
+        self.reader.read_array().map(f64::from_le_bytes)
+    }
+
+    #[inline]
+    fn decode_char(&mut self) -> Result<char, DecodeError> {
+        char_from(self.unsigned(32, "char")? as u32)
+    }
+
+    #[inline]
+    fn decode_string(&mut self) -> Result<String, DecodeError> {
+        self.decode_byte_buf().and_then(into_string)
+    }
+
+    #[inline]
+    fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let len = self.len()?;
+        read_byte_buf(&mut self.reader, len)
+    }
+
+    #[inline]
+    fn decode_option_tag(&mut self) -> Result<bool, DecodeError> {
+        self.flag()
+    }
+
+    #[inline]
+    fn decode_seq_len(&mut self) -> Result<usize, DecodeError> {
+        self.len()
+    }
+
+    #[inline]
+    fn decode_variant(
+        &mut self,
+        type_name: &'static str,
+        variants: u32,
+    ) -> Result<u32, DecodeError> {
+        let index = self.unsigned(32, type_name)?;
+        variant_index(index, type_name, variants)
+    }
+
+    #[inline]
+    fn enter(&mut self) -> Result<(), DecodeError> {
+        self.depth.enter(&self.limits)
+    }
+
+    #[inline]
+    fn leave(&mut self) {
+        self.depth.leave();
+    }
+}

@@ -1,0 +1,100 @@
+//! `compact`: generated field-by-field code tuned for size, after postcard and bitcode.
+//!
+//! Integers are LEB128 varints (zigzag for signed ones), lengths and variant indices too;
+//! `bool`s and `Option` presence flags are packed eight to a byte; floats stay fixed-width.
+//! The byte-by-byte specification is `docs/formats/compact.md`.
+//!
+//! ```
+//! use typeinfo::prelude::*;
+//! use typeinfo_serializers::compact;
+//!
+//! #[derive(TypeInfo, Debug, PartialEq)]
+//! struct Flags { a: bool, b: Option<u32>, c: bool, n: i64 }
+//!
+//! let v = Flags { a: true, b: Some(300), c: true, n: -2 };
+//! let bytes = compact::to_vec(&v)?;
+//! // One flag byte (a, b present, c), 300 as a varint, -2 zigzagged.
+//! assert_eq!(bytes, [0b111, 0xac, 0x02, 0x03]);
+//! assert_eq!(compact::from_slice::<Flags>(&bytes)?, v);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod de;
+mod ser;
+
+pub use de::CompactDecoder;
+pub use ser::CompactEncoder;
+
+use crate::record::{RecordCodec, append_record, check_record_size, expect_end};
+use typeinfo::io::{Reader, Writer};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+
+/// The compact format with a set of limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Compact {
+    limits: Limits,
+}
+
+impl Compact {
+    pub const fn new(limits: Limits) -> Self {
+        Compact { limits }
+    }
+
+    /// Writes `value` into any sink. Flag bytes are filled in after the fact, so the record
+    /// is built in a scratch buffer first and handed to the sink whole.
+    pub fn encode_to<T: Encode + ?Sized, W: Writer>(
+        &self,
+        value: &T,
+        mut writer: W,
+    ) -> Result<(), EncodeError> {
+        let mut scratch = Vec::new();
+        value.encode(&mut CompactEncoder::new(&mut scratch))?;
+        writer.write(&scratch)
+    }
+
+    /// Decodes one value from the front of any source, leaving what follows it unread.
+    pub fn decode_from<T: Decode, R: Reader>(&self, reader: R) -> Result<T, DecodeError> {
+        let mut decoder = CompactDecoder::new(reader, self.limits);
+        let value = T::decode(&mut decoder)?;
+        decoder.finish()?;
+        Ok(value)
+    }
+}
+
+impl RecordCodec for Compact {
+    const NAME: &'static str = "compact";
+
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    #[inline]
+    fn encode_into<T: Encode + ?Sized>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        append_record(out, &self.limits, |out| {
+            value.encode(&mut CompactEncoder::new(out))
+        })
+    }
+
+    #[inline]
+    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        check_record_size(bytes, &self.limits)?;
+        let mut decoder = CompactDecoder::new(bytes, self.limits);
+        let value = T::decode(&mut decoder)?;
+        let reader = decoder.finish()?;
+        expect_end(value, reader.remaining())
+    }
+}
+
+/// Encodes `value` with the default limits.
+pub fn to_vec<T: Encode + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
+    Compact::default().to_vec(value)
+}
+
+/// Decodes a value that fills `bytes` exactly, with the default limits.
+pub fn from_slice<T: Decode>(bytes: &[u8]) -> Result<T, DecodeError> {
+    Compact::default().decode(bytes)
+}

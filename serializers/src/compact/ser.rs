@@ -1,0 +1,147 @@
+//! The compact encoder.
+
+use crate::varint;
+use typeinfo::{EncodeError, Encoder};
+
+/// No flag byte is open.
+const CLOSED: u8 = 8;
+
+/// Writes values in the compact format into a vector (flag bytes are patched in place).
+#[derive(Debug)]
+pub struct CompactEncoder<'a> {
+    out: &'a mut Vec<u8>,
+    /// Where the open flag byte is, and how many of its bits are used (`CLOSED` = none open).
+    flags_at: usize,
+    flags_used: u8,
+}
+
+impl<'a> CompactEncoder<'a> {
+    pub fn new(out: &'a mut Vec<u8>) -> Self {
+        CompactEncoder {
+            out,
+            flags_at: 0,
+            flags_used: CLOSED,
+        }
+    }
+
+    /// Packs one flag: the first of eight opens a byte at the current position, the rest
+    /// take its next bits, low bit first.
+    #[inline]
+    fn flag(&mut self, set: bool) {
+        if self.flags_used == CLOSED {
+            self.flags_at = self.out.len();
+            self.out.push(0);
+            self.flags_used = 0;
+        }
+        self.out[self.flags_at] |= u8::from(set) << self.flags_used;
+        self.flags_used += 1;
+    }
+
+    #[inline]
+    fn unsigned(&mut self, v: impl Into<u128>) -> Result<(), EncodeError> {
+        varint::write(self.out, v.into());
+        Ok(())
+    }
+
+    #[inline]
+    fn signed(&mut self, v: impl Into<i128>) -> Result<(), EncodeError> {
+        varint::write(self.out, varint::zigzag(v.into()));
+        Ok(())
+    }
+}
+
+impl Encoder for CompactEncoder<'_> {
+    #[inline]
+    fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError> {
+        self.flag(v);
+        Ok(())
+    }
+
+    #[inline]
+    fn encode_u8(&mut self, v: u8) -> Result<(), EncodeError> {
+        self.out.push(v);
+        Ok(())
+    }
+
+    #[inline]
+    fn encode_i8(&mut self, v: i8) -> Result<(), EncodeError> {
+        self.out.push(v as u8);
+        Ok(())
+    }
+
+    fn encode_u16(&mut self, v: u16) -> Result<(), EncodeError> {
+        self.unsigned(v)
+    }
+
+    fn encode_u32(&mut self, v: u32) -> Result<(), EncodeError> {
+        self.unsigned(v)
+    }
+
+    fn encode_u64(&mut self, v: u64) -> Result<(), EncodeError> {
+        self.unsigned(v)
+    }
+
+    fn encode_u128(&mut self, v: u128) -> Result<(), EncodeError> {
+        self.unsigned(v)
+    }
+
+    fn encode_i16(&mut self, v: i16) -> Result<(), EncodeError> {
+        self.signed(v)
+    }
+
+    fn encode_i32(&mut self, v: i32) -> Result<(), EncodeError> {
+        self.signed(v)
+    }
+
+    fn encode_i64(&mut self, v: i64) -> Result<(), EncodeError> {
+        self.signed(v)
+    }
+
+    fn encode_i128(&mut self, v: i128) -> Result<(), EncodeError> {
+        self.signed(v)
+    }
+
+    #[inline]
+    fn encode_f32(&mut self, v: f32) -> Result<(), EncodeError> {
+        self.out.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn encode_f64(&mut self, v: f64) -> Result<(), EncodeError> {
+        self.out.extend_from_slice(&v.to_le_bytes());
+        Ok(())
+    }
+
+    fn encode_char(&mut self, v: char) -> Result<(), EncodeError> {
+        self.unsigned(u32::from(v))
+    }
+
+    #[inline]
+    fn encode_str(&mut self, v: &str) -> Result<(), EncodeError> {
+        self.encode_bytes(v.as_bytes())
+    }
+
+    #[inline]
+    fn encode_bytes(&mut self, v: &[u8]) -> Result<(), EncodeError> {
+        self.unsigned(v.len() as u64)?;
+        self.out.extend_from_slice(v);
+        Ok(())
+    }
+
+    #[inline]
+    fn encode_option_tag(&mut self, present: bool) -> Result<(), EncodeError> {
+        self.flag(present);
+        Ok(())
+    }
+
+    #[inline]
+    fn encode_seq_len(&mut self, len: usize) -> Result<(), EncodeError> {
+        self.unsigned(len as u64)
+    }
+
+    #[inline]
+    fn encode_variant(&mut self, index: u32) -> Result<(), EncodeError> {
+        self.unsigned(index)
+    }
+}

@@ -1,0 +1,88 @@
+//! Pieces every decoder shares: checked lengths, nesting depth, byte buffers filled only
+//! after the input proved it holds them.
+
+use core::mem::MaybeUninit;
+use typeinfo::io::Reader;
+use typeinfo::{DecodeError, Limits};
+
+/// A claimed element count, checked against `max_collection_len`.
+#[inline]
+pub fn checked_len(claimed: u128, limits: &Limits) -> Result<usize, DecodeError> {
+    let limit = limits.max_collection_len;
+    match usize::try_from(claimed) {
+        Ok(len) if len <= limit => Ok(len),
+        _ => Err(DecodeError::LengthLimit {
+            claimed: u64::try_from(claimed).unwrap_or(u64::MAX),
+            limit: limit as u64,
+        }),
+    }
+}
+
+/// Reads `len` bytes into a new buffer, allocated only once the reader is known to hold them.
+#[inline]
+pub fn read_byte_buf<R: Reader>(reader: &mut R, len: usize) -> Result<Vec<u8>, DecodeError> {
+    let available = reader.remaining();
+    if len > available {
+        return Err(DecodeError::UnexpectedEnd {
+            needed: len,
+            available,
+        });
+    }
+    let mut out = Vec::with_capacity(len);
+    reader.read_uninit(&mut out.spare_capacity_mut()[..len] as &mut [MaybeUninit<u8>])?;
+    // SAFETY: `read_uninit` succeeded, so all `len` bytes were written.
+    unsafe { out.set_len(len) };
+    Ok(out)
+}
+
+/// UTF-8 bytes into a `String`.
+#[inline]
+pub fn into_string(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    String::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
+        valid_up_to: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// A Unicode scalar value.
+#[inline]
+pub fn char_from(v: u32) -> Result<char, DecodeError> {
+    char::from_u32(v).ok_or(DecodeError::InvalidChar(v))
+}
+
+/// A variant index below `variants`.
+#[inline]
+pub fn variant_index(
+    index: u128,
+    type_name: &'static str,
+    variants: u32,
+) -> Result<u32, DecodeError> {
+    match u32::try_from(index) {
+        Ok(i) if i < variants => Ok(i),
+        _ => Err(DecodeError::InvalidTag {
+            type_name,
+            tag: u32::try_from(index).unwrap_or(u32::MAX),
+        }),
+    }
+}
+
+/// The nesting depth of user types, bounded by `max_depth`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Depth(u32);
+
+impl Depth {
+    #[inline]
+    pub fn enter(&mut self, limits: &Limits) -> Result<(), DecodeError> {
+        if self.0 >= limits.max_depth {
+            return Err(DecodeError::DepthLimit {
+                limit: limits.max_depth,
+            });
+        }
+        self.0 += 1;
+        Ok(())
+    }
+
+    #[inline]
+    pub fn leave(&mut self) {
+        self.0 -= 1;
+    }
+}

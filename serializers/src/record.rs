@@ -1,0 +1,77 @@
+//! Whole records: the entry points every generated-code format offers, with the record size
+//! limit and the trailing-bytes check written once.
+
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+
+/// A format that encodes and decodes whole records with generated code.
+pub trait RecordCodec {
+    /// The format's name in configs and reports.
+    const NAME: &'static str;
+
+    fn limits(&self) -> &Limits;
+
+    /// Appends the encoding of `value` to `out`; on failure (including a record over
+    /// `max_record_bytes`) `out` is left as it was.
+    fn encode_into<T: Encode + ?Sized>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError>;
+
+    /// Decodes one value that fills `bytes` exactly.
+    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError>;
+
+    /// Encodes `value` into a new vector.
+    fn to_vec<T: Encode + ?Sized>(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::new();
+        self.encode_into(value, &mut out)?;
+        Ok(out)
+    }
+}
+
+/// Runs `encode` appending to `out`, then applies the record size limit; undoes the append
+/// on any failure.
+#[inline]
+pub(crate) fn append_record(
+    out: &mut Vec<u8>,
+    limits: &Limits,
+    encode: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    let start = out.len();
+    let result = encode(out).and_then(|()| {
+        let size = out.len() - start;
+        if size <= limits.max_record_bytes {
+            Ok(())
+        } else {
+            Err(EncodeError::RecordTooLarge {
+                size,
+                limit: limits.max_record_bytes,
+            })
+        }
+    });
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+/// Refuses input larger than `max_record_bytes` before decoding starts.
+#[inline]
+pub(crate) fn check_record_size(bytes: &[u8], limits: &Limits) -> Result<(), DecodeError> {
+    if bytes.len() > limits.max_record_bytes {
+        return Err(DecodeError::RecordTooLarge {
+            size: bytes.len(),
+            limit: limits.max_record_bytes,
+        });
+    }
+    Ok(())
+}
+
+/// A decoded record must have used all of its bytes.
+#[inline]
+pub(crate) fn expect_end<T>(value: T, remaining: usize) -> Result<T, DecodeError> {
+    match remaining {
+        0 => Ok(value),
+        remaining => Err(DecodeError::TrailingBytes { remaining }),
+    }
+}

@@ -1,0 +1,117 @@
+//! LEB128 varints (7 bits per byte, low group first, high bit = more) and zigzag for signed
+//! values: the integer encoding of `compact`, and of Kryo and Avro as they land.
+//!
+//! Decoding is strict: a varint longer than its type allows, with bits beyond the type, or
+//! with a redundant trailing zero group is refused, so every value has exactly one encoding.
+
+use typeinfo::DecodeError;
+use typeinfo::io::Reader;
+
+/// Zigzag: 0, -1, 1, -2 … → 0, 1, 2, 3 …, so small magnitudes stay short.
+#[inline]
+pub fn zigzag(v: i128) -> u128 {
+    ((v << 1) ^ (v >> 127)) as u128
+}
+
+#[inline]
+pub fn unzigzag(v: u128) -> i128 {
+    ((v >> 1) as i128) ^ -((v & 1) as i128)
+}
+
+/// Appends `v` as a varint; at most 19 bytes (for `u128`).
+#[inline]
+pub fn write(out: &mut Vec<u8>, mut v: u128) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Reads a varint of at most `bits` significant bits (16, 32, 64 or 128).
+#[inline]
+pub fn read<R: Reader>(
+    reader: &mut R,
+    bits: u32,
+    type_name: &'static str,
+) -> Result<u128, DecodeError> {
+    let mut value: u128 = 0;
+    let mut shift = 0u32;
+    loop {
+        let [byte] = reader.read_array::<1>()?;
+        let group = u128::from(byte & 0x7f);
+        // Bits at or beyond `bits` would be lost: refuse the encoding.
+        if shift >= bits || (shift > 0 && group >> (bits - shift).min(127) != 0) {
+            return Err(DecodeError::InvalidVarint { type_name });
+        }
+        value |= group << shift;
+        if byte & 0x80 == 0 {
+            // A last group of zero after others is a longer spelling of a shorter varint.
+            if byte == 0 && shift > 0 {
+                return Err(DecodeError::InvalidVarint { type_name });
+            }
+            return Ok(value);
+        }
+        shift += 7;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn encoded(v: u128) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(&mut out, v);
+        out
+    }
+
+    #[test]
+    fn known_encodings() {
+        assert_eq!(encoded(0), [0]);
+        assert_eq!(encoded(127), [0x7f]);
+        assert_eq!(encoded(300), [0xac, 0x02]);
+        assert_eq!(encoded(u32::MAX.into()), [0xff, 0xff, 0xff, 0xff, 0x0f]);
+        assert_eq!(encoded(u128::MAX).len(), 19);
+        assert_eq!(zigzag(-1), 1);
+        assert_eq!(zigzag(1), 2);
+        assert_eq!(zigzag(i128::MIN), u128::MAX);
+    }
+
+    #[test]
+    fn strictness() {
+        let read32 = |bytes: &[u8]| read(&mut &bytes[..], 32, "u32");
+        assert_eq!(read32(&[0xff, 0xff, 0xff, 0xff, 0x0f]), Ok(u32::MAX.into()));
+        // 2^32: one bit too many.
+        assert_eq!(
+            read32(&[0x80, 0x80, 0x80, 0x80, 0x10]),
+            Err(DecodeError::InvalidVarint { type_name: "u32" })
+        );
+        // Six bytes.
+        assert!(read32(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x00]).is_err());
+        // 0 spelled in two bytes.
+        assert_eq!(
+            read32(&[0x80, 0x00]),
+            Err(DecodeError::InvalidVarint { type_name: "u32" })
+        );
+        assert!(matches!(
+            read32(&[0x80]),
+            Err(DecodeError::UnexpectedEnd { .. })
+        ));
+    }
+
+    proptest! {
+        #[test]
+        fn round_trips(v in any::<u128>(), s in any::<i128>()) {
+            prop_assert_eq!(read(&mut &encoded(v)[..], 128, "u128"), Ok(v));
+            prop_assert_eq!(unzigzag(zigzag(s)), s);
+        }
+
+        #[test]
+        fn every_u64_has_one_encoding(v in any::<u64>()) {
+            let bytes = encoded(v.into());
+            prop_assert_eq!(read(&mut &bytes[..], 64, "u64"), Ok(u128::from(v)));
+        }
+    }
+}

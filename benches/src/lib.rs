@@ -1,4 +1,6 @@
 //! Seeded datasets, the criterion benches and the comparison CLI of typeinfo.
 
+pub mod contenders;
 pub mod datasets;
+pub mod interleaved;
 pub mod samples;

@@ -6,8 +6,8 @@ use typeinfo_benches::samples;
 const USAGE: &str = "usage: typeinfo [--help]
 
 Runs the main job on the built-in datasets (log: 10,000 web log lines; mesh: 125,000
-triangles): prints each record type's TypeInfo, its size in the pojo format next to
-bincode 2's, and checks a pojo round trip. Criterion benches: cargo bench.";
+triangles): prints each record type's TypeInfo, its size in the pojo and compact formats
+next to bincode 2's and postcard's, and checks round trips. Criterion benches: cargo bench.";
 
 fn main() -> ExitCode {
     if let Some(arg) = std::env::args().nth(1) {
@@ -32,29 +32,26 @@ fn main() -> ExitCode {
         );
     }
     println!(
-        "{:<8} {:>9} {:>13} {:>11} {:>16} {:>12} {:>12}  round trip",
-        "dataset",
-        "records",
-        "pojo bytes",
-        "bytes/rec",
-        "bincode 2 bytes",
-        "encode ms",
-        "decode ms"
+        "{:<8} {:>8} {:>10} {:>10} {:>10} {:>10}  {:>10} {:>10}  round trips",
+        "dataset", "records", "pojo", "compact", "bincode 2", "postcard", "pojo enc", "pojo dec"
     );
     for r in &reports {
         println!(
-            "{:<8} {:>9} {:>13} {:>11.1} {:>16} {:>12.3} {:>12.3}  {}",
+            "{:<8} {:>8} {:>10} {:>10} {:>10} {:>10}  {:>7.3} ms {:>7.3} ms  {}",
             r.dataset,
             r.records,
             r.pojo_bytes,
-            r.pojo_bytes as f64 / r.records as f64,
+            r.compact_bytes,
             r.bincode_bytes,
+            r.postcard_bytes,
             r.encode_ms,
             r.decode_ms,
             if r.round_trip_ok { "ok" } else { "MISMATCH" }
         );
     }
-    println!("\n(one pass each, for orientation; timed comparisons: cargo bench)");
+    println!(
+        "\n(sizes in bytes; times are one pass, for orientation; timed comparisons: cargo bench)"
+    );
     if reports.iter().all(|r| r.round_trip_ok) {
         ExitCode::SUCCESS
     } else {

@@ -26,16 +26,24 @@ impl Default for Limits {
     }
 }
 
-/// Largest number of bytes a decoder pre-allocates for a collection on the word of a length
-/// prefix alone (serde's cautious size hint uses the same bound); beyond it, collections grow
-/// as elements actually arrive.
+/// Bytes a decoder may pre-allocate for a collection on the word of a length prefix even
+/// when the input is small (serde's cautious size hint uses the same bound).
 pub const MAX_PREALLOCATION_BYTES: usize = 1 << 20;
+
+/// Beyond [`MAX_PREALLOCATION_BYTES`], pre-allocation may reach this multiple of the input
+/// that remains: a decoded value takes a few times its encoded size anyway (a `String` is 24
+/// bytes of header for as little as 4 bytes of input), so this is what decoding the input for
+/// real could allocate, and it lets honest collections be sized exactly, without the
+/// reallocations that would otherwise fault in and copy fresh memory on every large record.
+pub const PREALLOCATION_INPUT_FACTOR: usize = 4;
 
 /// The capacity to reserve for `claimed` elements of `T` when `remaining` input bytes are
 /// left: no more elements than there are bytes (an element that takes no bytes has nothing
-/// to pre-allocate for), and no more than [`MAX_PREALLOCATION_BYTES`].
+/// to pre-allocate for), and no more bytes than the larger of
+/// [`MAX_PREALLOCATION_BYTES`] and [`PREALLOCATION_INPUT_FACTOR`] × `remaining`.
 #[inline]
 pub fn cautious_capacity<T>(claimed: usize, remaining: usize) -> usize {
     let size = core::mem::size_of::<T>().max(1);
-    claimed.min(remaining).min(MAX_PREALLOCATION_BYTES / size)
+    let budget = MAX_PREALLOCATION_BYTES.max(remaining.saturating_mul(PREALLOCATION_INPUT_FACTOR));
+    claimed.min(remaining).min(budget / size)
 }

@@ -2,10 +2,13 @@
 
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
 use typeinfo::TypeInfo;
 
 /// One access-log line.
-#[derive(TypeInfo, bincode::Encode, bincode::Decode, Debug, Clone, PartialEq)]
+#[derive(
+    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+)]
 pub struct Log {
     /// IPv4 address as four bytes.
     pub address: [u8; 4],
@@ -18,7 +21,9 @@ pub struct Log {
 }
 
 /// The whole dataset, serialized as one value.
-#[derive(TypeInfo, bincode::Encode, bincode::Decode, Debug, Clone, PartialEq)]
+#[derive(
+    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+)]
 pub struct Logs {
     pub logs: Vec<Log>,
 }

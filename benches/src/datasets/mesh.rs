@@ -1,10 +1,21 @@
 //! `mesh`: a triangle mesh (125,000 triangles by default), plain floating-point data.
 
 use rand::RngExt;
+use serde::{Deserialize, Serialize};
 use typeinfo::TypeInfo;
 
 /// A triangle: three vertices and a normal, each `[x, y, z]`.
-#[derive(TypeInfo, bincode::Encode, bincode::Decode, Debug, Clone, Copy, PartialEq)]
+#[derive(
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+)]
 pub struct Triangle {
     pub v0: [f32; 3],
     pub v1: [f32; 3],
@@ -13,7 +24,9 @@ pub struct Triangle {
 }
 
 /// The whole dataset, serialized as one value.
-#[derive(TypeInfo, bincode::Encode, bincode::Decode, Debug, Clone, PartialEq)]
+#[derive(
+    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+)]
 pub struct Mesh {
     pub triangles: Vec<Triangle>,
 }

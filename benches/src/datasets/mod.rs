@@ -2,8 +2,8 @@
 //!
 //! Shapes follow the standard Rust serialization benchmark (rust_serialization_benchmark):
 //! `log` (web server log lines) and `mesh` (triangles). Each record type derives our
-//! `TypeInfo` and bincode 2's own `Encode`/`Decode`, so comparisons use bincode's fastest
-//! path, not its serde adapter.
+//! `TypeInfo`, bincode 2's own `Encode`/`Decode` (so comparisons use bincode's fastest path,
+//! not its serde adapter) and serde's traits (for postcard and the other serde formats).
 
 pub mod log;
 pub mod mesh;

@@ -33,9 +33,11 @@ impl<R: Reader> CompactDecoder<R> {
     /// value has one encoding. Returns the reader positioned after the record.
     pub fn finish(self) -> Result<R, DecodeError> {
         if self.flags != 0 {
+            // Report the unused bits where they sit in the flag byte.
+            let unused = u32::from(self.flags) << (8 - self.flags_left);
             return Err(DecodeError::InvalidTag {
                 type_name: "unused flag bits",
-                tag: self.flags.into(),
+                tag: unused,
             });
         }
         Ok(self.reader)

@@ -1,21 +1,28 @@
-//! Hostile bytes: the pojo decoder answers every input with a value or a typed error, never
-//! a panic, and refuses what breaks the limits.
+//! Hostile bytes: the decoders answer every input with a value or a typed error, never a
+//! panic, and refuse what breaks the limits. Limits are shared code, so the pojo cases
+//! cover compact too; compact's own rules are in `compact_bytes.rs`.
 
 use proptest::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use typeinfo::{DecodeError, EncodeError, Limits};
 use typeinfo_serializers::RecordCodec;
+use typeinfo_serializers::compact::{self, Compact};
 use typeinfo_serializers::pojo::{self, Pojo};
 use typeinfo_tests::strategies::everything;
 use typeinfo_tests::types::*;
 
+/// Decodes `bytes` as every test type in every format; only panics would fail.
 fn decode_all(bytes: &[u8]) {
-    let _ = pojo::from_slice::<Everything>(bytes);
-    let _ = pojo::from_slice::<Attributes>(bytes);
-    let _ = pojo::from_slice::<Collections>(bytes);
-    let _ = pojo::from_slice::<Scalars>(bytes);
-    let _ = pojo::from_slice::<Tree>(bytes);
-    let _ = pojo::from_slice::<Vec<Shape>>(bytes);
+    fn each<C: RecordCodec>(codec: C, bytes: &[u8]) {
+        let _ = codec.decode::<Everything>(bytes);
+        let _ = codec.decode::<Attributes>(bytes);
+        let _ = codec.decode::<Collections>(bytes);
+        let _ = codec.decode::<Scalars>(bytes);
+        let _ = codec.decode::<Tree>(bytes);
+        let _ = codec.decode::<Vec<Shape>>(bytes);
+    }
+    each(Pojo::default(), bytes);
+    each(Compact::default(), bytes);
 }
 
 proptest! {
@@ -30,12 +37,24 @@ proptest! {
     /// bytes do.
     #[test]
     fn mutated_encodings_never_panic(v in everything(), flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6)) {
-        let mut bytes = pojo::to_vec(&v).unwrap();
-        for (index, value) in flips {
-            let i = index.index(bytes.len());
-            bytes[i] = value;
+        for mut bytes in [pojo::to_vec(&v).unwrap(), compact::to_vec(&v).unwrap()] {
+            for (index, value) in &flips {
+                let i = index.index(bytes.len());
+                bytes[i] = *value;
+            }
+            decode_all(&bytes);
         }
-        decode_all(&bytes);
+    }
+
+    /// Compact decoding is injective: whatever decodes re-encodes to the very same bytes.
+    #[test]
+    fn compact_accepts_only_canonical_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+        if let Ok(tree) = compact::from_slice::<Tree>(&bytes) {
+            prop_assert_eq!(compact::to_vec(&tree).unwrap(), bytes.clone());
+        }
+        if let Ok(shapes) = compact::from_slice::<Vec<Shape>>(&bytes) {
+            prop_assert_eq!(compact::to_vec(&shapes).unwrap(), bytes);
+        }
     }
 }
 

@@ -5,21 +5,22 @@
 
 use libfuzzer_sys::fuzz_target;
 use typeinfo::{Decode, Encode};
-use typeinfo_serializers::pojo;
+use typeinfo_serializers::RecordCodec;
+use typeinfo_serializers::pojo::Pojo;
 use typeinfo_tests::types::{Attributes, Collections, Everything, Tree};
 
 /// For types without floats: equal values.
 fn round_trips_equal<T: Encode + Decode + PartialEq + std::fmt::Debug>(data: &[u8]) {
-    if let Ok(value) = pojo::from_slice::<T>(data) {
-        let bytes = pojo::to_vec(&value).expect("a decoded value encodes");
-        assert_eq!(pojo::from_slice::<T>(&bytes).expect("re-encoded bytes decode"), value);
+    if let Ok(value) = Pojo::default().decode::<T>(data) {
+        let bytes = Pojo::default().to_vec(&value).expect("a decoded value encodes");
+        assert_eq!(Pojo::default().decode::<T>(&bytes).expect("re-encoded bytes decode"), value);
     }
 }
 
 /// For types that may hold NaN but no hash-ordered collection: identical bytes.
 fn round_trips_bytes<T: Encode + Decode>(data: &[u8]) {
-    if let Ok(value) = pojo::from_slice::<T>(data) {
-        let bytes = pojo::to_vec(&value).expect("a decoded value encodes");
+    if let Ok(value) = Pojo::default().decode::<T>(data) {
+        let bytes = Pojo::default().to_vec(&value).expect("a decoded value encodes");
         assert_eq!(bytes, data, "decoding is injective: the same value came from other bytes");
     }
 }
@@ -28,5 +29,5 @@ fuzz_target!(|data: &[u8]| {
     round_trips_equal::<Collections>(data);
     round_trips_bytes::<Tree>(data);
     round_trips_bytes::<Attributes>(data);
-    let _ = pojo::from_slice::<Everything>(data);
+    let _ = Pojo::default().decode::<Everything>(data);
 });

@@ -13,19 +13,44 @@ pub fn zigzag(v: i128) -> u128 {
     ((v << 1) ^ (v >> 127)) as u128
 }
 
+/// [`zigzag`] in 64 bits, for every signed type but `i128`.
+#[inline]
+pub fn zigzag64(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
 #[inline]
 pub fn unzigzag(v: u128) -> i128 {
     ((v >> 1) as i128) ^ -((v & 1) as i128)
 }
 
-/// Appends `v` as a varint; at most 19 bytes (for `u128`).
+/// Appends `v` as a varint; at most 10 bytes.
 #[inline]
-pub fn write(out: &mut Vec<u8>, mut v: u128) {
+pub fn write(out: &mut Vec<u8>, mut v: u64) {
+    // Byte pushes after one reservation: a short run-time-length copy would call memcpy.
+    out.reserve(10);
     while v >= 0x80 {
         out.push(v as u8 | 0x80);
         v >>= 7;
     }
     out.push(v as u8);
+}
+
+/// Appends `v` as a varint; at most 19 bytes. Values that fit 64 bits take [`write`]'s path.
+#[inline]
+pub fn write_u128(out: &mut Vec<u8>, v: u128) {
+    if let Ok(small) = u64::try_from(v) {
+        return write(out, small);
+    }
+    // Rare: a plain 128-bit loop.
+    let (mut rest, mut buf, mut len) = (v, [0u8; 19], 0);
+    while rest >= 0x80 {
+        buf[len] = rest as u8 | 0x80;
+        rest >>= 7;
+        len += 1;
+    }
+    buf[len] = rest as u8;
+    out.extend_from_slice(&buf[..=len]);
 }
 
 /// Reads a varint of at most `bits` significant bits (16, 32, 64 or 128).
@@ -63,7 +88,7 @@ mod tests {
 
     fn encoded(v: u128) -> Vec<u8> {
         let mut out = Vec::new();
-        write(&mut out, v);
+        write_u128(&mut out, v);
         out
     }
 
@@ -77,6 +102,11 @@ mod tests {
         assert_eq!(zigzag(-1), 1);
         assert_eq!(zigzag(1), 2);
         assert_eq!(zigzag(i128::MIN), u128::MAX);
+        assert_eq!(zigzag64(i64::MIN), u64::MAX);
+        assert_eq!(
+            encoded(1 << 64),
+            [0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02]
+        );
     }
 
     #[test]
@@ -103,9 +133,27 @@ mod tests {
 
     proptest! {
         #[test]
-        fn round_trips(v in any::<u128>(), s in any::<i128>()) {
+        fn round_trips(v in any::<u128>(), s in any::<i128>(), t in any::<i64>()) {
             prop_assert_eq!(read(&mut &encoded(v)[..], 128, "u128"), Ok(v));
             prop_assert_eq!(unzigzag(zigzag(s)), s);
+            prop_assert_eq!(u128::from(zigzag64(t)), zigzag(t.into()));
+        }
+
+        /// The 64-bit path and a plain group-by-group loop agree on every value.
+        #[test]
+        fn fast_paths_match_the_definition(v in any::<u128>()) {
+            let mut expected = Vec::new();
+            let mut rest = v;
+            loop {
+                let group = (rest & 0x7f) as u8;
+                rest >>= 7;
+                if rest == 0 {
+                    expected.push(group);
+                    break;
+                }
+                expected.push(group | 0x80);
+            }
+            prop_assert_eq!(encoded(v), expected);
         }
 
         #[test]

@@ -1,7 +1,8 @@
 //! The compact encoder.
 
 use crate::varint;
-use typeinfo::{EncodeError, Encoder};
+use typeinfo::codec::as_bytes_if_u8;
+use typeinfo::{Encode, EncodeError, Encoder};
 
 /// No flag byte is open.
 const CLOSED: u8 = 8;
@@ -38,14 +39,14 @@ impl<'a> CompactEncoder<'a> {
     }
 
     #[inline]
-    fn unsigned(&mut self, v: impl Into<u128>) -> Result<(), EncodeError> {
+    fn unsigned(&mut self, v: impl Into<u64>) -> Result<(), EncodeError> {
         varint::write(self.out, v.into());
         Ok(())
     }
 
     #[inline]
-    fn signed(&mut self, v: impl Into<i128>) -> Result<(), EncodeError> {
-        varint::write(self.out, varint::zigzag(v.into()));
+    fn signed(&mut self, v: impl Into<i64>) -> Result<(), EncodeError> {
+        varint::write(self.out, varint::zigzag64(v.into()));
         Ok(())
     }
 }
@@ -82,7 +83,8 @@ impl Encoder for CompactEncoder<'_> {
     }
 
     fn encode_u128(&mut self, v: u128) -> Result<(), EncodeError> {
-        self.unsigned(v)
+        varint::write_u128(self.out, v);
+        Ok(())
     }
 
     fn encode_i16(&mut self, v: i16) -> Result<(), EncodeError> {
@@ -98,7 +100,8 @@ impl Encoder for CompactEncoder<'_> {
     }
 
     fn encode_i128(&mut self, v: i128) -> Result<(), EncodeError> {
-        self.signed(v)
+        varint::write_u128(self.out, varint::zigzag(v));
+        Ok(())
     }
 
     #[inline]
@@ -143,5 +146,17 @@ impl Encoder for CompactEncoder<'_> {
     #[inline]
     fn encode_variant(&mut self, index: u32) -> Result<(), EncodeError> {
         self.unsigned(index)
+    }
+
+    /// Byte arrays (an IPv4 address, a hash) are copied whole.
+    #[inline]
+    fn encode_array<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
+        match as_bytes_if_u8(items) {
+            Some(bytes) => {
+                self.out.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => items.iter().try_for_each(|item| item.encode(self)),
+        }
     }
 }

@@ -15,7 +15,7 @@ mod primitives;
 mod raw;
 mod tuples;
 
-pub use raw::{RawLayout, raw_bytes, read_raw_array, read_raw_vec};
+pub use raw::{RawLayout, as_bytes_if_u8, raw_bytes, read_raw_array, read_raw_vec};
 
 use crate::error::{DecodeError, EncodeError};
 use crate::info::HasTypeInfo;

@@ -85,9 +85,10 @@ pub(crate) const fn is_u8<T: Decode>() -> bool {
         && core::mem::align_of::<T>() == 1
 }
 
-/// Views `items` as bytes when `T` is `u8` in all but name (see [`is_u8`]).
+/// Views `items` as bytes when `T` is `u8` in all but name: a one-byte raw value described
+/// as `u8`. Every format writes those as plain bytes.
 #[inline]
-pub(crate) fn as_bytes_if_u8<T: Encode>(items: &[T]) -> Option<&[u8]> {
+pub fn as_bytes_if_u8<T: Encode>(items: &[T]) -> Option<&[u8]> {
     let byte_like = matches!(<T as HasTypeInfo>::TYPE_INFO, TypeInfo::U8)
         && matches!(<T as Encode>::RAW.0, Some(1))
         && size_of::<T>() == 1;

@@ -2,6 +2,7 @@
 //! `typeinfo` crate ([`typeinfo::Encoder`], [`typeinfo::Decoder`]), so the code that
 //! `#[derive(TypeInfo)]` generates runs, monomorphised, in every one of them.
 
+pub mod baselines;
 pub mod compact;
 mod decode_support;
 pub mod key;
@@ -10,5 +11,5 @@ pub mod record;
 pub mod select;
 pub mod varint;
 
-pub use record::RecordCodec;
+pub use record::{RecordCodec, RecordSerializer};
 pub use select::Serializer;

@@ -29,6 +29,36 @@ pub trait RecordCodec {
     }
 }
 
+/// A serializer for records of one type `T`, chosen at run time: the config, the engine and
+/// the reports hold a `Box<dyn RecordSerializer<T>>`, one dynamic call per record. Every
+/// generated-code format is one; so is every serde baseline (`crate::baselines`).
+pub trait RecordSerializer<T>: Send + Sync {
+    /// The format's name in configs and reports.
+    fn name(&self) -> &'static str;
+
+    /// Appends the encoding of `value` to `out`.
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError>;
+
+    /// Decodes one record that fills `bytes` exactly.
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError>;
+}
+
+impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C {
+    fn name(&self) -> &'static str {
+        C::NAME
+    }
+
+    #[inline]
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        RecordCodec::encode_into(self, value, out)
+    }
+
+    #[inline]
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        RecordCodec::decode(self, bytes)
+    }
+}
+
 /// Runs `encode` appending to `out`, then applies the record size limit; undoes the append
 /// on any failure.
 #[inline]

@@ -15,34 +15,56 @@ pub fn text() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Floats of every class: NaN (with payloads), infinities, -0.0, subnormals, normals.
-pub fn f64_any() -> impl Strategy<Value = f64> {
+/// Which floats a strategy makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Floats {
+    /// Every class: NaN (with payloads), infinities, -0.0, subnormals, normals.
+    Any,
+    /// Finite only (with -0.0 and subnormals), for formats such as JSON that have no NaN.
+    Finite,
+}
+
+pub fn f64s(floats: Floats) -> impl Strategy<Value = f64> {
+    let every_class = floats == Floats::Any;
     prop_oneof![
-        Just(f64::NAN),
+        Just(if every_class { f64::NAN } else { 0.5 }),
         Just(-0.0),
-        Just(f64::INFINITY),
+        Just(if every_class { f64::INFINITY } else { f64::MAX }),
         Just(f64::MIN_POSITIVE / 2.0),
-        any::<u64>().prop_map(f64::from_bits),
-        any::<f64>(),
+        any::<u64>()
+            .prop_map(f64::from_bits)
+            .prop_filter("finite", move |f| every_class || f.is_finite()),
+        any::<f64>().prop_filter("finite", move |f| every_class || f.is_finite()),
     ]
 }
 
-pub fn f32_any() -> impl Strategy<Value = f32> {
+pub fn f32s(floats: Floats) -> impl Strategy<Value = f32> {
+    let every_class = floats == Floats::Any;
     prop_oneof![
-        Just(f32::NAN),
+        Just(if every_class { f32::NAN } else { 0.25 }),
         Just(-0.0f32),
-        Just(f32::NEG_INFINITY),
-        any::<u32>().prop_map(f32::from_bits)
+        Just(if every_class {
+            f32::NEG_INFINITY
+        } else {
+            f32::MIN
+        }),
+        any::<u32>()
+            .prop_map(f32::from_bits)
+            .prop_filter("finite", move |f| every_class || f.is_finite()),
     ]
+}
+
+pub fn scalars() -> impl Strategy<Value = Scalars> {
+    scalars_with(Floats::Any)
 }
 
 prop_compose! {
-    pub fn scalars()(
+    pub fn scalars_with(floats: Floats)(
         flag in any::<bool>(),
         ints in (any::<u8>(), any::<u16>(), any::<u32>(), prop_oneof![Just(u64::MAX), any::<u64>()], any::<u128>()),
         signed in (any::<i8>(), any::<i16>(), prop_oneof![Just(i32::MIN), any::<i32>()], any::<i64>(), prop_oneof![Just(i128::MIN), any::<i128>()]),
-        f32 in f32_any(),
-        f64 in f64_any(),
+        f32 in f32s(floats),
+        f64 in f64s(floats),
         ch in any::<char>(),
     ) -> Scalars {
         Scalars {
@@ -82,9 +104,13 @@ prop_compose! {
 }
 
 pub fn shape() -> impl Strategy<Value = Shape> {
+    shape_with(Floats::Any)
+}
+
+pub fn shape_with(floats: Floats) -> impl Strategy<Value = Shape> {
     let leaf = prop_oneof![
         Just(Shape::Empty),
-        f64_any().prop_map(Shape::Circle),
+        f64s(floats).prop_map(Shape::Circle),
         (any::<u32>(), any::<u32>()).prop_map(|(width, height)| Shape::Rect { width, height }),
     ];
     leaf.prop_recursive(3, 8, 1, |inner| {
@@ -112,33 +138,41 @@ pub fn tree() -> impl Strategy<Value = Tree> {
     })
 }
 
-pub fn opaque() -> impl Strategy<Value = Opaque> {
+pub fn opaque(floats: Floats) -> impl Strategy<Value = Opaque> {
     prop_oneof![
         Just(Opaque::Nothing),
         text().prop_map(Opaque::Text),
-        (vec(any::<i64>(), 0..4), f32_any())
+        (vec(any::<i64>(), 0..4), f32s(floats))
             .prop_map(|(values, scale)| Opaque::Numbers { values, scale }),
     ]
 }
 
+pub fn attributes() -> impl Strategy<Value = Attributes> {
+    attributes_with(Floats::Any)
+}
+
 prop_compose! {
-    pub fn attributes()(
+    pub fn attributes_with(floats: Floats)(
         identifier in any::<u64>(),
         added_later in proptest::option::of(text()),
-        payload in opaque(),
-        shape in shape(),
+        payload in opaque(floats),
+        shape in shape_with(floats),
     ) -> Attributes {
         // Skipped fields hold what decoding restores, so round trips compare equal.
         Attributes { identifier, cache: Vec::new(), seven: 7, added_later, payload, shape }
     }
 }
 
+/// Everything may hold NaN (in shapes), so its hash-based collections stay at one element
+/// (see `the_same`).
+pub fn everything() -> impl Strategy<Value = Everything> {
+    everything_with(Floats::Any, 1)
+}
+
 prop_compose! {
-    /// Everything may hold NaN (in shapes), so its hash-based collections stay at one
-    /// element (see `the_same`).
-    pub fn everything()(
-        collections in collections_with(1),
-        shapes in vec(shape(), 0..4),
+    pub fn everything_with(floats: Floats, hashed: usize)(
+        collections in collections_with(hashed),
+        shapes in vec(shape_with(floats), 0..4),
         tree in tree(),
         pair in (text(), any::<u32>(), text()),
     ) -> Everything {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use typeinfo::TypeInfo;
 
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Scalars {
     pub flag: bool,
     pub u8: u8,
@@ -40,7 +40,7 @@ impl Scalars {
     }
 }
 
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Collections {
     pub name: String,
     pub bytes: Vec<u8>,
@@ -57,7 +57,7 @@ pub struct Collections {
     pub nested: Option<Vec<Option<Vec<Option<u8>>>>>,
 }
 
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub enum Shape {
     Empty,
     Circle(f64),
@@ -65,21 +65,21 @@ pub enum Shape {
     Labeled(String, Box<Shape>),
 }
 
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Tuple(pub u32, pub String);
 
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Unit;
 
 /// A recursive type: children in a `Vec<Self>` and an `Option<Box<Self>>`.
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Tree {
     pub value: i32,
     pub children: Vec<Tree>,
     pub next: Option<Box<Tree>>,
 }
 
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Pair<A, B> {
     pub first: A,
     pub second: B,
@@ -97,7 +97,7 @@ fn seven() -> u32 {
     7
 }
 
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[typeinfo(rename = "Renamed")]
 pub struct Attributes {
     #[typeinfo(rename = "id")]
@@ -114,7 +114,7 @@ pub struct Attributes {
 }
 
 /// Every field kind together, the way a real record mixes them.
-#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Everything {
     pub collections: Collections,
     pub shapes: Vec<Shape>,

@@ -1,0 +1,93 @@
+//! JSON three ways: serde_json, simd-json, and `serde_json::Value` trees (Flink's
+//! `JsonNode` records).
+
+use super::{RecordLimit, decode_error};
+use crate::record::RecordSerializer;
+use typeinfo::{DecodeError, EncodeError, Limits};
+
+/// serde_json straight to and from the record type.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json(RecordLimit);
+
+impl Json {
+    pub fn new(limits: Limits) -> Self {
+        Json(RecordLimit(limits))
+    }
+}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for Json {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.0.encode("json", out, |out| {
+            serde_json::to_writer(out, value).map_err(|e| e.to_string())
+        })
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.0.check(bytes)?;
+        serde_json::from_slice(bytes).map_err(|e| decode_error("json", e))
+    }
+}
+
+/// simd-json, which parses in place: decoding works on a mutable copy of the input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SimdJson(RecordLimit);
+
+impl SimdJson {
+    pub fn new(limits: Limits) -> Self {
+        SimdJson(RecordLimit(limits))
+    }
+}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for SimdJson {
+    fn name(&self) -> &'static str {
+        "simd-json"
+    }
+
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.0.encode("simd-json", out, |out| {
+            simd_json::serde::to_writer(out, value).map_err(|e| e.to_string())
+        })
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.0.check(bytes)?;
+        let mut copy = bytes.to_vec();
+        simd_json::serde::from_slice(&mut copy).map_err(|e| decode_error("simd-json", e))
+    }
+}
+
+/// Records as `serde_json::Value` trees: each record is turned into a tree, the tree is
+/// serialized, and reading parses a tree and converts it back. This is what a job that
+/// passes Jackson `JsonNode`s between operators pays.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonValue(RecordLimit);
+
+impl JsonValue {
+    pub fn new(limits: Limits) -> Self {
+        JsonValue(RecordLimit(limits))
+    }
+}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for JsonValue {
+    fn name(&self) -> &'static str {
+        "json-value"
+    }
+
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.0.encode("json-value", out, |out| {
+            let tree = serde_json::to_value(value).map_err(|e| e.to_string())?;
+            serde_json::to_writer(out, &tree).map_err(|e| e.to_string())
+        })
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.0.check(bytes)?;
+        let tree: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| decode_error("json-value", e))?;
+        serde_json::from_value(tree).map_err(|e| decode_error("json-value", e))
+    }
+}

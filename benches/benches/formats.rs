@@ -1,5 +1,6 @@
-//! criterion groups per dataset and operation, one function per format (pojo, compact,
-//! bincode 2.0.1, postcard, and memcpy as the speed limit on `mesh`).
+//! criterion groups per dataset and operation, one function per format: ours (pojo,
+//! compact), the serde baselines, postcard as an outside reference, and memcpy as the speed
+//! limit on `mesh`.
 //!
 //! `cargo bench -p typeinfo-benches --bench formats`; CI runs it once with `-- --test`.
 //! criterion times one function after another; on a noisy machine compare formats with the
@@ -10,7 +11,7 @@ use typeinfo_benches::contenders::{self, Dataset};
 use typeinfo_benches::datasets::{SEED, log, mesh};
 
 fn compare<T: Dataset>(c: &mut Criterion, dataset: &str, data: &T, with_memcpy: bool) {
-    let mut all = contenders::all(data, with_memcpy);
+    let mut all = contenders::all(data, with_memcpy).unwrap_or_else(|e| panic!("{dataset}: {e}"));
     let mut group = c.benchmark_group(format!("{dataset}/serialize"));
     for contender in &mut all {
         group.throughput(Throughput::Bytes(contender.bytes() as u64));

@@ -1,14 +1,15 @@
 //! The formats compared with interleaved timing (see `typeinfo_benches::interleaved`):
 //! `cargo run --release -p typeinfo-benches --example interleaved [ROUNDS]`.
 
+use std::time::Duration;
 use typeinfo_benches::contenders::{self, Dataset};
 use typeinfo_benches::datasets::{SEED, log, mesh};
 use typeinfo_benches::interleaved::{self, Operation};
 
 fn compare<T: Dataset>(dataset: &str, data: &T, with_memcpy: bool, rounds: usize) {
-    let mut all = contenders::all(data, with_memcpy);
+    let mut all = contenders::all(data, with_memcpy).unwrap_or_else(|e| panic!("{dataset}: {e}"));
     for operation in [Operation::Serialize, Operation::Deserialize] {
-        let timings = interleaved::run(&mut all, operation, rounds, 3);
+        let timings = interleaved::run(&mut all, operation, rounds, Duration::from_millis(2));
         let pojo = timings[0].median();
         println!(
             "\n{dataset}/{}: {rounds} rounds, median (p10 … p90), ratio to pojo",
@@ -16,7 +17,7 @@ fn compare<T: Dataset>(dataset: &str, data: &T, with_memcpy: bool, rounds: usize
         );
         for t in &timings {
             println!(
-                "  {:<9} {:>9.1} µs ({:>8.1} … {:>8.1})  {:>6.2}×  {:>9} bytes",
+                "  {:<13} {:>10.1} µs ({:>9.1} … {:>9.1})  {:>7.2}×  {:>9} bytes",
                 t.name,
                 t.median() * 1e6,
                 t.quantile(0.1) * 1e6,
@@ -30,7 +31,7 @@ fn compare<T: Dataset>(dataset: &str, data: &T, with_memcpy: bool, rounds: usize
 
 fn main() {
     let rounds = match std::env::args().nth(1).map(|a| a.parse::<usize>()) {
-        None => 60,
+        None => 30,
         Some(Ok(n)) if n >= 1 => n,
         Some(_) => {
             eprintln!("error: ROUNDS must be a whole number of at least 1");

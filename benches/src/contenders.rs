@@ -1,19 +1,29 @@
-//! The formats under comparison, each behind one small trait, so the criterion benches and
-//! the interleaved runner time exactly the same calls.
+//! The formats under comparison, each behind one small trait, so the criterion benches, the
+//! interleaved runner and the main job time and size exactly the same calls.
 //!
-//! Every writer targets a buffer allocated once, outside any timed call, so times measure
-//! encoding, not allocation; decoders build owned values, as a pipeline's operators need.
+//! Every writer appends to a buffer allocated once, outside any timed call, so times
+//! measure encoding, not allocation; decoders build owned values, as operators need.
 
 use serde::{Serialize, de::DeserializeOwned};
 use std::hint::black_box;
-use typeinfo::{Decode, Encode};
-use typeinfo_serializers::RecordCodec;
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::baselines::{
+    Bincode, BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson, bincode_config,
+};
 use typeinfo_serializers::compact::Compact;
 use typeinfo_serializers::pojo::Pojo;
 
 /// What every compared format must handle: a dataset type derives all of these.
 pub trait Dataset:
-    Encode + Decode + bincode::Encode + bincode::Decode<()> + Serialize + DeserializeOwned + PartialEq
+    Encode
+    + Decode
+    + bincode::Encode
+    + bincode::Decode<()>
+    + Serialize
+    + DeserializeOwned
+    + PartialEq
+    + 'static
 {
 }
 
@@ -25,6 +35,7 @@ impl<T> Dataset for T where
         + Serialize
         + DeserializeOwned
         + PartialEq
+        + 'static
 {
 }
 
@@ -37,34 +48,57 @@ pub trait Contender {
     fn deserialize(&mut self);
 }
 
-/// One of our generated-code formats, checked to round trip before it is timed.
-pub struct Ours<'a, C, T> {
-    codec: C,
+/// Every format compared, in report order: ours, then the baselines, then postcard as an
+/// outside reference. (In timed comparisons native bincode runs as [`BincodeSlice`].)
+pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> {
+    vec![
+        Box::new(Pojo::new(limits)),
+        Box::new(Compact::new(limits)),
+        Box::new(Bincode::new(limits)),
+        Box::new(BincodeSerde::new(limits)),
+        Box::new(Postcard),
+        Box::new(MessagePack::new(limits)),
+        Box::new(MessagePackNamed::new(limits)),
+        Box::new(Json::new(limits)),
+        Box::new(SimdJson::new(limits)),
+        Box::new(JsonValue::new(limits)),
+    ]
+}
+
+/// A record format timed on a dataset, checked to round trip first.
+pub struct Format<'a, T> {
+    serializer: Box<dyn RecordSerializer<T>>,
     data: &'a T,
     bytes: Vec<u8>,
     out: Vec<u8>,
 }
 
-impl<'a, C: RecordCodec, T: Dataset> Ours<'a, C, T> {
-    pub fn new(codec: C, data: &'a T) -> Self {
-        let bytes = codec.to_vec(data).expect("encode");
-        assert!(
-            codec.decode::<T>(&bytes).expect("decode") == *data,
-            "{} round trip",
-            C::NAME
-        );
-        Ours {
+impl<'a, T: Dataset> Format<'a, T> {
+    /// Encodes `data` once and checks that it decodes to an equal value.
+    pub fn new(serializer: Box<dyn RecordSerializer<T>>, data: &'a T) -> Result<Self, String> {
+        let name = serializer.name();
+        let mut bytes = Vec::new();
+        serializer
+            .encode_into(data, &mut bytes)
+            .map_err(|e| format!("{name}: encode failed: {e}"))?;
+        let back = serializer
+            .decode(&bytes)
+            .map_err(|e| format!("{name}: decode failed: {e}"))?;
+        if back != *data {
+            return Err(format!("{name}: the round trip gave a different value"));
+        }
+        Ok(Format {
             out: Vec::with_capacity(bytes.len()),
-            codec,
+            serializer,
             data,
             bytes,
-        }
+        })
     }
 }
 
-impl<C: RecordCodec, T: Dataset> Contender for Ours<'_, C, T> {
+impl<T: Dataset> Contender for Format<'_, T> {
     fn name(&self) -> &'static str {
-        C::NAME
+        self.serializer.name()
     }
 
     fn bytes(&self) -> usize {
@@ -73,108 +107,66 @@ impl<C: RecordCodec, T: Dataset> Contender for Ours<'_, C, T> {
 
     fn serialize(&mut self) {
         self.out.clear();
-        self.codec
+        self.serializer
             .encode_into(black_box(self.data), &mut self.out)
-            .expect("encode");
+            .expect("checked at construction");
         black_box(&self.out);
     }
 
     fn deserialize(&mut self) {
         black_box(
-            self.codec
-                .decode::<T>(black_box(&self.bytes))
-                .expect("decode"),
+            self.serializer
+                .decode(black_box(&self.bytes))
+                .expect("checked at construction"),
         );
     }
 }
 
-/// bincode 2.0.1 with its own derive and standard config, into a preallocated slice.
-pub struct Bincode2<'a, T> {
-    data: &'a T,
-    bytes: Vec<u8>,
-    out: Vec<u8>,
-}
+/// postcard through serde: the reference varint format, an outside reference only.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Postcard;
 
-impl<'a, T: Dataset> Bincode2<'a, T> {
-    pub fn new(data: &'a T) -> Self {
-        let bytes = bincode::encode_to_vec(data, bincode::config::standard()).expect("encode");
-        let (back, _): (T, usize) =
-            bincode::decode_from_slice(&bytes, bincode::config::standard()).expect("decode");
-        assert!(back == *data, "bincode2 round trip");
-        Bincode2 {
-            out: vec![0; bytes.len()],
-            data,
-            bytes,
-        }
-    }
-}
-
-impl<T: Dataset> Contender for Bincode2<'_, T> {
-    fn name(&self) -> &'static str {
-        "bincode2"
-    }
-
-    fn bytes(&self) -> usize {
-        self.bytes.len()
-    }
-
-    fn serialize(&mut self) {
-        let config = bincode::config::standard();
-        black_box(
-            bincode::encode_into_slice(black_box(self.data), &mut self.out, config)
-                .expect("encode"),
-        );
-    }
-
-    fn deserialize(&mut self) {
-        let config = bincode::config::standard();
-        black_box(
-            bincode::decode_from_slice::<T, _>(black_box(&self.bytes), config).expect("decode"),
-        );
-    }
-}
-
-/// postcard through serde, into a preallocated slice: the reference varint format.
-pub struct Postcard<'a, T> {
-    data: &'a T,
-    bytes: Vec<u8>,
-    out: Vec<u8>,
-}
-
-impl<'a, T: Dataset> Postcard<'a, T> {
-    pub fn new(data: &'a T) -> Self {
-        let bytes = postcard::to_allocvec(data).expect("encode");
-        assert!(
-            postcard::from_bytes::<T>(&bytes).expect("decode") == *data,
-            "postcard round trip"
-        );
-        Postcard {
-            out: vec![0; bytes.len()],
-            data,
-            bytes,
-        }
-    }
-}
-
-impl<T: Dataset> Contender for Postcard<'_, T> {
+impl<T: Serialize + DeserializeOwned> RecordSerializer<T> for Postcard {
     fn name(&self) -> &'static str {
         "postcard"
     }
 
-    fn bytes(&self) -> usize {
-        self.bytes.len()
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        postcard::serialize_with_flavor(value, Append(out))
+            .map_err(|e| EncodeError::Custom(format!("postcard: {e}").into()))
     }
 
-    fn serialize(&mut self) {
-        black_box(
-            postcard::to_slice(black_box(self.data), &mut self.out)
-                .expect("encode")
-                .len(),
-        );
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        match postcard::take_from_bytes(bytes) {
+            Ok((value, [])) => Ok(value),
+            Ok((_, rest)) => Err(DecodeError::TrailingBytes {
+                remaining: rest.len(),
+            }),
+            Err(e) => Err(DecodeError::Custom(format!("postcard: {e}").into())),
+        }
+    }
+}
+
+/// postcard's output flavor appending to our vector, as fast as its `to_slice`.
+struct Append<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for Append<'_> {
+    type Output = ();
+
+    #[inline]
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
     }
 
-    fn deserialize(&mut self) {
-        black_box(postcard::from_bytes::<T>(black_box(&self.bytes)).expect("decode"));
+    #[inline]
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
     }
 }
 
@@ -186,7 +178,7 @@ pub struct Memcpy {
 
 impl Memcpy {
     pub fn new<T: Dataset>(data: &T) -> Self {
-        let source = Pojo::default().to_vec(data).expect("encode");
+        let source = typeinfo_serializers::pojo::to_vec(data).expect("pojo encodes every dataset");
         Memcpy {
             copy: vec![0; source.len()],
             source,
@@ -213,17 +205,73 @@ impl Contender for Memcpy {
     }
 }
 
-/// Every contender for `data`; `with_memcpy` adds the copy baseline (meaningful where the
-/// data is plain numbers).
-pub fn all<T: Dataset>(data: &T, with_memcpy: bool) -> Vec<Box<dyn Contender + '_>> {
-    let mut out: Vec<Box<dyn Contender + '_>> = vec![
-        Box::new(Ours::new(Pojo::default(), data)),
-        Box::new(Ours::new(Compact::default(), data)),
-        Box::new(Bincode2::new(data)),
-        Box::new(Postcard::new(data)),
-    ];
+/// Native bincode through its fastest API: `encode_into_slice` into a buffer of exactly the
+/// right size, allocated once, so our formats are always measured against bincode at its best.
+pub struct BincodeSlice<'a, T> {
+    data: &'a T,
+    bytes: Vec<u8>,
+    out: Vec<u8>,
+}
+
+impl<'a, T: Dataset> BincodeSlice<'a, T> {
+    pub fn new(data: &'a T) -> Result<Self, String> {
+        let config = bincode_config();
+        let bytes = bincode::encode_to_vec(data, config)
+            .map_err(|e| format!("bincode: encode failed: {e}"))?;
+        let (back, _): (T, usize) = bincode::decode_from_slice(&bytes, config)
+            .map_err(|e| format!("bincode: decode failed: {e}"))?;
+        if back != *data {
+            return Err("bincode: the round trip gave a different value".into());
+        }
+        Ok(BincodeSlice {
+            out: vec![0; bytes.len()],
+            data,
+            bytes,
+        })
+    }
+}
+
+impl<T: Dataset> Contender for BincodeSlice<'_, T> {
+    fn name(&self) -> &'static str {
+        "bincode"
+    }
+
+    fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
+    fn serialize(&mut self) {
+        black_box(
+            bincode::encode_into_slice(black_box(self.data), &mut self.out, bincode_config())
+                .expect("checked"),
+        );
+    }
+
+    fn deserialize(&mut self) {
+        black_box(
+            bincode::decode_from_slice::<T, _>(black_box(&self.bytes), bincode_config())
+                .expect("checked"),
+        );
+    }
+}
+
+/// Every format as a contender on `data`; `with_memcpy` adds the copy baseline (meaningful
+/// where the data is plain numbers).
+pub fn all<T: Dataset>(
+    data: &T,
+    with_memcpy: bool,
+) -> Result<Vec<Box<dyn Contender + '_>>, String> {
+    let mut out: Vec<Box<dyn Contender + '_>> = Vec::new();
+    for serializer in formats::<T>(Limits::DEFAULT) {
+        if serializer.name() == "bincode" {
+            // Its record adapter appends to a Vec; time bincode's own fastest path instead.
+            out.push(Box::new(BincodeSlice::new(data)?));
+        } else {
+            out.push(Box::new(Format::new(serializer, data)?));
+        }
+    }
     if with_memcpy {
         out.push(Box::new(Memcpy::new(data)));
     }
-    out
+    Ok(out)
 }

@@ -5,7 +5,7 @@
 //! half (measured on this project's machines), which is why comparisons use this instead.
 
 use crate::contenders::Contender;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Which operation to time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,15 +48,17 @@ impl Timing {
     }
 }
 
-/// Times `operation` of every contender over `rounds` rounds after one warm-up round; each
-/// sample averages `batch` calls.
+/// Times `operation` of every contender over `rounds` rounds after one warm-up round. Each
+/// sample averages as many calls as fit in about `sample_time` (at least one), found from
+/// the warm-up, so fast and slow formats get samples of similar length.
 pub fn run(
     contenders: &mut [Box<dyn Contender + '_>],
     operation: Operation,
     rounds: usize,
-    batch: usize,
+    sample_time: Duration,
 ) -> Vec<Timing> {
     let n = contenders.len();
+    let mut batch = vec![1usize; n];
     let mut timings: Vec<Timing> = contenders
         .iter()
         .map(|c| Timing {
@@ -70,14 +72,17 @@ pub fn run(
             let i = (round + k) % n;
             let contender = &mut contenders[i];
             let start = Instant::now();
-            for _ in 0..batch {
+            for _ in 0..batch[i] {
                 match operation {
                     Operation::Serialize => contender.serialize(),
                     Operation::Deserialize => contender.deserialize(),
                 }
             }
-            let seconds = start.elapsed().as_secs_f64() / batch as f64;
-            if round > 0 {
+            let seconds = start.elapsed().as_secs_f64() / batch[i] as f64;
+            if round == 0 {
+                batch[i] =
+                    (sample_time.as_secs_f64() / seconds.max(1e-9)).clamp(1.0, 1000.0) as usize;
+            } else {
                 timings[i].samples.push(seconds);
             }
         }
@@ -94,9 +99,14 @@ mod tests {
     #[test]
     fn every_contender_gets_every_round() {
         let data = log::generate(SEED, 20);
-        let mut all = contenders::all(&data, true);
-        let timings = run(&mut all, Operation::Deserialize, 5, 2);
-        assert_eq!(timings.len(), 5);
+        let mut all = contenders::all(&data, true).unwrap();
+        let timings = run(
+            &mut all,
+            Operation::Deserialize,
+            5,
+            Duration::from_micros(100),
+        );
+        assert_eq!(timings.len(), 11);
         for t in &timings {
             assert_eq!(t.samples(), 5);
             assert!(t.quantile(0.1) <= t.median() && t.median() <= t.quantile(0.9));

@@ -6,8 +6,10 @@ use typeinfo_benches::samples;
 const USAGE: &str = "usage: typeinfo [--help]
 
 Runs the main job on the built-in datasets (log: 10,000 web log lines; mesh: 125,000
-triangles): prints each record type's TypeInfo, its size in the pojo and compact formats
-next to bincode 2's and postcard's, and checks round trips. Criterion benches: cargo bench.";
+triangles): prints each record type's TypeInfo, and its size in every format compared
+(pojo, compact, the serde baselines, postcard) after checking each round trip.
+Timed comparisons: cargo bench, or the interleaved runner
+(cargo run --release -p typeinfo-benches --example interleaved).";
 
 fn main() -> ExitCode {
     if let Some(arg) = std::env::args().nth(1) {
@@ -31,31 +33,19 @@ fn main() -> ExitCode {
             r.dataset, r.records, r.record_type
         );
     }
-    println!(
-        "{:<8} {:>8} {:>10} {:>10} {:>10} {:>10}  {:>10} {:>10}  round trips",
-        "dataset", "records", "pojo", "compact", "bincode 2", "postcard", "pojo enc", "pojo dec"
-    );
+    print!("{:<14}", "format");
     for r in &reports {
-        println!(
-            "{:<8} {:>8} {:>10} {:>10} {:>10} {:>10}  {:>7.3} ms {:>7.3} ms  {}",
-            r.dataset,
-            r.records,
-            r.pojo_bytes,
-            r.compact_bytes,
-            r.bincode_bytes,
-            r.postcard_bytes,
-            r.encode_ms,
-            r.decode_ms,
-            if r.round_trip_ok { "ok" } else { "MISMATCH" }
-        );
+        print!(" {:>12} {:>9}", format!("{} bytes", r.dataset), "per rec");
     }
-    println!(
-        "\n(sizes in bytes; times are one pass, for orientation; timed comparisons: cargo bench)"
-    );
-    if reports.iter().all(|r| r.round_trip_ok) {
-        ExitCode::SUCCESS
-    } else {
-        eprintln!("error: a round trip did not give back the value it started from");
-        ExitCode::FAILURE
+    println!();
+    for (i, (format, _)) in reports[0].sizes.iter().enumerate() {
+        print!("{format:<14}");
+        for r in &reports {
+            let bytes = r.sizes[i].1;
+            print!(" {:>12} {:>9.1}", bytes, bytes as f64 / r.records as f64);
+        }
+        println!();
     }
+    println!("\nevery format decoded every dataset back to an equal value");
+    ExitCode::SUCCESS
 }

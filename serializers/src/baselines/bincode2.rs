@@ -10,7 +10,8 @@ use typeinfo::{DecodeError, EncodeError, Limits};
 /// run-time config; larger records are refused by our own record size check anyway.
 const CLAIM_LIMIT: usize = 64 << 20;
 
-fn config() -> impl bincode::config::Config {
+/// bincode's standard config with the claim limit; benches use it too.
+pub fn config() -> impl bincode::config::Config {
     bincode::config::standard().with_limit::<CLAIM_LIMIT>()
 }
 

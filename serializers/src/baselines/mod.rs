@@ -23,7 +23,7 @@ mod bincode2;
 mod json;
 mod msgpack;
 
-pub use bincode2::{Bincode, BincodeSerde};
+pub use bincode2::{Bincode, BincodeSerde, config as bincode_config};
 pub use json::{Json, JsonValue, SimdJson};
 pub use msgpack::{MessagePack, MessagePackNamed};
 

@@ -2,5 +2,6 @@
 
 pub mod contenders;
 pub mod datasets;
+pub mod explain;
 pub mod interleaved;
 pub mod samples;

@@ -1,25 +1,73 @@
-//! `cargo run --release`: the main job on the built-in datasets.
+//! `cargo run --release`: the main job on the built-in datasets; `explain` shows which
+//! serializer a config selects.
 
 use std::process::ExitCode;
-use typeinfo_benches::samples;
+use typeinfo::config::SerializationConfig;
+use typeinfo_benches::{explain, samples};
 
 const USAGE: &str = "usage: typeinfo [--help]
+       typeinfo explain [--config FILE]
 
-Runs the main job on the built-in datasets (log: 10,000 web log lines; mesh: 125,000
-triangles): prints each record type's TypeInfo, and its size in every format compared
-(pojo, compact, the serde baselines, postcard) after checking each round trip.
+With no arguments, runs the main job on the built-in datasets (log: 10,000 web log lines;
+mesh: 125,000 triangles): prints each record type's TypeInfo, and its size in every format
+compared (pojo, compact, the serde baselines, postcard) after checking each round trip.
+
+explain: prints, for each record type of the built-in datasets, the serializer that the
+config FILE (TOML; the defaults without it) selects and why.
+
 Timed comparisons: cargo bench, or the interleaved runner
 (cargo run --release -p typeinfo-benches --example interleaved).";
 
 fn main() -> ExitCode {
-    if let Some(arg) = std::env::args().nth(1) {
-        if arg == "--help" || arg == "-h" {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] => main_job(),
+        ["--help" | "-h"] => {
             println!("{USAGE}");
-            return ExitCode::SUCCESS;
+            ExitCode::SUCCESS
         }
-        eprintln!("error: unknown argument `{arg}`; the only option is --help\n\n{USAGE}");
-        return ExitCode::from(2);
+        ["explain"] => explain_config(None),
+        ["explain", "--config", file] => explain_config(Some(file)),
+        ["explain", "--config"] => usage_error("`--config` needs a FILE"),
+        ["explain", other, ..] => usage_error(&format!(
+            "unknown argument `{other}` to explain; it takes --config FILE"
+        )),
+        [other, ..] => usage_error(&format!(
+            "unknown argument `{other}`; expected explain or --help"
+        )),
     }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn explain_config(file: Option<&str>) -> ExitCode {
+    let config = match file
+        .map(SerializationConfig::from_file)
+        .unwrap_or_else(|| Ok(SerializationConfig::default()))
+    {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match explain::datasets(&config) {
+        Ok(lines) => {
+            lines.iter().for_each(|line| println!("{line}"));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main_job() -> ExitCode {
     let reports = match samples::run_all() {
         Ok(reports) => reports,
         Err(e) => {

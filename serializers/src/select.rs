@@ -1,81 +1,160 @@
 //! From a config and a type to a ready serializer: the one entry point that applies the
-//! selection rules (format, per-type overrides, `generic_types`, limits).
+//! selection rules (format, per-type overrides, `generic_types`, limits), and says why.
 
+use crate::baselines::{BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson};
 use crate::compact::Compact;
 use crate::pojo::Pojo;
-use crate::record::RecordCodec;
-use core::marker::PhantomData;
+use crate::record::RecordSerializer;
+use core::fmt;
+use serde::{Serialize, de::DeserializeOwned};
 use typeinfo::config::{ConfigError, Format, SerializationConfig};
 use typeinfo::info::GenericField;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo, Limits};
 
-/// The serializer a config selects for `T`. The format is matched once per record; the
-/// code behind each arm is monomorphised for `T`.
-#[derive(Debug)]
+/// The serializer a config selects for `T`: one dynamic call per record into code
+/// monomorphised for `T`.
 pub struct Serializer<T> {
-    format: Format,
-    reason: &'static str,
-    generic_fields: Vec<GenericField>,
-    limits: Limits,
-    _type: PhantomData<fn(&T) -> T>,
+    explanation: Explanation,
+    inner: Box<dyn RecordSerializer<T>>,
 }
 
-impl<T> Clone for Serializer<T> {
-    fn clone(&self) -> Self {
-        Serializer {
-            format: self.format,
-            reason: self.reason,
-            generic_fields: self.generic_fields.clone(),
-            limits: self.limits,
-            _type: PhantomData,
+/// Which serializer a type gets, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The full Rust name of the type.
+    pub type_name: &'static str,
+    pub format: Format,
+    /// `default format` or `per-type override`.
+    pub reason: &'static str,
+    /// The fields of the type that go through serde inside a generated format.
+    pub generic_fields: Vec<GenericField>,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} → {} ({})", self.type_name, self.format, self.reason)?;
+        if !self.format.is_generated() {
+            return f.write_str("; the whole record goes through serde");
         }
+        for field in &self.generic_fields {
+            let path = if field.path.is_empty() {
+                "the type itself"
+            } else {
+                &field.path
+            };
+            write!(
+                f,
+                "; field `{path}` is generic ({}) → serde inside {}",
+                field.type_name, self.format
+            )?;
+        }
+        Ok(())
     }
 }
 
-impl<T: Encode + Decode> Serializer<T> {
-    /// The serializer for `T` under `config`, or why there is none (a generic field under
-    /// `generic_types = "deny"`).
-    pub fn new(config: &SerializationConfig) -> Result<Self, ConfigError> {
-        let generic_fields = config.check_generic_types::<T>()?;
-        let (format, reason) = config.format_for::<T>();
-        Ok(Serializer {
-            format,
-            reason,
-            generic_fields,
-            limits: *config.limits(),
-            _type: PhantomData,
-        })
+impl<T> fmt::Debug for Serializer<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Serializer")
+            .field("explanation", &self.explanation)
+            .finish()
     }
+}
 
+/// The choice for `T` under `config`, before building anything.
+fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, ConfigError> {
+    let generic_fields = config.check_generic_types::<T>()?;
+    let (format, reason) = config.format_for::<T>();
+    Ok(Explanation {
+        type_name: core::any::type_name::<T>(),
+        format,
+        reason,
+        generic_fields,
+    })
+}
+
+/// One of our generated-code formats, or `None` for a serde baseline.
+fn generated<T: Encode + Decode>(
+    format: Format,
+    limits: Limits,
+) -> Option<Box<dyn RecordSerializer<T>>> {
+    match format {
+        Format::Pojo => Some(Box::new(Pojo::new(limits))),
+        Format::Compact => Some(Box::new(Compact::new(limits))),
+        Format::BincodeSerde
+        | Format::Msgpack
+        | Format::MsgpackNamed
+        | Format::Json
+        | Format::SimdJson
+        | Format::JsonValue => None,
+    }
+}
+
+impl<T: Encode + Decode + 'static> Serializer<T> {
+    /// The serializer for `T` under `config`, for a type that has only the derive: a config
+    /// that selects a serde baseline for it is an error that says so.
+    pub fn new(config: &SerializationConfig) -> Result<Self, ConfigError> {
+        let explanation = explain::<T>(config)?;
+        let inner = generated(explanation.format, *config.limits()).ok_or_else(|| ConfigError::Invalid {
+            key: format!("format of {}", explanation.type_name),
+            value: format!("\"{}\"", explanation.format),
+            allowed: format!(
+                "{} for a type without serde; build with Serializer::with_serde for the serde formats",
+                Format::ALL.iter().filter(|f| f.is_generated()).map(|f| f.name()).collect::<Vec<_>>().join(", ")
+            ),
+        })?;
+        Ok(Serializer { explanation, inner })
+    }
+}
+
+impl<T: Encode + Decode + Serialize + DeserializeOwned + 'static> Serializer<T> {
+    /// The serializer for `T` under `config`, for a type that also implements serde, so
+    /// every format is possible.
+    pub fn with_serde(config: &SerializationConfig) -> Result<Self, ConfigError> {
+        let explanation = explain::<T>(config)?;
+        let limits = *config.limits();
+        let inner: Box<dyn RecordSerializer<T>> = match explanation.format {
+            Format::Pojo => Box::new(Pojo::new(limits)),
+            Format::Compact => Box::new(Compact::new(limits)),
+            Format::BincodeSerde => Box::new(BincodeSerde::new(limits)),
+            Format::Msgpack => Box::new(MessagePack::new(limits)),
+            Format::MsgpackNamed => Box::new(MessagePackNamed::new(limits)),
+            Format::Json => Box::new(Json::new(limits)),
+            Format::SimdJson => Box::new(SimdJson::new(limits)),
+            Format::JsonValue => Box::new(JsonValue::new(limits)),
+        };
+        Ok(Serializer { explanation, inner })
+    }
+}
+
+impl<T> Serializer<T> {
     pub fn format(&self) -> Format {
-        self.format
+        self.explanation.format
     }
 
     /// Why this format was chosen (`default format`, `per-type override`).
     pub fn reason(&self) -> &'static str {
-        self.reason
+        self.explanation.reason
     }
 
     /// The fields of `T` that go through the generic fallback.
     pub fn generic_fields(&self) -> &[GenericField] {
-        &self.generic_fields
+        &self.explanation.generic_fields
+    }
+
+    /// The choice and its reasons, for people.
+    pub fn explanation(&self) -> &Explanation {
+        &self.explanation
     }
 
     /// Appends the encoding of `value` to `out`.
     #[inline]
     pub fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        match self.format {
-            Format::Pojo => Pojo::new(self.limits).encode_into(value, out),
-            Format::Compact => Compact::new(self.limits).encode_into(value, out),
-        }
+        self.inner.encode_into(value, out)
     }
 
     /// Decodes one value that fills `bytes` exactly.
     #[inline]
     pub fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        match self.format {
-            Format::Pojo => Pojo::new(self.limits).decode(bytes),
-            Format::Compact => Compact::new(self.limits).decode(bytes),
-        }
+        self.inner.decode(bytes)
     }
 }

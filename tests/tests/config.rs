@@ -191,3 +191,58 @@ fn serializer_applies_config_limits_and_overrides() {
         "per-type override"
     );
 }
+
+/// Every format a config can select serves a type with serde; one without serde is told
+/// which constructor it needs.
+#[test]
+fn every_format_is_selectable() {
+    let value = Tuple(7, "seven".into());
+    for &format in Format::ALL {
+        let config = SerializationConfig::builder()
+            .default_format(format)
+            .build()
+            .unwrap();
+        let serializer = Serializer::<Tuple>::with_serde(&config).unwrap();
+        assert_eq!(serializer.format(), format);
+        let mut bytes = Vec::new();
+        serializer.encode_into(&value, &mut bytes).unwrap();
+        assert_eq!(serializer.decode(&bytes).unwrap(), value, "{format}");
+        match Serializer::<Tuple>::new(&config) {
+            Ok(_) => assert!(format.is_generated(), "{format}"),
+            Err(e) => {
+                assert!(!format.is_generated());
+                let text = e.to_string();
+                assert!(
+                    text.contains(&format!("\"{format}\"")) && text.contains("with_serde"),
+                    "{text}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn explanations_name_the_format_the_reason_and_generic_fields() {
+    let config = SerializationConfig::builder()
+        .generic_types(GenericTypes::Allow)
+        .build()
+        .unwrap();
+    let serializer = Serializer::<Attributes>::new(&config).unwrap();
+    assert_eq!(
+        serializer.explanation().to_string(),
+        "typeinfo_tests::types::Attributes → pojo (default format); field `payload` is generic \
+         (typeinfo_tests::types::Opaque) → serde inside pojo"
+    );
+    let json = SerializationConfig::builder()
+        .type_format("typeinfo_tests::types::Attributes", Format::Json)
+        .generic_types(GenericTypes::Allow)
+        .build()
+        .unwrap();
+    assert_eq!(
+        Serializer::<Attributes>::with_serde(&json)
+            .unwrap()
+            .explanation()
+            .to_string(),
+        "typeinfo_tests::types::Attributes → json (per-type override); the whole record goes through serde"
+    );
+}

@@ -28,24 +28,57 @@ use std::sync::Mutex;
 /// The wire formats a config can select. Formats join this list as they land; it is
 /// exhaustive on purpose, so that adding one makes every selection site handle it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Generated field-by-field code, fixed-width little-endian.
     Pojo,
     /// Generated field-by-field code, varints and packed flags.
     Compact,
+    /// bincode 2 through serde (baseline).
+    BincodeSerde,
+    /// MessagePack through rmp-serde, structs as arrays (baseline).
+    Msgpack,
+    /// MessagePack through rmp-serde, structs as maps with field names (baseline).
+    MsgpackNamed,
+    /// serde_json (baseline).
+    Json,
+    /// simd-json (baseline).
+    SimdJson,
+    /// Records as `serde_json::Value` trees, Flink's `JsonNode` case (baseline).
+    JsonValue,
 }
 
 impl Format {
     /// Every format, in the order they are listed to users.
-    pub const ALL: &'static [Format] = &[Format::Pojo, Format::Compact];
+    pub const ALL: &'static [Format] = &[
+        Format::Pojo,
+        Format::Compact,
+        Format::BincodeSerde,
+        Format::Msgpack,
+        Format::MsgpackNamed,
+        Format::Json,
+        Format::SimdJson,
+        Format::JsonValue,
+    ];
 
     /// The name used in configs and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Format::Pojo => "pojo",
             Format::Compact => "compact",
+            Format::BincodeSerde => "bincode-serde",
+            Format::Msgpack => "msgpack",
+            Format::MsgpackNamed => "msgpack-named",
+            Format::Json => "json",
+            Format::SimdJson => "simd-json",
+            Format::JsonValue => "json-value",
         }
+    }
+
+    /// Whether the format runs typeinfo's generated code (else it goes through serde and
+    /// needs the type's `Serialize` and `Deserialize`).
+    pub fn is_generated(self) -> bool {
+        matches!(self, Format::Pojo | Format::Compact)
     }
 
     fn allowed() -> String {

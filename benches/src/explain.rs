@@ -1,0 +1,75 @@
+//! `typeinfo explain`: for each type of the built-in datasets, the serializer a config
+//! selects and why.
+
+use crate::datasets::{log, mesh};
+use typeinfo::config::{ConfigError, SerializationConfig};
+use typeinfo_serializers::select::{Explanation, Serializer};
+
+/// The explanation for every record type of the built-in datasets, or the first refusal
+/// (a generic field under `generic_types = "deny"`).
+pub fn datasets(config: &SerializationConfig) -> Result<Vec<Explanation>, ConfigError> {
+    Ok(vec![
+        Serializer::<log::Log>::with_serde(config)?
+            .explanation()
+            .clone(),
+        Serializer::<log::Logs>::with_serde(config)?
+            .explanation()
+            .clone(),
+        Serializer::<mesh::Triangle>::with_serde(config)?
+            .explanation()
+            .clone(),
+        Serializer::<mesh::Mesh>::with_serde(config)?
+            .explanation()
+            .clone(),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typeinfo::config::Format;
+
+    #[test]
+    fn the_example_config_explains_every_dataset_type() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/serialization.toml"
+        );
+        let config = SerializationConfig::from_file(path).unwrap();
+        let lines: Vec<String> = datasets(&config)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines[0],
+            "typeinfo_benches::datasets::log::Log → pojo (per-type override)"
+        );
+        assert_eq!(
+            lines[2],
+            "typeinfo_benches::datasets::mesh::Triangle → pojo (default format)"
+        );
+    }
+
+    #[test]
+    fn overrides_and_serde_formats_are_explained() {
+        let config = SerializationConfig::builder()
+            .default_format(Format::Compact)
+            .type_format("typeinfo_benches::datasets::mesh::Mesh", Format::JsonValue)
+            .build()
+            .unwrap();
+        let lines: Vec<String> = datasets(&config)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines[1],
+            "typeinfo_benches::datasets::log::Logs → compact (default format)"
+        );
+        assert_eq!(
+            lines[3],
+            "typeinfo_benches::datasets::mesh::Mesh → json-value (per-type override); the whole record goes through serde"
+        );
+    }
+}

@@ -35,14 +35,6 @@ pub fn read_byte_buf<R: Reader>(reader: &mut R, len: usize) -> Result<Vec<u8>, D
     Ok(out)
 }
 
-/// UTF-8 bytes into a `String`.
-#[inline]
-pub fn into_string(bytes: Vec<u8>) -> Result<String, DecodeError> {
-    String::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
-        valid_up_to: e.utf8_error().valid_up_to(),
-    })
-}
-
 /// A Unicode scalar value.
 #[inline]
 pub fn char_from(v: u32) -> Result<char, DecodeError> {

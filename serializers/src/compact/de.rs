@@ -1,8 +1,6 @@
 //! The compact decoder.
 
-use crate::decode_support::{
-    Depth, char_from, checked_len, into_string, read_byte_buf, variant_index,
-};
+use crate::decode_support::{Depth, char_from, checked_len, read_byte_buf, variant_index};
 use crate::varint;
 use typeinfo::io::Reader;
 use typeinfo::{DecodeError, Decoder, Limits};
@@ -132,11 +130,6 @@ impl<R: Reader> Decoder for CompactDecoder<R> {
     #[inline]
     fn decode_char(&mut self) -> Result<char, DecodeError> {
         char_from(self.unsigned(32, "char")? as u32)
-    }
-
-    #[inline]
-    fn decode_string(&mut self) -> Result<String, DecodeError> {
-        self.decode_byte_buf().and_then(into_string)
     }
 
     #[inline]

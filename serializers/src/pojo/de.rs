@@ -1,9 +1,7 @@
 //! The pojo decoder. Every claimed length is checked against the limits and against the
 //! bytes that remain before anything is allocated for it (see `decode_support`).
 
-use crate::decode_support::{
-    Depth, char_from, checked_len, into_string, read_byte_buf, variant_index,
-};
+use crate::decode_support::{Depth, char_from, checked_len, read_byte_buf, variant_index};
 use typeinfo::codec::{
     decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
 };
@@ -94,11 +92,6 @@ impl<R: Reader> Decoder for PojoDecoder<R> {
     #[inline]
     fn decode_char(&mut self) -> Result<char, DecodeError> {
         char_from(u32::from_le_bytes(self.reader.read_array()?))
-    }
-
-    #[inline]
-    fn decode_string(&mut self) -> Result<String, DecodeError> {
-        self.decode_byte_buf().and_then(into_string)
     }
 
     #[inline]

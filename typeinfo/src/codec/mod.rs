@@ -144,8 +144,16 @@ pub trait Decoder: Sized {
     fn decode_f32(&mut self) -> Result<f32, DecodeError>;
     fn decode_f64(&mut self) -> Result<f64, DecodeError>;
     fn decode_char(&mut self) -> Result<char, DecodeError>;
-    fn decode_string(&mut self) -> Result<String, DecodeError>;
     fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError>;
+
+    /// A string: the byte buffer, checked to be UTF-8.
+    #[inline]
+    fn decode_string(&mut self) -> Result<String, DecodeError> {
+        let bytes = self.decode_byte_buf()?;
+        String::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
+            valid_up_to: e.utf8_error().valid_up_to(),
+        })
+    }
 
     /// Reads whether an optional value follows.
     fn decode_option_tag(&mut self) -> Result<bool, DecodeError>;

@@ -96,12 +96,14 @@ impl<'de, D: Decoder> de::Deserializer<'de> for GenericDeserializer<'_, D> {
         visitor.visit_unit()
     }
 
+    /// A newtype counts as a level: recursion through one (`struct N(Option<Box<N>>)`)
+    /// would otherwise nest once per input byte, past `max_depth`.
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
         _: &'static str,
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        visitor.visit_newtype_struct(self)
+        self.nested(|decoder| visitor.visit_newtype_struct(GenericDeserializer::new(decoder)))
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
@@ -194,7 +196,10 @@ impl<D: Decoder> Blocks<'_, D> {
     /// Counts one element off the current block, reading the next block header when the
     /// block ends.
     fn consumed(&mut self) -> Result<(), DecodeError> {
-        self.block -= 1;
+        // A visitor that asks for a map value without a key would have nothing left here.
+        self.block = self.block.checked_sub(1).ok_or_else(|| {
+            DecodeError::Custom("generic value read past the end of its collection".into())
+        })?;
         if self.block == 0 {
             self.block = match self.framed {
                 Framing::Seq => self.decoder.decode_seq_more()?,

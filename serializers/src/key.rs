@@ -87,7 +87,9 @@ impl<T: Encode + ?Sized, K: Decode> KeySelector<T, K> {
         record.encode_path(self.path.steps(), &mut encoder)
     }
 
-    /// The one selected value, `None` if the path passed through a `None`.
+    /// The one selected value, `None` if the path passed through a `None`. Allocates a
+    /// scratch buffer per call; per-record partitioning should hash [`Self::key_bytes`]
+    /// into a reused buffer instead.
     pub fn key(&self, record: &T) -> Result<Option<K>, KeyError> {
         let mut bytes = Vec::new();
         match self

@@ -8,8 +8,6 @@ pub trait RecordCodec {
     /// The format's name in configs and reports.
     const NAME: &'static str;
 
-    fn limits(&self) -> &Limits;
-
     /// Appends the encoding of `value` to `out`; on failure (including a record over
     /// `max_record_bytes`) `out` is left as it was.
     fn encode_into<T: Encode + ?Sized>(

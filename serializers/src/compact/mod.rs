@@ -64,10 +64,6 @@ impl Compact {
 impl RecordCodec for Compact {
     const NAME: &'static str = "compact";
 
-    fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     #[inline]
     fn encode_into<T: Encode + ?Sized>(
         &self,

@@ -60,10 +60,6 @@ impl Pojo {
 impl RecordCodec for Pojo {
     const NAME: &'static str = "pojo";
 
-    fn limits(&self) -> &Limits {
-        &self.limits
-    }
-
     #[inline]
     fn encode_into<T: Encode + ?Sized>(
         &self,

@@ -124,7 +124,6 @@ impl Encode for str {
 }
 
 impl<T: Encode + ?Sized> Encode for &T {
-    const RAW: RawLayout = RawLayout::NONE;
     #[inline]
     fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
         (**self).encode(e)

@@ -6,6 +6,7 @@ pub mod baselines;
 pub mod compact;
 mod decode_support;
 pub mod key;
+pub mod kryo;
 pub mod pojo;
 pub mod record;
 pub mod select;
@@ -13,3 +14,6 @@ pub mod varint;
 
 pub use record::{RecordCodec, RecordSerializer};
 pub use select::Serializer;
+
+#[doc(hidden)]
+pub use serde as __serde;

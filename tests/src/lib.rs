@@ -143,3 +143,15 @@ pub mod fuzz {
         }
     }
 }
+
+/// Says on standard error why a test did not run: written to the stream itself, past the
+/// test harness's capture, so that a skip is seen in every run. Under
+/// `TYPEINFO_REQUIRE_INTEROP=1` (set by `.ci/run`, which installs the tools) a skip is a
+/// failure instead.
+pub fn skip(test: &str, reason: &str) {
+    use std::io::Write;
+    if std::env::var_os("TYPEINFO_REQUIRE_INTEROP").is_some_and(|v| v == "1") {
+        panic!("{test}: {reason}, and TYPEINFO_REQUIRE_INTEROP=1 requires it to run");
+    }
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {reason}");
+}

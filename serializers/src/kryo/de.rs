@@ -1,0 +1,645 @@
+//! The kryo reader: Kryo 2.x bytes back into serde's data model. The bytes are untrusted:
+//! every length is checked against the input and the limits before use, nesting is bounded
+//! by `max_depth`, and nothing is allocated on a length prefix's word alone.
+
+use super::DYN_MARKER;
+use super::order::FieldOrders;
+use super::registry::Registry;
+use super::ser::Slot;
+use super::wire::{Input, Str};
+use crate::decode_support::{Depth, char_from, checked_len};
+use serde::de::value::BorrowedStrDeserializer;
+use serde::de::{self, DeserializeSeed, Visitor};
+use typeinfo::{DecodeError, Limits};
+
+/// Scratch state of one record, kept between records to reuse its buffers.
+#[derive(Debug, Default)]
+pub(super) struct DecodeState {
+    /// Unregistered class names read so far: the index is the name id.
+    names: Vec<Box<str>>,
+    orders: FieldOrders,
+    /// With references: each object id's string (`None` for other objects).
+    objects: Vec<Option<Box<str>>>,
+}
+
+impl DecodeState {
+    pub(super) fn reset(&mut self) {
+        self.names.clear();
+        self.objects.clear();
+    }
+}
+
+pub(super) struct De<'de, 'a> {
+    pub(super) input: Input<'de>,
+    pub(super) registry: &'a Registry,
+    pub(super) limits: &'a Limits,
+    pub(super) references: bool,
+    pub(super) state: &'a mut DecodeState,
+    pub(super) depth: Depth,
+    pub(super) slot: Slot,
+    /// A trait object's class, already read to pick the concrete type.
+    pub(super) class_read: Option<&'static str>,
+}
+
+fn error(msg: impl core::fmt::Display) -> DecodeError {
+    DecodeError::Custom(format!("kryo: {msg}").into())
+}
+
+/// Whether the class Kryo wrote (`com.acme.LogRecord`, `Outer$Inner`) is the Rust type
+/// serde names `LogRecord`: equal, or equal after the last `.` or `$`.
+fn class_matches(written: &str, expected: &str) -> bool {
+    written == expected
+        || written
+            .strip_suffix(expected)
+            .is_some_and(|prefix| prefix.ends_with(['.', '$']))
+}
+
+impl<'de> De<'de, '_> {
+    /// Starts a value whose encoding may begin with 0: inside `Some` it has a marker.
+    #[inline]
+    fn plain(&mut self) -> Result<(), DecodeError> {
+        if self.slot == Slot::Some {
+            match self.input.byte()? {
+                1 => {}
+                tag => {
+                    return Err(DecodeError::InvalidTag {
+                        type_name: "kryo not-null marker",
+                        tag: tag.into(),
+                    });
+                }
+            }
+        }
+        self.slot = Slot::Field;
+        Ok(())
+    }
+
+    #[inline]
+    fn self_nulling(&mut self) -> Slot {
+        core::mem::replace(&mut self.slot, Slot::Field)
+    }
+
+    /// The class name behind a class id (not null).
+    fn class(&mut self) -> Result<&str, DecodeError> {
+        match self.input.var_u32("class id")? {
+            0 => Err(error("null where a value is required")),
+            1 => {
+                let name_id = self.input.var_u32("class name id")? as usize;
+                let names = &self.state.names;
+                if name_id > names.len() {
+                    return Err(DecodeError::InvalidTag {
+                        type_name: "kryo class name id",
+                        tag: name_id as u32,
+                    });
+                }
+                if name_id == names.len() {
+                    let name = match self.input.string()? {
+                        Some(Str::Borrowed(s)) => s.into(),
+                        Some(Str::Owned(s)) => s.into_boxed_str(),
+                        None => return Err(error("null class name")),
+                    };
+                    self.state.names.push(name);
+                }
+                let name = &self.state.names[name_id];
+                if self.registry.is_registration_required() && self.registry.id_of(name).is_none() {
+                    return Err(error(format_args!(
+                        "class `{name}` is not registered and registration_required is on"
+                    )));
+                }
+                Ok(name)
+            }
+            id => self
+                .registry
+                .name_of(id - 2)
+                .ok_or_else(|| error(format_args!("class id {} is not registered", id - 2))),
+        }
+    }
+
+    /// Reads the class of a struct and checks that it is `expected`.
+    fn expect_class(&mut self, expected: &'static str) -> Result<(), DecodeError> {
+        if let Some(read) = self.class_read.take() {
+            if read == expected {
+                return Ok(());
+            }
+            return Err(error(format_args!(
+                "expected class `{expected}`, found `{read}`"
+            )));
+        }
+        let found = self.class()?;
+        if class_matches(found, expected) {
+            Ok(())
+        } else {
+            Err(error(format_args!(
+                "expected class `{expected}`, found `{found}`"
+            )))
+        }
+    }
+
+    /// The reference marker of an object other than a string: it must be a first sight.
+    fn object(&mut self) -> Result<(), DecodeError> {
+        if !self.references {
+            return Ok(());
+        }
+        match self.input.var_u32("reference")? {
+            1 => {
+                self.state.objects.push(None);
+                Ok(())
+            }
+            0 => Err(error("null where a value is required")),
+            id => Err(error(format_args!(
+                "a reference to object {} (shared objects other than strings are not supported)",
+                id - 2
+            ))),
+        }
+    }
+
+    /// A length + 1 (0 is null), checked against `max_collection_len`.
+    fn length(&mut self) -> Result<usize, DecodeError> {
+        match self.input.var_u32("length")? {
+            0 => Err(error("null where a value is required")),
+            n => checked_len(u128::from(n - 1), self.limits),
+        }
+    }
+
+    fn string(&mut self) -> Result<Str<'de>, DecodeError> {
+        let element = self.self_nulling() == Slot::Element;
+        if !self.references || element {
+            return self
+                .input
+                .string()?
+                .ok_or_else(|| error("null string where a value is required"));
+        }
+        match self.input.var_u32("reference")? {
+            0 => Err(error("null string where a value is required")),
+            1 => {
+                let s = self
+                    .input
+                    .string()?
+                    .ok_or_else(|| error("null string after a reference marker"))?;
+                let copy: Box<str> = match &s {
+                    Str::Borrowed(b) => (*b).into(),
+                    Str::Owned(o) => o.as_str().into(),
+                };
+                self.state.objects.push(Some(copy));
+                Ok(s)
+            }
+            id => match self.state.objects.get(id as usize - 2) {
+                Some(Some(s)) => Ok(Str::Owned(s.to_string())),
+                _ => Err(error(format_args!(
+                    "reference to object {} which is not an earlier string",
+                    id - 2
+                ))),
+            },
+        }
+    }
+
+    fn nested<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        self.depth.enter(self.limits)?;
+        let result = f(self);
+        self.depth.leave();
+        result
+    }
+
+    /// The class and reference marker of a struct, tuple struct or unit struct.
+    fn class_object(&mut self, name: &'static str) -> Result<(), DecodeError> {
+        self.self_nulling();
+        self.expect_class(name)?;
+        self.object()
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
+    type Error = DecodeError;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, DecodeError> {
+        Err(error(
+            "the format is not self-describing: the type must say what it reads (deserialize_any)",
+        ))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, DecodeError> {
+        Err(error(
+            "the format is not self-describing: unknown fields cannot be skipped",
+        ))
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        match self.input.byte()? {
+            0 => visitor.visit_bool(false),
+            1 => visitor.visit_bool(true),
+            tag => Err(DecodeError::InvalidTag {
+                type_name: "bool",
+                tag: tag.into(),
+            }),
+        }
+    }
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_i8(self.input.byte()? as i8)
+    }
+
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_i16(i16::from_be_bytes(self.input.array()?))
+    }
+
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_i32(self.input.var_i32()?)
+    }
+
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_i64(self.input.var_i64()?)
+    }
+
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_i128(i128::from_be_bytes(self.input.array()?))
+    }
+
+    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_u8(self.input.byte()?)
+    }
+
+    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_u16(u16::from_be_bytes(self.input.array()?))
+    }
+
+    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_u32(self.input.var_u32("u32")?)
+    }
+
+    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_u64(self.input.var_u64("u64")?)
+    }
+
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_u128(u128::from_be_bytes(self.input.array()?))
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_f32(f32::from_be_bytes(self.input.array()?))
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_f64(f64::from_be_bytes(self.input.array()?))
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_char(char_from(self.input.var_u32("char")?)?)
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.string()? {
+            Str::Borrowed(s) => visitor.visit_borrowed_str(s),
+            Str::Owned(s) => visitor.visit_string(s),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.self_nulling();
+        self.object()?;
+        let len = self.length()?;
+        visitor.visit_borrowed_bytes(self.input.take(len)?)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        if self.input.peek()? == 0 {
+            self.input.byte()?;
+            return visitor.visit_none();
+        }
+        self.nested(|de| {
+            de.slot = Slot::Some;
+            visitor.visit_some(&mut *de)
+        })
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.class_object(name)?;
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.self_nulling();
+        self.object()?;
+        let len = self.length()?;
+        self.nested(|de| {
+            visitor.visit_seq(Elements {
+                de,
+                left: len,
+                slot: Slot::Element,
+            })
+        })
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.plain()?;
+        self.nested(|de| {
+            visitor.visit_seq(Elements {
+                de,
+                left: len,
+                slot: Slot::Field,
+            })
+        })
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.class_object(name)?;
+        self.nested(|de| {
+            visitor.visit_seq(Elements {
+                de,
+                left: len,
+                slot: Slot::Field,
+            })
+        })
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.self_nulling();
+        self.object()?;
+        let len = self.length()?;
+        self.nested(|de| {
+            visitor.visit_map(Elements {
+                de,
+                left: len,
+                slot: Slot::Field,
+            })
+        })
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.class_object(name)?;
+        self.nested(|de| visitor.visit_map(Fields::new(de, fields)))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.self_nulling();
+        let index = if name == DYN_MARKER {
+            let class = self.class()?;
+            let index = variants
+                .iter()
+                .position(|v| class_matches(class, v))
+                .ok_or_else(|| {
+                    error(format_args!(
+                        "class `{class}` is not one of the registered implementations: {}",
+                        variants.join(", ")
+                    ))
+                })?;
+            self.class_read = Some(variants[index]);
+            index
+        } else {
+            match self.input.var_u32("enum ordinal")? {
+                0 => return Err(error("null where a value is required")),
+                n if (n as usize) <= variants.len() => n as usize - 1,
+                n => {
+                    return Err(DecodeError::InvalidTag {
+                        type_name: name,
+                        tag: n - 1,
+                    });
+                }
+            }
+        };
+        self.nested(|de| {
+            visitor.visit_enum(Variant {
+                de,
+                name: variants[index],
+            })
+        })
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, _: V) -> Result<V::Value, DecodeError> {
+        Err(error("identifiers are not written in this format"))
+    }
+}
+
+/// Elements of a sequence, tuple or map.
+struct Elements<'r, 'de, 'a> {
+    de: &'r mut De<'de, 'a>,
+    left: usize,
+    slot: Slot,
+}
+
+impl<'de> de::SeqAccess<'de> for Elements<'_, 'de, '_> {
+    type Error = DecodeError;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        self.de.slot = self.slot;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        // Each element takes at least a byte, but elements of size 0 exist; serde caps
+        // what it preallocates on a hint.
+        Some(self.left)
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Elements<'_, 'de, '_> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        self.de.slot = Slot::Field;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.de.slot = Slot::Field;
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// A struct's fields in Kryo's order (sorted by name), handed to serde as a map whose keys
+/// are the field names.
+struct Fields<'r, 'de, 'a> {
+    de: &'r mut De<'de, 'a>,
+    fields: &'static [&'static str],
+    order: usize,
+    next: usize,
+}
+
+impl<'r, 'de, 'a> Fields<'r, 'de, 'a> {
+    fn new(de: &'r mut De<'de, 'a>, fields: &'static [&'static str]) -> Self {
+        let order = de.state.orders.lookup(fields.iter().copied());
+        Fields {
+            de,
+            fields,
+            order,
+            next: 0,
+        }
+    }
+
+    /// The declaration index of the `j`-th field in Kryo's order.
+    fn field(&self, j: usize) -> usize {
+        match self.de.state.orders.order(self.order) {
+            Some(sorted) => usize::from(sorted[j]),
+            None => j,
+        }
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Fields<'_, 'de, '_> {
+    type Error = DecodeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DecodeError> {
+        if self.next == self.fields.len() {
+            return Ok(None);
+        }
+        let name = self.fields[self.field(self.next)];
+        self.next += 1;
+        seed.deserialize(BorrowedStrDeserializer::new(name))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, DecodeError> {
+        self.de.slot = Slot::Field;
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.fields.len() - self.next)
+    }
+}
+
+/// An enum variant, or a trait object's concrete type.
+struct Variant<'r, 'de, 'a> {
+    de: &'r mut De<'de, 'a>,
+    name: &'static str,
+}
+
+impl<'r, 'de, 'a> de::EnumAccess<'de> for Variant<'r, 'de, 'a> {
+    type Error = DecodeError;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self), DecodeError> {
+        let value = seed.deserialize(BorrowedStrDeserializer::new(self.name))?;
+        Ok((value, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Variant<'_, 'de, '_> {
+    type Error = DecodeError;
+
+    fn unit_variant(self) -> Result<(), DecodeError> {
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, DecodeError> {
+        self.de.slot = Slot::Field;
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        visitor.visit_seq(Elements {
+            de: self.de,
+            left: len,
+            slot: Slot::Field,
+        })
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, DecodeError> {
+        visitor.visit_map(Fields::new(self.de, fields))
+    }
+}

@@ -1,0 +1,204 @@
+//! `kryo`: the generic format, for any type with serde's traits, with the encodings of Kryo
+//! 2.x so that its bytes can be checked against real Kryo (see `docs/formats/kryo.md`).
+//!
+//! Records are written as Kryo's `writeClassAndObject` writes an object whose fields Kryo's
+//! `FieldSerializer` handles: the class (a registered id, or the name), then the fields
+//! sorted by name. Types are registered in a [`Registry`]; [`to_vec`] and [`from_slice`]
+//! use an empty one, so every class is written by name, as Kryo does by default.
+//!
+//! ```
+//! use typeinfo_serializers::kryo::{self, Kryo, Registry};
+//!
+//! #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+//! struct Point { y: i32, x: i32 }
+//!
+//! // By name: class 1, name id 0, "Point", then x and y (sorted by name).
+//! let bytes = kryo::to_vec(&Point { y: 2, x: 1 }).unwrap();
+//! assert_eq!(bytes, [1, 0, b'P', b'o', b'i', b'n', 0x80 | b't', 2, 4]);
+//!
+//! // Registered as 10: the id + 2, then the fields.
+//! let mut registry = Registry::new();
+//! registry.register_name("Point", 10).unwrap();
+//! let kryo = Kryo::new(registry);
+//! let bytes = kryo.to_vec(&Point { y: 2, x: 1 }).unwrap();
+//! assert_eq!(bytes, [12, 2, 4]);
+//! assert_eq!(kryo.decode::<Point>(&bytes).unwrap(), Point { y: 2, x: 1 });
+//! ```
+
+mod de;
+mod dynamic;
+mod order;
+mod refs;
+mod registry;
+mod ser;
+pub mod wire;
+
+pub use dynamic::VariantIndex;
+pub use registry::{DEFAULT_REGISTRATIONS, FIRST_USER_ID, MAX_ID, Registry, RegistryError};
+
+use crate::record::{RecordSerializer, append_record, check_record_size, expect_end};
+use de::{De, DecodeState};
+use refs::Refs;
+use ser::{EncodeState, Ser, Slot};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use std::cell::RefCell;
+use std::sync::Arc;
+use typeinfo::{DecodeError, EncodeError, Limits};
+
+/// The enum name under which [`polymorphic!`](crate::polymorphic) trait objects travel: the
+/// writer lets the concrete struct write its class, the reader picks the concrete type by it.
+#[doc(hidden)]
+pub const DYN_MARKER: &str = "$typeinfo::kryo::dyn";
+
+/// A configured kryo serializer: a registry, reference tracking, limits.
+#[derive(Debug, Clone)]
+pub struct Kryo {
+    registry: Arc<Registry>,
+    references: bool,
+    limits: Limits,
+}
+
+impl Default for Kryo {
+    fn default() -> Self {
+        Kryo::new(Registry::new())
+    }
+}
+
+thread_local! {
+    static ENCODE: RefCell<EncodeState> = RefCell::default();
+    static DECODE: RefCell<DecodeState> = RefCell::default();
+}
+
+/// Runs `f` with this thread's scratch state, or a fresh one when it is in use (a `Serialize`
+/// impl that itself calls kryo).
+fn with_state<S: Default, R>(
+    key: &'static std::thread::LocalKey<RefCell<S>>,
+    f: impl FnOnce(&mut S) -> R,
+) -> R {
+    key.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut state) => f(&mut state),
+        Err(_) => f(&mut S::default()),
+    })
+}
+
+impl Kryo {
+    /// A serializer with `registry`, references off and the default limits.
+    pub fn new(registry: Registry) -> Self {
+        Kryo {
+            registry: Arc::new(registry),
+            references: false,
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    /// Kryo's reference tracking: a string seen before in the record is written as a back
+    /// reference (Kryo's default is on; ours is off, as Flink users mostly run it).
+    pub fn references(mut self, on: bool) -> Self {
+        self.references = on;
+        self
+    }
+
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    pub fn uses_references(&self) -> bool {
+        self.references
+    }
+
+    /// Appends the encoding of `value` to `out`; on failure `out` is left as it was.
+    pub fn encode_into<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        append_record(out, &self.limits, |out| {
+            with_state(&ENCODE, |state| {
+                state.reset();
+                state.refs = Refs::Off;
+                if self.references {
+                    let mut plan = Vec::new();
+                    state.refs = Refs::Plan(Vec::new());
+                    self.serialize(value, &mut plan, state)?;
+                    state.reset();
+                    state.refs = core::mem::take(&mut state.refs).into_writing(&plan);
+                }
+                let result = self.serialize(value, out, state);
+                state.refs = Refs::Off;
+                result
+            })
+        })
+    }
+
+    fn serialize<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+        state: &mut EncodeState,
+    ) -> Result<(), EncodeError> {
+        value.serialize(&mut Ser {
+            out,
+            registry: &self.registry,
+            state,
+            slot: Slot::Field,
+        })
+    }
+
+    /// Encodes `value` into a new vector.
+    pub fn to_vec<T: Serialize + ?Sized>(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::new();
+        self.encode_into(value, &mut out)?;
+        Ok(out)
+    }
+
+    /// Decodes one value that fills `bytes` exactly.
+    pub fn decode<'de, T: Deserialize<'de>>(&self, bytes: &'de [u8]) -> Result<T, DecodeError> {
+        check_record_size(bytes, &self.limits)?;
+        with_state(&DECODE, |state| {
+            state.reset();
+            let mut de = De {
+                input: wire::Input::new(bytes),
+                registry: &self.registry,
+                limits: &self.limits,
+                references: self.references,
+                state,
+                depth: Default::default(),
+                slot: Slot::Field,
+                class_read: None,
+            };
+            let value = T::deserialize(&mut de)?;
+            expect_end(value, de.input.remaining())
+        })
+    }
+}
+
+/// Encodes `value` with an empty registry (every class by name), references off.
+pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, EncodeError> {
+    Kryo::default().to_vec(value)
+}
+
+/// Decodes what [`to_vec`] wrote.
+pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T, DecodeError> {
+    Kryo::default().decode(bytes)
+}
+
+impl<T: Serialize + DeserializeOwned> RecordSerializer<T> for Kryo {
+    fn name(&self) -> &'static str {
+        "kryo"
+    }
+
+    #[inline]
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        Kryo::encode_into(self, value, out)
+    }
+
+    #[inline]
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        Kryo::decode(self, bytes)
+    }
+}

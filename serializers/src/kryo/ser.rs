@@ -1,0 +1,555 @@
+//! The kryo writer: serde's data model onto Kryo 2.x's FieldSerializer encodings.
+
+use super::DYN_MARKER;
+use super::order::FieldOrders;
+use super::refs::{Mark, Refs};
+use super::registry::Registry;
+use super::wire;
+use serde::ser::{self, Serialize};
+use typeinfo::EncodeError;
+
+/// What the next value is, as its container sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Slot {
+    /// A field: primitives raw, objects as Kryo writes a field's object.
+    Field,
+    /// Inside `Some`: a value whose encoding could start with 0 takes a `01` marker first.
+    Some,
+    /// An element of a sequence: strings without a reference marker, as Kryo's arrays.
+    Element,
+}
+
+/// Scratch state of one record, kept between records to reuse its buffers.
+#[derive(Debug, Default)]
+pub(super) struct EncodeState {
+    /// Unregistered class names written so far: the index is the name id.
+    names: Vec<&'static str>,
+    /// Field name and start offset of each field of the open structs.
+    marks: Vec<(&'static str, usize)>,
+    orders: FieldOrders,
+    scratch: Vec<u8>,
+    pub(super) refs: Refs,
+}
+
+impl EncodeState {
+    /// Forgets the previous record (Kryo resets name ids and references per record).
+    pub(super) fn reset(&mut self) {
+        self.names.clear();
+        self.marks.clear();
+    }
+}
+
+pub(super) struct Ser<'a> {
+    pub(super) out: &'a mut Vec<u8>,
+    pub(super) registry: &'a Registry,
+    pub(super) state: &'a mut EncodeState,
+    pub(super) slot: Slot,
+}
+
+fn error(msg: impl Into<String>) -> EncodeError {
+    EncodeError::Custom(format!("kryo: {}", msg.into()).into())
+}
+
+impl Ser<'_> {
+    /// Starts a value whose encoding may begin with 0: inside `Some` it takes a marker.
+    #[inline]
+    fn plain(&mut self) {
+        if self.slot == Slot::Some {
+            self.out.push(1);
+        }
+        self.slot = Slot::Field;
+    }
+
+    /// Starts a value whose encoding never begins with 0 (a class id, a length + 1, an
+    /// ordinal + 1, a reference marker), so `None`'s 0 stays unambiguous without a marker.
+    #[inline]
+    fn self_nulling(&mut self) {
+        self.slot = Slot::Field;
+    }
+
+    /// The class: its id + 2 if registered, else 1, the name id, and the name once.
+    fn class(&mut self, name: &'static str) -> Result<(), EncodeError> {
+        if let Some(id) = self.registry.id_of(name) {
+            wire::write_var_u32(self.out, id + 2);
+            return Ok(());
+        }
+        if self.registry.is_registration_required() {
+            return Err(error(format!(
+                "class `{name}` is not registered and registration_required is on; register it with an id"
+            )));
+        }
+        self.out.push(1);
+        let names = &mut self.state.names;
+        match names.iter().position(|n| *n == name) {
+            Some(id) => wire::write_var_u32(self.out, id as u32),
+            None => {
+                wire::write_var_u32(self.out, names.len() as u32);
+                names.push(name);
+                wire::write_str(self.out, name);
+            }
+        }
+        Ok(())
+    }
+
+    /// The reference marker of an object other than a string (never a back reference).
+    #[inline]
+    fn object(&mut self) {
+        if self.state.refs.is_on() {
+            self.state.refs.mark(self.out, false);
+        }
+    }
+
+    /// A length + 1 (0 is null), as Kryo's arrays and strings' byte arrays write it.
+    fn length(&mut self, len: Option<usize>, what: &str) -> Result<(), EncodeError> {
+        let len = len.ok_or_else(|| error(format!("a {what} must know its length up front")))?;
+        let prefix = u32::try_from(len)
+            .ok()
+            .and_then(|l| l.checked_add(1))
+            .ok_or(EncodeError::LengthOverflow {
+                len,
+                max: u64::from(u32::MAX - 1),
+            })?;
+        wire::write_var_u32(self.out, prefix);
+        Ok(())
+    }
+}
+
+/// The fields of a struct or struct variant, written in declaration order and sorted by
+/// name at the end.
+pub(super) struct Fields<'s, 'a> {
+    ser: &'s mut Ser<'a>,
+    start: usize,
+    first_mark: usize,
+    first_ref: usize,
+}
+
+impl<'s, 'a> Fields<'s, 'a> {
+    fn open(ser: &'s mut Ser<'a>) -> Self {
+        Fields {
+            start: ser.out.len(),
+            first_mark: ser.state.marks.len(),
+            first_ref: ser.state.refs.count(),
+            ser,
+        }
+    }
+
+    fn field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        let ser = &mut *self.ser;
+        ser.state.marks.push((key, ser.out.len()));
+        ser.slot = Slot::Field;
+        value.serialize(&mut *ser)
+    }
+
+    fn finish(self) -> Result<(), EncodeError> {
+        let Fields {
+            ser,
+            start,
+            first_mark,
+            first_ref,
+        } = self;
+        let state = &mut *ser.state;
+        let marks = &state.marks[first_mark..];
+        if let Some(sorted) = state.orders.sorted(marks.iter().map(|(k, _)| *k)) {
+            let end = ser.out.len();
+            state.scratch.clear();
+            state.scratch.extend_from_slice(&ser.out[start..end]);
+            ser.out.truncate(start);
+            let mut moves = Vec::new();
+            for &i in sorted {
+                let i = usize::from(i);
+                let from = marks[i].1;
+                let to = marks.get(i + 1).map_or(end, |m| m.1);
+                let new_start = ser.out.len();
+                ser.out
+                    .extend_from_slice(&state.scratch[from - start..to - start]);
+                if state.refs.is_on() {
+                    moves.push((from, to, new_start));
+                }
+            }
+            state.refs.moved(first_ref, &moves);
+        }
+        state.marks.truncate(first_mark);
+        Ok(())
+    }
+}
+
+impl<'s, 'a> ser::SerializeStruct for Fields<'s, 'a> {
+    type Ok = ();
+    type Error = EncodeError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        self.field(key, value)
+    }
+
+    fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
+        Err(error(format!(
+            "field `{key}` is skipped (skip_serializing_if), but Kryo's FieldSerializer writes every field"
+        )))
+    }
+
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
+    }
+}
+
+impl<'s, 'a> ser::SerializeStructVariant for Fields<'s, 'a> {
+    type Ok = ();
+    type Error = EncodeError;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        self.field(key, value)
+    }
+
+    fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
+        ser::SerializeStruct::skip_field(self, key)
+    }
+
+    fn end(self) -> Result<(), EncodeError> {
+        self.finish()
+    }
+}
+
+/// Sequences, tuples and maps: elements in order.
+pub(super) struct Elements<'s, 'a> {
+    ser: &'s mut Ser<'a>,
+    slot: Slot,
+}
+
+impl Elements<'_, '_> {
+    #[inline]
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+        self.ser.slot = self.slot;
+        value.serialize(&mut *self.ser)
+    }
+}
+
+macro_rules! elements {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Elements<'_, '_> {
+            type Ok = ();
+            type Error = EncodeError;
+
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+                self.element(value)
+            }
+
+            fn end(self) -> Result<(), EncodeError> {
+                Ok(())
+            }
+        }
+    )*};
+}
+
+elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+impl ser::SerializeMap for Elements<'_, '_> {
+    type Ok = ();
+    type Error = EncodeError;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), EncodeError> {
+        self.element(key)
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+        self.element(value)
+    }
+
+    fn end(self) -> Result<(), EncodeError> {
+        Ok(())
+    }
+}
+
+impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
+    type Ok = ();
+    type Error = EncodeError;
+    type SerializeSeq = Elements<'s, 'a>;
+    type SerializeTuple = Elements<'s, 'a>;
+    type SerializeTupleStruct = Elements<'s, 'a>;
+    type SerializeTupleVariant = Elements<'s, 'a>;
+    type SerializeMap = Elements<'s, 'a>;
+    type SerializeStruct = Fields<'s, 'a>;
+    type SerializeStructVariant = Fields<'s, 'a>;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    #[inline]
+    fn serialize_bool(self, v: bool) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.push(u8::from(v));
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.push(v as u8);
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_i16(self, v: i16) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.extend_from_slice(&v.to_be_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_i32(self, v: i32) -> Result<(), EncodeError> {
+        self.plain();
+        wire::write_var_i32(self.out, v);
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_i64(self, v: i64) -> Result<(), EncodeError> {
+        self.plain();
+        wire::write_var_i64(self.out, v);
+        Ok(())
+    }
+
+    fn serialize_i128(self, v: i128) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.extend_from_slice(&v.to_be_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.push(v);
+        Ok(())
+    }
+
+    /// As Java's `char`, the unsigned 16-bit type.
+    #[inline]
+    fn serialize_u16(self, v: u16) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.extend_from_slice(&v.to_be_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_u32(self, v: u32) -> Result<(), EncodeError> {
+        self.plain();
+        wire::write_var_u32(self.out, v);
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_u64(self, v: u64) -> Result<(), EncodeError> {
+        self.plain();
+        wire::write_var_u64(self.out, v);
+        Ok(())
+    }
+
+    fn serialize_u128(self, v: u128) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.extend_from_slice(&v.to_be_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_f32(self, v: f32) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.extend_from_slice(&v.to_be_bytes());
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_f64(self, v: f64) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.extend_from_slice(&v.to_be_bytes());
+        Ok(())
+    }
+
+    fn serialize_char(self, v: char) -> Result<(), EncodeError> {
+        self.plain();
+        wire::write_var_u32(self.out, v.into());
+        Ok(())
+    }
+
+    #[inline]
+    fn serialize_str(self, v: &str) -> Result<(), EncodeError> {
+        let element = self.slot == Slot::Element;
+        self.self_nulling();
+        if element || !self.state.refs.is_on() {
+            wire::write_str(self.out, v);
+            return Ok(());
+        }
+        if let Mark::Write(index) = self.state.refs.mark(self.out, true) {
+            wire::write_str(self.out, v);
+            if let Some(index) = index {
+                self.state.refs.string_end(index, self.out.len());
+            }
+        }
+        Ok(())
+    }
+
+    /// As Java's `byte[]`: length + 1, then the bytes.
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), EncodeError> {
+        self.self_nulling();
+        self.object();
+        self.length(Some(v.len()), "byte array")?;
+        self.out.extend_from_slice(v);
+        Ok(())
+    }
+
+    fn serialize_none(self) -> Result<(), EncodeError> {
+        self.plain();
+        self.out.push(0);
+        Ok(())
+    }
+
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EncodeError> {
+        self.plain();
+        self.slot = Slot::Some;
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<(), EncodeError> {
+        self.plain();
+        Ok(())
+    }
+
+    fn serialize_unit_struct(self, name: &'static str) -> Result<(), EncodeError> {
+        self.self_nulling();
+        self.class(name)?;
+        self.object();
+        Ok(())
+    }
+
+    /// As Java's `EnumSerializer`: the ordinal + 1.
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        index: u32,
+        _variant: &'static str,
+    ) -> Result<(), EncodeError> {
+        self.self_nulling();
+        wire::write_var_u32(self.out, index + 1);
+        Ok(())
+    }
+
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        index: u32,
+        _variant: &'static str,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        if name == DYN_MARKER {
+            // A trait object: the concrete struct writes its own class.
+            return value.serialize(self);
+        }
+        self.self_nulling();
+        wire::write_var_u32(self.out, index + 1);
+        value.serialize(self)
+    }
+
+    fn serialize_seq(self, len: Option<usize>) -> Result<Elements<'s, 'a>, EncodeError> {
+        self.self_nulling();
+        self.object();
+        self.length(len, "sequence")?;
+        Ok(Elements {
+            ser: self,
+            slot: Slot::Element,
+        })
+    }
+
+    fn serialize_tuple(self, _len: usize) -> Result<Elements<'s, 'a>, EncodeError> {
+        self.plain();
+        Ok(Elements {
+            ser: self,
+            slot: Slot::Field,
+        })
+    }
+
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        _len: usize,
+    ) -> Result<Elements<'s, 'a>, EncodeError> {
+        self.self_nulling();
+        self.class(name)?;
+        self.object();
+        Ok(Elements {
+            ser: self,
+            slot: Slot::Field,
+        })
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Elements<'s, 'a>, EncodeError> {
+        self.self_nulling();
+        wire::write_var_u32(self.out, index + 1);
+        Ok(Elements {
+            ser: self,
+            slot: Slot::Field,
+        })
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<Elements<'s, 'a>, EncodeError> {
+        self.self_nulling();
+        self.object();
+        self.length(len, "map")?;
+        Ok(Elements {
+            ser: self,
+            slot: Slot::Field,
+        })
+    }
+
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _len: usize,
+    ) -> Result<Fields<'s, 'a>, EncodeError> {
+        self.self_nulling();
+        self.class(name)?;
+        self.object();
+        Ok(Fields::open(self))
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Fields<'s, 'a>, EncodeError> {
+        self.self_nulling();
+        wire::write_var_u32(self.out, index + 1);
+        Ok(Fields::open(self))
+    }
+}

@@ -474,6 +474,12 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
     }
 }
 
+/// What serde may preallocate for `left` elements: no more than the input could hold at a
+/// byte each (elements of 0 bytes exist, so this is a hint, not a bound).
+fn hint(left: usize, input: &Input<'_>) -> Option<usize> {
+    Some(left.min(input.remaining()))
+}
+
 /// Elements of a sequence, tuple or map.
 struct Elements<'r, 'de, 'a> {
     de: &'r mut De<'de, 'a>,
@@ -497,9 +503,7 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de, '_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        // Each element takes at least a byte, but elements of size 0 exist; serde caps
-        // what it preallocates on a hint.
-        Some(self.left)
+        hint(self.left, &self.de.input)
     }
 }
 
@@ -527,7 +531,7 @@ impl<'de> de::MapAccess<'de> for Elements<'_, 'de, '_> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.left)
+        hint(self.left, &self.de.input)
     }
 }
 

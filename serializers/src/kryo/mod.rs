@@ -28,7 +28,7 @@
 mod de;
 mod dynamic;
 mod order;
-mod refs;
+mod plan;
 mod registry;
 mod ser;
 pub mod wire;
@@ -38,7 +38,6 @@ pub use registry::{DEFAULT_REGISTRATIONS, FIRST_USER_ID, MAX_ID, Registry, Regis
 
 use crate::record::{RecordSerializer, append_record, check_record_size, expect_end};
 use de::{De, DecodeState};
-use refs::Refs;
 use ser::{EncodeState, Ser, Slot};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::cell::RefCell;
@@ -119,18 +118,16 @@ impl Kryo {
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
             with_state(&ENCODE, |state| {
-                state.reset();
-                state.refs = Refs::Off;
-                if self.references {
-                    let mut plan = Vec::new();
-                    state.refs = Refs::Plan(Vec::new());
-                    self.serialize(value, &mut plan, state)?;
-                    state.reset();
-                    state.refs = core::mem::take(&mut state.refs).into_writing(&plan);
+                let start = out.len();
+                state.start();
+                self.serialize(value, out, state)?;
+                if state.plan.finish_first_pass(&out[start..]) {
+                    return Ok(());
                 }
-                let result = self.serialize(value, out, state);
-                state.refs = Refs::Off;
-                result
+                // Numbers given in declaration order came out of Kryo's: write again.
+                out.truncate(start);
+                state.reset();
+                self.serialize(value, out, state)
             })
         })
     }
@@ -144,6 +141,7 @@ impl Kryo {
         value.serialize(&mut Ser {
             out,
             registry: &self.registry,
+            references: self.references,
             state,
             slot: Slot::Field,
         })

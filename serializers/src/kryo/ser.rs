@@ -2,7 +2,7 @@
 
 use super::DYN_MARKER;
 use super::order::FieldOrders;
-use super::refs::{Mark, Refs};
+use super::plan::{Plan, StringMark};
 use super::registry::Registry;
 use super::wire;
 use serde::ser::{self, Serialize};
@@ -28,7 +28,7 @@ pub(super) struct EncodeState {
     marks: Vec<(&'static str, usize)>,
     orders: FieldOrders,
     scratch: Vec<u8>,
-    pub(super) refs: Refs,
+    pub(super) plan: Plan,
 }
 
 impl EncodeState {
@@ -37,11 +37,18 @@ impl EncodeState {
         self.names.clear();
         self.marks.clear();
     }
+
+    /// Starts a record's first pass.
+    pub(super) fn start(&mut self) {
+        self.reset();
+        self.plan.start();
+    }
 }
 
 pub(super) struct Ser<'a> {
     pub(super) out: &'a mut Vec<u8>,
     pub(super) registry: &'a Registry,
+    pub(super) references: bool,
     pub(super) state: &'a mut EncodeState,
     pub(super) slot: Slot,
 }
@@ -78,24 +85,15 @@ impl Ser<'_> {
                 "class `{name}` is not registered and registration_required is on; register it with an id"
             )));
         }
-        self.out.push(1);
-        let names = &mut self.state.names;
-        match names.iter().position(|n| *n == name) {
-            Some(id) => wire::write_var_u32(self.out, id as u32),
-            None => {
-                wire::write_var_u32(self.out, names.len() as u32);
-                names.push(name);
-                wire::write_str(self.out, name);
-            }
-        }
+        self.state.plan.class(self.out, name, &mut self.state.names);
         Ok(())
     }
 
     /// The reference marker of an object other than a string (never a back reference).
     #[inline]
     fn object(&mut self) {
-        if self.state.refs.is_on() {
-            self.state.refs.mark(self.out, false);
+        if self.references {
+            self.state.plan.object(self.out);
         }
     }
 
@@ -128,7 +126,7 @@ impl<'s, 'a> Fields<'s, 'a> {
         Fields {
             start: ser.out.len(),
             first_mark: ser.state.marks.len(),
-            first_ref: ser.state.refs.count(),
+            first_ref: ser.state.plan.count(),
             ser,
         }
     }
@@ -166,11 +164,9 @@ impl<'s, 'a> Fields<'s, 'a> {
                 let new_start = ser.out.len();
                 ser.out
                     .extend_from_slice(&state.scratch[from - start..to - start]);
-                if state.refs.is_on() {
-                    moves.push((from, to, new_start));
-                }
+                moves.push((from, to, new_start));
             }
-            state.refs.moved(first_ref, &moves);
+            state.plan.moved(first_ref, &moves);
         }
         state.marks.truncate(first_mark);
         Ok(())
@@ -391,14 +387,14 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     fn serialize_str(self, v: &str) -> Result<(), EncodeError> {
         let element = self.slot == Slot::Element;
         self.self_nulling();
-        if element || !self.state.refs.is_on() {
+        if element || !self.references {
             wire::write_str(self.out, v);
             return Ok(());
         }
-        if let Mark::Write(index) = self.state.refs.mark(self.out, true) {
+        if let StringMark::Write(index) = self.state.plan.string(self.out) {
             wire::write_str(self.out, v);
             if let Some(index) = index {
-                self.state.refs.string_end(index, self.out.len());
+                self.state.plan.string_end(index, self.out.len());
             }
         }
         Ok(())

@@ -1,0 +1,249 @@
+//! What depends on Kryo's write order. Kryo numbers two things as it writes: objects, for
+//! references (`01` at an object's first sight, `id + 2` when an equal string comes again),
+//! and unregistered class names (a name id per record, the name itself at its first use).
+//! Its order is fields sorted by name; serde hands us fields in declaration order and we
+//! sort the bytes afterwards (`super::order`), so numbers given while writing can come out
+//! of order.
+//!
+//! So the writer records each such place as it writes. When the record is done, the places
+//! are numbered again in their final order; if that agrees with what was written (always,
+//! for registered classes without references), the record stands, else it is written a
+//! second time following the new numbering. References find equal content where Java finds
+//! the identical object (interned literals, shared strings).
+
+use super::wire;
+use std::collections::HashMap;
+
+/// One numbered place in the first pass.
+#[derive(Debug, Clone, Copy)]
+pub struct Occurrence {
+    /// Where its first byte is.
+    offset: usize,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    /// An object's reference marker, written as a first sight.
+    Object,
+    /// A string's reference marker, written as a first sight; its bytes end at `end`.
+    Str { end: usize },
+    /// An unregistered class, written with name id `id`, and its name if `first`.
+    Class {
+        name: &'static str,
+        id: u32,
+        first: bool,
+    },
+}
+
+/// The numbering for one place, in serde's visiting order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    First,
+    Back(u32),
+    Name { id: u32, first: bool },
+}
+
+/// The numbering state of one record.
+#[derive(Debug)]
+pub enum Plan {
+    /// First pass: number in visiting order and record where.
+    Record(Vec<Occurrence>),
+    /// Second pass: follow the numbering of the final order.
+    Replay {
+        decisions: Vec<Decision>,
+        next: usize,
+    },
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan::Record(Vec::new())
+    }
+}
+
+/// What the writer does with a string.
+pub enum StringMark {
+    /// Write it; in the first pass, report where it ends with this index.
+    Write(Option<usize>),
+    /// A back reference was written instead.
+    Skip,
+}
+
+impl Plan {
+    /// Starts a record's first pass.
+    pub fn start(&mut self) {
+        match self {
+            Plan::Record(occurrences) => occurrences.clear(),
+            Plan::Replay { .. } => *self = Plan::default(),
+        }
+    }
+
+    fn replay(&mut self) -> Decision {
+        match self {
+            Plan::Replay { decisions, next } => {
+                // The second pass visits the same values in the same order as the first.
+                let decision = decisions.get(*next).copied().unwrap_or(Decision::First);
+                *next += 1;
+                decision
+            }
+            Plan::Record(_) => Decision::First,
+        }
+    }
+
+    /// The reference marker of an object that is not a string (never shared).
+    #[inline]
+    pub fn object(&mut self, out: &mut Vec<u8>) {
+        if let Plan::Record(occurrences) = self {
+            occurrences.push(Occurrence {
+                offset: out.len(),
+                kind: Kind::Object,
+            });
+        } else {
+            self.replay();
+        }
+        out.push(1);
+    }
+
+    /// The reference marker of a string.
+    #[inline]
+    pub fn string(&mut self, out: &mut Vec<u8>) -> StringMark {
+        if let Plan::Record(occurrences) = self {
+            occurrences.push(Occurrence {
+                offset: out.len(),
+                kind: Kind::Str { end: 0 },
+            });
+            out.push(1);
+            return StringMark::Write(Some(occurrences.len() - 1));
+        }
+        match self.replay() {
+            Decision::Back(id) => {
+                wire::write_var_u32(out, id + 2);
+                StringMark::Skip
+            }
+            _ => {
+                out.push(1);
+                StringMark::Write(None)
+            }
+        }
+    }
+
+    /// Notes where the string of occurrence `index` ends.
+    pub fn string_end(&mut self, index: usize, end: usize) {
+        if let Plan::Record(occurrences) = self {
+            occurrences[index].kind = Kind::Str { end };
+        }
+    }
+
+    /// An unregistered class: `1`, its name id, and its name at first use. `names` holds
+    /// the names given ids so far in this pass.
+    pub fn class(&mut self, out: &mut Vec<u8>, name: &'static str, names: &mut Vec<&'static str>) {
+        let (id, first) = match self.replay() {
+            Decision::Name { id, first } => (id, first),
+            _ => match names.iter().position(|n| *n == name) {
+                Some(id) => (id as u32, false),
+                None => {
+                    names.push(name);
+                    (names.len() as u32 - 1, true)
+                }
+            },
+        };
+        if let Plan::Record(occurrences) = self {
+            occurrences.push(Occurrence {
+                offset: out.len(),
+                kind: Kind::Class { name, id, first },
+            });
+        }
+        out.push(1);
+        wire::write_var_u32(out, id);
+        if first {
+            wire::write_str(out, name);
+        }
+    }
+
+    /// How many places the first pass has recorded.
+    pub fn count(&self) -> usize {
+        match self {
+            Plan::Record(occurrences) => occurrences.len(),
+            Plan::Replay { .. } => 0,
+        }
+    }
+
+    /// Follows the byte moves of the first pass: each `(old_start, old_end, new_start)`
+    /// moved that range, and with it the places from `first` on that lay in it.
+    pub fn moved(&mut self, first: usize, moves: &[(usize, usize, usize)]) {
+        let Plan::Record(occurrences) = self else {
+            return;
+        };
+        for o in &mut occurrences[first..] {
+            let Some(&(old_start, _, new_start)) =
+                moves.iter().find(|(s, e, _)| (*s..*e).contains(&o.offset))
+            else {
+                continue;
+            };
+            o.offset = o.offset - old_start + new_start;
+            if let Kind::Str { end } = &mut o.kind {
+                *end = *end - old_start + new_start;
+            }
+        }
+    }
+
+    /// After the first pass wrote `bytes`: whether they stand. If not, the plan turns into
+    /// the second pass's.
+    pub fn finish_first_pass(&mut self, bytes: &[u8]) -> bool {
+        let Plan::Record(occurrences) = self else {
+            return true;
+        };
+        if occurrences.is_empty() {
+            return true;
+        }
+        let mut final_order: Vec<usize> = (0..occurrences.len()).collect();
+        final_order.sort_by_key(|&i| occurrences[i].offset);
+        let mut decisions = vec![Decision::First; occurrences.len()];
+        let mut strings: HashMap<&[u8], u32> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        let mut next_object = 0u32;
+        let mut agrees = true;
+        for i in final_order {
+            let o = occurrences[i];
+            decisions[i] = match o.kind {
+                Kind::Object => {
+                    next_object += 1;
+                    Decision::First
+                }
+                Kind::Str { end } => {
+                    let content = &bytes[o.offset + 1..end];
+                    if let Some(&id) = strings.get(content) {
+                        agrees = false;
+                        Decision::Back(id)
+                    } else {
+                        strings.insert(content, next_object);
+                        next_object += 1;
+                        Decision::First
+                    }
+                }
+                Kind::Class { name, id, first } => {
+                    let decision = match names.iter().position(|n| *n == name) {
+                        Some(known) => Decision::Name {
+                            id: known as u32,
+                            first: false,
+                        },
+                        None => {
+                            names.push(name);
+                            Decision::Name {
+                                id: names.len() as u32 - 1,
+                                first: true,
+                            }
+                        }
+                    };
+                    agrees &= decision == Decision::Name { id, first };
+                    decision
+                }
+            };
+        }
+        if !agrees {
+            *self = Plan::Replay { decisions, next: 0 };
+        }
+        agrees
+    }
+}

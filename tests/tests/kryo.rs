@@ -1,0 +1,424 @@
+//! The kryo format: round trips in every configuration, pinned bytes, registration, trait
+//! objects, limits and hostile bytes. (Bytes against real Kryo: `kryo_interop.rs`.)
+
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::fmt::Debug;
+use typeinfo::{DecodeError, EncodeError, Limits};
+use typeinfo_serializers::kryo::{self, Kryo, Registry};
+use typeinfo_serializers::polymorphic;
+use typeinfo_tests::strategies::*;
+use typeinfo_tests::types::{Everything, Tree};
+
+const CLASSES: [&str; 9] = [
+    "Scalars",
+    "Collections",
+    "Shape",
+    "Tuple",
+    "Unit",
+    "Tree",
+    "Pair",
+    "Renamed",
+    "Everything",
+];
+
+fn registered() -> Registry {
+    let mut registry = Registry::new();
+    for (id, name) in (10..).zip(CLASSES) {
+        registry.register_name(name, id).unwrap();
+    }
+    registry.register_name("Attributes", 19).unwrap();
+    registry
+}
+
+/// Every configuration a round trip must survive.
+fn configurations() -> Vec<(&'static str, Kryo)> {
+    let mut required = registered();
+    required.registration_required(true);
+    vec![
+        ("by name", Kryo::default()),
+        ("registered", Kryo::new(registered())),
+        ("registration required", Kryo::new(required)),
+        ("by name, references", Kryo::default().references(true)),
+        (
+            "registered, references",
+            Kryo::new(registered()).references(true),
+        ),
+    ]
+}
+
+fn the_same_kryo<T>(value: &T)
+where
+    T: Serialize + for<'de> Deserialize<'de> + PartialEq + Debug,
+{
+    for (name, kryo) in configurations() {
+        let bytes = kryo
+            .to_vec(value)
+            .unwrap_or_else(|e| panic!("{name}: encode: {e}"));
+        let back: T = kryo
+            .decode(&bytes)
+            .unwrap_or_else(|e| panic!("{name}: decode: {e}"));
+        assert_eq!(&back, value, "{name}: round trip");
+        // Every strict prefix is an error, never a panic or a wrong value.
+        for cut in [0, bytes.len() / 2, bytes.len().saturating_sub(1)] {
+            if cut < bytes.len() {
+                assert!(
+                    kryo.decode::<T>(&bytes[..cut]).is_err(),
+                    "{name}: prefix of {cut}"
+                );
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn scalars_round_trip(v in scalars_with(Floats::Finite)) {
+        the_same_kryo(&v);
+    }
+
+    #[test]
+    fn collections_round_trip(v in collections()) {
+        the_same_kryo(&v);
+    }
+
+    #[test]
+    fn shapes_round_trip(v in shape_with(Floats::Finite)) {
+        the_same_kryo(&v);
+    }
+
+    #[test]
+    fn trees_round_trip(v in tree()) {
+        the_same_kryo(&v);
+    }
+
+    #[test]
+    fn attributes_round_trip(v in attributes_with(Floats::Finite)) {
+        the_same_kryo(&v);
+    }
+
+    #[test]
+    fn everything_round_trip(v in everything_with(Floats::Finite, 4)) {
+        the_same_kryo(&v);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+        for (_, kryo) in configurations() {
+            let _ = kryo.decode::<Everything>(&bytes);
+            let _ = kryo.decode::<Tree>(&bytes);
+            let _ = kryo.decode::<Vec<Box<dyn Event>>>(&bytes);
+        }
+    }
+
+    #[test]
+    fn mutated_records_never_panic(
+        v in everything(),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+    ) {
+        for (_, kryo) in configurations() {
+            let mut bytes = kryo.to_vec(&v).unwrap();
+            for (at, byte) in &flips {
+                let i = at.index(bytes.len());
+                bytes[i] = *byte;
+            }
+            let _ = kryo.decode::<Everything>(&bytes);
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Point {
+    y: i32,
+    x: i32,
+    label: Option<String>,
+    weight: Option<u8>,
+}
+
+#[test]
+fn pinned_bytes() {
+    let point = Point {
+        y: 2,
+        x: -1,
+        label: Some("ab".into()),
+        weight: Some(0),
+    };
+    // Class 1, name id 0, "Point" (ASCII, last byte flagged); then by name: label (no
+    // marker: a string never starts with 0), weight (marker 1, then the byte), x, y.
+    assert_eq!(
+        kryo::to_vec(&point).unwrap(),
+        [
+            1,
+            0,
+            b'P',
+            b'o',
+            b'i',
+            b'n',
+            b't' | 0x80,
+            b'a',
+            b'b' | 0x80,
+            1,
+            0,
+            1,
+            4
+        ]
+    );
+    let mut registry = Registry::new();
+    registry.register_name("Point", 9).unwrap();
+    let kryo = Kryo::new(registry);
+    let none = Point {
+        y: 0,
+        x: 0,
+        label: None,
+        weight: None,
+    };
+    assert_eq!(kryo.to_vec(&none).unwrap(), [11, 0, 0, 0, 0]);
+    // References: a tuple is no object of Kryo's, so "ab" is object 0 (marker 1 at first
+    // sight), then a back reference to it (0 + 2).
+    let twice = (String::from("ab"), String::from("ab"));
+    assert_eq!(
+        Kryo::default().references(true).to_vec(&twice).unwrap(),
+        [1, b'a', b'b' | 0x80, 2]
+    );
+    // The class name is written once per record; later uses give its name id.
+    let pair = (
+        Point {
+            label: None,
+            ..none
+        },
+        Point { x: 1, ..none },
+    );
+    let bytes = kryo::to_vec(&pair).unwrap();
+    assert_eq!(&bytes[..7], [1, 0, b'P', b'o', b'i', b'n', b't' | 0x80]);
+    assert_eq!(&bytes[11..13], [1, 0]);
+    assert_eq!(kryo::from_slice::<(Point, Point)>(&bytes).unwrap(), pair);
+}
+
+#[test]
+fn registration_required_names_the_class() {
+    let mut registry = Registry::new();
+    registry.registration_required(true);
+    let kryo = Kryo::new(registry);
+    let e = kryo
+        .to_vec(&Point {
+            y: 0,
+            x: 0,
+            label: None,
+            weight: None,
+        })
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "kryo: class `Point` is not registered and registration_required is on; register it with an id"
+    );
+    // The reader refuses a name too.
+    let by_name = kryo::to_vec(&Point {
+        y: 0,
+        x: 0,
+        label: None,
+        weight: None,
+    })
+    .unwrap();
+    let e = kryo.decode::<Point>(&by_name).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "kryo: class `Point` is not registered and registration_required is on"
+    );
+}
+
+#[test]
+fn the_reader_checks_the_class() {
+    let mut registry = Registry::new();
+    registry.register_name("Point", 9).unwrap();
+    registry.register_name("Tree", 10).unwrap();
+    let kryo = Kryo::new(registry);
+    let tree = kryo
+        .to_vec(&Tree {
+            value: 1,
+            children: vec![],
+            next: None,
+        })
+        .unwrap();
+    let e = kryo.decode::<Point>(&tree).unwrap_err();
+    assert_eq!(e.to_string(), "kryo: expected class `Point`, found `Tree`");
+    let e = kryo.decode::<Point>(&[40]).unwrap_err();
+    assert_eq!(e.to_string(), "kryo: class id 38 is not registered");
+}
+
+#[test]
+fn skipped_fields_are_refused() {
+    #[derive(Serialize)]
+    struct Sparse {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        maybe: Option<u8>,
+    }
+    let e = kryo::to_vec(&Sparse { maybe: None }).unwrap_err();
+    assert!(e.to_string().contains("field `maybe` is skipped"), "{e}");
+}
+
+trait Event: core::any::Any + Debug {
+    fn weight(&self) -> i64;
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Click {
+    x: i32,
+    y: i32,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Purchase {
+    cents: i64,
+    sku: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
+struct Unlisted {
+    what: u8,
+}
+
+impl Event for Click {
+    fn weight(&self) -> i64 {
+        1
+    }
+}
+
+impl Event for Purchase {
+    fn weight(&self) -> i64 {
+        self.cents
+    }
+}
+
+impl Event for Unlisted {
+    fn weight(&self) -> i64 {
+        0
+    }
+}
+
+polymorphic!(dyn Event => [Click, Purchase]);
+
+#[derive(Serialize, Deserialize, Debug)]
+struct Session {
+    user: String,
+    events: Vec<Box<dyn Event>>,
+    last: Option<Box<dyn Event>>,
+}
+
+#[test]
+fn trait_objects_come_back_as_their_concrete_types() {
+    let session = Session {
+        user: "ada".into(),
+        events: vec![
+            Box::new(Click { x: 1, y: 2 }),
+            Box::new(Purchase {
+                cents: 1999,
+                sku: "B-7".into(),
+            }),
+        ],
+        last: Some(Box::new(Click { x: 3, y: 4 })),
+    };
+    let mut registry = Registry::new();
+    registry.register_name("Session", 9).unwrap();
+    registry.register_name("Click", 10).unwrap();
+    registry.register_name("Purchase", 11).unwrap();
+    for kryo in [
+        Kryo::default(),
+        Kryo::new(registry.clone()),
+        Kryo::new(registry).references(true),
+    ] {
+        let bytes = kryo.to_vec(&session).unwrap();
+        let back: Session = kryo.decode(&bytes).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{session:?}"));
+        let total: i64 = back.events.iter().map(|e| e.weight()).sum();
+        assert_eq!(total, 2000);
+    }
+    // The tag is the concrete class: registered Click is id 10, written as 12.
+    let mut registry = Registry::new();
+    registry.register_name("Click", 10).unwrap();
+    let one: Box<dyn Event> = Box::new(Click { x: 0, y: 0 });
+    assert_eq!(Kryo::new(registry).to_vec(&one).unwrap(), [12, 0, 0]);
+}
+
+#[test]
+fn unregistered_trait_object_types_are_errors() {
+    let unlisted: Box<dyn Event> = Box::new(Unlisted { what: 1 });
+    let e = kryo::to_vec(&unlisted).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("whose concrete type is not registered; registered: Click, Purchase"),
+        "{e}"
+    );
+    // A class that is not one of the trait's types, on the read side.
+    let bytes = kryo::to_vec(&Unlisted { what: 1 }).unwrap();
+    let e = kryo::from_slice::<Box<dyn Event>>(&bytes).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "kryo: class `Unlisted` is not one of the registered implementations: Click, Purchase"
+    );
+}
+
+#[test]
+fn trait_objects_work_in_other_serde_formats() {
+    let event: Box<dyn Event> = Box::new(Purchase {
+        cents: 5,
+        sku: "x".into(),
+    });
+    let json = serde_json::to_string(&event).unwrap();
+    assert_eq!(json, r#"{"Purchase":{"cents":5,"sku":"x"}}"#);
+    let back: Box<dyn Event> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.weight(), 5);
+}
+
+#[test]
+fn limits_apply() {
+    let tight = Limits {
+        max_collection_len: 3,
+        max_depth: 4,
+        max_record_bytes: 64,
+    };
+    let kryo = Kryo::default().limits(tight);
+    // A length of 4 + 1 in a 2-byte input.
+    assert_eq!(
+        kryo.decode::<Vec<u8>>(&[5, 0]),
+        Err(DecodeError::LengthLimit {
+            claimed: 4,
+            limit: 3
+        })
+    );
+    let mut deep = Tree {
+        value: 0,
+        children: vec![],
+        next: None,
+    };
+    for _ in 0..8 {
+        deep = Tree {
+            value: 0,
+            children: vec![],
+            next: Some(Box::new(deep)),
+        };
+    }
+    let bytes = Kryo::default().to_vec(&deep).unwrap();
+    assert_eq!(
+        kryo.decode::<Tree>(&bytes),
+        Err(DecodeError::DepthLimit { limit: 4 })
+    );
+    let e = kryo.to_vec(&vec![0u8; 100]).unwrap_err();
+    assert!(
+        matches!(e, EncodeError::RecordTooLarge { limit: 64, .. }),
+        "{e}"
+    );
+    assert!(matches!(
+        kryo.decode::<Vec<u8>>(&[0; 65]),
+        Err(DecodeError::RecordTooLarge {
+            size: 65,
+            limit: 64
+        })
+    ));
+    // Trailing bytes.
+    assert_eq!(
+        kryo.decode::<u8>(&[1, 2]),
+        Err(DecodeError::TrailingBytes { remaining: 1 })
+    );
+}

@@ -3,6 +3,7 @@
 
 use crate::baselines::{BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson};
 use crate::compact::Compact;
+use crate::kryo::{Kryo, Registry};
 use crate::pojo::Pojo;
 use crate::record::RecordSerializer;
 use core::fmt;
@@ -28,11 +29,21 @@ pub struct Explanation {
     pub reason: &'static str,
     /// The fields of the type that go through serde inside a generated format.
     pub generic_fields: Vec<GenericField>,
+    /// Under kryo: the type's class name and its id, if registered.
+    pub kryo_class: Option<(&'static str, Option<u32>)>,
 }
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} → {} ({})", self.type_name, self.format, self.reason)?;
+        match self.kryo_class {
+            Some((class, Some(id))) => write!(f, "; class `{class}` registered as id {id}")?,
+            Some((class, None)) => write!(
+                f,
+                "; class `{class}` is not registered, so every record carries its name"
+            )?,
+            None => {}
+        }
         if !self.format.is_generated() {
             return f.write_str("; the whole record goes through serde");
         }
@@ -64,12 +75,36 @@ impl<T> fmt::Debug for Serializer<T> {
 fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, ConfigError> {
     let generic_fields = config.check_generic_types::<T>()?;
     let (format, reason) = config.format_for::<T>();
+    let kryo_class = (format == Format::Kryo)
+        .then(|| crate::kryo::class_name(T::TYPE_INFO))
+        .flatten()
+        .map(|class| (class, config.kryo().registrations.get(class).copied()));
     Ok(Explanation {
         type_name: core::any::type_name::<T>(),
         format,
         reason,
         generic_fields,
+        kryo_class,
     })
+}
+
+/// The kryo serializer the config's `[kryo]` section describes.
+pub fn kryo(config: &SerializationConfig) -> Result<Kryo, ConfigError> {
+    let section = config.kryo();
+    let mut registry = Registry::new();
+    for (name, id) in &section.registrations {
+        registry
+            .register_name(name, *id)
+            .map_err(|e| ConfigError::Invalid {
+                key: format!("kryo.registrations.\"{name}\""),
+                value: id.to_string(),
+                allowed: e.to_string(),
+            })?;
+    }
+    registry.registration_required(section.registration_required);
+    Ok(Kryo::new(registry)
+        .references(section.references)
+        .limits(*config.limits()))
 }
 
 /// One of our generated-code formats, or `None` for a serde baseline.
@@ -85,7 +120,8 @@ fn generated<T: Encode + Decode>(
         | Format::MsgpackNamed
         | Format::Json
         | Format::SimdJson
-        | Format::JsonValue => None,
+        | Format::JsonValue
+        | Format::Kryo => None,
     }
 }
 
@@ -121,6 +157,7 @@ impl<T: Encode + Decode + Serialize + DeserializeOwned + 'static> Serializer<T> 
             Format::Json => Box::new(Json::new(limits)),
             Format::SimdJson => Box::new(SimdJson::new(limits)),
             Format::JsonValue => Box::new(JsonValue::new(limits)),
+            Format::Kryo => Box::new(kryo(config)?),
         };
         Ok(Serializer { explanation, inner })
     }

@@ -246,3 +246,96 @@ fn explanations_name_the_format_the_reason_and_generic_fields() {
         "typeinfo_tests::types::Attributes → json (per-type override); the whole record goes through serde"
     );
 }
+
+#[test]
+fn kryo_section_configures_the_kryo_serializer() {
+    let config = SerializationConfig::from_toml(
+        "force_kryo = true\n[kryo]\nregistration_required = true\nreferences = true\n[kryo.registrations]\nTree = 12\n",
+    )
+    .unwrap();
+    assert!(config.force_kryo());
+    assert_eq!(config.kryo().registrations.get("Tree"), Some(&12));
+    let built = SerializationConfig::builder()
+        .force_kryo(true)
+        .kryo_registration_required(true)
+        .kryo_references(true)
+        .kryo_register("Tree", 12)
+        .build()
+        .unwrap();
+    assert_eq!(config, built);
+
+    let tree = Tree {
+        value: 3,
+        children: vec![],
+        next: None,
+    };
+    let serializer = Serializer::<Tree>::with_serde(&config).unwrap();
+    assert_eq!(
+        serializer.explanation().to_string(),
+        "typeinfo_tests::types::Tree → kryo (force_kryo); class `Tree` registered as id 12; the whole record goes through serde"
+    );
+    let mut bytes = Vec::new();
+    serializer.encode_into(&tree, &mut bytes).unwrap();
+    // Id 12 + 2, the reference marker (references are on), then the fields by name.
+    assert_eq!(bytes[..2], [14, 1]);
+    assert_eq!(serializer.decode(&bytes).unwrap(), tree);
+
+    // registration_required reaches the serializer.
+    let unit = Serializer::<Unit>::with_serde(&config).unwrap();
+    let e = unit.encode_into(&Unit, &mut Vec::new()).unwrap_err();
+    assert!(
+        e.to_string().contains("class `Unit` is not registered"),
+        "{e}"
+    );
+    assert_eq!(
+        unit.explanation().to_string(),
+        "typeinfo_tests::types::Unit → kryo (force_kryo); class `Unit` is not registered, so every record carries its name; the whole record goes through serde"
+    );
+}
+
+#[test]
+fn bad_kryo_settings_say_what_is_allowed() {
+    let reserved = SerializationConfig::from_toml("[kryo.registrations]\nTree = 3")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        reserved,
+        "bad config: `kryo.registrations.\"Tree\"` = 3 is not allowed; allowed: an id from 9 to 2147483645 (0 to 8 are Kryo's default registrations)"
+    );
+    let negative = SerializationConfig::from_toml("[kryo.registrations]\nTree = -1").unwrap_err();
+    assert!(
+        negative.to_string().contains("= -1 is not allowed"),
+        "{negative}"
+    );
+    let twice = SerializationConfig::from_toml("[kryo.registrations]\nA = 9\nB = 9")
+        .unwrap_err()
+        .to_string();
+    assert!(twice.contains("`A` has 9"), "{twice}");
+    let conflict =
+        SerializationConfig::from_toml("force_kryo = true\n[types.\"a::B\"]\nformat = \"pojo\"")
+            .unwrap_err()
+            .to_string();
+    assert!(
+        conflict.contains("types.\"a::B\".format") && conflict.contains("force_kryo"),
+        "{conflict}"
+    );
+    let unknown = SerializationConfig::from_toml("[kryo]\nreferencs = true")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unknown.contains("referencs") && unknown.contains("references"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn the_example_config_registers_kryo_classes() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/serialization.toml"
+    );
+    let config = SerializationConfig::from_file(path).unwrap();
+    assert!(!config.force_kryo());
+    assert_eq!(config.kryo().registrations.len(), 4);
+    assert_eq!(config.kryo().registrations.get("Log"), Some(&10));
+}

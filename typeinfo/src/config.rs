@@ -15,6 +15,13 @@
 //!
 //! [types."my_app::Event"]
 //! format = "pojo"
+//!
+//! [kryo]
+//! registration_required = false
+//! references = false
+//!
+//! [kryo.registrations]          # class name (as serde names the type) → id
+//! Event = 12
 //! ```
 
 use crate::info::{GenericField, HasTypeInfo, TypeInfo};
@@ -46,6 +53,8 @@ pub enum Format {
     SimdJson,
     /// Records as `serde_json::Value` trees, Flink's `JsonNode` case (baseline).
     JsonValue,
+    /// The generic format with Kryo 2.x's encodings, through serde.
+    Kryo,
 }
 
 impl Format {
@@ -53,6 +62,7 @@ impl Format {
     pub const ALL: &'static [Format] = &[
         Format::Pojo,
         Format::Compact,
+        Format::Kryo,
         Format::BincodeSerde,
         Format::Msgpack,
         Format::MsgpackNamed,
@@ -72,6 +82,7 @@ impl Format {
             Format::Json => "json",
             Format::SimdJson => "simd-json",
             Format::JsonValue => "json-value",
+            Format::Kryo => "kryo",
         }
     }
 
@@ -125,12 +136,31 @@ pub enum GenericTypes {
     Deny,
 }
 
+/// The ids Kryo reserves for its default registrations (int, String, float, boolean, byte,
+/// char, short, long, double): user ids start after them.
+pub const KRYO_FIRST_USER_ID: u32 = 9;
+/// The largest class id Kryo can write (`id + 2` must fit its int varint).
+pub const KRYO_MAX_ID: u32 = i32::MAX as u32 - 2;
+
+/// The `[kryo]` section: how the kryo format writes classes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KryoConfig {
+    /// Class name (as serde names the type) → id.
+    pub registrations: BTreeMap<String, u32>,
+    /// Refuse unregistered classes, on both sides.
+    pub registration_required: bool,
+    /// Kryo's reference tracking (repeated strings as back references).
+    pub references: bool,
+}
+
 /// A validated selection config.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SerializationConfig {
     default_format: Format,
+    force_kryo: bool,
     generic_types: GenericTypes,
     types: BTreeMap<String, Format>,
+    kryo: KryoConfig,
     limits: Limits,
 }
 
@@ -138,8 +168,10 @@ impl Default for SerializationConfig {
     fn default() -> Self {
         SerializationConfig {
             default_format: Format::Pojo,
+            force_kryo: false,
             generic_types: GenericTypes::default(),
             types: BTreeMap::new(),
+            kryo: KryoConfig::default(),
             limits: Limits::DEFAULT,
         }
     }
@@ -214,10 +246,21 @@ impl std::error::Error for ConfigError {}
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     default_format: Option<Format>,
+    force_kryo: Option<bool>,
     generic_types: Option<GenericTypes>,
     #[serde(default)]
     types: BTreeMap<String, FileTypeConfig>,
     limits: Option<FileLimits>,
+    kryo: Option<FileKryo>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileKryo {
+    registration_required: Option<bool>,
+    references: Option<bool>,
+    #[serde(default)]
+    registrations: BTreeMap<String, i64>,
 }
 
 #[derive(Deserialize)]
@@ -252,8 +295,22 @@ impl SerializationConfig {
         if let Some(format) = file.default_format {
             builder = builder.default_format(format);
         }
+        if let Some(force) = file.force_kryo {
+            builder = builder.force_kryo(force);
+        }
         if let Some(policy) = file.generic_types {
             builder = builder.generic_types(policy);
+        }
+        if let Some(kryo) = file.kryo {
+            if let Some(required) = kryo.registration_required {
+                builder = builder.kryo_registration_required(required);
+            }
+            if let Some(references) = kryo.references {
+                builder = builder.kryo_references(references);
+            }
+            for (name, id) in kryo.registrations {
+                builder = builder.kryo_register_raw(name, id);
+            }
         }
         for (name, t) in file.types {
             builder = builder.type_format(name, t.format);
@@ -293,6 +350,16 @@ impl SerializationConfig {
         self.generic_types
     }
 
+    /// Whether every type is serialized with kryo (Flink's `pipeline.force-kryo`).
+    pub fn force_kryo(&self) -> bool {
+        self.force_kryo
+    }
+
+    /// The `[kryo]` section.
+    pub fn kryo(&self) -> &KryoConfig {
+        &self.kryo
+    }
+
     pub fn limits(&self) -> &Limits {
         &self.limits
     }
@@ -304,6 +371,9 @@ impl SerializationConfig {
 
     /// The format for `T` and why it was chosen.
     pub fn format_for<T: HasTypeInfo + ?Sized>(&self) -> (Format, &'static str) {
+        if self.force_kryo {
+            return (Format::Kryo, "force_kryo");
+        }
         let name = type_name_of(T::TYPE_INFO);
         match name.and_then(|n| self.types.get(n)) {
             Some(format) => (*format, "per-type override"),
@@ -373,6 +443,71 @@ impl ConfigBuilder {
         self
     }
 
+    /// Serializes every type with kryo; per-type formats other than kryo then conflict.
+    pub fn force_kryo(mut self, force: bool) -> Self {
+        self.config.force_kryo = force;
+        self
+    }
+
+    /// Registers the kryo class `class_name` (the type's name as serde gives it: `Event`)
+    /// with `id`, from 9 (Kryo's defaults take 0 to 8) to 2^31 - 3.
+    pub fn kryo_register(self, class_name: impl Into<String>, id: u32) -> Self {
+        self.kryo_register_raw(class_name.into(), i64::from(id))
+    }
+
+    fn kryo_register_raw(mut self, class_name: String, id: i64) -> Self {
+        let key = format!("kryo.registrations.\"{class_name}\"");
+        let in_range = u32::try_from(id)
+            .ok()
+            .filter(|id| (KRYO_FIRST_USER_ID..=KRYO_MAX_ID).contains(id));
+        let Some(id) = in_range else {
+            self.errors.push(ConfigError::Invalid {
+                key,
+                value: id.to_string(),
+                allowed: format!(
+                    "an id from {KRYO_FIRST_USER_ID} to {KRYO_MAX_ID} (0 to 8 are Kryo's default registrations)"
+                ),
+            });
+            return self;
+        };
+        if class_name.trim().is_empty() {
+            self.errors.push(ConfigError::Invalid {
+                key,
+                value: "\"\"".into(),
+                allowed: "a class name such as \"Event\"".into(),
+            });
+            return self;
+        }
+        let taken = self
+            .config
+            .kryo
+            .registrations
+            .iter()
+            .find(|(name, taken)| **taken == id && **name != class_name);
+        if let Some((other, _)) = taken {
+            self.errors.push(ConfigError::Invalid {
+                key,
+                value: id.to_string(),
+                allowed: format!("an id not already registered (`{other}` has {id})"),
+            });
+            return self;
+        }
+        self.config.kryo.registrations.insert(class_name, id);
+        self
+    }
+
+    /// Refuse unregistered kryo classes.
+    pub fn kryo_registration_required(mut self, required: bool) -> Self {
+        self.config.kryo.registration_required = required;
+        self
+    }
+
+    /// Kryo's reference tracking.
+    pub fn kryo_references(mut self, references: bool) -> Self {
+        self.config.kryo.references = references;
+        self
+    }
+
     /// Serializes the type with this full Rust name (`my_app::Event`) in `format`.
     pub fn type_format(mut self, type_name: impl Into<String>, format: Format) -> Self {
         let type_name = type_name.into();
@@ -425,7 +560,17 @@ impl ConfigBuilder {
     }
 
     /// The config, or the first problem found.
-    pub fn build(self) -> Result<SerializationConfig, ConfigError> {
+    pub fn build(mut self) -> Result<SerializationConfig, ConfigError> {
+        if self.config.force_kryo {
+            let conflict = self.config.types.iter().find(|(_, f)| **f != Format::Kryo);
+            if let Some((name, format)) = conflict {
+                self.errors.push(ConfigError::Invalid {
+                    key: format!("types.\"{name}\".format"),
+                    value: format!("\"{format}\""),
+                    allowed: "only \"kryo\" while force_kryo = true (it applies to every type); remove the entry or force_kryo".into(),
+                });
+            }
+        }
         match self.errors.into_iter().next() {
             Some(e) => Err(e),
             None => Ok(self.config),

@@ -34,7 +34,9 @@ mod ser;
 pub mod wire;
 
 pub use dynamic::VariantIndex;
-pub use registry::{DEFAULT_REGISTRATIONS, FIRST_USER_ID, MAX_ID, Registry, RegistryError};
+pub use registry::{
+    DEFAULT_REGISTRATIONS, FIRST_USER_ID, MAX_ID, Registry, RegistryError, class_name,
+};
 
 use crate::record::{RecordSerializer, append_record, check_record_size, expect_end};
 use de::{De, DecodeState};

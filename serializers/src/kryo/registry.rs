@@ -11,10 +11,11 @@ pub const DEFAULT_REGISTRATIONS: [&str; 9] = [
 ];
 
 /// The first id a user type may take.
-pub const FIRST_USER_ID: u32 = DEFAULT_REGISTRATIONS.len() as u32;
+pub const FIRST_USER_ID: u32 = typeinfo::config::KRYO_FIRST_USER_ID;
+const _: () = assert!(FIRST_USER_ID as usize == DEFAULT_REGISTRATIONS.len());
 
 /// The largest id: Kryo writes `id + 2` as an int varint.
-pub const MAX_ID: u32 = i32::MAX as u32 - 2;
+pub const MAX_ID: u32 = typeinfo::config::KRYO_MAX_ID;
 
 /// Class names (as serde names the type: `LogRecord`, or a `rename`) and their ids.
 ///

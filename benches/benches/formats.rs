@@ -1,17 +1,16 @@
 //! criterion groups per dataset and operation, one function per format: ours (pojo,
-//! compact), the serde baselines, postcard as an outside reference, and memcpy as the speed
-//! limit on `mesh`.
+//! compact, kryo registered and by name), the serde baselines, postcard as an outside
+//! reference, and memcpy as the speed limit on `mesh`. `events` is timed per record.
 //!
 //! `cargo bench -p typeinfo-benches --bench formats`; CI runs it once with `-- --test`.
 //! criterion times one function after another; on a noisy machine compare formats with the
 //! interleaved runner instead (`--example interleaved`, see `typeinfo_benches::interleaved`).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use typeinfo_benches::contenders::{self, Dataset};
-use typeinfo_benches::datasets::{SEED, log, mesh};
+use typeinfo_benches::contenders::{self, Contender};
+use typeinfo_benches::datasets::{SEED, events, log, mesh};
 
-fn compare<T: Dataset>(c: &mut Criterion, dataset: &str, data: &T, with_memcpy: bool) {
-    let mut all = contenders::all(data, with_memcpy).unwrap_or_else(|e| panic!("{dataset}: {e}"));
+fn compare(c: &mut Criterion, dataset: &str, mut all: Vec<Box<dyn Contender + '_>>) {
     let mut group = c.benchmark_group(format!("{dataset}/serialize"));
     for contender in &mut all {
         group.throughput(Throughput::Bytes(contender.bytes() as u64));
@@ -27,8 +26,24 @@ fn compare<T: Dataset>(c: &mut Criterion, dataset: &str, data: &T, with_memcpy: 
 }
 
 fn benches(c: &mut Criterion) {
-    compare(c, "log", &log::generate(SEED, log::DEFAULT_LEN), false);
-    compare(c, "mesh", &mesh::generate(SEED, mesh::DEFAULT_LEN), true);
+    let logs = log::generate(SEED, log::DEFAULT_LEN);
+    compare(
+        c,
+        "log",
+        contenders::all(&logs, false).expect("log round trips"),
+    );
+    let mesh = mesh::generate(SEED, mesh::DEFAULT_LEN);
+    compare(
+        c,
+        "mesh",
+        contenders::all(&mesh, true).expect("mesh round trips"),
+    );
+    let events = events::generate(SEED, events::DEFAULT_LEN);
+    compare(
+        c,
+        "events",
+        contenders::per_record(&events.events).expect("events round trip"),
+    );
 }
 
 criterion_group! {

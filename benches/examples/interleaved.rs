@@ -2,12 +2,11 @@
 //! `cargo run --release -p typeinfo-benches --example interleaved [ROUNDS]`.
 
 use std::time::Duration;
-use typeinfo_benches::contenders::{self, Dataset};
-use typeinfo_benches::datasets::{SEED, log, mesh};
+use typeinfo_benches::contenders::{self, Contender};
+use typeinfo_benches::datasets::{SEED, events, log, mesh};
 use typeinfo_benches::interleaved::{self, Operation};
 
-fn compare<T: Dataset>(dataset: &str, data: &T, with_memcpy: bool, rounds: usize) {
-    let mut all = contenders::all(data, with_memcpy).unwrap_or_else(|e| panic!("{dataset}: {e}"));
+fn compare(dataset: &str, mut all: Vec<Box<dyn Contender + '_>>, rounds: usize) {
     for operation in [Operation::Serialize, Operation::Deserialize] {
         let timings = interleaved::run(&mut all, operation, rounds, Duration::from_millis(2));
         let pojo = timings[0].median();
@@ -38,11 +37,22 @@ fn main() {
             std::process::exit(2);
         }
     };
-    compare("log", &log::generate(SEED, log::DEFAULT_LEN), false, rounds);
+    let logs = log::generate(SEED, log::DEFAULT_LEN);
+    compare(
+        "log",
+        contenders::all(&logs, false).expect("log round trips"),
+        rounds,
+    );
+    let mesh = mesh::generate(SEED, mesh::DEFAULT_LEN);
     compare(
         "mesh",
-        &mesh::generate(SEED, mesh::DEFAULT_LEN),
-        true,
+        contenders::all(&mesh, true).expect("mesh round trips"),
+        rounds,
+    );
+    let events = events::generate(SEED, events::DEFAULT_LEN);
+    compare(
+        "events (per record)",
+        contenders::per_record(&events.events).expect("events round trip"),
         rounds,
     );
 }

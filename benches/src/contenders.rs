@@ -12,6 +12,7 @@ use typeinfo_serializers::baselines::{
     Bincode, BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson, bincode_config,
 };
 use typeinfo_serializers::compact::Compact;
+use typeinfo_serializers::kryo::{Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
 
 /// What every compared format must handle: a dataset type derives all of these.
@@ -48,12 +49,36 @@ pub trait Contender {
     fn deserialize(&mut self);
 }
 
-/// Every format compared, in report order: ours, then the baselines, then postcard as an
-/// outside reference. (In timed comparisons native bincode runs as [`BincodeSlice`].)
+/// Every dataset class registered with kryo, as a configured job would.
+pub fn kryo_registry() -> Registry {
+    use crate::datasets::{events, log, mesh};
+    let mut registry = Registry::new();
+    let registered = registry
+        .register::<log::Log>(10)
+        .and_then(|r| r.register::<log::Logs>(11))
+        .and_then(|r| r.register::<mesh::Triangle>(12))
+        .and_then(|r| r.register::<mesh::Mesh>(13))
+        .and_then(|r| r.register::<events::Event>(14))
+        .and_then(|r| r.register::<events::Operation>(15));
+    registered.expect("distinct ids above Kryo's defaults");
+    registry
+}
+
+/// Every format compared, in report order: ours, then kryo registered and by name, then
+/// the baselines, then postcard as an outside reference. (In timed comparisons of whole
+/// datasets native bincode runs as [`BincodeSlice`].)
 pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> {
     vec![
         Box::new(Pojo::new(limits)),
         Box::new(Compact::new(limits)),
+        Box::new(Named {
+            name: "kryo",
+            inner: Kryo::new(kryo_registry()).limits(limits),
+        }),
+        Box::new(Named {
+            name: "kryo-by-name",
+            inner: Kryo::new(Registry::new()).limits(limits),
+        }),
         Box::new(Bincode::new(limits)),
         Box::new(BincodeSerde::new(limits)),
         Box::new(Postcard),
@@ -120,6 +145,109 @@ impl<T: Dataset> Contender for Format<'_, T> {
                 .expect("checked at construction"),
         );
     }
+}
+
+/// A serializer under another name, for two configurations of one format.
+struct Named<S> {
+    name: &'static str,
+    inner: S,
+}
+
+impl<T, S: RecordSerializer<T>> RecordSerializer<T> for Named<S> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    #[inline]
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.inner.encode_into(value, out)
+    }
+
+    #[inline]
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.inner.decode(bytes)
+    }
+}
+
+/// A record format timed on records one by one, as they travel between operators: each
+/// appended to one buffer, each decoded from its own slice.
+pub struct PerRecord<'a, T> {
+    serializer: Box<dyn RecordSerializer<T>>,
+    records: &'a [T],
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    out: Vec<u8>,
+}
+
+impl<'a, T: Dataset> PerRecord<'a, T> {
+    /// Encodes every record once and checks that each decodes to an equal value.
+    pub fn new(serializer: Box<dyn RecordSerializer<T>>, records: &'a [T]) -> Result<Self, String> {
+        let name = serializer.name();
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(records.len());
+        for record in records {
+            let start = bytes.len();
+            serializer
+                .encode_into(record, &mut bytes)
+                .map_err(|e| format!("{name}: encode failed: {e}"))?;
+            let back = serializer
+                .decode(&bytes[start..])
+                .map_err(|e| format!("{name}: decode failed: {e}"))?;
+            if back != *record {
+                return Err(format!("{name}: the round trip gave a different record"));
+            }
+            ends.push(bytes.len());
+        }
+        Ok(PerRecord {
+            out: Vec::with_capacity(bytes.len()),
+            serializer,
+            records,
+            bytes,
+            ends,
+        })
+    }
+}
+
+impl<T: Dataset> Contender for PerRecord<'_, T> {
+    fn name(&self) -> &'static str {
+        self.serializer.name()
+    }
+
+    fn bytes(&self) -> usize {
+        self.bytes.len()
+    }
+
+    fn serialize(&mut self) {
+        self.out.clear();
+        for record in black_box(self.records) {
+            self.serializer
+                .encode_into(record, &mut self.out)
+                .expect("checked at construction");
+        }
+        black_box(&self.out);
+    }
+
+    fn deserialize(&mut self) {
+        let mut start = 0;
+        for &end in &self.ends {
+            black_box(
+                self.serializer
+                    .decode(black_box(&self.bytes[start..end]))
+                    .expect("checked at construction"),
+            );
+            start = end;
+        }
+    }
+}
+
+/// Every format as a contender on `records`, one record at a time.
+pub fn per_record<T: Dataset>(records: &[T]) -> Result<Vec<Box<dyn Contender + '_>>, String> {
+    formats::<T>(Limits::DEFAULT)
+        .into_iter()
+        .map(|serializer| {
+            PerRecord::new(serializer, records).map(|c| Box::new(c) as Box<dyn Contender + '_>)
+        })
+        .collect()
 }
 
 /// postcard through serde: the reference varint format, an outside reference only.

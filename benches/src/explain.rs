@@ -1,7 +1,7 @@
 //! `typeinfo explain`: for each type of the built-in datasets, the serializer a config
 //! selects and why.
 
-use crate::datasets::{log, mesh};
+use crate::datasets::{events, log, mesh};
 use typeinfo::config::{ConfigError, SerializationConfig};
 use typeinfo_serializers::select::{Explanation, Serializer};
 
@@ -19,6 +19,12 @@ pub fn datasets(config: &SerializationConfig) -> Result<Vec<Explanation>, Config
             .explanation()
             .clone(),
         Serializer::<mesh::Mesh>::with_serde(config)?
+            .explanation()
+            .clone(),
+        Serializer::<events::Event>::with_serde(config)?
+            .explanation()
+            .clone(),
+        Serializer::<events::Operation>::with_serde(config)?
             .explanation()
             .clone(),
     ])

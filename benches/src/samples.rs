@@ -42,14 +42,30 @@ pub fn inspect<R: HasTypeInfo, T: Dataset>(
     })
 }
 
-/// Both built-in datasets at their reference sizes.
+/// Encodes each of `records` on its own in every format and checks each round trip.
+pub fn inspect_per_record<T: Dataset + HasTypeInfo>(
+    dataset: &'static str,
+    records: &[T],
+) -> Result<SampleReport, String> {
+    let all = contenders::per_record(records).map_err(|e| format!("{dataset}: {e}"))?;
+    Ok(SampleReport {
+        dataset,
+        records: records.len(),
+        record_type: T::type_info(),
+        sizes: all.iter().map(|c| (c.name(), c.bytes())).collect(),
+    })
+}
+
+/// Every built-in dataset at its reference size.
 pub fn run_all() -> Result<Vec<SampleReport>, String> {
-    use crate::datasets::{SEED, log, mesh};
+    use crate::datasets::{SEED, events, log, mesh};
     let logs = log::generate(SEED, log::DEFAULT_LEN);
     let mesh = mesh::generate(SEED, mesh::DEFAULT_LEN);
+    let events = events::generate(SEED, events::DEFAULT_LEN);
     Ok(vec![
         inspect::<log::Log, _>("log", logs.logs.len(), &logs)?,
         inspect::<mesh::Triangle, _>("mesh", mesh.triangles.len(), &mesh)?,
+        inspect_per_record("events", &events.events)?,
     ])
 }
 
@@ -61,7 +77,7 @@ mod tests {
     #[test]
     fn small_samples_round_trip_in_every_format() {
         let report = inspect::<log::Log, _>("log", 50, &log::generate(SEED, 50)).unwrap();
-        assert_eq!(report.sizes.len(), 10);
+        assert_eq!(report.sizes.len(), 12);
         let report = inspect::<mesh::Triangle, _>("mesh", 10, &mesh::generate(SEED, 10)).unwrap();
         // A length prefix and 48 raw bytes per triangle.
         assert_eq!(report.size("pojo"), Some(4 + 10 * 48));
@@ -83,6 +99,24 @@ mod tests {
             report.size("compact") <= report.size("postcard"),
             "{:?}",
             report.sizes
+        );
+    }
+
+    /// Per record, a registered class writes an id where an unregistered one writes its
+    /// name, every record.
+    #[test]
+    fn registered_kryo_is_smaller_per_record() {
+        use crate::datasets::events;
+        let events = events::generate(SEED, 100);
+        let report = inspect_per_record("events", &events.events).unwrap();
+        let (registered, by_name) = (
+            report.size("kryo").unwrap(),
+            report.size("kryo-by-name").unwrap(),
+        );
+        // "Event" and "Operation" once per record: at least 6 + 10 bytes more each.
+        assert!(
+            by_name >= registered + 100 * 16,
+            "{registered} vs {by_name}"
         );
     }
 

@@ -1,10 +1,12 @@
 //! Built-in datasets, generated from a fixed seed so every run measures the same bytes.
 //!
-//! Shapes follow the standard Rust serialization benchmark (rust_serialization_benchmark):
-//! `log` (web server log lines) and `mesh` (triangles). Each record type derives our
+//! `log` (web server log lines) and `mesh` (triangles) follow the standard Rust
+//! serialization benchmark (rust_serialization_benchmark), serialized as one value each;
+//! `events` is the nested record of Flink's serialization benchmarks, serialized per record. Each record type derives our
 //! `TypeInfo`, bincode 2's own `Encode`/`Decode` (so comparisons use bincode's fastest path,
 //! not its serde adapter) and serde's traits (for postcard and the other serde formats).
 
+pub mod events;
 pub mod log;
 pub mod mesh;
 

@@ -422,3 +422,39 @@ fn limits_apply() {
         Err(DecodeError::TrailingBytes { remaining: 1 })
     );
 }
+
+mod first {
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    pub struct Event {
+        pub x: i32,
+        pub y: i32,
+    }
+}
+
+mod second {
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    pub struct Event {
+        pub b: i32,
+        pub a: i32,
+    }
+}
+
+/// Two types of one name and field count: what the writer remembers about one (found by
+/// its name) must not be applied to the other.
+#[test]
+fn types_sharing_a_name_keep_their_own_field_order() {
+    let mut registry = Registry::new();
+    registry.register_name("Event", 9).unwrap();
+    let kryo = Kryo::new(registry);
+    let pair = (first::Event { x: 1, y: 2 }, second::Event { b: 3, a: 4 });
+    for _ in 0..3 {
+        let bytes = kryo.to_vec(&pair).unwrap();
+        // Each sorted by its own names: x, y; then a, b.
+        assert_eq!(bytes, [11, 2, 4, 11, 8, 6]);
+        assert_eq!(
+            kryo.decode::<(first::Event, second::Event)>(&bytes)
+                .unwrap(),
+            pair
+        );
+    }
+}

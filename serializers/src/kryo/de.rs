@@ -3,6 +3,7 @@
 //! by `max_depth`, and nothing is allocated on a length prefix's word alone.
 
 use super::DYN_MARKER;
+use super::memo::{Memo, str_key};
 use super::order::FieldOrders;
 use super::registry::Registry;
 use super::ser::Slot;
@@ -20,6 +21,8 @@ pub(super) struct DecodeState {
     orders: FieldOrders,
     /// With references: each object id's string (`None` for other objects).
     objects: Vec<Option<Box<str>>>,
+    /// (registry, class id, expected class) → whether the id names that class.
+    verified: Memo<(u64, u32, (usize, usize)), bool>,
 }
 
 impl DecodeState {
@@ -124,6 +127,24 @@ impl<'de> De<'de, '_> {
                 "expected class `{expected}`, found `{read}`"
             )));
         }
+        let before = self.input;
+        let id = self.input.var_u32("class id")?;
+        if id >= 2 {
+            let registry = self.registry;
+            let key = (registry.generation(), id, str_key(expected));
+            let matches = self.state.verified.get_or(key, || {
+                Ok::<_, DecodeError>(
+                    registry
+                        .name_of(id - 2)
+                        .is_some_and(|name| class_matches(name, expected)),
+                )
+            })?;
+            if matches {
+                return Ok(());
+            }
+        }
+        // Unregistered, or not the class expected: the slow path, which explains.
+        self.input = before;
         let found = self.class()?;
         if class_matches(found, expected) {
             Ok(())

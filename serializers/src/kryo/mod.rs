@@ -27,6 +27,7 @@
 
 mod de;
 mod dynamic;
+mod memo;
 mod order;
 mod plan;
 mod registry;
@@ -122,7 +123,17 @@ impl Kryo {
             with_state(&ENCODE, |state| {
                 let start = out.len();
                 state.start();
-                self.serialize(value, out, state)?;
+                let first = self.serialize(value, out, state);
+                if first.is_err() && state.hint_failed {
+                    // A struct type's fields were not those of the type its name was
+                    // taken for: write the record again, recording every struct.
+                    out.truncate(start);
+                    state.start();
+                    state.use_hints = false;
+                    self.serialize(value, out, state)?;
+                } else {
+                    first?;
+                }
                 if state.plan.finish_first_pass(&out[start..]) {
                     return Ok(());
                 }

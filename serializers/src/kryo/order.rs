@@ -15,16 +15,30 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct FieldOrders {
     entries: Vec<Entry>,
+    /// The entry found last, tried first: records repeat their types.
+    last: usize,
 }
 
+/// The identity of a struct as serde announces it: its name and field count.
+pub type StructKey = ((usize, usize), usize);
+
 impl FieldOrders {
-    /// The order for fields `names` (declaration order); `None` if it is declaration order.
-    pub fn sorted<'a, I>(&mut self, names: I) -> Option<&[u16]>
-    where
-        I: ExactSizeIterator<Item = &'a str> + Clone,
-    {
-        let handle = self.lookup(names);
-        self.order(handle)
+    /// Whether field `index` of in-order entry `handle` is `name`.
+    #[inline]
+    pub fn field_is(&self, handle: usize, index: usize, name: &str) -> bool {
+        self.entries[handle].keys.get(index) == Some(&key(name))
+    }
+
+    /// How many fields entry `handle` has.
+    #[inline]
+    pub fn len(&self, handle: usize) -> usize {
+        self.entries[handle].keys.len()
+    }
+
+    /// Whether entry `handle`'s declaration order is Kryo's.
+    #[inline]
+    pub fn is_in_order(&self, handle: usize) -> bool {
+        self.entries[handle].sorted.is_none()
     }
 
     /// The order of handle `handle` from [`FieldOrders::lookup`].
@@ -37,11 +51,15 @@ impl FieldOrders {
     where
         I: ExactSizeIterator<Item = &'a str> + Clone,
     {
-        let found = self.entries.iter().position(|e| {
+        let matches = |e: &Entry| {
             e.keys.len() == names.len()
                 && e.keys.iter().zip(names.clone()).all(|(k, n)| *k == key(n))
-        });
-        match found {
+        };
+        if self.entries.get(self.last).is_some_and(matches) {
+            return self.last;
+        }
+        let found = self.entries.iter().position(matches);
+        self.last = match found {
             Some(i) => i,
             None => {
                 let all: Vec<&str> = names.clone().collect();
@@ -59,12 +77,17 @@ impl FieldOrders {
                 });
                 self.entries.len() - 1
             }
-        }
+        };
+        self.last
     }
 }
 
-fn key(name: &str) -> (usize, usize) {
-    (name.as_ptr() as usize, name.len())
+use super::memo::str_key as key;
+
+/// The key of struct `name` with `len` fields.
+#[inline]
+pub fn struct_key(name: &'static str, len: usize) -> StructKey {
+    (key(name), len)
 }
 
 #[cfg(test)]
@@ -75,15 +98,13 @@ mod tests {
     fn sorts_by_name_and_caches() {
         let mut orders = FieldOrders::default();
         let names = ["zeta", "alpha", "mid"];
-        assert_eq!(
-            orders.sorted(names.iter().copied()),
-            Some(&[1u16, 2, 0][..])
-        );
-        assert_eq!(
-            orders.sorted(names.iter().copied()),
-            Some(&[1u16, 2, 0][..])
-        );
-        assert_eq!(orders.sorted(["a", "b"].iter().copied()), None);
+        let handle = orders.lookup(names.iter().copied());
+        assert_eq!(orders.order(handle), Some(&[1u16, 2, 0][..]));
+        assert_eq!(orders.lookup(names.iter().copied()), handle);
+        let sorted = orders.lookup(["a", "b"].iter().copied());
+        assert_eq!(orders.order(sorted), None);
+        assert!(!orders.is_in_order(handle) && orders.is_in_order(sorted));
+        assert!(orders.field_is(sorted, 1, "b") && !orders.field_is(sorted, 2, "b"));
         assert_eq!(orders.entries.len(), 2);
     }
 }

@@ -1,7 +1,8 @@
 //! Class registrations: which types write a small id instead of their name.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use typeinfo::HasTypeInfo;
 use typeinfo::info::TypeInfo;
 
@@ -22,11 +23,38 @@ pub const MAX_ID: u32 = typeinfo::config::KRYO_MAX_ID;
 /// A registered class is written as the varint `id + 2`; an unregistered one as `1`, a
 /// per-record name id, and its name the first time. With `registration_required`, an
 /// unregistered class is an error on both sides, as in Kryo.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Registry {
     by_name: HashMap<Box<str>, u32>,
     by_id: HashMap<u32, Box<str>>,
     registration_required: bool,
+    /// Unique to this content: what the writer and reader remember about classes is
+    /// keyed by it (an address could be reused by a later registry).
+    generation: u64,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry {
+            by_name: HashMap::default(),
+            by_id: HashMap::default(),
+            registration_required: false,
+            generation: next_generation(),
+        }
+    }
+}
+
+impl PartialEq for Registry {
+    fn eq(&self, other: &Self) -> bool {
+        self.by_name == other.by_name && self.registration_required == other.registration_required
+    }
+}
+
+impl Eq for Registry {}
+
+fn next_generation() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Why a registration is refused.
@@ -115,6 +143,7 @@ impl Registry {
         }
         self.by_name.insert(name.into(), id);
         self.by_id.insert(id, name.into());
+        self.generation = next_generation();
         Ok(self)
     }
 
@@ -133,7 +162,14 @@ impl Registry {
     /// Refuse unregistered classes, on both sides.
     pub fn registration_required(&mut self, required: bool) -> &mut Self {
         self.registration_required = required;
+        self.generation = next_generation();
         self
+    }
+
+    /// An identity for this registry's content: changes with every registration.
+    #[inline]
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn is_registration_required(&self) -> bool {

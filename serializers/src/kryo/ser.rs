@@ -1,7 +1,8 @@
 //! The kryo writer: serde's data model onto Kryo 2.x's FieldSerializer encodings.
 
 use super::DYN_MARKER;
-use super::order::FieldOrders;
+use super::memo::Memo;
+use super::order::{FieldOrders, StructKey, struct_key};
 use super::plan::{Plan, StringMark};
 use super::registry::Registry;
 use super::wire;
@@ -19,6 +20,17 @@ pub(super) enum Slot {
     Element,
 }
 
+/// What the writer learned about a struct type, so that the next record of it costs one
+/// lookup.
+#[derive(Debug, Clone, Copy)]
+struct StructFacts {
+    /// Its registered id.
+    id: Option<u32>,
+    /// Its field-order entry, once known to be in Kryo's order already. A hint: the writer
+    /// checks each field name against it as it goes (two types can share a name).
+    in_order: Option<usize>,
+}
+
 /// Scratch state of one record, kept between records to reuse its buffers.
 #[derive(Debug, Default)]
 pub(super) struct EncodeState {
@@ -29,19 +41,35 @@ pub(super) struct EncodeState {
     orders: FieldOrders,
     scratch: Vec<u8>,
     pub(super) plan: Plan,
+    /// What is known of each struct type (by registry and serde's name and length).
+    structs: Memo<(u64, StructKey), StructFacts>,
+    /// Set when a struct did not have the fields its name promised: the record is written
+    /// again without the in-order hints.
+    pub(super) hint_failed: bool,
+    pub(super) use_hints: bool,
 }
 
 impl EncodeState {
+    /// A struct did not have the fields its name and field count promised (two types of
+    /// one name): the record is written again without hints.
+    #[cold]
+    fn hint_failed(&mut self) -> EncodeError {
+        self.hint_failed = true;
+        error("internal: field order hint failed; the record is written again")
+    }
+
     /// Forgets the previous record (Kryo resets name ids and references per record).
     pub(super) fn reset(&mut self) {
         self.names.clear();
         self.marks.clear();
+        self.hint_failed = false;
     }
 
     /// Starts a record's first pass.
     pub(super) fn start(&mut self) {
         self.reset();
         self.plan.start();
+        self.use_hints = true;
     }
 }
 
@@ -74,11 +102,21 @@ impl Ser<'_> {
         self.slot = Slot::Field;
     }
 
-    /// The class: its id + 2 if registered, else 1, the name id, and the name once.
-    fn class(&mut self, name: &'static str) -> Result<(), EncodeError> {
-        if let Some(id) = self.registry.id_of(name) {
+    /// The class of struct `name` with `len` fields: its id + 2 if registered, else 1, the
+    /// name id, and the name once. Returns what is known of the type.
+    #[inline]
+    fn class(&mut self, name: &'static str, len: usize) -> Result<StructFacts, EncodeError> {
+        let registry = self.registry;
+        let key = (registry.generation(), struct_key(name, len));
+        let facts = self.state.structs.get_or(key, || {
+            Ok::<_, EncodeError>(StructFacts {
+                id: registry.id_of(name),
+                in_order: None,
+            })
+        })?;
+        if let Some(id) = facts.id {
             wire::write_var_u32(self.out, id + 2);
-            return Ok(());
+            return Ok(facts);
         }
         if self.registry.is_registration_required() {
             return Err(error(format!(
@@ -86,7 +124,7 @@ impl Ser<'_> {
             )));
         }
         self.state.plan.class(self.out, name, &mut self.state.names);
-        Ok(())
+        Ok(facts)
     }
 
     /// The reference marker of an object other than a string (never a back reference).
@@ -116,14 +154,35 @@ impl Ser<'_> {
 /// name at the end.
 pub(super) struct Fields<'s, 'a> {
     ser: &'s mut Ser<'a>,
+    /// Where its facts are kept, for a struct (not a struct variant).
+    key: Option<(u64, StructKey)>,
+    /// The fast path: the type's declaration order is known to be Kryo's (a cached entry),
+    /// so fields are only checked against it, not recorded and sorted.
+    in_order: Option<usize>,
+    next: usize,
     start: usize,
     first_mark: usize,
     first_ref: usize,
 }
 
 impl<'s, 'a> Fields<'s, 'a> {
-    fn open(ser: &'s mut Ser<'a>) -> Self {
+    /// Opens the fields of struct `name` of `len` fields; `facts` of a struct, `None` for a
+    /// struct variant.
+    #[inline]
+    fn open(
+        ser: &'s mut Ser<'a>,
+        name: &'static str,
+        len: usize,
+        facts: Option<StructFacts>,
+    ) -> Self {
+        let key = facts.map(|_| (ser.registry.generation(), struct_key(name, len)));
+        let in_order = facts
+            .and_then(|f| f.in_order)
+            .filter(|_| ser.state.use_hints);
         Fields {
+            key,
+            in_order,
+            next: 0,
             start: ser.out.len(),
             first_mark: ser.state.marks.len(),
             first_ref: ser.state.plan.count(),
@@ -137,7 +196,15 @@ impl<'s, 'a> Fields<'s, 'a> {
         value: &T,
     ) -> Result<(), EncodeError> {
         let ser = &mut *self.ser;
-        ser.state.marks.push((key, ser.out.len()));
+        match self.in_order {
+            Some(handle) => {
+                if !ser.state.orders.field_is(handle, self.next, key) {
+                    return Err(ser.state.hint_failed());
+                }
+                self.next += 1;
+            }
+            None => ser.state.marks.push((key, ser.out.len())),
+        }
         ser.slot = Slot::Field;
         value.serialize(&mut *ser)
     }
@@ -145,17 +212,36 @@ impl<'s, 'a> Fields<'s, 'a> {
     fn finish(self) -> Result<(), EncodeError> {
         let Fields {
             ser,
+            key,
+            in_order,
+            next,
             start,
             first_mark,
             first_ref,
         } = self;
         let state = &mut *ser.state;
+        if let Some(handle) = in_order {
+            if next != state.orders.len(handle) {
+                return Err(state.hint_failed());
+            }
+            return Ok(());
+        }
         let marks = &state.marks[first_mark..];
-        if let Some(sorted) = state.orders.sorted(marks.iter().map(|(k, _)| *k)) {
+        let handle = state.orders.lookup(marks.iter().map(|(k, _)| *k));
+        if let Some(key) = key
+            && state.orders.is_in_order(handle)
+            && let Some(facts) = state.structs.get_mut(key)
+        {
+            facts.in_order = Some(handle);
+        }
+        if let Some(sorted) = state.orders.order(handle) {
             let end = ser.out.len();
             state.scratch.clear();
             state.scratch.extend_from_slice(&ser.out[start..end]);
             ser.out.truncate(start);
+            // Numbered places inside the struct move with its bytes (rare: references or
+            // unregistered classes), so the moves are only collected then.
+            let track = state.plan.count() > first_ref;
             let mut moves = Vec::new();
             for &i in sorted {
                 let i = usize::from(i);
@@ -164,9 +250,13 @@ impl<'s, 'a> Fields<'s, 'a> {
                 let new_start = ser.out.len();
                 ser.out
                     .extend_from_slice(&state.scratch[from - start..to - start]);
-                moves.push((from, to, new_start));
+                if track {
+                    moves.push((from, to, new_start));
+                }
             }
-            state.plan.moved(first_ref, &moves);
+            if track {
+                state.plan.moved(first_ref, &moves);
+            }
         }
         state.marks.truncate(first_mark);
         Ok(())
@@ -428,7 +518,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
 
     fn serialize_unit_struct(self, name: &'static str) -> Result<(), EncodeError> {
         self.self_nulling();
-        self.class(name)?;
+        self.class(name, 0)?;
         self.object();
         Ok(())
     }
@@ -490,10 +580,10 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     fn serialize_tuple_struct(
         self,
         name: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<Elements<'s, 'a>, EncodeError> {
         self.self_nulling();
-        self.class(name)?;
+        self.class(name, len)?;
         self.object();
         Ok(Elements {
             ser: self,
@@ -529,23 +619,23 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     fn serialize_struct(
         self,
         name: &'static str,
-        _len: usize,
+        len: usize,
     ) -> Result<Fields<'s, 'a>, EncodeError> {
         self.self_nulling();
-        self.class(name)?;
+        let facts = self.class(name, len)?;
         self.object();
-        Ok(Fields::open(self))
+        Ok(Fields::open(self, name, len, Some(facts)))
     }
 
     fn serialize_struct_variant(
         self,
         _name: &'static str,
         index: u32,
-        _variant: &'static str,
-        _len: usize,
+        variant: &'static str,
+        len: usize,
     ) -> Result<Fields<'s, 'a>, EncodeError> {
         self.self_nulling();
         wire::write_var_u32(self.out, index + 1);
-        Ok(Fields::open(self))
+        Ok(Fields::open(self, variant, len, None))
     }
 }

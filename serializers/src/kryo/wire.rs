@@ -12,7 +12,12 @@ pub const EMPTY_STRING: u8 = 0x81;
 /// Kryo's `writeInt(v, true)` / `writeVarInt(v, true)`: plain LEB128, at most 5 bytes.
 #[inline]
 pub fn write_var_u32(out: &mut Vec<u8>, v: u32) {
-    varint::write(out, u64::from(v));
+    // One-byte values (class ids, small lengths, ordinals) are the common case.
+    if v < 0x80 {
+        out.push(v as u8);
+    } else {
+        varint::write(out, u64::from(v));
+    }
 }
 
 /// Kryo's `writeInt(v, false)`: zigzag, then [`write_var_u32`].
@@ -51,16 +56,17 @@ pub fn write_var_i64(out: &mut Vec<u8>, v: i64) {
 /// starts with NUL takes the second form, so no present string starts with a 0 byte: the
 /// format uses a leading 0 for `None` (Kryo itself writes such a string raw; its reader reads
 /// both forms).
+#[inline]
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    match bytes {
-        [] => out.push(EMPTY_STRING),
-        [first, .., last] if bytes.len() < 64 && *first != 0 && s.is_ascii() => {
-            out.reserve(bytes.len());
-            out.extend_from_slice(&bytes[..bytes.len() - 1]);
-            out.push(last | 0x80);
-        }
-        _ => write_utf8(out, s),
+    if (2..64).contains(&bytes.len()) && bytes[0] != 0 && s.is_ascii() {
+        out.extend_from_slice(bytes);
+        let last = out.len() - 1;
+        out[last] |= 0x80;
+    } else if bytes.is_empty() {
+        out.push(EMPTY_STRING);
+    } else {
+        write_utf8(out, s);
     }
 }
 

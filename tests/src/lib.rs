@@ -5,10 +5,11 @@ pub mod strategies;
 pub mod types;
 
 use std::fmt::Debug;
-use typeinfo::{Decode, Encode};
-use typeinfo_serializers::RecordCodec;
+use typeinfo::{Decode, Encode, Limits};
 use typeinfo_serializers::compact::Compact;
+use typeinfo_serializers::kryo::{Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
+use typeinfo_serializers::{RecordCodec, RecordSerializer, baselines};
 
 /// Runs `value` through every format (and configuration) and checks it comes back equal
 /// (bincode's `the_same`). Formats join as they land.
@@ -29,6 +30,76 @@ pub fn the_same<T: Encode + Decode + PartialEq + Debug>(value: &T) {
         |bytes| Compact::default().decode_from(Chunks::new(bytes, 3)),
         |v, out| Compact::default().encode_to(v, out),
     );
+}
+
+/// The classes of the test types, registered with kryo.
+pub fn kryo_registry() -> Registry {
+    let mut registry = Registry::new();
+    let classes = [
+        "Scalars",
+        "Collections",
+        "Shape",
+        "Tuple",
+        "Unit",
+        "Tree",
+        "Pair",
+        "Renamed",
+        "Everything",
+        "Attributes",
+    ];
+    for (id, name) in (10..).zip(classes) {
+        registry
+            .register_name(name, id)
+            .expect("distinct ids above Kryo's defaults");
+    }
+    registry
+}
+
+/// kryo in every configuration a round trip must survive, named.
+pub fn kryo_configurations() -> Vec<(&'static str, Kryo)> {
+    let mut required = kryo_registry();
+    required.registration_required(true);
+    vec![
+        ("kryo by name", Kryo::default()),
+        ("kryo registered", Kryo::new(kryo_registry())),
+        ("kryo registration required", Kryo::new(required)),
+        ("kryo by name, references", Kryo::default().references(true)),
+        (
+            "kryo registered, references",
+            Kryo::new(kryo_registry()).references(true),
+        ),
+    ]
+}
+
+/// [`the_same`] for the serde formats: `value` through every serde baseline and every kryo
+/// configuration, but those named in `except` (a baseline's name, or `kryo`).
+pub fn the_same_serde<T>(value: &T, except: &[&str])
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + Debug + 'static,
+{
+    let mut formats: Vec<(&str, Box<dyn RecordSerializer<T>>)> =
+        baselines::all::<T>(Limits::DEFAULT)
+            .into_iter()
+            .map(|f| (f.name(), f))
+            .collect();
+    if !except.contains(&"kryo") {
+        for (name, kryo) in kryo_configurations() {
+            formats.push((name, Box::new(kryo)));
+        }
+    }
+    for (name, format) in formats
+        .into_iter()
+        .filter(|(_, f)| !except.contains(&f.name()))
+    {
+        let mut bytes = Vec::new();
+        format
+            .encode_into(value, &mut bytes)
+            .unwrap_or_else(|e| panic!("{name}: encode: {e}"));
+        let back = format
+            .decode(&bytes)
+            .unwrap_or_else(|e| panic!("{name}: decode: {e}"));
+        assert_eq!(&back, value, "{name} round trip");
+    }
 }
 
 /// One format: whole-record round trip, then the streaming sink and a chunked source.

@@ -5,27 +5,8 @@ use std::fmt::Debug;
 use typeinfo::{DecodeError, EncodeError, Limits};
 use typeinfo_serializers::baselines;
 use typeinfo_tests::strategies::*;
+use typeinfo_tests::the_same_serde;
 use typeinfo_tests::types::{Everything, Scalars, Tree};
-
-/// Runs `value` through every serde baseline but those named in `except`.
-fn the_same_serde<T>(value: &T, except: &[&str])
-where
-    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + Debug + 'static,
-{
-    for format in baselines::all::<T>(Limits::DEFAULT)
-        .into_iter()
-        .filter(|f| !except.contains(&f.name()))
-    {
-        let mut bytes = Vec::new();
-        format
-            .encode_into(value, &mut bytes)
-            .unwrap_or_else(|e| panic!("{}: encode: {e}", format.name()));
-        let back = format
-            .decode(&bytes)
-            .unwrap_or_else(|e| panic!("{}: decode: {e}", format.name()));
-        assert_eq!(&back, value, "{} round trip", format.name());
-    }
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
@@ -37,7 +18,7 @@ proptest! {
         the_same_serde(&v, &["json-value"]);
         let fits = i64::try_from(v.i128).is_ok() && u64::try_from(v.u128).is_ok();
         if fits {
-            the_same_serde(&v, &["bincode-serde", "msgpack", "msgpack-named", "json", "simd-json"]);
+            the_same_serde(&v, &["bincode-serde", "msgpack", "msgpack-named", "json", "simd-json", "kryo"]);
         } else {
             let json_value = baselines::all::<Scalars>(Limits::DEFAULT).into_iter().find(|f| f.name() == "json-value").unwrap();
             let e = json_value.encode_into(&v, &mut Vec::new()).unwrap_err().to_string();

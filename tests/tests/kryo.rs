@@ -7,51 +7,15 @@ use std::fmt::Debug;
 use typeinfo::{DecodeError, EncodeError, Limits};
 use typeinfo_serializers::kryo::{self, Kryo, Registry};
 use typeinfo_serializers::polymorphic;
+use typeinfo_tests::kryo_configurations;
 use typeinfo_tests::strategies::*;
 use typeinfo_tests::types::{Everything, Tree};
-
-const CLASSES: [&str; 9] = [
-    "Scalars",
-    "Collections",
-    "Shape",
-    "Tuple",
-    "Unit",
-    "Tree",
-    "Pair",
-    "Renamed",
-    "Everything",
-];
-
-fn registered() -> Registry {
-    let mut registry = Registry::new();
-    for (id, name) in (10..).zip(CLASSES) {
-        registry.register_name(name, id).unwrap();
-    }
-    registry.register_name("Attributes", 19).unwrap();
-    registry
-}
-
-/// Every configuration a round trip must survive.
-fn configurations() -> Vec<(&'static str, Kryo)> {
-    let mut required = registered();
-    required.registration_required(true);
-    vec![
-        ("by name", Kryo::default()),
-        ("registered", Kryo::new(registered())),
-        ("registration required", Kryo::new(required)),
-        ("by name, references", Kryo::default().references(true)),
-        (
-            "registered, references",
-            Kryo::new(registered()).references(true),
-        ),
-    ]
-}
 
 fn the_same_kryo<T>(value: &T)
 where
     T: Serialize + for<'de> Deserialize<'de> + PartialEq + Debug,
 {
-    for (name, kryo) in configurations() {
+    for (name, kryo) in kryo_configurations() {
         let bytes = kryo
             .to_vec(value)
             .unwrap_or_else(|e| panic!("{name}: encode: {e}"));
@@ -106,7 +70,7 @@ proptest! {
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
-        for (_, kryo) in configurations() {
+        for (_, kryo) in kryo_configurations() {
             let _ = kryo.decode::<Everything>(&bytes);
             let _ = kryo.decode::<Tree>(&bytes);
             let _ = kryo.decode::<Vec<Box<dyn Event>>>(&bytes);
@@ -118,7 +82,7 @@ proptest! {
         v in everything(),
         flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
     ) {
-        for (_, kryo) in configurations() {
+        for (_, kryo) in kryo_configurations() {
             let mut bytes = kryo.to_vec(&v).unwrap();
             for (at, byte) in &flips {
                 let i = at.index(bytes.len());

@@ -1,7 +1,6 @@
 //! The serde baselines behind `RecordSerializer`: round trips, limits, hostile bytes.
 
 use proptest::prelude::*;
-use std::fmt::Debug;
 use typeinfo::{DecodeError, EncodeError, Limits};
 use typeinfo_serializers::baselines;
 use typeinfo_tests::strategies::*;

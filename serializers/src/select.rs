@@ -73,8 +73,14 @@ impl<T> fmt::Debug for Serializer<T> {
 
 /// The choice for `T` under `config`, before building anything.
 fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, ConfigError> {
-    let generic_fields = config.check_generic_types::<T>()?;
     let (format, reason) = config.format_for::<T>();
+    // The generic-field fallback exists only inside the generated formats; a serde format
+    // (kryo, a baseline) takes the whole record through serde anyway.
+    let generic_fields = if format.is_generated() {
+        config.check_generic_types::<T>()?
+    } else {
+        Vec::new()
+    };
     let kryo_class = (format == Format::Kryo)
         .then(|| crate::kryo::class_name(T::TYPE_INFO))
         .flatten()

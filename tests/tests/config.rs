@@ -319,6 +319,13 @@ fn bad_kryo_settings_say_what_is_allowed() {
         conflict.contains("types.\"a::B\".format") && conflict.contains("force_kryo"),
         "{conflict}"
     );
+    let denied = SerializationConfig::from_toml("force_kryo = true\ngeneric_types = \"deny\"")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        denied.contains("generic_types") && denied.contains("force_kryo"),
+        "{denied}"
+    );
     let unknown = SerializationConfig::from_toml("[kryo]\nreferencs = true")
         .unwrap_err()
         .to_string();
@@ -338,4 +345,23 @@ fn the_example_config_registers_kryo_classes() {
     assert!(!config.force_kryo());
     assert_eq!(config.kryo().registrations.len(), 4);
     assert_eq!(config.kryo().registrations.get("Log"), Some(&10));
+}
+
+/// `generic_types` governs the fallback inside the generated formats; under a serde format
+/// the whole record goes through serde and there is no fallback to refuse.
+#[test]
+fn generic_types_apply_to_generated_formats_only() {
+    let config = SerializationConfig::builder()
+        .generic_types(GenericTypes::Deny)
+        .type_format(core::any::type_name::<Attributes>(), Format::Kryo)
+        .build()
+        .unwrap();
+    let kryo = Serializer::<Attributes>::with_serde(&config).unwrap();
+    assert!(kryo.generic_fields().is_empty());
+    assert!(Serializer::<Everything>::with_serde(&config).is_ok());
+    let pojo = SerializationConfig::builder()
+        .generic_types(GenericTypes::Deny)
+        .build()
+        .unwrap();
+    assert!(Serializer::<Attributes>::with_serde(&pojo).is_err());
 }

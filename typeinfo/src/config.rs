@@ -561,6 +561,14 @@ impl ConfigBuilder {
 
     /// The config, or the first problem found.
     pub fn build(mut self) -> Result<SerializationConfig, ConfigError> {
+        if self.config.force_kryo && self.config.generic_types == GenericTypes::Deny {
+            // Flink refuses the same pair: force-kryo makes every type a generic type.
+            self.errors.push(ConfigError::Invalid {
+                key: "generic_types".into(),
+                value: "\"deny\"".into(),
+                allowed: "\"allow\" or \"warn\" while force_kryo = true (every type then goes through kryo, the generic path that deny forbids)".into(),
+            });
+        }
         if self.config.force_kryo {
             let conflict = self.config.types.iter().find(|(_, f)| **f != Format::Kryo);
             if let Some((name, format)) = conflict {

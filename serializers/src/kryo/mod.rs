@@ -134,13 +134,14 @@ impl Kryo {
                 } else {
                     first?;
                 }
-                if state.plan.finish_first_pass(&out[start..]) {
-                    return Ok(());
+                if !state.plan.finish_first_pass(&out[start..]) {
+                    // Numbers given in declaration order came out of Kryo's: write again.
+                    out.truncate(start);
+                    state.reset();
+                    self.serialize(value, out, state)?;
                 }
-                // Numbers given in declaration order came out of Kryo's: write again.
-                out.truncate(start);
-                state.reset();
-                self.serialize(value, out, state)
+                state.trim();
+                Ok(())
             })
         })
     }

@@ -65,6 +65,14 @@ impl EncodeState {
         self.hint_failed = false;
     }
 
+    /// Lets go of a scratch buffer a large record grew, so a thread does not keep it.
+    pub(super) fn trim(&mut self) {
+        const KEEP: usize = 1 << 20;
+        if self.scratch.capacity() > KEEP {
+            self.scratch = Vec::new();
+        }
+    }
+
     /// Starts a record's first pass.
     pub(super) fn start(&mut self) {
         self.reset();

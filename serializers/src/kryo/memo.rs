@@ -19,6 +19,14 @@ impl<K, V> Default for Memo<K, V> {
 
 impl<K: Copy + Eq, V: Copy> Memo<K, V> {
     #[inline]
+    pub fn get(&self, key: K) -> Option<V> {
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+    }
+
+    #[inline]
     pub fn get_mut(&mut self, key: K) -> Option<&mut V> {
         self.entries
             .iter_mut()

@@ -114,25 +114,41 @@ impl Ser<'_> {
     /// name id, and the name once. Returns what is known of the type.
     #[inline]
     fn class(&mut self, name: &'static str, len: usize) -> Result<StructFacts, EncodeError> {
-        let registry = self.registry;
-        let key = (registry.generation(), struct_key(name, len));
-        let facts = self.state.structs.get_or(key, || {
-            Ok::<_, EncodeError>(StructFacts {
-                id: registry.id_of(name),
-                in_order: None,
-            })
-        })?;
-        if let Some(id) = facts.id {
-            wire::write_var_u32(self.out, id + 2);
-            return Ok(facts);
+        let key = (self.registry.generation(), struct_key(name, len));
+        let facts = match self.state.structs.get(key) {
+            Some(facts) => facts,
+            None => self.learn(key, name),
+        };
+        match facts.id {
+            Some(id) => wire::write_var_u32(self.out, id + 2),
+            None => self.unregistered(name)?,
         }
+        Ok(facts)
+    }
+
+    /// The first sight of a struct type (per registry).
+    #[cold]
+    #[inline(never)]
+    fn learn(&mut self, key: (u64, StructKey), name: &'static str) -> StructFacts {
+        let facts = StructFacts {
+            id: self.registry.id_of(name),
+            in_order: None,
+        };
+        self.state.structs.insert(key, facts);
+        facts
+    }
+
+    /// An unregistered class: by name, unless registration is required.
+    #[cold]
+    #[inline(never)]
+    fn unregistered(&mut self, name: &'static str) -> Result<(), EncodeError> {
         if self.registry.is_registration_required() {
             return Err(error(format!(
                 "class `{name}` is not registered and registration_required is on; register it with an id"
             )));
         }
         self.state.plan.class(self.out, name, &mut self.state.names);
-        Ok(facts)
+        Ok(())
     }
 
     /// The reference marker of an object other than a string (never a back reference).
@@ -217,23 +233,27 @@ impl<'s, 'a> Fields<'s, 'a> {
         value.serialize(&mut *ser)
     }
 
+    #[inline]
     fn finish(self) -> Result<(), EncodeError> {
+        match self.in_order {
+            Some(handle) if self.next == self.ser.state.orders.len(handle) => Ok(()),
+            Some(_) => Err(self.ser.state.hint_failed()),
+            None => self.sort(),
+        }
+    }
+
+    /// Moves the fields into Kryo's order, learning the type's order on first sight.
+    #[inline(never)]
+    fn sort(self) -> Result<(), EncodeError> {
         let Fields {
             ser,
             key,
-            in_order,
-            next,
             start,
             first_mark,
             first_ref,
+            ..
         } = self;
         let state = &mut *ser.state;
-        if let Some(handle) = in_order {
-            if next != state.orders.len(handle) {
-                return Err(state.hint_failed());
-            }
-            return Ok(());
-        }
         let marks = &state.marks[first_mark..];
         let handle = state.orders.lookup(marks.iter().map(|(k, _)| *k));
         if let Some(key) = key

@@ -90,63 +90,6 @@ pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> 
     ]
 }
 
-/// A record format timed on a dataset, checked to round trip first.
-pub struct Format<'a, T> {
-    serializer: Box<dyn RecordSerializer<T>>,
-    data: &'a T,
-    bytes: Vec<u8>,
-    out: Vec<u8>,
-}
-
-impl<'a, T: Dataset> Format<'a, T> {
-    /// Encodes `data` once and checks that it decodes to an equal value.
-    pub fn new(serializer: Box<dyn RecordSerializer<T>>, data: &'a T) -> Result<Self, String> {
-        let name = serializer.name();
-        let mut bytes = Vec::new();
-        serializer
-            .encode_into(data, &mut bytes)
-            .map_err(|e| format!("{name}: encode failed: {e}"))?;
-        let back = serializer
-            .decode(&bytes)
-            .map_err(|e| format!("{name}: decode failed: {e}"))?;
-        if back != *data {
-            return Err(format!("{name}: the round trip gave a different value"));
-        }
-        Ok(Format {
-            out: Vec::with_capacity(bytes.len()),
-            serializer,
-            data,
-            bytes,
-        })
-    }
-}
-
-impl<T: Dataset> Contender for Format<'_, T> {
-    fn name(&self) -> &'static str {
-        self.serializer.name()
-    }
-
-    fn bytes(&self) -> usize {
-        self.bytes.len()
-    }
-
-    fn serialize(&mut self) {
-        self.out.clear();
-        self.serializer
-            .encode_into(black_box(self.data), &mut self.out)
-            .expect("checked at construction");
-        black_box(&self.out);
-    }
-
-    fn deserialize(&mut self) {
-        black_box(
-            self.serializer
-                .decode(black_box(&self.bytes))
-                .expect("checked at construction"),
-        );
-    }
-}
-
 /// A serializer under another name, for two configurations of one format.
 struct Named<S> {
     name: &'static str,
@@ -169,9 +112,10 @@ impl<T, S: RecordSerializer<T>> RecordSerializer<T> for Named<S> {
     }
 }
 
-/// A record format timed on records one by one, as they travel between operators: each
-/// appended to one buffer, each decoded from its own slice.
-pub struct PerRecord<'a, T> {
+/// A record format timed on a dataset: records one by one, as they travel between
+/// operators (each appended to one buffer, each decoded from its own slice), or a whole
+/// dataset as one record. Checked to round trip first.
+pub struct Format<'a, T> {
     serializer: Box<dyn RecordSerializer<T>>,
     records: &'a [T],
     bytes: Vec<u8>,
@@ -179,9 +123,17 @@ pub struct PerRecord<'a, T> {
     out: Vec<u8>,
 }
 
-impl<'a, T: Dataset> PerRecord<'a, T> {
+impl<'a, T: Dataset> Format<'a, T> {
+    /// The whole of `data` as one record.
+    pub fn new(serializer: Box<dyn RecordSerializer<T>>, data: &'a T) -> Result<Self, String> {
+        Self::per_record(serializer, core::slice::from_ref(data))
+    }
+
     /// Encodes every record once and checks that each decodes to an equal value.
-    pub fn new(serializer: Box<dyn RecordSerializer<T>>, records: &'a [T]) -> Result<Self, String> {
+    pub fn per_record(
+        serializer: Box<dyn RecordSerializer<T>>,
+        records: &'a [T],
+    ) -> Result<Self, String> {
         let name = serializer.name();
         let mut bytes = Vec::new();
         let mut ends = Vec::with_capacity(records.len());
@@ -194,11 +146,11 @@ impl<'a, T: Dataset> PerRecord<'a, T> {
                 .decode(&bytes[start..])
                 .map_err(|e| format!("{name}: decode failed: {e}"))?;
             if back != *record {
-                return Err(format!("{name}: the round trip gave a different record"));
+                return Err(format!("{name}: the round trip gave a different value"));
             }
             ends.push(bytes.len());
         }
-        Ok(PerRecord {
+        Ok(Format {
             out: Vec::with_capacity(bytes.len()),
             serializer,
             records,
@@ -208,7 +160,7 @@ impl<'a, T: Dataset> PerRecord<'a, T> {
     }
 }
 
-impl<T: Dataset> Contender for PerRecord<'_, T> {
+impl<T: Dataset> Contender for Format<'_, T> {
     fn name(&self) -> &'static str {
         self.serializer.name()
     }
@@ -245,7 +197,7 @@ pub fn per_record<T: Dataset>(records: &[T]) -> Result<Vec<Box<dyn Contender + '
     formats::<T>(Limits::DEFAULT)
         .into_iter()
         .map(|serializer| {
-            PerRecord::new(serializer, records).map(|c| Box::new(c) as Box<dyn Contender + '_>)
+            Format::per_record(serializer, records).map(|c| Box::new(c) as Box<dyn Contender + '_>)
         })
         .collect()
 }

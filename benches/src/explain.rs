@@ -1,6 +1,7 @@
 //! `typeinfo explain`: for each type of the built-in datasets, the serializer a config
 //! selects and why.
 
+use crate::contenders::Dataset;
 use crate::datasets::{events, log, mesh};
 use typeinfo::config::{ConfigError, SerializationConfig};
 use typeinfo_serializers::select::{Explanation, Serializer};
@@ -8,25 +9,16 @@ use typeinfo_serializers::select::{Explanation, Serializer};
 /// The explanation for every record type of the built-in datasets, or the first refusal
 /// (a generic field under `generic_types = "deny"`).
 pub fn datasets(config: &SerializationConfig) -> Result<Vec<Explanation>, ConfigError> {
+    fn of<T: Dataset>(config: &SerializationConfig) -> Result<Explanation, ConfigError> {
+        Ok(Serializer::<T>::with_serde(config)?.explanation().clone())
+    }
     Ok(vec![
-        Serializer::<log::Log>::with_serde(config)?
-            .explanation()
-            .clone(),
-        Serializer::<log::Logs>::with_serde(config)?
-            .explanation()
-            .clone(),
-        Serializer::<mesh::Triangle>::with_serde(config)?
-            .explanation()
-            .clone(),
-        Serializer::<mesh::Mesh>::with_serde(config)?
-            .explanation()
-            .clone(),
-        Serializer::<events::Event>::with_serde(config)?
-            .explanation()
-            .clone(),
-        Serializer::<events::Operation>::with_serde(config)?
-            .explanation()
-            .clone(),
+        of::<log::Log>(config)?,
+        of::<log::Logs>(config)?,
+        of::<mesh::Triangle>(config)?,
+        of::<mesh::Mesh>(config)?,
+        of::<events::Event>(config)?,
+        of::<events::Operation>(config)?,
     ])
 }
 

@@ -231,6 +231,16 @@ impl<'de> De<'de, '_> {
     }
 }
 
+/// `Deserializer` methods that read a value's big-endian bytes.
+macro_rules! big_endian {
+    ($($method:ident: $ty:ty => $visit:ident),*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+            self.plain()?;
+            visitor.$visit(<$ty>::from_be_bytes(self.input.array()?))
+        }
+    )*};
+}
+
 impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
     type Error = DecodeError;
 
@@ -250,6 +260,16 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         ))
     }
 
+    // Fixed-width values, big-endian as Java writes them; `u16` is Java's `char`.
+    big_endian!(
+        deserialize_i16: i16 => visit_i16,
+        deserialize_u16: u16 => visit_u16,
+        deserialize_i128: i128 => visit_i128,
+        deserialize_u128: u128 => visit_u128,
+        deserialize_f32: f32 => visit_f32,
+        deserialize_f64: f64 => visit_f64
+    );
+
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         self.plain()?;
         match self.input.byte()? {
@@ -267,11 +287,6 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         visitor.visit_i8(self.input.byte()? as i8)
     }
 
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_i16(i16::from_be_bytes(self.input.array()?))
-    }
-
     fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         self.plain()?;
         visitor.visit_i32(self.input.var_i32()?)
@@ -282,19 +297,9 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         visitor.visit_i64(self.input.var_i64()?)
     }
 
-    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_i128(i128::from_be_bytes(self.input.array()?))
-    }
-
     fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         self.plain()?;
         visitor.visit_u8(self.input.byte()?)
-    }
-
-    fn deserialize_u16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_u16(u16::from_be_bytes(self.input.array()?))
     }
 
     fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
@@ -305,21 +310,6 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
     fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         self.plain()?;
         visitor.visit_u64(self.input.var_u64("u64")?)
-    }
-
-    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_u128(u128::from_be_bytes(self.input.array()?))
-    }
-
-    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_f32(f32::from_be_bytes(self.input.array()?))
-    }
-
-    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_f64(f64::from_be_bytes(self.input.array()?))
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {

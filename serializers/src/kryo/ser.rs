@@ -390,6 +390,18 @@ impl ser::SerializeMap for Elements<'_, '_> {
     }
 }
 
+/// `Serializer` methods that write a value's big-endian bytes.
+macro_rules! big_endian {
+    ($($method:ident: $ty:ty),*) => {$(
+        #[inline]
+        fn $method(self, v: $ty) -> Result<(), EncodeError> {
+            self.plain();
+            self.out.extend_from_slice(&v.to_be_bytes());
+            Ok(())
+        }
+    )*};
+}
+
 impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     type Ok = ();
     type Error = EncodeError;
@@ -405,6 +417,16 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         false
     }
 
+    // Fixed-width values, big-endian as Java writes them; `u16` is Java's `char`.
+    big_endian!(
+        serialize_i16: i16,
+        serialize_u16: u16,
+        serialize_i128: i128,
+        serialize_u128: u128,
+        serialize_f32: f32,
+        serialize_f64: f64
+    );
+
     #[inline]
     fn serialize_bool(self, v: bool) -> Result<(), EncodeError> {
         self.plain();
@@ -416,13 +438,6 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
         self.plain();
         self.out.push(v as u8);
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_i16(self, v: i16) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.extend_from_slice(&v.to_be_bytes());
         Ok(())
     }
 
@@ -440,24 +455,10 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         Ok(())
     }
 
-    fn serialize_i128(self, v: i128) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.extend_from_slice(&v.to_be_bytes());
-        Ok(())
-    }
-
     #[inline]
     fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
         self.plain();
         self.out.push(v);
-        Ok(())
-    }
-
-    /// As Java's `char`, the unsigned 16-bit type.
-    #[inline]
-    fn serialize_u16(self, v: u16) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.extend_from_slice(&v.to_be_bytes());
         Ok(())
     }
 
@@ -472,26 +473,6 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     fn serialize_u64(self, v: u64) -> Result<(), EncodeError> {
         self.plain();
         wire::write_var_u64(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_u128(self, v: u128) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.extend_from_slice(&v.to_be_bytes());
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_f32(self, v: f32) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.extend_from_slice(&v.to_be_bytes());
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_f64(self, v: f64) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.extend_from_slice(&v.to_be_bytes());
         Ok(())
     }
 

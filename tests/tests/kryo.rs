@@ -422,3 +422,36 @@ fn types_sharing_a_name_keep_their_own_field_order() {
         );
     }
 }
+
+/// A back reference is one byte; what it copies is bounded by `max_record_bytes`.
+#[test]
+fn back_references_cannot_amplify_without_bound() {
+    let kryo = Kryo::default().references(true).limits(Limits {
+        max_record_bytes: 4096,
+        ..Limits::DEFAULT
+    });
+    let big = "x".repeat(1000);
+    // A map (object 0; its values are fields, so tracked) of 10 entries: key 1 with a
+    // string (object 1), then keys 2 to 10 with back references to it (1 + 2).
+    let mut bytes = vec![1, 11, 2, 1];
+    typeinfo_serializers::kryo::wire::write_str(&mut bytes, &big);
+    for key in 2..=10 {
+        typeinfo_serializers::kryo::wire::write_var_i32(&mut bytes, key);
+        bytes.push(3);
+    }
+    let e = kryo
+        .decode::<std::collections::BTreeMap<i32, String>>(&bytes)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "kryo: back references copy more than max_record_bytes (4096)"
+    );
+    // Within the budget, they are read.
+    let few: std::collections::BTreeMap<i32, String> = (0..3).map(|k| (k, big.clone())).collect();
+    let ours = kryo.to_vec(&few).unwrap();
+    assert_eq!(
+        kryo.decode::<std::collections::BTreeMap<i32, String>>(&ours)
+            .unwrap(),
+        few
+    );
+}

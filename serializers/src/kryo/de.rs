@@ -21,6 +21,8 @@ pub(super) struct DecodeState {
     orders: FieldOrders,
     /// With references: each object id's string (`None` for other objects).
     objects: Vec<Option<Box<str>>>,
+    /// Bytes of strings copied for back references in this record.
+    copied: usize,
     /// (registry, class id, expected class) → whether the id names that class.
     verified: Memo<(u64, u32, (usize, usize)), bool>,
 }
@@ -29,6 +31,7 @@ impl DecodeState {
     pub(super) fn reset(&mut self) {
         self.names.clear();
         self.objects.clear();
+        self.copied = 0;
     }
 }
 
@@ -204,7 +207,18 @@ impl<'de> De<'de, '_> {
                 Ok(s)
             }
             id => match self.state.objects.get(id as usize - 2) {
-                Some(Some(s)) => Ok(Str::Owned(s.to_string())),
+                Some(Some(s)) => {
+                    // Java shares the object; we copy it. A byte of back reference must not
+                    // buy a megabyte of copies without bound.
+                    self.state.copied += s.len();
+                    if self.state.copied > self.limits.max_record_bytes {
+                        return Err(error(format_args!(
+                            "back references copy more than max_record_bytes ({})",
+                            self.limits.max_record_bytes
+                        )));
+                    }
+                    Ok(Str::Owned(s.to_string()))
+                }
                 _ => Err(error(format_args!(
                     "reference to object {} which is not an earlier string",
                     id - 2

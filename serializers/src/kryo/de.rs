@@ -176,8 +176,11 @@ impl<'de> De<'de, '_> {
         }
     }
 
-    /// A length + 1 (0 is null), checked against `max_collection_len`.
-    fn length(&mut self) -> Result<usize, DecodeError> {
+    /// The start of an array, a map or bytes: an object (its reference marker), then a
+    /// length + 1 (0 is null), checked against `max_collection_len`.
+    fn counted(&mut self) -> Result<usize, DecodeError> {
+        self.self_nulling();
+        self.object()?;
         match self.input.var_u32("length")? {
             0 => Err(error("null where a value is required")),
             n => checked_len(u128::from(n - 1), self.limits),
@@ -245,12 +248,14 @@ impl<'de> De<'de, '_> {
     }
 }
 
-/// `Deserializer` methods that read a value's big-endian bytes.
-macro_rules! big_endian {
-    ($($method:ident: $ty:ty => $visit:ident),*) => {$(
+/// `Deserializer` methods for values that may start with a 0 byte: a marker inside `Some`,
+/// then `read(input)` handed to the visitor.
+macro_rules! plain {
+    ($($method:ident => $visit:ident($read:expr)),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
             self.plain()?;
-            visitor.$visit(<$ty>::from_be_bytes(self.input.array()?))
+            let input = &mut self.input;
+            visitor.$visit($read(input)?)
         }
     )*};
 }
@@ -274,14 +279,21 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         ))
     }
 
-    // Fixed-width values, big-endian as Java writes them; `u16` is Java's `char`.
-    big_endian!(
-        deserialize_i16: i16 => visit_i16,
-        deserialize_u16: u16 => visit_u16,
-        deserialize_i128: i128 => visit_i128,
-        deserialize_u128: u128 => visit_u128,
-        deserialize_f32: f32 => visit_f32,
-        deserialize_f64: f64 => visit_f64
+    // The encodings of `ser`'s `plain!` list, read back.
+    plain!(
+        deserialize_i8 => visit_i8(|i: &mut Input<'de>| i.byte().map(|b| b as i8)),
+        deserialize_u8 => visit_u8(|i: &mut Input<'de>| i.byte()),
+        deserialize_i16 => visit_i16(|i: &mut Input<'de>| i.array().map(i16::from_be_bytes)),
+        deserialize_u16 => visit_u16(|i: &mut Input<'de>| i.array().map(u16::from_be_bytes)),
+        deserialize_i128 => visit_i128(|i: &mut Input<'de>| i.array().map(i128::from_be_bytes)),
+        deserialize_u128 => visit_u128(|i: &mut Input<'de>| i.array().map(u128::from_be_bytes)),
+        deserialize_f32 => visit_f32(|i: &mut Input<'de>| i.array().map(f32::from_be_bytes)),
+        deserialize_f64 => visit_f64(|i: &mut Input<'de>| i.array().map(f64::from_be_bytes)),
+        deserialize_i32 => visit_i32(|i: &mut Input<'de>| i.var_i32()),
+        deserialize_i64 => visit_i64(|i: &mut Input<'de>| i.var_i64()),
+        deserialize_u32 => visit_u32(|i: &mut Input<'de>| i.var_u32("u32")),
+        deserialize_u64 => visit_u64(|i: &mut Input<'de>| i.var_u64("u64")),
+        deserialize_char => visit_char(|i: &mut Input<'de>| i.var_u32("char").and_then(char_from)),
     );
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
@@ -296,41 +308,6 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         }
     }
 
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_i8(self.input.byte()? as i8)
-    }
-
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_i32(self.input.var_i32()?)
-    }
-
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_i64(self.input.var_i64()?)
-    }
-
-    fn deserialize_u8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_u8(self.input.byte()?)
-    }
-
-    fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_u32(self.input.var_u32("u32")?)
-    }
-
-    fn deserialize_u64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_u64(self.input.var_u64("u64")?)
-    }
-
-    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        visitor.visit_char(char_from(self.input.var_u32("char")?)?)
-    }
-
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         match self.string()? {
             Str::Borrowed(s) => visitor.visit_borrowed_str(s),
@@ -343,9 +320,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.self_nulling();
-        self.object()?;
-        let len = self.length()?;
+        let len = self.counted()?;
         visitor.visit_borrowed_bytes(self.input.take(len)?)
     }
 
@@ -388,16 +363,8 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.self_nulling();
-        self.object()?;
-        let len = self.length()?;
-        self.nested(|de| {
-            visitor.visit_seq(Elements {
-                de,
-                left: len,
-                slot: Slot::Element,
-            })
-        })
+        let len = self.counted()?;
+        self.nested(|de| visitor.visit_seq(Elements::new(de, len, Slot::Element)))
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -406,13 +373,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
         self.plain()?;
-        self.nested(|de| {
-            visitor.visit_seq(Elements {
-                de,
-                left: len,
-                slot: Slot::Field,
-            })
-        })
+        self.nested(|de| visitor.visit_seq(Elements::new(de, len, Slot::Field)))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -422,26 +383,12 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
         self.class_object(name)?;
-        self.nested(|de| {
-            visitor.visit_seq(Elements {
-                de,
-                left: len,
-                slot: Slot::Field,
-            })
-        })
+        self.nested(|de| visitor.visit_seq(Elements::new(de, len, Slot::Field)))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.self_nulling();
-        self.object()?;
-        let len = self.length()?;
-        self.nested(|de| {
-            visitor.visit_map(Elements {
-                de,
-                left: len,
-                slot: Slot::Field,
-            })
-        })
+        let len = self.counted()?;
+        self.nested(|de| visitor.visit_map(Elements::new(de, len, Slot::Field)))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -510,6 +457,12 @@ struct Elements<'r, 'de, 'a> {
     de: &'r mut De<'de, 'a>,
     left: usize,
     slot: Slot,
+}
+
+impl<'r, 'de, 'a> Elements<'r, 'de, 'a> {
+    fn new(de: &'r mut De<'de, 'a>, left: usize, slot: Slot) -> Self {
+        Elements { de, left, slot }
+    }
 }
 
 impl<'de> de::SeqAccess<'de> for Elements<'_, 'de, '_> {
@@ -657,11 +610,7 @@ impl<'de> de::VariantAccess<'de> for Variant<'_, 'de, '_> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        visitor.visit_seq(Elements {
-            de: self.de,
-            left: len,
-            slot: Slot::Field,
-        })
+        visitor.visit_seq(Elements::new(self.de, len, Slot::Field))
     }
 
     fn struct_variant<V: Visitor<'de>>(

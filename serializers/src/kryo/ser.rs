@@ -159,8 +159,11 @@ impl Ser<'_> {
         }
     }
 
-    /// A length + 1 (0 is null), as Kryo's arrays and strings' byte arrays write it.
-    fn length(&mut self, len: Option<usize>, what: &str) -> Result<(), EncodeError> {
+    /// The start of an array, a map or bytes: an object (its reference marker) whose length
+    /// + 1 comes first (0 is null), as Kryo's arrays write it.
+    fn counted(&mut self, len: Option<usize>, what: &str) -> Result<(), EncodeError> {
+        self.self_nulling();
+        self.object();
         let len = len.ok_or_else(|| error(format!("a {what} must know its length up front")))?;
         let prefix = u32::try_from(len)
             .ok()
@@ -341,7 +344,11 @@ pub(super) struct Elements<'s, 'a> {
     slot: Slot,
 }
 
-impl Elements<'_, '_> {
+impl<'s, 'a> Elements<'s, 'a> {
+    fn of(ser: &'s mut Ser<'a>, slot: Slot) -> Result<Self, EncodeError> {
+        Ok(Elements { ser, slot })
+    }
+
     #[inline]
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
         self.ser.slot = self.slot;
@@ -390,13 +397,15 @@ impl ser::SerializeMap for Elements<'_, '_> {
     }
 }
 
-/// `Serializer` methods that write a value's big-endian bytes.
-macro_rules! big_endian {
-    ($($method:ident: $ty:ty),*) => {$(
+/// `Serializer` methods for values that may start with a 0 byte: a marker inside `Some`,
+/// then `write(out, v)`.
+macro_rules! plain {
+    ($($method:ident: $ty:ty => $write:expr),* $(,)?) => {$(
         #[inline]
         fn $method(self, v: $ty) -> Result<(), EncodeError> {
             self.plain();
-            self.out.extend_from_slice(&v.to_be_bytes());
+            let write: fn(&mut Vec<u8>, $ty) = $write;
+            write(self.out, v);
             Ok(())
         }
     )*};
@@ -417,70 +426,25 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         false
     }
 
-    // Fixed-width values, big-endian as Java writes them; `u16` is Java's `char`.
-    big_endian!(
-        serialize_i16: i16,
-        serialize_u16: u16,
-        serialize_i128: i128,
-        serialize_u128: u128,
-        serialize_f32: f32,
-        serialize_f64: f64
+    // Fixed-width values are big-endian as Java writes them (`u16` is Java's `char`); `i32`
+    // and `i64` zigzag varints as Kryo's `int` and `long`; `u32` and `u64` the same varints
+    // without zigzag (`writeInt(v, true)`); `char` its scalar value as a varint.
+    plain!(
+        serialize_bool: bool => |out, v| out.push(u8::from(v)),
+        serialize_i8: i8 => |out, v| out.push(v as u8),
+        serialize_u8: u8 => |out, v| out.push(v),
+        serialize_i16: i16 => |out, v| out.extend_from_slice(&v.to_be_bytes()),
+        serialize_u16: u16 => |out, v| out.extend_from_slice(&v.to_be_bytes()),
+        serialize_i128: i128 => |out, v| out.extend_from_slice(&v.to_be_bytes()),
+        serialize_u128: u128 => |out, v| out.extend_from_slice(&v.to_be_bytes()),
+        serialize_f32: f32 => |out, v| out.extend_from_slice(&v.to_be_bytes()),
+        serialize_f64: f64 => |out, v| out.extend_from_slice(&v.to_be_bytes()),
+        serialize_i32: i32 => wire::write_var_i32,
+        serialize_i64: i64 => wire::write_var_i64,
+        serialize_u32: u32 => wire::write_var_u32,
+        serialize_u64: u64 => wire::write_var_u64,
+        serialize_char: char => |out, v| wire::write_var_u32(out, v.into()),
     );
-
-    #[inline]
-    fn serialize_bool(self, v: bool) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.push(u8::from(v));
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_i8(self, v: i8) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.push(v as u8);
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_i32(self, v: i32) -> Result<(), EncodeError> {
-        self.plain();
-        wire::write_var_i32(self.out, v);
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_i64(self, v: i64) -> Result<(), EncodeError> {
-        self.plain();
-        wire::write_var_i64(self.out, v);
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_u8(self, v: u8) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.push(v);
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_u32(self, v: u32) -> Result<(), EncodeError> {
-        self.plain();
-        wire::write_var_u32(self.out, v);
-        Ok(())
-    }
-
-    #[inline]
-    fn serialize_u64(self, v: u64) -> Result<(), EncodeError> {
-        self.plain();
-        wire::write_var_u64(self.out, v);
-        Ok(())
-    }
-
-    fn serialize_char(self, v: char) -> Result<(), EncodeError> {
-        self.plain();
-        wire::write_var_u32(self.out, v.into());
-        Ok(())
-    }
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<(), EncodeError> {
@@ -501,9 +465,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
 
     /// As Java's `byte[]`: length + 1, then the bytes.
     fn serialize_bytes(self, v: &[u8]) -> Result<(), EncodeError> {
-        self.self_nulling();
-        self.object();
-        self.length(Some(v.len()), "byte array")?;
+        self.counted(Some(v.len()), "byte array")?;
         self.out.extend_from_slice(v);
         Ok(())
     }
@@ -569,21 +531,13 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Elements<'s, 'a>, EncodeError> {
-        self.self_nulling();
-        self.object();
-        self.length(len, "sequence")?;
-        Ok(Elements {
-            ser: self,
-            slot: Slot::Element,
-        })
+        self.counted(len, "sequence")?;
+        Elements::of(self, Slot::Element)
     }
 
     fn serialize_tuple(self, _len: usize) -> Result<Elements<'s, 'a>, EncodeError> {
         self.plain();
-        Ok(Elements {
-            ser: self,
-            slot: Slot::Field,
-        })
+        Elements::of(self, Slot::Field)
     }
 
     fn serialize_tuple_struct(
@@ -594,10 +548,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         self.self_nulling();
         self.class(name, len)?;
         self.object();
-        Ok(Elements {
-            ser: self,
-            slot: Slot::Field,
-        })
+        Elements::of(self, Slot::Field)
     }
 
     fn serialize_tuple_variant(
@@ -609,20 +560,12 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     ) -> Result<Elements<'s, 'a>, EncodeError> {
         self.self_nulling();
         wire::write_var_u32(self.out, index + 1);
-        Ok(Elements {
-            ser: self,
-            slot: Slot::Field,
-        })
+        Elements::of(self, Slot::Field)
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Elements<'s, 'a>, EncodeError> {
-        self.self_nulling();
-        self.object();
-        self.length(len, "map")?;
-        Ok(Elements {
-            ser: self,
-            slot: Slot::Field,
-        })
+        self.counted(len, "map")?;
+        Elements::of(self, Slot::Field)
     }
 
     fn serialize_struct(

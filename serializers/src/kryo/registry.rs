@@ -190,13 +190,6 @@ impl Registry {
     pub fn name_of(&self, id: u32) -> Option<&str> {
         self.by_id.get(&id).map(|n| &**n)
     }
-
-    /// Every registration, by id.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
-        let mut all: Vec<_> = self.by_id.iter().map(|(id, n)| (*id, &**n)).collect();
-        all.sort_unstable();
-        all.into_iter()
-    }
 }
 
 /// The class name of a struct or enum descriptor: its short name.

@@ -4,8 +4,6 @@
 use crate::varint;
 use typeinfo::DecodeError;
 
-/// The first byte of a null string (the UTF-8 flag and a length of 0).
-pub const NULL_STRING: u8 = 0x80;
 /// The first byte of an empty string (the UTF-8 flag and a length of 1).
 pub const EMPTY_STRING: u8 = 0x81;
 

@@ -9,7 +9,7 @@ pub mod io;
 pub mod limits;
 pub mod path;
 
-pub use codec::{Decode, Decoder, Encode, Encoder, RawLayout};
+pub use codec::{Decode, Decoder, Encode, Encoder, RawLayout, StructKind};
 pub use config::{ConfigError, Format, GenericTypes, SerializationConfig};
 pub use error::{DecodeError, EncodeError};
 pub use info::{HasTypeInfo, TypeInfo};

@@ -1,9 +1,9 @@
 //! The decoder: `impl Decode`, reading fields in the order the encoder wrote them.
 
-use super::{bounded, skipped_value};
+use super::{binding, bounded, skipped_value, sorted_order, struct_kind};
 use crate::ast::{Container, Data, Field, Style};
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
 pub fn expand(cont: &Container) -> TokenStream {
     let ident = &cont.original.ident;
@@ -12,9 +12,15 @@ pub fn expand(cont: &Container) -> TokenStream {
     let (raw, body) = match &cont.data {
         Data::Struct(style, fields) => {
             let construct = construct(quote!(Self), *style, fields);
+            let name = &cont.name;
+            let len = fields.iter().filter(|f| !f.is_skipped()).count();
+            let kind = struct_kind(*style, fields.len());
             (
                 super::raw_layout(fields, quote!(_typeinfo::Decode)),
-                quote!(_typeinfo::__private::Ok(#construct)),
+                quote! {
+                    __d.decode_struct_start(#name, #kind, #len)?;
+                    _typeinfo::__private::Ok(#construct)
+                },
             )
         }
         Data::Enum(variants) => {
@@ -56,20 +62,63 @@ pub fn expand(cont: &Container) -> TokenStream {
     }
 }
 
-/// `path { a: .., b: .. }`, `path(.., ..)` or `path`, reading fields in declaration order.
+/// `path { a: .., b: .. }`, `path(.., ..)` or `path`, reading fields in the order the
+/// encoder wrote them: declaration order, or by name for decoders with `SORTED_FIELDS`.
 fn construct(path: TokenStream, style: Style, fields: &[Field]) -> TokenStream {
-    let values = fields.iter().map(|f| {
-        if f.is_skipped() {
-            skipped_value(f)
-        } else if f.is_generic() {
-            let span = syn::spanned::Spanned::span(f.ty);
-            quote::quote_spanned!(span=> __d.decode_generic()?)
-        } else {
-            quote!(_typeinfo::Decode::decode(__d)?)
-        }
+    let declared = build(&path, style, fields, fields.iter().map(read).collect());
+    let Some(sorted) = sorted_order(style, fields) else {
+        return declared;
+    };
+    // Read into locals in name order, then build in declaration order.
+    let index = |f: &Field| fields.iter().position(|g| std::ptr::eq(g, f)).unwrap();
+    let reads = sorted.iter().map(|f| {
+        let local = binding(index(f));
+        let value = read(f);
+        quote!(let #local = #value;)
     });
+    let values = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            if f.is_skipped() {
+                skipped_value(f)
+            } else {
+                binding(i).into_token_stream()
+            }
+        })
+        .collect();
+    let sorted = build(&path, style, fields, values);
+    quote! {
+        if <__D as _typeinfo::Decoder>::SORTED_FIELDS {
+            #(#reads)*
+            #sorted
+        } else {
+            #declared
+        }
+    }
+}
+
+/// The expression that reads field `f` (its default when skipped).
+fn read(f: &Field) -> TokenStream {
+    if f.is_skipped() {
+        skipped_value(f)
+    } else if f.is_generic() {
+        let span = syn::spanned::Spanned::span(f.ty);
+        quote::quote_spanned!(span=> __d.decode_generic()?)
+    } else {
+        quote!(_typeinfo::Decode::decode(__d)?)
+    }
+}
+
+/// The value of `path` from one expression per field.
+fn build(
+    path: &TokenStream,
+    style: Style,
+    fields: &[Field],
+    values: Vec<TokenStream>,
+) -> TokenStream {
     match style {
-        Style::Unit => path,
+        Style::Unit => path.clone(),
         Style::Tuple => quote!(#path(#(#values),*)),
         Style::Named => {
             let members = fields.iter().map(|f| &f.member);

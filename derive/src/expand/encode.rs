@@ -1,6 +1,6 @@
 //! The encoder: `impl Encode`, field by field in declaration order.
 
-use super::{binding, bounded};
+use super::{binding, bounded, sorted_order, struct_kind};
 use crate::ast::{Container, Data, Field, Style};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,12 +10,15 @@ pub fn expand(cont: &Container) -> TokenStream {
     let generics = bounded(&cont.original.generics, quote!(_typeinfo::Encode));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let (raw, body, path) = match &cont.data {
-        Data::Struct(_, fields) => {
+        Data::Struct(style, fields) => {
             let access = |f: &Field| {
                 let member = &f.member;
                 quote!(self.#member)
             };
-            let encodes = serialized(fields).map(|f| encode_field(f, access(f)));
+            let name = &cont.name;
+            let len = serialized(fields).count();
+            let kind = struct_kind(*style, fields.len());
+            let encodes = in_wire_order(*style, fields, |f| encode_field(f, access(f)));
             let paths = serialized(fields).enumerate().map(|(i, f)| {
                 let value = access(f);
                 let follow = if f.is_generic() {
@@ -28,7 +31,11 @@ pub fn expand(cont: &Container) -> TokenStream {
             });
             (
                 super::raw_layout(fields, quote!(_typeinfo::Encode)),
-                quote!(#(#encodes)* _typeinfo::__private::Ok(())),
+                quote! {
+                    __e.encode_struct_start(#name, #kind, #len)?;
+                    #encodes
+                    _typeinfo::__private::Ok(())
+                },
                 quote! {
                     fn encode_path<__E: _typeinfo::Encoder>(
                         &self,
@@ -49,12 +56,18 @@ pub fn expand(cont: &Container) -> TokenStream {
                 let variant = v.ident;
                 let index = index as u32;
                 let pattern = pattern(v.style, &v.fields);
-                let encodes =
-                    serialized_bound(&v.fields).map(|(i, f)| encode_field(f, quote!(*#i)));
+                let bound: Vec<(syn::Ident, &Field)> = serialized_bound(&v.fields).collect();
+                let encodes = in_wire_order(v.style, &v.fields, |f| {
+                    let (i, _) = bound
+                        .iter()
+                        .find(|(_, b)| std::ptr::eq(*b, f))
+                        .expect("a serialized field is bound");
+                    encode_field(f, quote!(*#i))
+                });
                 quote! {
                     Self::#variant #pattern => {
                         __e.encode_variant(#index)?;
-                        #(#encodes)*
+                        #encodes
                         _typeinfo::__private::Ok(())
                     }
                 }
@@ -78,6 +91,29 @@ pub fn expand(cont: &Container) -> TokenStream {
             }
 
             #path
+        }
+    }
+}
+
+/// The field encodes in declaration order, or, when sorting changes it, both orders with
+/// the encoder's `SORTED_FIELDS` picking one at compile time.
+fn in_wire_order(
+    style: Style,
+    fields: &[Field],
+    encode: impl Fn(&Field) -> TokenStream,
+) -> TokenStream {
+    let declared = serialized(fields).map(&encode);
+    match sorted_order(style, fields) {
+        None => quote!(#(#declared)*),
+        Some(sorted) => {
+            let sorted = sorted.into_iter().map(&encode);
+            quote! {
+                if <__E as _typeinfo::Encoder>::SORTED_FIELDS {
+                    #(#sorted)*
+                } else {
+                    #(#declared)*
+                }
+            }
         }
     }
 }

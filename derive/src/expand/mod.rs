@@ -4,7 +4,7 @@ mod decode;
 mod encode;
 mod info;
 
-use crate::ast::{Container, Data, Field};
+use crate::ast::{Container, Data, Field, Style};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{DeriveInput, Generics, Path, parse_quote};
@@ -81,6 +81,33 @@ fn field_assertions(cont: &Container) -> TokenStream {
         out
     });
     quote!(#(#checks)*)
+}
+
+/// The serialized fields of a named struct or struct variant in the order formats with
+/// `SORTED_FIELDS` write them (by name, Java's UTF-16 order, as Kryo's `FieldSerializer`),
+/// or `None` when that is the declaration order (always, for tuple and unit styles).
+fn sorted_order<'c, 'a>(style: Style, fields: &'c [Field<'a>]) -> Option<Vec<&'c Field<'a>>> {
+    if style != Style::Named {
+        return None;
+    }
+    let declared: Vec<&Field> = fields.iter().filter(|f| !f.is_skipped()).collect();
+    let mut sorted = declared.clone();
+    sorted.sort_by(|a, b| a.name.encode_utf16().cmp(b.name.encode_utf16()));
+    let same = sorted
+        .iter()
+        .zip(&declared)
+        .all(|(a, b)| std::ptr::eq(*a, *b));
+    (!same).then_some(sorted)
+}
+
+/// The `StructKind` of a struct with `style` and `len` fields (serde's shapes).
+fn struct_kind(style: Style, len: usize) -> TokenStream {
+    match style {
+        Style::Unit => quote!(_typeinfo::StructKind::Unit),
+        Style::Tuple if len == 1 => quote!(_typeinfo::StructKind::Newtype),
+        Style::Tuple => quote!(_typeinfo::StructKind::Tuple),
+        Style::Named => quote!(_typeinfo::StructKind::Named),
+    }
 }
 
 /// `self.a` style access, or the binding name used in a `match` arm.

@@ -15,6 +15,7 @@ impl<T: Encode, const N: usize> Encode for [T; N] {
 
     #[inline]
     fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        e.encode_tuple_start(N)?;
         e.encode_array(self)
     }
 
@@ -34,6 +35,7 @@ impl<T: Decode, const N: usize> Decode for [T; N] {
 
     #[inline]
     fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        d.decode_tuple_start(N)?;
         d.decode_array()
     }
 }

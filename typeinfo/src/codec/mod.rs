@@ -53,8 +53,27 @@ pub trait Decode: HasTypeInfo + Sized {
     fn decode<D: Decoder>(decoder: &mut D) -> Result<Self, DecodeError>;
 }
 
+/// How a derived struct is shaped, as serde's data model names the shapes: formats that
+/// mirror another system's object model (kryo writes a class before a struct) need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructKind {
+    /// `struct A;`
+    Unit,
+    /// `struct A(T);`: transparent, as serde's newtype struct.
+    Newtype,
+    /// `struct A(T, U);`
+    Tuple,
+    /// `struct A { .. }`
+    Named,
+}
+
 /// A format's writing side.
 pub trait Encoder: Sized {
+    /// Whether derived types write named fields sorted by name (Java's `String` order), as
+    /// Kryo's `FieldSerializer` does, instead of in declaration order. The derive emits
+    /// both orders; this constant picks one at compile time.
+    const SORTED_FIELDS: bool = false;
+
     fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError>;
     fn encode_u8(&mut self, v: u8) -> Result<(), EncodeError>;
     fn encode_u16(&mut self, v: u16) -> Result<(), EncodeError>;
@@ -99,6 +118,25 @@ pub trait Encoder: Sized {
     /// Starts the variant with declaration index `index`; its fields follow.
     fn encode_variant(&mut self, index: u32) -> Result<(), EncodeError>;
 
+    /// Starts a derived struct `name` (the descriptor's name) with `len` fields on the wire.
+    #[inline]
+    fn encode_struct_start(
+        &mut self,
+        name: &'static str,
+        kind: StructKind,
+        len: usize,
+    ) -> Result<(), EncodeError> {
+        let _ = (name, kind, len);
+        Ok(())
+    }
+
+    /// Starts a tuple or a fixed-size array of `len` elements.
+    #[inline]
+    fn encode_tuple_start(&mut self, len: usize) -> Result<(), EncodeError> {
+        let _ = len;
+        Ok(())
+    }
+
     /// Encodes a slice as a sequence. Formats override this for bulk copies.
     #[inline]
     fn encode_slice<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
@@ -124,6 +162,10 @@ pub trait Encoder: Sized {
 
 /// A format's reading side. Every method returns a [`DecodeError`] on hostile input.
 pub trait Decoder: Sized {
+    /// Whether derived types read named fields sorted by name (see
+    /// [`Encoder::SORTED_FIELDS`]).
+    const SORTED_FIELDS: bool = false;
+
     /// The limits in force.
     fn limits(&self) -> &Limits;
 
@@ -187,6 +229,25 @@ pub trait Decoder: Sized {
         type_name: &'static str,
         variants: u32,
     ) -> Result<u32, DecodeError>;
+
+    /// Reads the start of derived struct `name` (see [`Encoder::encode_struct_start`]).
+    #[inline]
+    fn decode_struct_start(
+        &mut self,
+        name: &'static str,
+        kind: StructKind,
+        len: usize,
+    ) -> Result<(), DecodeError> {
+        let _ = (name, kind, len);
+        Ok(())
+    }
+
+    /// Reads the start of a tuple or a fixed-size array of `len` elements.
+    #[inline]
+    fn decode_tuple_start(&mut self, len: usize) -> Result<(), DecodeError> {
+        let _ = len;
+        Ok(())
+    }
 
     /// Enters one level of user-type nesting; fails beyond [`Limits::max_depth`].
     fn enter(&mut self) -> Result<(), DecodeError>;

@@ -7,6 +7,9 @@ use crate::path::Step;
 
 macro_rules! tuple {
     ($($name:ident . $idx:tt),+) => {
+        const _: () = {
+        const LEN: usize = [$($idx),+].len();
+
         impl<$($name: HasTypeInfo),+> HasTypeInfo for ($($name,)+) {
             const TYPE_INFO: &'static TypeInfo = &TypeInfo::Tuple(&[$($name::type_info),+]);
         }
@@ -19,6 +22,7 @@ macro_rules! tuple {
 
             #[inline]
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+                e.encode_tuple_start(LEN)?;
                 $(self.$idx.encode(e)?;)+
                 Ok(())
             }
@@ -40,9 +44,11 @@ macro_rules! tuple {
 
             #[inline]
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+                d.decode_tuple_start(LEN)?;
                 Ok(($($name::decode(d)?,)+))
             }
         }
+        };
     };
 }
 

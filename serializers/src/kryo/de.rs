@@ -63,7 +63,7 @@ fn class_matches(written: &str, expected: &str) -> bool {
 impl<'de> De<'de, '_> {
     /// Starts a value whose encoding may begin with 0: inside `Some` it has a marker.
     #[inline]
-    fn plain(&mut self) -> Result<(), DecodeError> {
+    pub(super) fn plain(&mut self) -> Result<(), DecodeError> {
         if self.slot == Slot::Some {
             match self.input.byte()? {
                 1 => {}
@@ -178,7 +178,7 @@ impl<'de> De<'de, '_> {
 
     /// The start of an array, a map or bytes: an object (its reference marker), then a
     /// length + 1 (0 is null), checked against `max_collection_len`.
-    fn counted(&mut self) -> Result<usize, DecodeError> {
+    pub(super) fn counted(&mut self) -> Result<usize, DecodeError> {
         self.self_nulling();
         self.object()?;
         match self.input.var_u32("length")? {
@@ -187,7 +187,7 @@ impl<'de> De<'de, '_> {
         }
     }
 
-    fn string(&mut self) -> Result<Str<'de>, DecodeError> {
+    pub(super) fn string(&mut self) -> Result<Str<'de>, DecodeError> {
         let element = self.self_nulling() == Slot::Element;
         if !self.references || element {
             return self
@@ -230,6 +230,33 @@ impl<'de> De<'de, '_> {
         }
     }
 
+    /// Whether an optional value follows (`0` is null); if so, what follows is read as
+    /// inside `Some`.
+    #[inline]
+    pub(super) fn option_tag(&mut self) -> Result<bool, DecodeError> {
+        self.plain()?;
+        if self.input.peek()? == 0 {
+            self.input.byte()?;
+            return Ok(false);
+        }
+        self.slot = Slot::Some;
+        Ok(true)
+    }
+
+    /// An enum constant of `name`, which has `count` variants: the ordinal + 1.
+    #[inline]
+    pub(super) fn ordinal(&mut self, name: &'static str, count: usize) -> Result<u32, DecodeError> {
+        self.self_nulling();
+        match self.input.var_u32("enum ordinal")? {
+            0 => Err(error("null where a value is required")),
+            n if (n as usize) <= count => Ok(n - 1),
+            n => Err(DecodeError::InvalidTag {
+                type_name: name,
+                tag: n - 1,
+            }),
+        }
+    }
+
     fn nested<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
@@ -241,7 +268,7 @@ impl<'de> De<'de, '_> {
     }
 
     /// The class and reference marker of a struct, tuple struct or unit struct.
-    fn class_object(&mut self, name: &'static str) -> Result<(), DecodeError> {
+    pub(super) fn class_object(&mut self, name: &'static str) -> Result<(), DecodeError> {
         self.self_nulling();
         self.expect_class(name)?;
         self.object()
@@ -329,15 +356,10 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        self.plain()?;
-        if self.input.peek()? == 0 {
-            self.input.byte()?;
+        if !self.option_tag()? {
             return visitor.visit_none();
         }
-        self.nested(|de| {
-            de.slot = Slot::Some;
-            visitor.visit_some(&mut *de)
-        })
+        self.nested(|de| visitor.visit_some(&mut *de))
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
@@ -407,8 +429,8 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        self.self_nulling();
         let index = if name == DYN_MARKER {
+            self.self_nulling();
             let class = self.class()?;
             let index = variants
                 .iter()
@@ -422,16 +444,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
             self.class_read = Some(variants[index]);
             index
         } else {
-            match self.input.var_u32("enum ordinal")? {
-                0 => return Err(error("null where a value is required")),
-                n if (n as usize) <= variants.len() => n as usize - 1,
-                n => {
-                    return Err(DecodeError::InvalidTag {
-                        type_name: name,
-                        tag: n - 1,
-                    });
-                }
-            }
+            self.ordinal(name, variants.len())? as usize
         };
         self.nested(|de| {
             visitor.visit_enum(Variant {

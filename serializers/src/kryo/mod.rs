@@ -27,6 +27,7 @@
 
 mod de;
 mod dynamic;
+mod generated;
 mod memo;
 mod order;
 mod plan;
@@ -35,6 +36,7 @@ mod ser;
 pub mod wire;
 
 pub use dynamic::VariantIndex;
+pub use generated::{Generated, ReferencesUnsupported};
 pub use registry::{
     DEFAULT_REGISTRATIONS, FIRST_USER_ID, MAX_ID, Registry, RegistryError, class_name,
 };
@@ -119,18 +121,29 @@ impl Kryo {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
+        self.encode_with(out, |ser| value.serialize(ser))
+    }
+
+    /// Runs `write` on a writer over `out` as often as the record needs: once, normally;
+    /// again without hints when a struct was not what its name promised; again when name or
+    /// reference ids were given in an order the fields did not keep.
+    fn encode_with(
+        &self,
+        out: &mut Vec<u8>,
+        write: impl Fn(&mut Ser<'_>) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
             with_state(&ENCODE, |state| {
                 let start = out.len();
                 state.start();
-                let first = self.serialize(value, out, state);
+                let first = write(&mut self.writer(out, state));
                 if first.is_err() && state.hint_failed {
                     // A struct type's fields were not those of the type its name was
                     // taken for: write the record again, recording every struct.
                     out.truncate(start);
                     state.start();
                     state.use_hints = false;
-                    self.serialize(value, out, state)?;
+                    write(&mut self.writer(out, state))?;
                 } else {
                     first?;
                 }
@@ -138,7 +151,7 @@ impl Kryo {
                     // Numbers given in declaration order came out of Kryo's: write again.
                     out.truncate(start);
                     state.reset();
-                    self.serialize(value, out, state)?;
+                    write(&mut self.writer(out, state))?;
                 }
                 state.trim();
                 Ok(())
@@ -146,19 +159,14 @@ impl Kryo {
         })
     }
 
-    fn serialize<T: Serialize + ?Sized>(
-        &self,
-        value: &T,
-        out: &mut Vec<u8>,
-        state: &mut EncodeState,
-    ) -> Result<(), EncodeError> {
-        value.serialize(&mut Ser {
+    fn writer<'a>(&'a self, out: &'a mut Vec<u8>, state: &'a mut EncodeState) -> Ser<'a> {
+        Ser {
             out,
             registry: &self.registry,
             references: self.references,
             state,
             slot: Slot::Field,
-        })
+        }
     }
 
     /// Encodes `value` into a new vector.
@@ -170,6 +178,15 @@ impl Kryo {
 
     /// Decodes one value that fills `bytes` exactly.
     pub fn decode<'de, T: Deserialize<'de>>(&self, bytes: &'de [u8]) -> Result<T, DecodeError> {
+        self.decode_with(bytes, |de| T::deserialize(de))
+    }
+
+    /// Runs `read` on a reader over `bytes`, which it must consume exactly.
+    fn decode_with<'de, T>(
+        &self,
+        bytes: &'de [u8],
+        read: impl FnOnce(&mut De<'de, '_>) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
         check_record_size(bytes, &self.limits)?;
         with_state(&DECODE, |state| {
             state.reset();
@@ -183,7 +200,7 @@ impl Kryo {
                 slot: Slot::Field,
                 class_read: None,
             };
-            let value = T::deserialize(&mut de)?;
+            let value = read(&mut de)?;
             expect_end(value, de.input.remaining())
         })
     }

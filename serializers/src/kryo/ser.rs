@@ -23,7 +23,7 @@ pub(super) enum Slot {
 /// What the writer learned about a struct type, so that the next record of it costs one
 /// lookup.
 #[derive(Debug, Clone, Copy)]
-struct StructFacts {
+pub(super) struct StructFacts {
     /// Its registered id.
     id: Option<u32>,
     /// Its field-order entry, once known to be in Kryo's order already. A hint: the writer
@@ -96,7 +96,7 @@ fn error(msg: impl Into<String>) -> EncodeError {
 impl Ser<'_> {
     /// Starts a value whose encoding may begin with 0: inside `Some` it takes a marker.
     #[inline]
-    fn plain(&mut self) {
+    pub(super) fn plain(&mut self) {
         if self.slot == Slot::Some {
             self.out.push(1);
         }
@@ -138,9 +138,8 @@ impl Ser<'_> {
         facts
     }
 
-    /// An unregistered class: by name, unless registration is required.
-    #[cold]
-    #[inline(never)]
+    /// An unregistered class: by name, unless registration is required. (Not cold: without
+    /// a registry every struct takes this path.)
     fn unregistered(&mut self, name: &'static str) -> Result<(), EncodeError> {
         if self.registry.is_registration_required() {
             return Err(error(format!(
@@ -159,9 +158,43 @@ impl Ser<'_> {
         }
     }
 
+    /// `Some`: what follows takes a marker if its encoding could start with 0.
+    #[inline]
+    pub(super) fn some(&mut self) {
+        self.plain();
+        self.slot = Slot::Some;
+    }
+
+    /// `None`.
+    #[inline]
+    pub(super) fn none(&mut self) {
+        self.plain();
+        self.out.push(0);
+    }
+
+    /// An enum variant, as Java's `EnumSerializer` writes a constant: the ordinal + 1.
+    #[inline]
+    pub(super) fn variant(&mut self, index: u32) {
+        self.self_nulling();
+        wire::write_var_u32(self.out, index + 1);
+    }
+
+    /// The start of a struct, tuple struct or unit struct: its class and reference marker.
+    #[inline]
+    pub(super) fn class_object(
+        &mut self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<StructFacts, EncodeError> {
+        self.self_nulling();
+        let facts = self.class(name, len)?;
+        self.object();
+        Ok(facts)
+    }
+
     /// The start of an array, a map or bytes: an object (its reference marker) whose length
     /// + 1 comes first (0 is null), as Kryo's arrays write it.
-    fn counted(&mut self, len: Option<usize>, what: &str) -> Result<(), EncodeError> {
+    pub(super) fn counted(&mut self, len: Option<usize>, what: &str) -> Result<(), EncodeError> {
         self.self_nulling();
         self.object();
         let len = len.ok_or_else(|| error(format!("a {what} must know its length up front")))?;
@@ -471,14 +504,12 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     }
 
     fn serialize_none(self) -> Result<(), EncodeError> {
-        self.plain();
-        self.out.push(0);
+        self.none();
         Ok(())
     }
 
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EncodeError> {
-        self.plain();
-        self.slot = Slot::Some;
+        self.some();
         value.serialize(self)
     }
 
@@ -488,21 +519,17 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
     }
 
     fn serialize_unit_struct(self, name: &'static str) -> Result<(), EncodeError> {
-        self.self_nulling();
-        self.class(name, 0)?;
-        self.object();
+        self.class_object(name, 0)?;
         Ok(())
     }
 
-    /// As Java's `EnumSerializer`: the ordinal + 1.
     fn serialize_unit_variant(
         self,
         _name: &'static str,
         index: u32,
         _variant: &'static str,
     ) -> Result<(), EncodeError> {
-        self.self_nulling();
-        wire::write_var_u32(self.out, index + 1);
+        self.variant(index);
         Ok(())
     }
 
@@ -525,8 +552,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
             // A trait object: the concrete struct writes its own class.
             return value.serialize(self);
         }
-        self.self_nulling();
-        wire::write_var_u32(self.out, index + 1);
+        self.variant(index);
         value.serialize(self)
     }
 
@@ -545,9 +571,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         name: &'static str,
         len: usize,
     ) -> Result<Elements<'s, 'a>, EncodeError> {
-        self.self_nulling();
-        self.class(name, len)?;
-        self.object();
+        self.class_object(name, len)?;
         Elements::of(self, Slot::Field)
     }
 
@@ -558,8 +582,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Elements<'s, 'a>, EncodeError> {
-        self.self_nulling();
-        wire::write_var_u32(self.out, index + 1);
+        self.variant(index);
         Elements::of(self, Slot::Field)
     }
 
@@ -573,9 +596,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         name: &'static str,
         len: usize,
     ) -> Result<Fields<'s, 'a>, EncodeError> {
-        self.self_nulling();
-        let facts = self.class(name, len)?;
-        self.object();
+        let facts = self.class_object(name, len)?;
         Ok(Fields::open(self, name, len, Some(facts)))
     }
 
@@ -586,8 +607,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         variant: &'static str,
         len: usize,
     ) -> Result<Fields<'s, 'a>, EncodeError> {
-        self.self_nulling();
-        wire::write_var_u32(self.out, index + 1);
+        self.variant(index);
         Ok(Fields::open(self, variant, len, None))
     }
 }

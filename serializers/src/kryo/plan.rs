@@ -47,8 +47,12 @@ pub enum Decision {
 /// The numbering state of one record.
 #[derive(Debug)]
 pub enum Plan {
-    /// First pass: number in visiting order and record where.
-    Record(Vec<Occurrence>),
+    /// First pass: number in visiting order and record where. `settled` while that
+    /// numbering is final without a check: no place was moved and no string may repeat.
+    Record {
+        occurrences: Vec<Occurrence>,
+        settled: bool,
+    },
     /// Second pass: follow the numbering of the final order.
     Replay {
         decisions: Vec<Decision>,
@@ -58,7 +62,10 @@ pub enum Plan {
 
 impl Default for Plan {
     fn default() -> Self {
-        Plan::Record(Vec::new())
+        Plan::Record {
+            occurrences: Vec::new(),
+            settled: true,
+        }
     }
 }
 
@@ -74,7 +81,13 @@ impl Plan {
     /// Starts a record's first pass.
     pub fn start(&mut self) {
         match self {
-            Plan::Record(occurrences) => occurrences.clear(),
+            Plan::Record {
+                occurrences,
+                settled,
+            } => {
+                occurrences.clear();
+                *settled = true;
+            }
             Plan::Replay { .. } => *self = Plan::default(),
         }
     }
@@ -87,14 +100,14 @@ impl Plan {
                 *next += 1;
                 decision
             }
-            Plan::Record(_) => Decision::First,
+            Plan::Record { .. } => Decision::First,
         }
     }
 
     /// The reference marker of an object that is not a string (never shared).
     #[inline]
     pub fn object(&mut self, out: &mut Vec<u8>) {
-        if let Plan::Record(occurrences) = self {
+        if let Plan::Record { occurrences, .. } = self {
             occurrences.push(Occurrence {
                 offset: out.len(),
                 kind: Kind::Object,
@@ -108,7 +121,13 @@ impl Plan {
     /// The reference marker of a string.
     #[inline]
     pub fn string(&mut self, out: &mut Vec<u8>) -> StringMark {
-        if let Plan::Record(occurrences) = self {
+        if let Plan::Record {
+            occurrences,
+            settled,
+        } = self
+        {
+            // An equal string may come again: only the check finds back references.
+            *settled = false;
             occurrences.push(Occurrence {
                 offset: out.len(),
                 kind: Kind::Str { end: 0 },
@@ -130,7 +149,7 @@ impl Plan {
 
     /// Notes where the string of occurrence `index` ends.
     pub fn string_end(&mut self, index: usize, end: usize) {
-        if let Plan::Record(occurrences) = self {
+        if let Plan::Record { occurrences, .. } = self {
             occurrences[index].kind = Kind::Str { end };
         }
     }
@@ -140,7 +159,7 @@ impl Plan {
     pub fn class(&mut self, out: &mut Vec<u8>, name: &'static str, names: &mut Vec<&'static str>) {
         let (id, first) = match self.replay() {
             Decision::Name { id, first } => (id, first),
-            _ => match names.iter().position(|n| *n == name) {
+            _ => match names.iter().position(|n| same_name(n, name)) {
                 Some(id) => (id as u32, false),
                 None => {
                     names.push(name);
@@ -148,7 +167,7 @@ impl Plan {
                 }
             },
         };
-        if let Plan::Record(occurrences) = self {
+        if let Plan::Record { occurrences, .. } = self {
             occurrences.push(Occurrence {
                 offset: out.len(),
                 kind: Kind::Class { name, id, first },
@@ -164,7 +183,7 @@ impl Plan {
     /// How many places the first pass has recorded.
     pub fn count(&self) -> usize {
         match self {
-            Plan::Record(occurrences) => occurrences.len(),
+            Plan::Record { occurrences, .. } => occurrences.len(),
             Plan::Replay { .. } => 0,
         }
     }
@@ -172,9 +191,14 @@ impl Plan {
     /// Follows the byte moves of the first pass: each `(old_start, old_end, new_start)`
     /// moved that range, and with it the places from `first` on that lay in it.
     pub fn moved(&mut self, first: usize, moves: &[(usize, usize, usize)]) {
-        let Plan::Record(occurrences) = self else {
+        let Plan::Record {
+            occurrences,
+            settled,
+        } = self
+        else {
             return;
         };
+        *settled = false;
         for o in &mut occurrences[first..] {
             let Some(&(old_start, _, new_start)) =
                 moves.iter().find(|(s, e, _)| (*s..*e).contains(&o.offset))
@@ -191,10 +215,14 @@ impl Plan {
     /// After the first pass wrote `bytes`: whether they stand. If not, the plan turns into
     /// the second pass's.
     pub fn finish_first_pass(&mut self, bytes: &[u8]) -> bool {
-        let Plan::Record(occurrences) = self else {
+        let Plan::Record {
+            occurrences,
+            settled,
+        } = self
+        else {
             return true;
         };
-        if occurrences.is_empty() {
+        if *settled {
             return true;
         }
         let mut final_order: Vec<usize> = (0..occurrences.len()).collect();
@@ -223,7 +251,7 @@ impl Plan {
                     }
                 }
                 Kind::Class { name, id, first } => {
-                    let decision = match names.iter().position(|n| *n == name) {
+                    let decision = match names.iter().position(|n| same_name(n, name)) {
                         Some(known) => Decision::Name {
                             id: known as u32,
                             first: false,
@@ -246,4 +274,10 @@ impl Plan {
         }
         agrees
     }
+}
+
+/// Whether two class names are equal; the same `&'static str` is the common case.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    core::ptr::eq(a, b) || a == b
 }

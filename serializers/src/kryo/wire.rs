@@ -57,7 +57,10 @@ pub fn write_var_i64(out: &mut Vec<u8>, v: i64) {
 #[inline]
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    if (2..64).contains(&bytes.len()) && bytes[0] != 0 && s.is_ascii() {
+    // The ASCII test ORs every byte without an early exit: short strings are the common
+    // case, and a loop that can stop at each byte mispredicts on their lengths.
+    if (2..64).contains(&bytes.len()) && bytes[0] != 0 && bytes.iter().fold(0, |a, b| a | b) < 0x80
+    {
         out.extend_from_slice(bytes);
         let last = out.len() - 1;
         out[last] |= 0x80;

@@ -12,7 +12,7 @@ use typeinfo_serializers::baselines::{
     Bincode, BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson, bincode_config,
 };
 use typeinfo_serializers::compact::Compact;
-use typeinfo_serializers::kryo::{Kryo, Registry};
+use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
 
 /// What every compared format must handle: a dataset type derives all of these.
@@ -64,20 +64,22 @@ pub fn kryo_registry() -> Registry {
     registry
 }
 
-/// Every format compared, in report order: ours, then kryo registered and by name, then
+/// Every format compared, in report order: ours, then kryo registered and by name (generated
+/// code), kryo through serde (registered: what a type without `TypeInfo` pays), then
 /// the baselines, then postcard as an outside reference. (In timed comparisons of whole
 /// datasets native bincode runs as [`BincodeSlice`].)
 pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> {
     vec![
         Box::new(Pojo::new(limits)),
         Box::new(Compact::new(limits)),
-        Box::new(Named {
-            name: "kryo",
-            inner: Kryo::new(kryo_registry()).limits(limits),
-        }),
+        Box::new(generated(Kryo::new(kryo_registry()).limits(limits))),
         Box::new(Named {
             name: "kryo-by-name",
-            inner: Kryo::new(Registry::new()).limits(limits),
+            inner: generated(Kryo::new(Registry::new()).limits(limits)),
+        }),
+        Box::new(Named {
+            name: "kryo-serde",
+            inner: Kryo::new(kryo_registry()).limits(limits),
         }),
         Box::new(Bincode::new(limits)),
         Box::new(BincodeSerde::new(limits)),
@@ -88,6 +90,11 @@ pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> 
         Box::new(SimdJson::new(limits)),
         Box::new(JsonValue::new(limits)),
     ]
+}
+
+/// kryo through generated code (references are off).
+fn generated(kryo: Kryo) -> Generated {
+    Generated::new(kryo).expect("references are off")
 }
 
 /// A serializer under another name, for two configurations of one format.

@@ -3,14 +3,14 @@
 
 use crate::baselines::{BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson};
 use crate::compact::Compact;
-use crate::kryo::{Kryo, Registry};
+use crate::kryo::{Generated, Kryo, Registry};
 use crate::pojo::Pojo;
 use crate::record::RecordSerializer;
 use core::fmt;
 use serde::{Serialize, de::DeserializeOwned};
 use typeinfo::config::{ConfigError, Format, SerializationConfig};
 use typeinfo::info::GenericField;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo, Limits};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo};
 
 /// The serializer a config selects for `T`: one dynamic call per record into code
 /// monomorphised for `T`.
@@ -31,6 +31,9 @@ pub struct Explanation {
     pub generic_fields: Vec<GenericField>,
     /// Under kryo: the type's class name and its id, if registered.
     pub kryo_class: Option<(&'static str, Option<u32>)>,
+    /// Under kryo: whether its generated code writes the record (references off), rather
+    /// than serde.
+    pub kryo_generated: bool,
 }
 
 impl fmt::Display for Explanation {
@@ -43,6 +46,14 @@ impl fmt::Display for Explanation {
                 "; class `{class}` is not registered, so every record carries its name"
             )?,
             None => {}
+        }
+        if self.kryo_generated {
+            return f.write_str(
+                "; generated code writes Kryo's bytes (fields by name, generic fields through serde)",
+            );
+        }
+        if self.format == Format::Kryo {
+            return f.write_str("; the whole record goes through serde (kryo references are on)");
         }
         if !self.format.is_generated() {
             return f.write_str("; the whole record goes through serde");
@@ -91,6 +102,7 @@ fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, 
         reason,
         generic_fields,
         kryo_class,
+        kryo_generated: format == Format::Kryo && !config.kryo().references,
     })
 }
 
@@ -113,14 +125,19 @@ pub fn kryo(config: &SerializationConfig) -> Result<Kryo, ConfigError> {
         .limits(*config.limits()))
 }
 
-/// One of our generated-code formats, or `None` for a serde baseline.
+/// The serializer of generated code the explanation chose, or `None` for one through serde
+/// (a baseline, or kryo with references).
 fn generated<T: Encode + Decode>(
-    format: Format,
-    limits: Limits,
-) -> Option<Box<dyn RecordSerializer<T>>> {
-    match format {
+    config: &SerializationConfig,
+    explanation: &Explanation,
+) -> Result<Option<Box<dyn RecordSerializer<T>>>, ConfigError> {
+    let limits = *config.limits();
+    Ok(match explanation.format {
         Format::Pojo => Some(Box::new(Pojo::new(limits))),
         Format::Compact => Some(Box::new(Compact::new(limits))),
+        Format::Kryo if explanation.kryo_generated => Some(Box::new(
+            Generated::new(kryo(config)?).expect("the explanation checked that references are off"),
+        )),
         Format::BincodeSerde
         | Format::Msgpack
         | Format::MsgpackNamed
@@ -128,7 +145,7 @@ fn generated<T: Encode + Decode>(
         | Format::SimdJson
         | Format::JsonValue
         | Format::Kryo => None,
-    }
+    })
 }
 
 impl<T: Encode + Decode + 'static> Serializer<T> {
@@ -136,11 +153,11 @@ impl<T: Encode + Decode + 'static> Serializer<T> {
     /// that selects a serde baseline for it is an error that says so.
     pub fn new(config: &SerializationConfig) -> Result<Self, ConfigError> {
         let explanation = explain::<T>(config)?;
-        let inner = generated(explanation.format, *config.limits()).ok_or_else(|| ConfigError::Invalid {
+        let inner = generated(config, &explanation)?.ok_or_else(|| ConfigError::Invalid {
             key: format!("format of {}", explanation.type_name),
             value: format!("\"{}\"", explanation.format),
             allowed: format!(
-                "{} for a type without serde; build with Serializer::with_serde for the serde formats",
+                "{}, or kryo without references, for a type without serde; build with Serializer::with_serde for the serde formats",
                 Format::ALL.iter().filter(|f| f.is_generated()).map(|f| f.name()).collect::<Vec<_>>().join(", ")
             ),
         })?;
@@ -153,6 +170,9 @@ impl<T: Encode + Decode + Serialize + DeserializeOwned + 'static> Serializer<T> 
     /// every format is possible.
     pub fn with_serde(config: &SerializationConfig) -> Result<Self, ConfigError> {
         let explanation = explain::<T>(config)?;
+        if let Some(inner) = generated(config, &explanation)? {
+            return Ok(Serializer { explanation, inner });
+        }
         let limits = *config.limits();
         let inner: Box<dyn RecordSerializer<T>> = match explanation.format {
             Format::Pojo => Box::new(Pojo::new(limits)),

@@ -7,7 +7,7 @@ pub mod types;
 use std::fmt::Debug;
 use typeinfo::{Decode, Encode, Limits};
 use typeinfo_serializers::compact::Compact;
-use typeinfo_serializers::kryo::{Kryo, Registry};
+use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
 use typeinfo_serializers::{RecordCodec, RecordSerializer, baselines};
 
@@ -69,6 +69,15 @@ pub fn kryo_configurations() -> Vec<(&'static str, Kryo)> {
             Kryo::new(kryo_registry()).references(true),
         ),
     ]
+}
+
+/// kryo through generated code in every configuration it supports (references off), named.
+pub fn kryo_generated_configurations() -> Vec<(&'static str, Generated)> {
+    kryo_configurations()
+        .into_iter()
+        .filter(|(_, kryo)| !kryo.uses_references())
+        .map(|(name, kryo)| (name, Generated::new(kryo).expect("references are off")))
+        .collect()
 }
 
 /// [`the_same`] for the serde formats: `value` through every serde baseline and every kryo

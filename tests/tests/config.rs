@@ -207,10 +207,12 @@ fn every_format_is_selectable() {
         let mut bytes = Vec::new();
         serializer.encode_into(&value, &mut bytes).unwrap();
         assert_eq!(serializer.decode(&bytes).unwrap(), value, "{format}");
+        // kryo without references (the default) is generated code too.
+        let generated = format.is_generated() || format == Format::Kryo;
         match Serializer::<Tuple>::new(&config) {
-            Ok(_) => assert!(format.is_generated(), "{format}"),
+            Ok(_) => assert!(generated, "{format}"),
             Err(e) => {
-                assert!(!format.is_generated());
+                assert!(!generated);
                 let text = e.to_string();
                 assert!(
                     text.contains(&format!("\"{format}\"")) && text.contains("with_serde"),
@@ -272,7 +274,7 @@ fn kryo_section_configures_the_kryo_serializer() {
     let serializer = Serializer::<Tree>::with_serde(&config).unwrap();
     assert_eq!(
         serializer.explanation().to_string(),
-        "typeinfo_tests::types::Tree → kryo (force_kryo); class `Tree` registered as id 12; the whole record goes through serde"
+        "typeinfo_tests::types::Tree → kryo (force_kryo); class `Tree` registered as id 12; the whole record goes through serde (kryo references are on)"
     );
     let mut bytes = Vec::new();
     serializer.encode_into(&tree, &mut bytes).unwrap();
@@ -289,7 +291,34 @@ fn kryo_section_configures_the_kryo_serializer() {
     );
     assert_eq!(
         unit.explanation().to_string(),
-        "typeinfo_tests::types::Unit → kryo (force_kryo); class `Unit` is not registered, so every record carries its name; the whole record goes through serde"
+        "typeinfo_tests::types::Unit → kryo (force_kryo); class `Unit` is not registered, so every record carries its name; the whole record goes through serde (kryo references are on)"
+    );
+
+    // Without references, generated code writes the same bytes, also for a type without
+    // serde; a type without serde cannot have references.
+    let plain = SerializationConfig::builder()
+        .force_kryo(true)
+        .kryo_register("Tree", 12)
+        .build()
+        .unwrap();
+    let generated = Serializer::<Tree>::new(&plain).unwrap();
+    assert_eq!(
+        generated.explanation().to_string(),
+        "typeinfo_tests::types::Tree → kryo (force_kryo); class `Tree` registered as id 12; \
+         generated code writes Kryo's bytes (fields by name, generic fields through serde)"
+    );
+    let mut generated_bytes = Vec::new();
+    generated.encode_into(&tree, &mut generated_bytes).unwrap();
+    let serde_bytes = typeinfo_serializers::select::kryo(&plain)
+        .unwrap()
+        .to_vec(&tree)
+        .unwrap();
+    assert_eq!(generated_bytes, serde_bytes);
+    assert_eq!(generated.decode(&generated_bytes).unwrap(), tree);
+    let e = Serializer::<Tree>::new(&config).unwrap_err().to_string();
+    assert!(
+        e.contains("kryo without references") && e.contains("with_serde"),
+        "{e}"
     );
 }
 

@@ -70,10 +70,9 @@ fn construct(path: TokenStream, style: Style, fields: &[Field]) -> TokenStream {
         return declared;
     };
     // Read into locals in name order, then build in declaration order.
-    let index = |f: &Field| fields.iter().position(|g| std::ptr::eq(g, f)).unwrap();
-    let reads = sorted.iter().map(|f| {
-        let local = binding(index(f));
-        let value = read(f);
+    let reads = sorted.into_iter().map(|i| {
+        let local = binding(i);
+        let value = read(&fields[i]);
         quote!(let #local = #value;)
     });
     let values = fields

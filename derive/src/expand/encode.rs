@@ -18,7 +18,9 @@ pub fn expand(cont: &Container) -> TokenStream {
             let name = &cont.name;
             let len = serialized(fields).count();
             let kind = struct_kind(*style, fields.len());
-            let encodes = in_wire_order(*style, fields, |f| encode_field(f, access(f)));
+            let encodes = in_wire_order(*style, fields, |i| {
+                encode_field(&fields[i], access(&fields[i]))
+            });
             let paths = serialized(fields).enumerate().map(|(i, f)| {
                 let value = access(f);
                 let follow = if f.is_generic() {
@@ -56,13 +58,9 @@ pub fn expand(cont: &Container) -> TokenStream {
                 let variant = v.ident;
                 let index = index as u32;
                 let pattern = pattern(v.style, &v.fields);
-                let bound: Vec<(syn::Ident, &Field)> = serialized_bound(&v.fields).collect();
-                let encodes = in_wire_order(v.style, &v.fields, |f| {
-                    let (i, _) = bound
-                        .iter()
-                        .find(|(_, b)| std::ptr::eq(*b, f))
-                        .expect("a serialized field is bound");
-                    encode_field(f, quote!(*#i))
+                let encodes = in_wire_order(v.style, &v.fields, |i| {
+                    let bound = binding(i);
+                    encode_field(&v.fields[i], quote!(*#bound))
                 });
                 quote! {
                     Self::#variant #pattern => {
@@ -95,14 +93,17 @@ pub fn expand(cont: &Container) -> TokenStream {
     }
 }
 
-/// The field encodes in declaration order, or, when sorting changes it, both orders with
-/// the encoder's `SORTED_FIELDS` picking one at compile time.
+/// The encodes of the serialized fields (by declaration index) in declaration order, or,
+/// when sorting changes it, both orders with the encoder's `SORTED_FIELDS` picking one at
+/// compile time.
 fn in_wire_order(
     style: Style,
     fields: &[Field],
-    encode: impl Fn(&Field) -> TokenStream,
+    encode: impl Fn(usize) -> TokenStream,
 ) -> TokenStream {
-    let declared = serialized(fields).map(&encode);
+    let declared = (0..fields.len())
+        .filter(|&i| !fields[i].is_skipped())
+        .map(&encode);
     match sorted_order(style, fields) {
         None => quote!(#(#declared)*),
         Some(sorted) => {
@@ -120,17 +121,6 @@ fn in_wire_order(
 
 fn serialized<'c, 'a>(fields: &'c [Field<'a>]) -> impl Iterator<Item = &'c Field<'a>> {
     fields.iter().filter(|f| !f.is_skipped())
-}
-
-/// Serialized fields of a variant with the name each is bound to in the match pattern.
-fn serialized_bound<'c, 'a>(
-    fields: &'c [Field<'a>],
-) -> impl Iterator<Item = (syn::Ident, &'c Field<'a>)> {
-    fields
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| !f.is_skipped())
-        .map(|(i, f)| (binding(i), f))
 }
 
 fn encode_field(field: &Field, value: TokenStream) -> TokenStream {

@@ -83,21 +83,25 @@ fn field_assertions(cont: &Container) -> TokenStream {
     quote!(#(#checks)*)
 }
 
-/// The serialized fields of a named struct or struct variant in the order formats with
-/// `SORTED_FIELDS` write them (by name, Java's UTF-16 order, as Kryo's `FieldSerializer`),
-/// or `None` when that is the declaration order (always, for tuple and unit styles).
-fn sorted_order<'c, 'a>(style: Style, fields: &'c [Field<'a>]) -> Option<Vec<&'c Field<'a>>> {
+/// The declaration indices of the serialized fields of a named struct or struct variant in
+/// the order formats with `SORTED_FIELDS` write them (by name, Java's UTF-16 order, as
+/// Kryo's `FieldSerializer`), or `None` when that is the declaration order (always, for
+/// tuple and unit styles).
+fn sorted_order(style: Style, fields: &[Field]) -> Option<Vec<usize>> {
     if style != Style::Named {
         return None;
     }
-    let declared: Vec<&Field> = fields.iter().filter(|f| !f.is_skipped()).collect();
+    let declared: Vec<usize> = (0..fields.len())
+        .filter(|&i| !fields[i].is_skipped())
+        .collect();
     let mut sorted = declared.clone();
-    sorted.sort_by(|a, b| a.name.encode_utf16().cmp(b.name.encode_utf16()));
-    let same = sorted
-        .iter()
-        .zip(&declared)
-        .all(|(a, b)| std::ptr::eq(*a, *b));
-    (!same).then_some(sorted)
+    sorted.sort_by(|&a, &b| {
+        fields[a]
+            .name
+            .encode_utf16()
+            .cmp(fields[b].name.encode_utf16())
+    });
+    (sorted != declared).then_some(sorted)
 }
 
 /// The `StructKind` of a struct with `style` and `len` fields (serde's shapes).

@@ -135,16 +135,16 @@ fn generated<T: Encode + Decode>(
     Ok(match explanation.format {
         Format::Pojo => Some(Box::new(Pojo::new(limits))),
         Format::Compact => Some(Box::new(Compact::new(limits))),
-        Format::Kryo if explanation.kryo_generated => Some(Box::new(
-            Generated::new(kryo(config)?).expect("the explanation checked that references are off"),
-        )),
+        // `Generated` refuses references: those records go through serde.
+        Format::Kryo => Generated::new(kryo(config)?)
+            .ok()
+            .map(|g| Box::new(g) as Box<dyn RecordSerializer<T>>),
         Format::BincodeSerde
         | Format::Msgpack
         | Format::MsgpackNamed
         | Format::Json
         | Format::SimdJson
-        | Format::JsonValue
-        | Format::Kryo => None,
+        | Format::JsonValue => None,
     })
 }
 

@@ -97,7 +97,7 @@ struct KryoEncoder<'s, 'a> {
 /// `Encoder` methods that are the serde writer's method of the same value.
 macro_rules! through_serde {
     ($($method:ident($ty:ty) => $serialize:ident),* $(,)?) => {$(
-        #[inline(always)]
+        #[inline]
         fn $method(&mut self, v: $ty) -> Result<(), EncodeError> {
             serde::Serializer::$serialize(&mut *self.ser, v)
         }

@@ -27,13 +27,24 @@ pub fn unzigzag(v: u128) -> i128 {
 /// Appends `v` as a varint; at most 10 bytes.
 #[inline]
 pub fn write(out: &mut Vec<u8>, mut v: u64) {
-    // Byte pushes after one reservation: a short run-time-length copy would call memcpy.
-    out.reserve(10);
-    while v >= 0x80 {
-        out.push(v as u8 | 0x80);
-        v >>= 7;
+    if v < 0x80 {
+        out.push(v as u8);
+        return;
     }
-    out.push(v as u8);
+    // Built in a buffer and appended whole, then cut to length: a fixed-size copy is a few
+    // stores and one capacity check (a copy of run-time length would call memcpy, and byte
+    // pushes check capacity each).
+    let mut buf = [0u8; 10];
+    let mut len = 0;
+    while v >= 0x80 {
+        buf[len] = v as u8 | 0x80;
+        v >>= 7;
+        len += 1;
+    }
+    buf[len] = v as u8;
+    let start = out.len();
+    out.extend_from_slice(&buf);
+    out.truncate(start + len + 1);
 }
 
 /// Appends `v` as a varint; at most 19 bytes. Values that fit 64 bits take [`write`]'s path.

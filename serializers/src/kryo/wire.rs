@@ -54,13 +54,10 @@ pub fn write_var_i64(out: &mut Vec<u8>, v: i64) {
 /// starts with NUL takes the second form, so no present string starts with a 0 byte: the
 /// format uses a leading 0 for `None` (Kryo itself writes such a string raw; its reader reads
 /// both forms).
-#[inline]
+#[inline(always)]
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    // The ASCII test ORs every byte without an early exit: short strings are the common
-    // case, and a loop that can stop at each byte mispredicts on their lengths.
-    if (2..64).contains(&bytes.len()) && bytes[0] != 0 && bytes.iter().fold(0, |a, b| a | b) < 0x80
-    {
+    if (2..64).contains(&bytes.len()) && bytes[0] != 0 && is_short_ascii(bytes) {
         out.extend_from_slice(bytes);
         let last = out.len() - 1;
         out[last] |= 0x80;
@@ -71,6 +68,29 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// Whether `bytes` (2 to 63 of them) are ASCII: the bytes ORed a word at a time, the last
+/// word overlapping the one before, without an early exit (a loop that can stop at each
+/// byte mispredicts on the lengths of short strings).
+#[inline]
+fn is_short_ascii(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = bytes.len();
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
+    let any = if n >= 8 {
+        bytes.chunks_exact(8).fold(word(n - 8), |a, c| {
+            a | u64::from_le_bytes(c.try_into().expect("8 bytes"))
+        })
+    } else if n >= 4 {
+        u64::from(half(0) | half(n - 4))
+    } else {
+        u64::from(bytes[0] | bytes[1] | bytes[n - 1])
+    };
+    any & HIGH == 0
+}
+
+/// Out of line, so that the ASCII path inlines where strings are written.
+#[inline(never)]
 fn write_utf8(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // UTF-16 units: one per UTF-8 lead byte, two for each 4-byte sequence.
@@ -370,6 +390,20 @@ mod tests {
         assert_eq!(&bytes[..2], [0xc1, 0x01]);
         assert_eq!(read(&bytes), Some(long));
         assert_eq!(string("\0a")[0], 0x83);
+    }
+
+    /// The word-wise ASCII test finds a high bit at every position of every length.
+    #[test]
+    fn short_ascii_test_sees_every_byte() {
+        for len in 2..64 {
+            let mut bytes = vec![b'a'; len];
+            assert!(is_short_ascii(&bytes), "{len}");
+            for at in 0..len {
+                bytes[at] = 0xc3;
+                assert!(!is_short_ascii(&bytes), "{len}, high bit at {at}");
+                bytes[at] = b'a';
+            }
+        }
     }
 
     #[test]

@@ -478,6 +478,61 @@ fn types_sharing_a_name_keep_their_own_field_order() {
     }
 }
 
+/// Leaves of [`Unordered`], each its own class.
+#[derive(typeinfo::TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Zed(pub i32, pub i32);
+#[derive(typeinfo::TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Ant(pub i32, pub i32);
+
+/// A serde-only struct out of Kryo's order, holding two classes that sorting swaps.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Unordered {
+    pub zeta: Zed,
+    pub alpha: Ant,
+}
+
+#[derive(typeinfo::TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct HoldsUnordered {
+    pub before: i32,
+    #[typeinfo(generic)]
+    pub inner: Unordered,
+    pub tail: Zed,
+}
+
+/// Generated code counts class places without recording them; a generic field that sorts
+/// its fields moves some, so the record is written again recording them. By name, `Zed`
+/// is met before `Ant`, and sorting puts `Ant` first: the ids follow the final order. The
+/// bytes are the serde path's, by name and registered.
+#[test]
+fn classes_moved_inside_generic_fields_are_renumbered() {
+    let value = HoldsUnordered {
+        before: 1,
+        inner: Unordered {
+            zeta: Zed(3, 4),
+            alpha: Ant(5, 6),
+        },
+        tail: Zed(7, 8),
+    };
+    let mut registry = Registry::new();
+    registry.register_name("HoldsUnordered", 20).unwrap();
+    for kryo in [Kryo::default(), Kryo::new(registry)] {
+        let generated = Generated::new(kryo.clone()).unwrap();
+        let serde_bytes = kryo.to_vec(&value).unwrap();
+        // Repeated: the first record and those that find the writer's memory warm.
+        for _ in 0..3 {
+            let bytes = generated.to_vec(&value).unwrap();
+            assert_eq!(bytes, serde_bytes);
+            assert_eq!(generated.decode::<HoldsUnordered>(&bytes).unwrap(), value);
+        }
+    }
+    // By name, in final order: `HoldsUnordered` 0, `Unordered` 1, then `alpha`'s `Ant` 2
+    // and `zeta`'s `Zed` 3 (written first, before sorting).
+    let bytes = Kryo::default().to_vec(&value).unwrap();
+    let ant = bytes.windows(4).position(|w| w == [1, 2, b'A', b'n']);
+    let zed = bytes.windows(4).position(|w| w == [1, 3, b'Z', b'e']);
+    assert!(ant.is_some() && zed.is_some() && ant < zed, "{bytes:?}");
+}
+
 /// A back reference is one byte; what it copies is bounded by `max_record_bytes`.
 #[test]
 fn back_references_cannot_amplify_without_bound() {

@@ -9,7 +9,7 @@
 
 use super::Kryo;
 use super::de::De;
-use super::ser::Ser;
+use super::ser::{Pass, Ser};
 use super::wire::Str;
 use crate::record::RecordCodec;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -78,8 +78,9 @@ impl RecordCodec for Generated {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
-        self.kryo
-            .encode_with(out, |ser| value.encode(&mut KryoEncoder { ser }))
+        self.kryo.encode_with(out, Pass::Ordered, |ser| {
+            value.encode(&mut KryoEncoder { ser })
+        })
     }
 
     #[inline]

@@ -25,6 +25,7 @@
 //! assert_eq!(kryo.decode::<Point>(&bytes).unwrap(), Point { y: 2, x: 1 });
 //! ```
 
+mod class_names;
 mod de;
 mod dynamic;
 mod generated;
@@ -43,7 +44,7 @@ pub use registry::{
 
 use crate::record::{RecordSerializer, append_record, check_record_size, expect_end};
 use de::{De, DecodeState};
-use ser::{EncodeState, Ser, Slot};
+use ser::{EncodeState, Pass, Ser, Slot};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -121,28 +122,30 @@ impl Kryo {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
-        self.encode_with(out, |ser| value.serialize(ser))
+        self.encode_with(out, Pass::Sorting, |ser| value.serialize(ser))
     }
 
-    /// Runs `write` on a writer over `out` as often as the record needs: once, normally;
-    /// again without hints when a struct was not what its name promised; again when name or
-    /// reference ids were given in an order the fields did not keep.
+    /// Runs `write` on a writer over `out` as often as the record needs: once, normally, in
+    /// `pass`; again in a safe pass when a struct was not what its name promised or a place
+    /// that was only counted moved; again when name or reference ids were given in an
+    /// order the fields did not keep.
     fn encode_with(
         &self,
         out: &mut Vec<u8>,
+        pass: Pass,
         write: impl Fn(&mut Ser<'_>) -> Result<(), EncodeError>,
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
             with_state(&ENCODE, |state| {
                 let start = out.len();
-                state.start();
+                state.start(pass);
                 let first = write(&mut self.writer(out, state));
-                if first.is_err() && state.hint_failed {
+                if first.is_err() && state.write_again {
                     // A struct type's fields were not those of the type its name was
-                    // taken for: write the record again, recording every struct.
+                    // taken for, or a counted place moved: write the record again,
+                    // recording every struct and place.
                     out.truncate(start);
-                    state.start();
-                    state.use_hints = false;
+                    state.start(Pass::Safe);
                     write(&mut self.writer(out, state))?;
                 } else {
                     first?;

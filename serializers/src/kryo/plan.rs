@@ -11,6 +11,7 @@
 //! second time following the new numbering. References find equal content where Java finds
 //! the identical object (interned literals, shared strings).
 
+use super::class_names::ClassNames;
 use super::wire;
 use std::collections::HashMap;
 
@@ -49,9 +50,14 @@ pub enum Decision {
 pub enum Plan {
     /// First pass: number in visiting order and record where. `settled` while that
     /// numbering is final without a check: no place was moved and no string may repeat.
+    /// A writer that emits Kryo's field order moves bytes only inside generic fields, so
+    /// its class places are only counted (`unrecorded`), not recorded; a move over one
+    /// cannot be followed, and the record is written again with `record_classes` on.
     Record {
         occurrences: Vec<Occurrence>,
         settled: bool,
+        record_classes: bool,
+        unrecorded: usize,
     },
     /// Second pass: follow the numbering of the final order.
     Replay {
@@ -65,6 +71,8 @@ impl Default for Plan {
         Plan::Record {
             occurrences: Vec::new(),
             settled: true,
+            record_classes: true,
+            unrecorded: 0,
         }
     }
 }
@@ -78,17 +86,28 @@ pub enum StringMark {
 }
 
 impl Plan {
-    /// Starts a record's first pass.
-    pub fn start(&mut self) {
+    /// Starts a record's first pass; `record_classes` as the writer needs (see `Record`).
+    pub fn start(&mut self, record_classes: bool) {
         match self {
             Plan::Record {
                 occurrences,
                 settled,
+                record_classes: recording,
+                unrecorded,
             } => {
                 occurrences.clear();
                 *settled = true;
+                *recording = record_classes;
+                *unrecorded = 0;
             }
-            Plan::Replay { .. } => *self = Plan::default(),
+            Plan::Replay { .. } => {
+                *self = Plan::Record {
+                    occurrences: Vec::new(),
+                    settled: true,
+                    record_classes,
+                    unrecorded: 0,
+                }
+            }
         }
     }
 
@@ -124,6 +143,7 @@ impl Plan {
         if let Plan::Record {
             occurrences,
             settled,
+            ..
         } = self
         {
             // An equal string may come again: only the check finds back references.
@@ -154,50 +174,80 @@ impl Plan {
         }
     }
 
-    /// An unregistered class: `1`, its name id, and its name at first use. `names` holds
-    /// the names given ids so far in this pass.
-    pub fn class(&mut self, out: &mut Vec<u8>, name: &'static str, names: &mut Vec<&'static str>) {
-        let (id, first) = match self.replay() {
-            Decision::Name { id, first } => (id, first),
-            _ => match names.iter().position(|n| same_name(n, name)) {
-                Some(id) => (id as u32, false),
-                None => {
-                    names.push(name);
-                    (names.len() as u32 - 1, true)
+    /// An unregistered class, the name in `slot` of `names`: `1`, its name id, and its
+    /// name at first use.
+    #[inline]
+    pub fn class(&mut self, out: &mut Vec<u8>, slot: usize, names: &mut ClassNames) {
+        let (id, first) = match self {
+            Plan::Record {
+                occurrences,
+                record_classes,
+                unrecorded,
+                ..
+            } => {
+                let (id, first) = names.number(slot);
+                if *record_classes {
+                    occurrences.push(Occurrence {
+                        offset: out.len(),
+                        kind: Kind::Class {
+                            name: names.name(slot),
+                            id,
+                            first,
+                        },
+                    });
+                } else {
+                    *unrecorded += 1;
                 }
+                (id, first)
+            }
+            Plan::Replay { .. } => match self.replay() {
+                Decision::Name { id, first } => (id, first),
+                _ => names.number(slot),
             },
         };
-        if let Plan::Record { occurrences, .. } = self {
-            occurrences.push(Occurrence {
-                offset: out.len(),
-                kind: Kind::Class { name, id, first },
-            });
+        match u8::try_from(id) {
+            // `1` and a one-byte id with one capacity check.
+            Ok(small) if small < 0x80 => out.extend_from_slice(&[1, small]),
+            _ => {
+                out.push(1);
+                wire::write_var_u32(out, id);
+            }
         }
-        out.push(1);
-        wire::write_var_u32(out, id);
         if first {
-            wire::write_str(out, name);
+            out.extend_from_slice(names.encoded(slot));
         }
     }
 
-    /// How many places the first pass has recorded.
+    /// How many places the first pass has numbered.
     pub fn count(&self) -> usize {
         match self {
-            Plan::Record { occurrences, .. } => occurrences.len(),
+            Plan::Record {
+                occurrences,
+                unrecorded,
+                ..
+            } => occurrences.len() + unrecorded,
             Plan::Replay { .. } => 0,
         }
     }
 
     /// Follows the byte moves of the first pass: each `(old_start, old_end, new_start)`
-    /// moved that range, and with it the places from `first` on that lay in it.
-    pub fn moved(&mut self, first: usize, moves: &[(usize, usize, usize)]) {
+    /// moved that range, and with it the places from `first` on that lay in it. False if
+    /// places were only counted, so they cannot be followed: the record must be written
+    /// again with `record_classes` on.
+    #[must_use]
+    pub fn moved(&mut self, first: usize, moves: &[(usize, usize, usize)]) -> bool {
         let Plan::Record {
             occurrences,
             settled,
+            unrecorded,
+            ..
         } = self
         else {
-            return;
+            return true;
         };
+        if *unrecorded > 0 {
+            return false;
+        }
         *settled = false;
         for o in &mut occurrences[first..] {
             let Some(&(old_start, _, new_start)) =
@@ -210,6 +260,7 @@ impl Plan {
                 *end = *end - old_start + new_start;
             }
         }
+        true
     }
 
     /// After the first pass wrote `bytes`: whether they stand. If not, the plan turns into
@@ -218,6 +269,7 @@ impl Plan {
         let Plan::Record {
             occurrences,
             settled,
+            ..
         } = self
         else {
             return true;

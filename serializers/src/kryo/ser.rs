@@ -1,6 +1,7 @@
 //! The kryo writer: serde's data model onto Kryo 2.x's FieldSerializer encodings.
 
 use super::DYN_MARKER;
+use super::class_names::ClassNames;
 use super::memo::Memo;
 use super::order::{FieldOrders, StructKey, struct_key};
 use super::plan::{Plan, StringMark};
@@ -24,45 +25,73 @@ pub(super) enum Slot {
 /// lookup.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct StructFacts {
-    /// Its registered id.
-    id: Option<u32>,
+    class: Class,
     /// Its field-order entry, once known to be in Kryo's order already. A hint: the writer
     /// checks each field name against it as it goes (two types can share a name).
     in_order: Option<usize>,
 }
 
+/// How a struct type's class is written.
+#[derive(Debug, Clone, Copy)]
+enum Class {
+    /// Its registered id.
+    Registered(u32),
+    /// By name; the name's slot in [`ClassNames`].
+    Named(usize),
+    /// Not registered, and registration is required.
+    Refused,
+}
+
 /// Scratch state of one record, kept between records to reuse its buffers.
 #[derive(Debug, Default)]
 pub(super) struct EncodeState {
-    /// Unregistered class names written so far: the index is the name id.
-    names: Vec<&'static str>,
+    /// Unregistered class names and their ids in this record.
+    names: ClassNames,
     /// Field name and start offset of each field of the open structs.
     marks: Vec<(&'static str, usize)>,
     orders: FieldOrders,
     scratch: Vec<u8>,
     pub(super) plan: Plan,
-    /// What is known of each struct type (by registry and serde's name and length).
-    structs: Memo<(u64, StructKey), StructFacts>,
-    /// Set when a struct did not have the fields its name promised: the record is written
-    /// again without the in-order hints.
-    pub(super) hint_failed: bool,
-    pub(super) use_hints: bool,
+    /// What is known of each struct type (by serde's name and length, and registry; the
+    /// name's address first, as it tells entries apart soonest).
+    structs: Memo<(StructKey, u64), StructFacts>,
+    /// Set when a pass could not finish as it started: the record is written again in a
+    /// [`Pass::Safe`].
+    pub(super) write_again: bool,
+    use_hints: bool,
+}
+
+/// How a pass writes a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass {
+    /// serde's declaration order, sorted afterwards: field-order hints on, every numbered
+    /// place recorded, since sorting moves them.
+    Sorting,
+    /// Kryo's order, from generated code: only generic fields sort, so class places are
+    /// only counted; moving one asks for a safe pass.
+    Ordered,
+    /// Again, after a pass could not finish: no hints, every place recorded.
+    Safe,
 }
 
 impl EncodeState {
-    /// A struct did not have the fields its name and field count promised (two types of
-    /// one name): the record is written again without hints.
+    /// The pass cannot finish (a struct did not have the fields its name and field count
+    /// promised, as two types of one name; or a counted place moved): the record is
+    /// written again in a safe pass.
     #[cold]
-    fn hint_failed(&mut self) -> EncodeError {
-        self.hint_failed = true;
-        error("internal: field order hint failed; the record is written again")
+    fn write_again(&mut self, why: &str) -> EncodeError {
+        self.write_again = true;
+        error(format!("internal: {why}; the record is written again"))
     }
 
     /// Forgets the previous record (Kryo resets name ids and references per record).
     pub(super) fn reset(&mut self) {
-        self.names.clear();
+        if self.names.start_record() {
+            // Facts hold name slots, which are gone.
+            self.structs.clear();
+        }
         self.marks.clear();
-        self.hint_failed = false;
+        self.write_again = false;
     }
 
     /// Lets go of a scratch buffer a large record grew, so a thread does not keep it.
@@ -73,11 +102,11 @@ impl EncodeState {
         }
     }
 
-    /// Starts a record's first pass.
-    pub(super) fn start(&mut self) {
+    /// Starts a record's first pass, or a safe pass after one that could not finish.
+    pub(super) fn start(&mut self, pass: Pass) {
         self.reset();
-        self.plan.start();
-        self.use_hints = true;
+        self.plan.start(pass != Pass::Ordered);
+        self.use_hints = pass != Pass::Safe;
     }
 }
 
@@ -87,6 +116,15 @@ pub(super) struct Ser<'a> {
     pub(super) references: bool,
     pub(super) state: &'a mut EncodeState,
     pub(super) slot: Slot,
+}
+
+const HINT_FAILED: &str = "field order hint failed";
+
+#[cold]
+fn refused(name: &str) -> EncodeError {
+    error(format!(
+        "class `{name}` is not registered and registration_required is on; register it with an id"
+    ))
 }
 
 fn error(msg: impl Into<String>) -> EncodeError {
@@ -114,14 +152,15 @@ impl Ser<'_> {
     /// name id, and the name once. Returns what is known of the type.
     #[inline]
     fn class(&mut self, name: &'static str, len: usize) -> Result<StructFacts, EncodeError> {
-        let key = (self.registry.generation(), struct_key(name, len));
+        let key = (struct_key(name, len), self.registry.generation());
         let facts = match self.state.structs.get(key) {
             Some(facts) => facts,
             None => self.learn(key, name),
         };
-        match facts.id {
-            Some(id) => wire::write_var_u32(self.out, id + 2),
-            None => self.unregistered(name)?,
+        match facts.class {
+            Class::Registered(id) => wire::write_var_u32(self.out, id + 2),
+            Class::Named(slot) => self.state.plan.class(self.out, slot, &mut self.state.names),
+            Class::Refused => return Err(refused(name)),
         }
         Ok(facts)
     }
@@ -129,25 +168,18 @@ impl Ser<'_> {
     /// The first sight of a struct type (per registry).
     #[cold]
     #[inline(never)]
-    fn learn(&mut self, key: (u64, StructKey), name: &'static str) -> StructFacts {
+    fn learn(&mut self, key: (StructKey, u64), name: &'static str) -> StructFacts {
+        let class = match self.registry.id_of(name) {
+            Some(id) => Class::Registered(id),
+            None if self.registry.is_registration_required() => Class::Refused,
+            None => Class::Named(self.state.names.slot(name)),
+        };
         let facts = StructFacts {
-            id: self.registry.id_of(name),
+            class,
             in_order: None,
         };
         self.state.structs.insert(key, facts);
         facts
-    }
-
-    /// An unregistered class: by name, unless registration is required. (Not cold: without
-    /// a registry every struct takes this path.)
-    fn unregistered(&mut self, name: &'static str) -> Result<(), EncodeError> {
-        if self.registry.is_registration_required() {
-            return Err(error(format!(
-                "class `{name}` is not registered and registration_required is on; register it with an id"
-            )));
-        }
-        self.state.plan.class(self.out, name, &mut self.state.names);
-        Ok(())
     }
 
     /// The reference marker of an object other than a string (never a back reference).
@@ -215,7 +247,7 @@ impl Ser<'_> {
 pub(super) struct Fields<'s, 'a> {
     ser: &'s mut Ser<'a>,
     /// Where its facts are kept, for a struct (not a struct variant).
-    key: Option<(u64, StructKey)>,
+    key: Option<(StructKey, u64)>,
     /// The fast path: the type's declaration order is known to be Kryo's (a cached entry),
     /// so fields are only checked against it, not recorded and sorted.
     in_order: Option<usize>,
@@ -235,7 +267,7 @@ impl<'s, 'a> Fields<'s, 'a> {
         len: usize,
         facts: Option<StructFacts>,
     ) -> Self {
-        let key = facts.map(|_| (ser.registry.generation(), struct_key(name, len)));
+        let key = facts.map(|_| (struct_key(name, len), ser.registry.generation()));
         let in_order = facts
             .and_then(|f| f.in_order)
             .filter(|_| ser.state.use_hints);
@@ -259,7 +291,7 @@ impl<'s, 'a> Fields<'s, 'a> {
         match self.in_order {
             Some(handle) => {
                 if !ser.state.orders.field_is(handle, self.next, key) {
-                    return Err(ser.state.hint_failed());
+                    return Err(ser.state.write_again(HINT_FAILED));
                 }
                 self.next += 1;
             }
@@ -273,7 +305,7 @@ impl<'s, 'a> Fields<'s, 'a> {
     fn finish(self) -> Result<(), EncodeError> {
         match self.in_order {
             Some(handle) if self.next == self.ser.state.orders.len(handle) => Ok(()),
-            Some(_) => Err(self.ser.state.hint_failed()),
+            Some(_) => Err(self.ser.state.write_again(HINT_FAILED)),
             None => self.sort(),
         }
     }
@@ -318,8 +350,8 @@ impl<'s, 'a> Fields<'s, 'a> {
                     moves.push((from, to, new_start));
                 }
             }
-            if track {
-                state.plan.moved(first_ref, &moves);
+            if track && !state.plan.moved(first_ref, &moves) {
+                return Err(state.write_again("a counted class place moved"));
             }
         }
         state.marks.truncate(first_mark);

@@ -476,6 +476,20 @@ impl<'r, 'de, 'a> Elements<'r, 'de, 'a> {
     fn new(de: &'r mut De<'de, 'a>, left: usize, slot: Slot) -> Self {
         Elements { de, left, slot }
     }
+
+    /// The next element (or map key) read in `slot`, if any are left.
+    fn next<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+        slot: Slot,
+    ) -> Result<Option<T::Value>, DecodeError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        self.de.slot = slot;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
 }
 
 impl<'de> de::SeqAccess<'de> for Elements<'_, 'de, '_> {
@@ -485,12 +499,8 @@ impl<'de> de::SeqAccess<'de> for Elements<'_, 'de, '_> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, DecodeError> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.left -= 1;
-        self.de.slot = self.slot;
-        seed.deserialize(&mut *self.de).map(Some)
+        let slot = self.slot;
+        self.next(seed, slot)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -505,12 +515,7 @@ impl<'de> de::MapAccess<'de> for Elements<'_, 'de, '_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DecodeError> {
-        if self.left == 0 {
-            return Ok(None);
-        }
-        self.left -= 1;
-        self.de.slot = Slot::Field;
-        seed.deserialize(&mut *self.de).map(Some)
+        self.next(seed, Slot::Field)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(

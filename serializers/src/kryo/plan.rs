@@ -88,26 +88,20 @@ pub enum StringMark {
 impl Plan {
     /// Starts a record's first pass; `record_classes` as the writer needs (see `Record`).
     pub fn start(&mut self, record_classes: bool) {
-        match self {
-            Plan::Record {
-                occurrences,
-                settled,
-                record_classes: recording,
-                unrecorded,
-            } => {
-                occurrences.clear();
-                *settled = true;
-                *recording = record_classes;
-                *unrecorded = 0;
-            }
-            Plan::Replay { .. } => {
-                *self = Plan::Record {
-                    occurrences: Vec::new(),
-                    settled: true,
-                    record_classes,
-                    unrecorded: 0,
-                }
-            }
+        if let Plan::Replay { .. } = self {
+            *self = Plan::default();
+        }
+        if let Plan::Record {
+            occurrences,
+            settled,
+            record_classes: recording,
+            unrecorded,
+        } = self
+        {
+            occurrences.clear();
+            *settled = true;
+            *recording = record_classes;
+            *unrecorded = 0;
         }
     }
 

@@ -68,12 +68,15 @@ pub struct ContainerAttrs {
     pub rename: Option<String>,
     /// `crate = "..."`: the path of the runtime crate in generated code.
     pub krate: Option<Path>,
+    /// `namespace = "..."`: the type's namespace in schemas (default: its module path).
+    pub namespace: Option<LitStr>,
 }
 
 impl ContainerAttrs {
     pub fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
         let mut rename = Once::new("rename");
         let mut krate = Once::new("crate");
+        let mut namespace = Once::new("namespace");
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
                 let name = string(meta)?;
@@ -84,16 +87,36 @@ impl ContainerAttrs {
                     "`crate` takes the path of the typeinfo crate, such as \"::typeinfo\"",
                 )?;
                 krate.set(cx, meta, path);
+            } else if meta.path.is_ident("namespace") {
+                let lit = string(meta)?;
+                let valid = lit.value().split('.').all(is_schema_name);
+                if !valid {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "`namespace` takes dot-separated names of letters, digits and `_`, each starting with a letter or `_`, such as \"com.example.events\"",
+                    ));
+                }
+                namespace.set(cx, meta, lit);
             } else {
-                return Err(unknown(meta, "rename, crate"));
+                return Err(unknown(meta, "rename, crate, namespace"));
             }
             Ok(())
         });
         ContainerAttrs {
             rename: rename.value,
             krate: krate.value,
+            namespace: namespace.value,
         }
     }
+}
+
+/// A name as Avro's schemas allow it: `[A-Za-z_][A-Za-z0-9_]*`.
+fn is_schema_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Attributes on an enum variant.

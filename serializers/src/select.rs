@@ -1,6 +1,7 @@
 //! From a config and a type to a ready serializer: the one entry point that applies the
 //! selection rules (format, per-type overrides, `generic_types`, limits), and says why.
 
+use crate::avro::AvroCodec;
 use crate::baselines::{BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson};
 use crate::compact::Compact;
 use crate::kryo::{Generated, Kryo, Registry};
@@ -125,9 +126,21 @@ pub fn kryo(config: &SerializationConfig) -> Result<Kryo, ConfigError> {
         .limits(*config.limits()))
 }
 
+/// The avro codec of `T`: an error names the type and why it has no Avro schema.
+fn avro<T: Encode + Decode + 'static>(
+    config: &SerializationConfig,
+    explanation: &Explanation,
+) -> Result<AvroCodec<T>, ConfigError> {
+    AvroCodec::new(*config.limits()).map_err(|e| ConfigError::Invalid {
+        key: format!("format of {}", explanation.type_name),
+        value: format!("\"{}\" ({})", explanation.format, explanation.reason),
+        allowed: format!("a format whose schema the type has; {e}"),
+    })
+}
+
 /// The serializer of generated code the explanation chose, or `None` for one through serde
 /// (a baseline, or kryo with references).
-fn generated<T: Encode + Decode>(
+fn generated<T: Encode + Decode + 'static>(
     config: &SerializationConfig,
     explanation: &Explanation,
 ) -> Result<Option<Box<dyn RecordSerializer<T>>>, ConfigError> {
@@ -135,6 +148,7 @@ fn generated<T: Encode + Decode>(
     Ok(match explanation.format {
         Format::Pojo => Some(Box::new(Pojo::new(limits))),
         Format::Compact => Some(Box::new(Compact::new(limits))),
+        Format::Avro => Some(Box::new(avro::<T>(config, explanation)?)),
         // `Generated` refuses references: those records go through serde.
         Format::Kryo => Generated::new(kryo(config)?)
             .ok()
@@ -184,6 +198,7 @@ impl<T: Encode + Decode + Serialize + DeserializeOwned + 'static> Serializer<T> 
             Format::SimdJson => Box::new(SimdJson::new(limits)),
             Format::JsonValue => Box::new(JsonValue::new(limits)),
             Format::Kryo => Box::new(kryo(config)?),
+            Format::Avro => Box::new(avro::<T>(config, &explanation)?),
         };
         Ok(Serializer { explanation, inner })
     }

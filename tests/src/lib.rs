@@ -6,6 +6,7 @@ pub mod types;
 
 use std::fmt::Debug;
 use typeinfo::{Decode, Encode, Limits};
+use typeinfo_serializers::avro::Avro;
 use typeinfo_serializers::compact::Compact;
 use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
@@ -29,6 +30,12 @@ pub fn the_same<T: Encode + Decode + PartialEq + Debug>(value: &T) {
         value,
         |bytes| Compact::default().decode_from(Chunks::new(bytes, 3)),
         |v, out| Compact::default().encode_to(v, out),
+    );
+    round_trip(
+        &Avro::default(),
+        value,
+        |bytes| Avro::default().decode_from(Chunks::new(bytes, 3)),
+        |v, out| Avro::default().encode_to(v, out),
     );
 }
 

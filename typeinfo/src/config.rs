@@ -55,6 +55,8 @@ pub enum Format {
     JsonValue,
     /// The generic format with Kryo 2.x's encodings, through serde.
     Kryo,
+    /// Avro's binary encoding from the schema derived from the type, generated code.
+    Avro,
 }
 
 impl Format {
@@ -63,6 +65,7 @@ impl Format {
         Format::Pojo,
         Format::Compact,
         Format::Kryo,
+        Format::Avro,
         Format::BincodeSerde,
         Format::Msgpack,
         Format::MsgpackNamed,
@@ -83,13 +86,14 @@ impl Format {
             Format::SimdJson => "simd-json",
             Format::JsonValue => "json-value",
             Format::Kryo => "kryo",
+            Format::Avro => "avro",
         }
     }
 
     /// Whether the format runs typeinfo's generated code (else it goes through serde and
     /// needs the type's `Serialize` and `Deserialize`).
     pub fn is_generated(self) -> bool {
-        matches!(self, Format::Pojo | Format::Compact)
+        matches!(self, Format::Pojo | Format::Compact | Format::Avro)
     }
 
     fn allowed() -> String {
@@ -158,6 +162,7 @@ pub struct KryoConfig {
 pub struct SerializationConfig {
     default_format: Format,
     force_kryo: bool,
+    force_avro: bool,
     generic_types: GenericTypes,
     types: BTreeMap<String, Format>,
     kryo: KryoConfig,
@@ -169,6 +174,7 @@ impl Default for SerializationConfig {
         SerializationConfig {
             default_format: Format::Pojo,
             force_kryo: false,
+            force_avro: false,
             generic_types: GenericTypes::default(),
             types: BTreeMap::new(),
             kryo: KryoConfig::default(),
@@ -247,6 +253,7 @@ impl std::error::Error for ConfigError {}
 struct FileConfig {
     default_format: Option<Format>,
     force_kryo: Option<bool>,
+    force_avro: Option<bool>,
     generic_types: Option<GenericTypes>,
     #[serde(default)]
     types: BTreeMap<String, FileTypeConfig>,
@@ -297,6 +304,9 @@ impl SerializationConfig {
         }
         if let Some(force) = file.force_kryo {
             builder = builder.force_kryo(force);
+        }
+        if let Some(force) = file.force_avro {
+            builder = builder.force_avro(force);
         }
         if let Some(policy) = file.generic_types {
             builder = builder.generic_types(policy);
@@ -355,6 +365,11 @@ impl SerializationConfig {
         self.force_kryo
     }
 
+    /// Whether every type is serialized with avro (Flink's `pipeline.force-avro`).
+    pub fn force_avro(&self) -> bool {
+        self.force_avro
+    }
+
     /// The `[kryo]` section.
     pub fn kryo(&self) -> &KryoConfig {
         &self.kryo
@@ -373,6 +388,9 @@ impl SerializationConfig {
     pub fn format_for<T: HasTypeInfo + ?Sized>(&self) -> (Format, &'static str) {
         if self.force_kryo {
             return (Format::Kryo, "force_kryo");
+        }
+        if self.force_avro {
+            return (Format::Avro, "force_avro");
         }
         let name = type_name_of(T::TYPE_INFO);
         match name.and_then(|n| self.types.get(n)) {
@@ -446,6 +464,13 @@ impl ConfigBuilder {
     /// Serializes every type with kryo; per-type formats other than kryo then conflict.
     pub fn force_kryo(mut self, force: bool) -> Self {
         self.config.force_kryo = force;
+        self
+    }
+
+    /// Serializes every type with avro; per-type formats other than avro then conflict, and
+    /// so does `force_kryo`.
+    pub fn force_avro(mut self, force: bool) -> Self {
+        self.config.force_avro = force;
         self
     }
 
@@ -569,13 +594,24 @@ impl ConfigBuilder {
                 allowed: "\"allow\" or \"warn\" while force_kryo = true (every type then goes through kryo, the generic path that deny forbids)".into(),
             });
         }
-        if self.config.force_kryo {
-            let conflict = self.config.types.iter().find(|(_, f)| **f != Format::Kryo);
+        if self.config.force_kryo && self.config.force_avro {
+            self.errors.push(ConfigError::Invalid {
+                key: "force_avro".into(),
+                value: "true".into(),
+                allowed: "false while force_kryo = true (each forces every type into its format); keep one".into(),
+            });
+        }
+        let forced = [
+            (self.config.force_kryo, Format::Kryo, "force_kryo"),
+            (self.config.force_avro, Format::Avro, "force_avro"),
+        ];
+        for (_, only, key) in forced.into_iter().filter(|(on, ..)| *on) {
+            let conflict = self.config.types.iter().find(|(_, f)| **f != only);
             if let Some((name, format)) = conflict {
                 self.errors.push(ConfigError::Invalid {
                     key: format!("types.\"{name}\".format"),
                     value: format!("\"{format}\""),
-                    allowed: "only \"kryo\" while force_kryo = true (it applies to every type); remove the entry or force_kryo".into(),
+                    allowed: format!("only \"{only}\" while {key} = true (it applies to every type); remove the entry or {key}"),
                 });
             }
         }

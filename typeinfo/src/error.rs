@@ -60,6 +60,10 @@ pub enum DecodeError {
     InvalidUtf8 { valid_up_to: usize },
     /// A `char` outside the Unicode scalar values.
     InvalidChar(u32),
+    /// A fixed-size array whose encoding holds another number of elements.
+    LengthMismatch { expected: usize, found: usize },
+    /// A number outside the range of the type it is read into (an Avro `int` read as `u8`).
+    OutOfRange { type_name: &'static str },
     /// A length prefix above the configured limit (`max_collection_len`).
     LengthLimit { claimed: u64, limit: u64 },
     /// The input is larger than the configured `max_record_bytes`.
@@ -95,6 +99,12 @@ impl fmt::Display for DecodeError {
                 write!(f, "string is not utf-8 (valid up to byte {valid_up_to})")
             }
             DecodeError::InvalidChar(v) => write!(f, "{v:#x} is not a unicode scalar value"),
+            DecodeError::LengthMismatch { expected, found } => {
+                write!(f, "array of {expected} elements holds {found}")
+            }
+            DecodeError::OutOfRange { type_name } => {
+                write!(f, "number out of range for {type_name}")
+            }
             DecodeError::LengthLimit { claimed, limit } => {
                 write!(f, "length {claimed} exceeds max_collection_len ({limit})")
             }

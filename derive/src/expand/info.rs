@@ -10,10 +10,15 @@ pub fn expand(cont: &Container) -> TokenStream {
     let generics = bounded(&cont.original.generics, quote!(_typeinfo::HasTypeInfo));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let name = &cont.name;
+    let namespace = match &cont.attrs.namespace {
+        Some(ns) => quote!(::core::option::Option::Some(#ns)),
+        None => quote!(::core::option::Option::None),
+    };
     let type_name = quote! {
         _typeinfo::info::TypeName {
             name: #name,
             module_path: ::core::module_path!(),
+            namespace: #namespace,
             full: _typeinfo::__private::type_name::<Self>,
         }
     };

@@ -1,6 +1,8 @@
 //! Descriptors and codecs of `Option`, sequences, sets and maps.
 
-use super::{Decode, Decoder, Encode, Encoder, decode_map_blocks, decode_seq_blocks};
+use super::{
+    Decode, Decoder, Encode, Encoder, as_bytes_if_u8, decode_map_blocks, decode_seq_blocks,
+};
 use crate::error::{DecodeError, EncodeError};
 use crate::info::{CollectionKind, HasTypeInfo, ListKind, TypeInfo};
 use crate::limits::cautious_capacity;
@@ -15,11 +17,19 @@ impl<T: HasTypeInfo> HasTypeInfo for Option<T> {
 impl<T: Encode> Encode for Option<T> {
     #[inline]
     fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        // An enum with data is a tagged union: formats whose unions cannot nest (Avro) merge
+        // the option's tag with the variant's.
+        let union = const { T::TYPE_INFO.is_data_enum() };
         match self {
+            Some(v) if union => {
+                e.encode_option_variant(true)?;
+                v.encode(e)
+            }
             Some(v) => {
                 e.encode_option_tag(true)?;
                 v.encode(e)
             }
+            None if union => e.encode_option_variant(false),
             None => e.encode_option_tag(false),
         }
     }
@@ -37,7 +47,12 @@ impl<T: Encode> Encode for Option<T> {
 impl<T: Decode> Decode for Option<T> {
     #[inline]
     fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
-        if d.decode_option_tag()? {
+        let present = if const { T::TYPE_INFO.is_data_enum() } {
+            d.decode_option_variant()?
+        } else {
+            d.decode_option_tag()?
+        };
+        if present {
             T::decode(d).map(Some)
         } else {
             Ok(None)
@@ -45,10 +60,11 @@ impl<T: Decode> Decode for Option<T> {
     }
 }
 
-/// The descriptor of a list of `T`, with lists of `u8` described as bytes.
+/// The descriptor of a list of `T`, with lists of `u8` described as bytes (every list
+/// encodes them as one byte string).
 const fn list_info<T: HasTypeInfo>(kind: ListKind) -> TypeInfo {
-    match (kind, T::TYPE_INFO) {
-        (ListKind::Vec | ListKind::BoxedSlice, TypeInfo::U8) => TypeInfo::Bytes,
+    match T::TYPE_INFO {
+        TypeInfo::U8 => TypeInfo::Bytes,
         _ => TypeInfo::List(kind, T::type_info),
     }
 }
@@ -127,6 +143,10 @@ impl<T: Encode> Encode for VecDeque<T> {
         let (front, back) = self.as_slices();
         if back.is_empty() {
             return e.encode_slice(front);
+        }
+        if let (Some(front), Some(back)) = (as_bytes_if_u8(front), as_bytes_if_u8(back)) {
+            // A wrapped byte deque is still one byte string.
+            return e.encode_bytes(&[front, back].concat());
         }
         e.encode_seq_len(self.len())?;
         self.iter().try_for_each(|item| item.encode(e))?;

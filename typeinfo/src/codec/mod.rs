@@ -15,7 +15,7 @@ mod primitives;
 mod raw;
 mod tuples;
 
-pub use raw::{RawLayout, as_bytes_if_u8, raw_bytes, read_raw_array, read_raw_vec};
+pub use raw::{RawLayout, as_bytes_if_u8, is_u8, raw_bytes, read_raw_array, read_raw_vec};
 
 use crate::error::{DecodeError, EncodeError};
 use crate::info::HasTypeInfo;
@@ -93,6 +93,13 @@ pub trait Encoder: Sized {
 
     /// Marks whether an optional value follows.
     fn encode_option_tag(&mut self, present: bool) -> Result<(), EncodeError>;
+
+    /// Marks whether an optional enum with data follows. Formats whose unions cannot nest
+    /// (Avro) merge this tag with the variant index that follows.
+    #[inline]
+    fn encode_option_variant(&mut self, present: bool) -> Result<(), EncodeError> {
+        self.encode_option_tag(present)
+    }
 
     /// Starts a sequence or set of `len` elements.
     fn encode_seq_len(&mut self, len: usize) -> Result<(), EncodeError>;
@@ -199,6 +206,13 @@ pub trait Decoder: Sized {
 
     /// Reads whether an optional value follows.
     fn decode_option_tag(&mut self) -> Result<bool, DecodeError>;
+
+    /// Reads whether an optional enum with data follows (see
+    /// [`Encoder::encode_option_variant`]).
+    #[inline]
+    fn decode_option_variant(&mut self) -> Result<bool, DecodeError> {
+        self.decode_option_tag()
+    }
 
     /// Reads the element count of a sequence, or of its first block in block-framed formats.
     /// Implementations check it against [`Limits::max_collection_len`].
@@ -319,32 +333,57 @@ pub fn decode_array_by_element<D: Decoder, T: Decode, const N: usize>(
     array::decode_array(|| T::decode(decoder))
 }
 
+/// Builds an array from `N` fallible calls of `next`, dropping what was built if one fails:
+/// for formats that read an array's elements between framing of their own.
+#[inline]
+pub fn decode_array_with<T, const N: usize>(
+    next: impl FnMut() -> Result<T, DecodeError>,
+) -> Result<[T; N], DecodeError> {
+    array::decode_array(next)
+}
+
 /// Reads a sequence block by block (one block in formats without block framing) and calls
 /// `block` with the decoder and the element count of each block. The count is what the input
-/// claims: callers cap what they pre-allocate with [`cautious_capacity`].
+/// claims: callers cap what they pre-allocate with [`cautious_capacity`]. The blocks together
+/// stay within [`Limits::max_collection_len`], as one block does.
 #[inline]
 pub fn decode_seq_blocks<D: Decoder>(
     decoder: &mut D,
-    mut block: impl FnMut(&mut D, usize) -> Result<(), DecodeError>,
+    block: impl FnMut(&mut D, usize) -> Result<(), DecodeError>,
 ) -> Result<(), DecodeError> {
-    let mut len = decoder.decode_seq_len()?;
-    while len > 0 {
-        block(decoder, len)?;
-        len = decoder.decode_seq_more()?;
-    }
-    Ok(())
+    let first = decoder.decode_seq_len()?;
+    read_blocks(decoder, first, D::decode_seq_more, block)
 }
 
 /// Like [`decode_seq_blocks`], for the entries of a map.
 #[inline]
 pub fn decode_map_blocks<D: Decoder>(
     decoder: &mut D,
+    block: impl FnMut(&mut D, usize) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    let first = decoder.decode_map_len()?;
+    read_blocks(decoder, first, D::decode_map_more, block)
+}
+
+#[inline]
+fn read_blocks<D: Decoder>(
+    decoder: &mut D,
+    mut len: usize,
+    more: fn(&mut D) -> Result<usize, DecodeError>,
     mut block: impl FnMut(&mut D, usize) -> Result<(), DecodeError>,
 ) -> Result<(), DecodeError> {
-    let mut len = decoder.decode_map_len()?;
+    let mut total = 0usize;
     while len > 0 {
+        total = total.saturating_add(len);
+        let limit = decoder.limits().max_collection_len;
+        if total > limit {
+            return Err(DecodeError::LengthLimit {
+                claimed: total as u64,
+                limit: limit as u64,
+            });
+        }
         block(decoder, len)?;
-        len = decoder.decode_map_more()?;
+        len = more(decoder)?;
     }
     Ok(())
 }

@@ -78,7 +78,7 @@ impl RawLayout {
 
 /// Whether `T` is `u8` in all but name: a one-byte raw value described as `u8`.
 #[inline]
-pub(crate) const fn is_u8<T: Decode>() -> bool {
+pub const fn is_u8<T: Decode>() -> bool {
     matches!(T::TYPE_INFO, TypeInfo::U8)
         && matches!(T::RAW.0, Some(1))
         && size_of::<T>() == 1

@@ -86,6 +86,9 @@ pub struct TypeName {
     pub name: &'static str,
     /// The module the type was defined in.
     pub module_path: &'static str,
+    /// Where the type lives in schemas (`#[typeinfo(namespace = "...")]`); `None` derives it
+    /// from the module path.
+    pub namespace: Option<&'static str>,
     /// `core::any::type_name` of the type, with its generic arguments.
     pub full: fn() -> &'static str,
 }
@@ -206,6 +209,22 @@ impl TypeInfo {
             TypeInfo::Enum(e) => e.name.name,
             TypeInfo::Generic(_) => "Generic",
         }
+    }
+
+    /// Whether this is an enum with at least one variant that carries data: a tagged union,
+    /// as opposed to an enum of names.
+    pub const fn is_data_enum(&self) -> bool {
+        let TypeInfo::Enum(e) = self else {
+            return false;
+        };
+        let mut i = 0;
+        while i < e.variants.len() {
+            if !e.variants[i].fields.is_empty() {
+                return true;
+            }
+            i += 1;
+        }
+        false
     }
 
     /// Whether two descriptors describe the same type. User types compare by their full

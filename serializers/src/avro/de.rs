@@ -1,0 +1,301 @@
+//! The datum decoder: what generated code calls to read Avro's binary encoding.
+
+use crate::decode_support::{Depth, char_from, checked_len, read_byte_buf, variant_index};
+use crate::varint;
+use typeinfo::codec::generic::GenericDeserializer;
+use typeinfo::codec::{Decode, decode_array_with, decode_vec_by_element, is_u8, read_raw_array};
+use typeinfo::io::Reader;
+use typeinfo::{DecodeError, Decoder, Limits};
+
+/// Reads values in Avro's binary encoding from a [`Reader`].
+#[derive(Debug)]
+pub struct AvroDecoder<R> {
+    reader: R,
+    limits: Limits,
+    depth: Depth,
+    /// A variant index already read with an optional enum's union index.
+    pending_variant: Option<u32>,
+}
+
+impl<R: Reader> AvroDecoder<R> {
+    pub fn new(reader: R, limits: Limits) -> Self {
+        AvroDecoder {
+            reader,
+            limits,
+            depth: Depth::default(),
+            pending_variant: None,
+        }
+    }
+
+    /// The reader, positioned after what was decoded.
+    pub fn into_reader(self) -> R {
+        self.reader
+    }
+
+    #[inline]
+    fn long(&mut self) -> Result<i64, DecodeError> {
+        varint::read(&mut self.reader, 64, "long").map(|v| varint::unzigzag(v) as i64)
+    }
+
+    #[inline]
+    fn int(&mut self) -> Result<i32, DecodeError> {
+        varint::read(&mut self.reader, 32, "int").map(|v| varint::unzigzag(v) as i32)
+    }
+
+    /// An `int` or `long` that must fit `T`.
+    #[inline]
+    fn ranged<T: TryFrom<i64>>(
+        &mut self,
+        wide: bool,
+        type_name: &'static str,
+    ) -> Result<T, DecodeError> {
+        let value = if wide {
+            self.long()?
+        } else {
+            self.int()?.into()
+        };
+        T::try_from(value).map_err(|_| DecodeError::OutOfRange { type_name })
+    }
+
+    /// A non-negative `long` length, within `max_collection_len`.
+    #[inline]
+    fn len(&mut self) -> Result<usize, DecodeError> {
+        let value = self.long()?;
+        let claimed = u128::try_from(value).map_err(|_| DecodeError::OutOfRange {
+            type_name: "length",
+        })?;
+        checked_len(claimed, &self.limits)
+    }
+
+    /// A block's item count. A negative count is followed by the block's size in bytes,
+    /// which a reader that decodes every item does not need.
+    #[inline]
+    fn block(&mut self) -> Result<usize, DecodeError> {
+        let count = self.long()?;
+        if count >= 0 {
+            return checked_len(count as u128, &self.limits);
+        }
+        let _size = self.len()?;
+        checked_len(count.unsigned_abs().into(), &self.limits)
+    }
+
+    #[inline]
+    fn union_index(&mut self) -> Result<i64, DecodeError> {
+        self.long()
+    }
+}
+
+impl<R: Reader> Decoder for AvroDecoder<R> {
+    #[inline]
+    fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    #[inline]
+    fn remaining(&self) -> usize {
+        self.reader.remaining()
+    }
+
+    #[inline]
+    fn decode_bool(&mut self) -> Result<bool, DecodeError> {
+        match self.reader.read_array::<1>()? {
+            [0] => Ok(false),
+            [1] => Ok(true),
+            [b] => Err(DecodeError::InvalidTag {
+                type_name: "boolean",
+                tag: b.into(),
+            }),
+        }
+    }
+
+    #[inline]
+    fn decode_u8(&mut self) -> Result<u8, DecodeError> {
+        self.ranged(false, "u8")
+    }
+
+    #[inline]
+    fn decode_u16(&mut self) -> Result<u16, DecodeError> {
+        self.ranged(false, "u16")
+    }
+
+    #[inline]
+    fn decode_u32(&mut self) -> Result<u32, DecodeError> {
+        self.ranged(true, "u32")
+    }
+
+    #[inline]
+    fn decode_u64(&mut self) -> Result<u64, DecodeError> {
+        self.reader.read_array().map(u64::from_le_bytes)
+    }
+
+    #[inline]
+    fn decode_u128(&mut self) -> Result<u128, DecodeError> {
+        self.reader.read_array().map(u128::from_le_bytes)
+    }
+
+    #[inline]
+    fn decode_i8(&mut self) -> Result<i8, DecodeError> {
+        self.ranged(false, "i8")
+    }
+
+    #[inline]
+    fn decode_i16(&mut self) -> Result<i16, DecodeError> {
+        self.ranged(false, "i16")
+    }
+
+    #[inline]
+    fn decode_i32(&mut self) -> Result<i32, DecodeError> {
+        self.int()
+    }
+
+    #[inline]
+    fn decode_i64(&mut self) -> Result<i64, DecodeError> {
+        self.long()
+    }
+
+    #[inline]
+    fn decode_i128(&mut self) -> Result<i128, DecodeError> {
+        self.reader.read_array().map(i128::from_le_bytes)
+    }
+
+    #[inline]
+    fn decode_f32(&mut self) -> Result<f32, DecodeError> {
+        self.reader.read_array().map(f32::from_le_bytes)
+    }
+
+    #[inline]
+    fn decode_f64(&mut self) -> Result<f64, DecodeError> {
+        self.reader.read_array().map(f64::from_le_bytes)
+    }
+
+    /// A `string` holding exactly one character.
+    fn decode_char(&mut self) -> Result<char, DecodeError> {
+        let s = self.decode_string()?;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(DecodeError::InvalidChar(
+                s.chars().next().map_or(0, u32::from),
+            )),
+        }
+        .and_then(|c| char_from(c.into()))
+    }
+
+    #[inline]
+    fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
+        let len = self.len()?;
+        read_byte_buf(&mut self.reader, len)
+    }
+
+    #[inline]
+    fn decode_option_tag(&mut self) -> Result<bool, DecodeError> {
+        match self.union_index()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            tag => Err(DecodeError::InvalidTag {
+                type_name: "Option",
+                tag: u32::try_from(tag).unwrap_or(u32::MAX),
+            }),
+        }
+    }
+
+    /// `["null", A, B, …]`: index 0 is `None`, any other is the variant one below it.
+    #[inline]
+    fn decode_option_variant(&mut self) -> Result<bool, DecodeError> {
+        match self.union_index()? {
+            0 => Ok(false),
+            tag => {
+                let variant = u32::try_from(tag - 1).map_err(|_| DecodeError::InvalidTag {
+                    type_name: "Option",
+                    tag: u32::MAX,
+                })?;
+                self.pending_variant = Some(variant);
+                Ok(true)
+            }
+        }
+    }
+
+    #[inline]
+    fn decode_seq_len(&mut self) -> Result<usize, DecodeError> {
+        self.block()
+    }
+
+    #[inline]
+    fn decode_seq_more(&mut self) -> Result<usize, DecodeError> {
+        self.block()
+    }
+
+    #[inline]
+    fn decode_variant(
+        &mut self,
+        type_name: &'static str,
+        variants: u32,
+    ) -> Result<u32, DecodeError> {
+        let index = match self.pending_variant.take() {
+            Some(index) => index.into(),
+            None => {
+                let index = self.long()?;
+                u128::try_from(index).unwrap_or(u128::MAX)
+            }
+        };
+        variant_index(index, type_name, variants)
+    }
+
+    #[inline]
+    fn enter(&mut self) -> Result<(), DecodeError> {
+        self.depth.enter(&self.limits)
+    }
+
+    #[inline]
+    fn leave(&mut self) {
+        self.depth.leave();
+    }
+
+    #[inline]
+    fn decode_vec<T: Decode>(&mut self) -> Result<Vec<T>, DecodeError> {
+        decode_vec_by_element(self)
+    }
+
+    /// `[u8; N]` is a `fixed`; other arrays are Avro arrays whose blocks add up to `N`.
+    #[inline]
+    fn decode_array<T: Decode, const N: usize>(&mut self) -> Result<[T; N], DecodeError> {
+        if is_u8::<T>() {
+            // SAFETY: a `u8`-like type is raw (one byte, every value valid).
+            return unsafe { read_raw_array(&mut self.reader) };
+        }
+        let wrong_length = |found: usize| DecodeError::LengthMismatch { expected: N, found };
+        let (mut read, mut in_block) = (0usize, 0usize);
+        let items = decode_array_with(|| {
+            if in_block == 0 {
+                in_block = self.block()?;
+                if in_block == 0 {
+                    return Err(wrong_length(read));
+                }
+            }
+            in_block -= 1;
+            read += 1;
+            T::decode(self)
+        })?;
+        let extra = in_block + self.block()?;
+        if extra != 0 {
+            return Err(wrong_length(N + extra));
+        }
+        Ok(items)
+    }
+
+    /// A generic field: `bytes` holding the value's serde encoding.
+    fn decode_generic<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, DecodeError> {
+        let bytes = self.decode_byte_buf()?;
+        let mut inner = AvroDecoder {
+            reader: &bytes[..],
+            limits: self.limits,
+            depth: self.depth,
+            pending_variant: None,
+        };
+        let value = T::deserialize(GenericDeserializer::new(&mut inner))?;
+        match inner.reader.remaining() {
+            0 => Ok(value),
+            remaining => Err(DecodeError::TrailingBytes { remaining }),
+        }
+    }
+}

@@ -261,7 +261,7 @@ impl Builder {
             self.newtypes.pop();
             return node;
         }
-        let name = type_name(&s.name);
+        let name = self.type_name(&s.name);
         self.path.push(s.name.name.to_owned());
         let node = self.named(name, s.name.full_name(), Vec::new(), |b| {
             b.fields(s.style, s.fields).map(NamedKind::Record)
@@ -273,7 +273,7 @@ impl Builder {
     /// Unit variants only: an Avro enum. With data: a union of one record per variant,
     /// named after the variant in the enum's own namespace (`ns.Shape.Circle`).
     fn enumeration(&mut self, e: &'static EnumInfo) -> Result<Node, SchemaError> {
-        let name = type_name(&e.name);
+        let name = self.type_name(&e.name);
         let identity = e.name.full_name();
         if e.variants.is_empty() {
             return Err(self.error(format!(
@@ -328,28 +328,43 @@ impl Builder {
     }
 }
 
-/// The Avro name of a user type: its name (or `rename`), with generic arguments mangled in
-/// (`Pair<String, Tuple>` → `Pair_String_Tuple`), in its namespace (given, or the module path).
-fn type_name(name: &TypeName) -> Name {
-    let full = name.full_name();
-    let simple = match full.split_once('<') {
-        Some((_, args)) => {
-            let parts: Vec<&str> = args
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
-                .filter(|p| !p.is_empty())
-                .map(|p| p.rsplit("::").next().unwrap_or(p))
-                .collect();
-            format!("{}_{}", name.name, parts.join("_"))
+impl Builder {
+    /// The Avro name of a user type: its name (or `rename`) in its namespace (given, or the
+    /// module path). A generic type keeps its plain name (`Pair`, the name serde gives
+    /// readers) unless another instantiation took it first; then its arguments are mangled
+    /// in (`Pair_u8_u8`).
+    fn type_name(&self, name: &TypeName) -> Name {
+        let plain = plain_name(name);
+        let full = name.full_name();
+        let taken_by_other = self
+            .by_name
+            .get(&plain.full())
+            .is_some_and(|(identity, _)| identity != full);
+        match full.split_once('<') {
+            Some((_, args)) if taken_by_other => {
+                let parts: Vec<&str> = args
+                    .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+                    .filter(|p| !p.is_empty())
+                    .map(|p| p.rsplit("::").next().unwrap_or(p))
+                    .collect();
+                Name {
+                    name: format!("{}_{}", plain.name, parts.join("_")),
+                    ..plain
+                }
+            }
+            _ => plain,
         }
-        None => name.name.to_owned(),
-    };
+    }
+}
+
+fn plain_name(name: &TypeName) -> Name {
     let namespace = name
         .namespace
         .map(str::to_owned)
         .unwrap_or_else(|| name.module_path.replace("::", "."));
     Name {
         namespace: Some(namespace),
-        name: simple,
+        name: name.name.to_owned(),
     }
 }
 
@@ -364,8 +379,8 @@ fn mangle(info: &'static TypeInfo) -> String {
             let parts: Vec<String> = items.iter().map(|t| mangle(t())).collect();
             format!("tup{}_{}", items.len(), parts.join("_"))
         }
-        TypeInfo::Struct(s) => type_name(&s.name).name,
-        TypeInfo::Enum(e) => type_name(&e.name).name,
+        TypeInfo::Struct(s) => s.name.name.to_owned(),
+        TypeInfo::Enum(e) => e.name.name.to_owned(),
         TypeInfo::Generic(_) => "generic".to_owned(),
         TypeInfo::Unit => "unit".to_owned(),
         TypeInfo::Bytes => "bytes".to_owned(),

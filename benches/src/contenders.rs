@@ -8,6 +8,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use std::hint::black_box;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::avro::AvroCodec;
 use typeinfo_serializers::baselines::{
     Bincode, BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson, bincode_config,
 };
@@ -65,7 +66,7 @@ pub fn kryo_registry() -> Registry {
 }
 
 /// Every format compared, in report order: ours, then kryo registered and by name (generated
-/// code), kryo through serde (registered: what a type without `TypeInfo` pays), then
+/// code), kryo through serde (registered: what a type without `TypeInfo` pays), avro, then
 /// the baselines, then postcard as an outside reference. (In timed comparisons of whole
 /// datasets native bincode runs as [`BincodeSlice`].)
 pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> {
@@ -81,6 +82,7 @@ pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> 
             name: "kryo-serde",
             inner: Kryo::new(kryo_registry()).limits(limits),
         }),
+        Box::new(AvroCodec::<T>::new(limits).expect("every dataset type has an Avro schema")),
         Box::new(Bincode::new(limits)),
         Box::new(BincodeSerde::new(limits)),
         Box::new(Postcard),

@@ -1,5 +1,6 @@
 //! Seeded datasets, the criterion benches and the comparison CLI of typeinfo.
 
+pub mod avro_comparison;
 pub mod contenders;
 pub mod datasets;
 pub mod explain;

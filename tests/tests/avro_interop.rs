@@ -36,12 +36,16 @@ where
 {
     let schema = their_schema::<T>();
     let ours = avro::to_vec(value).expect("our encode");
-    let writer = GenericDatumWriter::builder(&schema).build().expect("writer");
+    let writer = GenericDatumWriter::builder(&schema)
+        .build()
+        .expect("writer");
     let theirs = writer
         .write_ser_to_vec(value)
         .unwrap_or_else(|e| panic!("apache-avro writes {value:?}: {e}"));
     assert_eq!(ours, theirs, "the same value, the same bytes: {value:?}");
-    let reader = GenericDatumReader::builder(&schema).build().expect("reader");
+    let reader = GenericDatumReader::builder(&schema)
+        .build()
+        .expect("reader");
     let back: T = reader
         .read_deser(&mut &ours[..])
         .unwrap_or_else(|e| panic!("apache-avro reads our bytes of {value:?}: {e}"));

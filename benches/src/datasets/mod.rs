@@ -2,10 +2,12 @@
 //!
 //! `log` (web server log lines) and `mesh` (triangles) follow the standard Rust
 //! serialization benchmark (rust_serialization_benchmark), serialized as one value each;
-//! `events` is the nested record of Flink's serialization benchmarks, serialized per record. Each record type derives our
+//! `events` is the nested record of Flink's serialization benchmarks and `app-events` a
+//! mobile-analytics upload (optional fields, maps, tagged unions), both serialized per record. Each record type derives our
 //! `TypeInfo`, bincode 2's own `Encode`/`Decode` (so comparisons use bincode's fastest path,
 //! not its serde adapter) and serde's traits (for postcard and the other serde formats).
 
+pub mod app_events;
 pub mod events;
 pub mod log;
 pub mod mesh;

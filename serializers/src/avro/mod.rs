@@ -20,6 +20,7 @@
 
 mod de;
 pub mod file;
+pub mod json;
 pub mod schema;
 mod ser;
 pub mod single_object;

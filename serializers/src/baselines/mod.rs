@@ -17,12 +17,15 @@
 //! | `msgpack-named` | rmp-serde, structs as maps with field names |
 //! | `json` | serde_json |
 //! | `simd-json` | simd-json (decodes from a mutable copy of the input, as it requires) |
+//! | `apache-avro` | apache-avro 0.22 through serde with the schema typeinfo derives (`write_ser` / `read_deser`) |
 //! | `json-value` | records converted to `serde_json::Value` trees and back, serialized as such: Flink's `JsonNode` records |
 
+mod apache_avro;
 mod bincode2;
 mod json;
 mod msgpack;
 
+pub use apache_avro::ApacheAvro;
 pub use bincode2::{Bincode, BincodeSerde, config as bincode_config};
 pub use json::{Json, JsonValue, SimdJson};
 pub use msgpack::{MessagePack, MessagePackNamed};

@@ -115,7 +115,7 @@ pub struct SchemaError {
 }
 
 impl SchemaError {
-    pub(crate) fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(at: impl Into<String>, message: impl Into<String>) -> Self {
         SchemaError {
             at: at.into(),
             message: message.into(),

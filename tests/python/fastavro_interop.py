@@ -1,0 +1,46 @@
+"""fastavro's side of the avro_tools test.
+
+read FILE                      print each record of a container file in Avro's JSON encoding
+write SCHEMA JSONL OUT CODEC   write the records of JSONL (Avro's JSON encoding) to a container file
+datum SCHEMA JSONL OUT         write the first record of JSONL as a schemaless datum
+"""
+import io
+import json
+import sys
+
+import fastavro
+
+
+def records_from_json(schema, path):
+    with open(path) as f:
+        return list(fastavro.json_reader(f, schema))
+
+
+def main():
+    command = sys.argv[1]
+    if command == "read":
+        with open(sys.argv[2], "rb") as f:
+            reader = fastavro.reader(f)
+            schema = reader.writer_schema
+            records = list(reader)
+        out = io.StringIO()
+        fastavro.json_writer(out, schema, records)
+        sys.stdout.write(out.getvalue())
+    elif command == "write":
+        with open(sys.argv[2]) as f:
+            schema = fastavro.parse_schema(json.load(f))
+        records = records_from_json(schema, sys.argv[3])
+        with open(sys.argv[4], "wb") as f:
+            fastavro.writer(f, schema, records, codec=sys.argv[5])
+    elif command == "datum":
+        with open(sys.argv[2]) as f:
+            schema = fastavro.parse_schema(json.load(f))
+        records = records_from_json(schema, sys.argv[3])
+        with open(sys.argv[4], "wb") as f:
+            fastavro.schemaless_writer(f, schema, records[0])
+    else:
+        sys.exit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main()

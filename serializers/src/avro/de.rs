@@ -205,10 +205,13 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
         match self.union_index()? {
             0 => Ok(false),
             tag => {
-                let variant = u32::try_from(tag - 1).map_err(|_| DecodeError::InvalidTag {
-                    type_name: "Option",
-                    tag: u32::MAX,
-                })?;
+                let variant = u32::try_from(tag)
+                    .ok()
+                    .and_then(|t| t.checked_sub(1))
+                    .ok_or(DecodeError::InvalidTag {
+                        type_name: "Option",
+                        tag: u32::MAX,
+                    })?;
                 self.pending_variant = Some(variant);
                 Ok(true)
             }

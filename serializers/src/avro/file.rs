@@ -17,6 +17,8 @@ use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 const MAGIC: [u8; 4] = *b"Obj\x01";
 /// Largest header metadata accepted: the schema of any real record fits many times over.
 const MAX_METADATA_BYTES: usize = 16 << 20;
+/// Most header metadata entries accepted (an empty entry costs two bytes of input).
+const MAX_METADATA_ENTRIES: usize = 4096;
 
 /// The block codecs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -448,6 +450,11 @@ impl<R: Read> FileReader<R> {
                 self.size(MAX_METADATA_BYTES, "metadata block size")?;
             }
             for _ in 0..count.unsigned_abs() {
+                if self.metadata.len() == MAX_METADATA_ENTRIES {
+                    return Err(self.error(FileErrorKind::Header(format!(
+                        "more than {MAX_METADATA_ENTRIES} metadata entries"
+                    ))));
+                }
                 let key_len = self.size(MAX_METADATA_BYTES - total, "metadata key length")?;
                 total += key_len;
                 let key = self.read_vec(key_len)?;

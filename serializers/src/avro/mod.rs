@@ -100,9 +100,9 @@ pub struct AvroCodec<T: ?Sized> {
 impl<T: Encode + Decode + 'static> AvroCodec<T> {
     /// The codec for `T`, or why `T` has no Avro schema.
     pub fn new(limits: Limits) -> Result<Self, SchemaError> {
-        let schema = cached_schema::<T>()?;
+        let (schema, fingerprint) = cached_schema::<T>()?;
         Ok(AvroCodec {
-            fingerprint: schema.fingerprint(),
+            fingerprint,
             schema,
             limits,
             _type: core::marker::PhantomData,
@@ -166,9 +166,9 @@ impl<T: Encode + Decode> RecordSerializer<T> for AvroCodec<T> {
     }
 }
 
-/// `T`'s schema, derived once per process.
-fn cached_schema<T: typeinfo::HasTypeInfo + 'static>() -> Result<Arc<Schema>, SchemaError> {
-    type Schemas = HashMap<TypeId, Result<Arc<Schema>, SchemaError>>;
+/// `T`'s schema and its fingerprint, derived once per process.
+fn cached_schema<T: typeinfo::HasTypeInfo + 'static>() -> Result<(Arc<Schema>, u64), SchemaError> {
+    type Schemas = HashMap<TypeId, Result<(Arc<Schema>, u64), SchemaError>>;
     static CACHE: RwLock<Option<Schemas>> = RwLock::new(None);
     let id = TypeId::of::<T>();
     if let Some(found) = CACHE
@@ -179,7 +179,10 @@ fn cached_schema<T: typeinfo::HasTypeInfo + 'static>() -> Result<Arc<Schema>, Sc
     {
         return found.clone();
     }
-    let built = schema_of::<T>().map(Arc::new);
+    let built = schema_of::<T>().map(|s| {
+        let fingerprint = s.fingerprint();
+        (Arc::new(s), fingerprint)
+    });
     CACHE
         .write()
         .unwrap_or_else(|p| p.into_inner())

@@ -38,7 +38,9 @@ fn option_of_an_enum_with_data_is_one_union() {
     assert_eq!(avro::from_slice::<Sparse>(&bytes).unwrap(), v);
     // Branch 5 does not exist, nor does branch i64::MIN (zigzagged to u64::MAX).
     assert!(avro::from_slice::<Sparse>(&[2, 0, 10, 0]).is_err());
-    let min = [2, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0];
+    let min = [
+        2, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0,
+    ];
     assert!(avro::from_slice::<Sparse>(&min).is_err());
 }
 

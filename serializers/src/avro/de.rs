@@ -1,9 +1,9 @@
 //! The datum decoder: what generated code calls to read Avro's binary encoding.
 
-use crate::decode_support::{Depth, char_from, checked_len, read_byte_buf, variant_index};
+use crate::decode_support::{Depth, checked_len, read_byte_buf, variant_index};
 use crate::varint;
 use typeinfo::codec::generic::GenericDeserializer;
-use typeinfo::codec::{Decode, decode_array_with, decode_vec_by_element, is_u8, read_raw_array};
+use typeinfo::codec::{Decode, decode_array_with, is_u8, read_raw_array};
 use typeinfo::io::Reader;
 use typeinfo::{DecodeError, Decoder, Limits};
 
@@ -30,6 +30,11 @@ impl<R: Reader> AvroDecoder<R> {
     /// The reader, positioned after what was decoded.
     pub fn into_reader(self) -> R {
         self.reader
+    }
+
+    /// The `size` bytes of a `fixed`.
+    pub(crate) fn decode_fixed(&mut self, size: usize) -> Result<Vec<u8>, DecodeError> {
+        read_byte_buf(&mut self.reader, size)
     }
 
     #[inline]
@@ -174,11 +179,8 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
         let mut chars = s.chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) => Ok(c),
-            _ => Err(DecodeError::InvalidChar(
-                s.chars().next().map_or(0, u32::from),
-            )),
+            (first, _) => Err(DecodeError::InvalidChar(first.map_or(0, u32::from))),
         }
-        .and_then(|c| char_from(c.into()))
     }
 
     #[inline]
@@ -252,11 +254,6 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
     #[inline]
     fn leave(&mut self) {
         self.depth.leave();
-    }
-
-    #[inline]
-    fn decode_vec<T: Decode>(&mut self) -> Result<Vec<T>, DecodeError> {
-        decode_vec_by_element(self)
     }
 
     /// `[u8; N]` is a `fixed`; other arrays are Avro arrays whose blocks add up to `N`.

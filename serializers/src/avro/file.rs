@@ -6,13 +6,13 @@
 //! and a damaged block is an error that gives its byte offset.
 
 use super::schema::{Schema, SchemaError};
-use super::{AvroCodec, AvroDecoder};
+use super::{AvroCodec, AvroDecoder, AvroEncoder};
 use crate::decode_support::checked_len;
 use crate::varint;
 use core::fmt;
 use std::io::{self, Read, Write};
 use typeinfo::io::Reader as _;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, Encoder, Limits};
 
 const MAGIC: [u8; 4] = *b"Obj\x01";
 /// Largest header metadata accepted: the schema of any real record fits many times over.
@@ -159,7 +159,7 @@ pub struct FileWriter<T, W: Write> {
     compression: Codec,
     sync: [u8; 16],
     block: Vec<u8>,
-    records: u64,
+    records: usize,
     /// Bytes written so far, for error offsets.
     offset: u64,
     block_bytes: usize,
@@ -187,15 +187,23 @@ impl<T: Encode + Decode + 'static, W: Write> FileWriter<T, W> {
             offset: 0,
             block_bytes: 64 << 10,
         };
+        // The metadata is a `map<bytes>` of one block.
         let mut header = MAGIC.to_vec();
         let schema = writer.codec.schema().to_json();
-        let mut meta = AvroEncoderless(&mut header);
-        meta.long(2);
-        meta.bytes(b"avro.schema");
-        meta.bytes(schema.as_bytes());
-        meta.bytes(b"avro.codec");
-        meta.bytes(compression.name().as_bytes());
-        meta.long(0);
+        let mut meta = AvroEncoder::new(&mut header);
+        let entries: [(&[u8], &[u8]); 2] = [
+            (b"avro.schema", schema.as_bytes()),
+            (b"avro.codec", compression.name().as_bytes()),
+        ];
+        let written = meta.encode_map_len(entries.len()).and_then(|()| {
+            entries.iter().try_for_each(|(key, value)| {
+                meta.encode_bytes(key)?;
+                meta.encode_bytes(value)
+            })
+        });
+        written
+            .and_then(|()| meta.encode_map_end())
+            .map_err(|e| writer.encode_error(e))?;
         header.extend_from_slice(&sync);
         writer.put(&header)?;
         Ok(writer)
@@ -215,10 +223,7 @@ impl<T: Encode + Decode + 'static, W: Write> FileWriter<T, W> {
     pub fn append(&mut self, value: &T) -> Result<(), FileError> {
         self.codec
             .encode_into(value, &mut self.block)
-            .map_err(|e| FileError {
-                offset: self.offset,
-                kind: FileErrorKind::Encode(e),
-            })?;
+            .map_err(|e| self.encode_error(e))?;
         self.records += 1;
         if self.block.len() >= self.block_bytes {
             self.flush_block()?;
@@ -245,9 +250,10 @@ impl<T: Encode + Decode + 'static, W: Write> FileWriter<T, W> {
             }
         };
         let mut head = Vec::with_capacity(20);
-        let mut enc = AvroEncoderless(&mut head);
-        enc.long(self.records as i64);
-        enc.long(data.len() as i64);
+        let mut enc = AvroEncoder::new(&mut head);
+        enc.count(self.records)
+            .and_then(|()| enc.count(data.len()))
+            .map_err(|e| self.encode_error(e))?;
         self.put(&head)?;
         self.put(&data)?;
         let sync = self.sync;
@@ -270,25 +276,18 @@ impl<T: Encode + Decode + 'static, W: Write> FileWriter<T, W> {
         Ok(())
     }
 
+    fn encode_error(&self, e: EncodeError) -> FileError {
+        FileError {
+            offset: self.offset,
+            kind: FileErrorKind::Encode(e),
+        }
+    }
+
     fn io_error(&self, e: io::Error) -> FileError {
         FileError {
             offset: self.offset,
             kind: FileErrorKind::Io(e.kind()),
         }
-    }
-}
-
-/// The header's longs and byte strings, written without a datum encoder.
-struct AvroEncoderless<'a>(&'a mut Vec<u8>);
-
-impl AvroEncoderless<'_> {
-    fn long(&mut self, v: i64) {
-        varint::write(self.0, varint::zigzag64(v));
-    }
-
-    fn bytes(&mut self, b: &[u8]) {
-        self.long(b.len() as i64);
-        self.0.extend_from_slice(b);
     }
 }
 
@@ -337,7 +336,8 @@ impl<R: Read> FileReader<R> {
     pub fn with_limits(input: R, limits: Limits) -> Result<Self, FileError> {
         let mut reader = FileReader {
             input,
-            schema: Schema::parse("\"null\"").unwrap_or_else(|_| unreachable!()),
+            // Replaced by the header's.
+            schema: Schema::null(),
             codec: Codec::Null,
             sync: [0; 16],
             metadata: Vec::new(),

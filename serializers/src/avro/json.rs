@@ -3,122 +3,81 @@
 //! as their symbol. It is what Java's `JsonEncoder`, fastavro's `json_writer` and avro-c
 //! print, so a datum can be compared across implementations, and what a person can read.
 
+use super::AvroDecoder;
 use super::schema::{NamedKind, Node, Schema};
-use crate::decode_support::{Depth, checked_len};
-use crate::varint;
 use serde_json::{Map, Value};
-use typeinfo::io::Reader;
-use typeinfo::{DecodeError, Limits};
+use typeinfo::{DecodeError, Decoder, Limits};
 
 /// The JSON encoding of the one datum that fills `bytes`, read with `schema`.
 pub fn datum_to_json(schema: &Schema, bytes: &[u8], limits: Limits) -> Result<Value, DecodeError> {
-    let mut reader = Walker {
+    let mut walker = Walker {
         schema,
-        input: bytes,
-        limits,
-        depth: Depth::default(),
+        decoder: AvroDecoder::new(bytes, limits),
     };
-    let value = reader.node(schema.root())?;
-    match reader.input.len() {
+    let value = walker.node(schema.root())?;
+    match walker.decoder.remaining() {
         0 => Ok(value),
         remaining => Err(DecodeError::TrailingBytes { remaining }),
     }
 }
 
+/// Reads with the datum decoder, so lengths, blocks and limits are checked as there.
 struct Walker<'s, 'b> {
     schema: &'s Schema,
-    input: &'b [u8],
-    limits: Limits,
-    depth: Depth,
+    decoder: AvroDecoder<&'b [u8]>,
+}
+
+/// Bytes and fixed as JSON: one code point per byte.
+fn latin1(bytes: &[u8]) -> Value {
+    Value::String(bytes.iter().map(|&b| char::from(b)).collect())
+}
+
+/// A union branch or enum symbol index into `items`.
+fn pick<'a, T>(items: &'a [T], index: i64, type_name: &'static str) -> Result<&'a T, DecodeError> {
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| items.get(i))
+        .ok_or(DecodeError::InvalidTag {
+            type_name,
+            tag: u32::try_from(index).unwrap_or(u32::MAX),
+        })
 }
 
 impl Walker<'_, '_> {
-    fn long(&mut self) -> Result<i64, DecodeError> {
-        varint::read(&mut self.input, 64, "long").map(|v| varint::unzigzag(v) as i64)
-    }
-
-    fn len(&mut self) -> Result<usize, DecodeError> {
-        let n = self.long()?;
-        let n = u128::try_from(n).map_err(|_| DecodeError::OutOfRange {
-            type_name: "length",
-        })?;
-        checked_len(n, &self.limits)
-    }
-
-    fn take(&mut self, len: usize) -> Result<&[u8], DecodeError> {
-        let available = self.input.remaining();
-        if len > available {
-            return Err(DecodeError::UnexpectedEnd {
-                needed: len,
-                available,
-            });
-        }
-        let (head, rest) = self.input.split_at(len);
-        self.input = rest;
-        Ok(head)
-    }
-
+    /// The items of an array or map, block by block, within `max_collection_len` in total.
     fn blocks(
         &mut self,
         mut item: impl FnMut(&mut Self) -> Result<(), DecodeError>,
     ) -> Result<(), DecodeError> {
-        let mut total = 0usize;
-        loop {
-            let count = self.long()?;
-            if count == 0 {
-                return Ok(());
+        let limit = self.decoder.limits().max_collection_len;
+        let (mut total, mut count) = (0usize, self.decoder.decode_seq_len()?);
+        while count > 0 {
+            total = total.saturating_add(count);
+            if total > limit {
+                return Err(DecodeError::LengthLimit {
+                    claimed: total as u64,
+                    limit: limit as u64,
+                });
             }
-            if count < 0 {
-                self.len()?;
-            }
-            total = total.saturating_add(count.unsigned_abs() as usize);
-            checked_len(total as u128, &self.limits)?;
-            for _ in 0..count.unsigned_abs() {
+            for _ in 0..count {
                 item(self)?;
             }
+            count = self.decoder.decode_seq_more()?;
         }
+        Ok(())
     }
 
     fn node(&mut self, node: &Node) -> Result<Value, DecodeError> {
+        let d = &mut self.decoder;
         Ok(match node {
             Node::Null => Value::Null,
-            Node::Boolean => match self.take(1)? {
-                [0] => Value::Bool(false),
-                [1] => Value::Bool(true),
-                [b] => {
-                    return Err(DecodeError::InvalidTag {
-                        type_name: "boolean",
-                        tag: (*b).into(),
-                    });
-                }
-                _ => unreachable!("took one byte"),
-            },
-            Node::Int => {
-                let v =
-                    varint::read(&mut self.input, 32, "int").map(|v| varint::unzigzag(v) as i32)?;
-                Value::from(v)
-            }
-            Node::Long => Value::from(self.long()?),
-            Node::Float => {
-                let bytes: [u8; 4] = self.input.read_array()?;
-                json_float(f32::from_le_bytes(bytes).into())
-            }
-            Node::Double => {
-                let bytes: [u8; 8] = self.input.read_array()?;
-                json_float(f64::from_le_bytes(bytes))
-            }
-            Node::Bytes | Node::Generic(_) => {
-                let len = self.len()?;
-                Value::String(self.take(len)?.iter().map(|&b| char::from(b)).collect())
-            }
-            Node::String => {
-                let len = self.len()?;
-                let bytes = self.take(len)?;
-                let text = core::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
-                    valid_up_to: e.valid_up_to(),
-                })?;
-                Value::String(text.to_owned())
-            }
+            Node::Boolean => Value::Bool(d.decode_bool()?),
+            Node::Int => Value::from(d.decode_i32()?),
+            Node::Long => Value::from(d.decode_i64()?),
+            Node::Float => json_float(d.decode_f32()?.into()),
+            Node::Double => json_float(d.decode_f64()?),
+            Node::Bytes | Node::Generic(_) => latin1(&d.decode_byte_buf()?),
+            Node::String => Value::String(d.decode_string()?),
             Node::Array(items) => {
                 let mut out = Vec::new();
                 self.blocks(|w| {
@@ -130,41 +89,25 @@ impl Walker<'_, '_> {
             Node::Map(values) => {
                 let mut out = Map::new();
                 self.blocks(|w| {
-                    let len = w.len()?;
-                    let key = core::str::from_utf8(w.take(len)?)
-                        .map_err(|e| DecodeError::InvalidUtf8 {
-                            valid_up_to: e.valid_up_to(),
-                        })?
-                        .to_owned();
+                    let key = w.decoder.decode_string()?;
                     let value = w.node(values)?;
                     out.insert(key, value);
                     Ok(())
                 })?;
                 Value::Object(out)
             }
-            Node::Union(branches) => {
-                let index = self.long()?;
-                let branch = usize::try_from(index)
-                    .ok()
-                    .and_then(|i| branches.get(i))
-                    .ok_or(DecodeError::InvalidTag {
-                        type_name: "union",
-                        tag: u32::try_from(index).unwrap_or(u32::MAX),
-                    })?;
-                match branch {
-                    Node::Null => Value::Null,
-                    branch => {
-                        let mut wrapped = Map::new();
-                        let name = self.branch_name(branch);
-                        wrapped.insert(name, self.node(branch)?);
-                        Value::Object(wrapped)
-                    }
+            Node::Union(branches) => match pick(branches, d.decode_i64()?, "union")? {
+                Node::Null => Value::Null,
+                branch => {
+                    let name = self.branch_name(branch);
+                    let value = self.node(branch)?;
+                    Value::Object([(name, value)].into_iter().collect())
                 }
-            }
+            },
             Node::Named(index) => {
-                self.depth.enter(&self.limits)?;
+                d.enter()?;
                 let value = self.named(*index);
-                self.depth.leave();
+                self.decoder.leave();
                 value?
             }
         })
@@ -182,19 +125,9 @@ impl Walker<'_, '_> {
                 Value::Object(out)
             }
             NamedKind::Enum { symbols, .. } => {
-                let index = self.long()?;
-                let symbol = usize::try_from(index)
-                    .ok()
-                    .and_then(|i| symbols.get(i))
-                    .ok_or(DecodeError::InvalidTag {
-                        type_name: "enum",
-                        tag: u32::try_from(index).unwrap_or(u32::MAX),
-                    })?;
-                Value::String(symbol.clone())
+                Value::String(pick(symbols, self.decoder.decode_i64()?, "enum")?.clone())
             }
-            NamedKind::Fixed { size } => {
-                Value::String(self.take(*size)?.iter().map(|&b| char::from(b)).collect())
-            }
+            NamedKind::Fixed { size } => latin1(&self.decoder.decode_fixed(*size)?),
         })
     }
 

@@ -31,7 +31,7 @@ impl<'a> AvroEncoder<'a> {
 
     /// A block count or length: a `long`.
     #[inline]
-    fn count(&mut self, len: usize) -> Result<(), EncodeError> {
+    pub(crate) fn count(&mut self, len: usize) -> Result<(), EncodeError> {
         let len = i64::try_from(len).map_err(|_| EncodeError::LengthOverflow {
             len,
             max: i64::MAX as u64,

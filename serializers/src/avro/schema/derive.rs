@@ -68,9 +68,9 @@ impl Builder {
                 Node::Int
             }
             TypeInfo::U32 | TypeInfo::I64 => Node::Long,
-            TypeInfo::U64 => self.fixed(RUST_NAMESPACE, "u64", 8),
-            TypeInfo::U128 => self.fixed(RUST_NAMESPACE, "u128", 16),
-            TypeInfo::I128 => self.fixed(RUST_NAMESPACE, "i128", 16),
+            TypeInfo::U64 => self.fixed(RUST_NAMESPACE, "u64", 8)?,
+            TypeInfo::U128 => self.fixed(RUST_NAMESPACE, "u128", 16)?,
+            TypeInfo::I128 => self.fixed(RUST_NAMESPACE, "i128", 16)?,
             TypeInfo::F32 => Node::Float,
             TypeInfo::F64 => Node::Double,
             TypeInfo::Char | TypeInfo::String => Node::String,
@@ -81,7 +81,7 @@ impl Builder {
                 Node::Array(Box::new(self.node(item())?))
             }
             TypeInfo::Array(len, item) => match item() {
-                TypeInfo::U8 => self.fixed(OWN_NAMESPACE, &format!("fixed_{len}"), *len),
+                TypeInfo::U8 => self.fixed(OWN_NAMESPACE, &format!("fixed_{len}"), *len)?,
                 item => Node::Array(Box::new(self.node(item)?)),
             },
             TypeInfo::Map(_, key, value) => match key() {
@@ -148,17 +148,17 @@ impl Builder {
         Ok(Node::Named(index))
     }
 
-    fn fixed(&mut self, namespace: &str, name: &str, size: usize) -> Node {
+    /// A fixed of our naming: an error only if a user type took the name (through
+    /// `namespace` and `rename`).
+    fn fixed(&mut self, namespace: &str, name: &str, size: usize) -> Result<Node, SchemaError> {
         let name = Name {
             namespace: Some(namespace.to_owned()),
             name: name.to_owned(),
         };
         let identity = format!("fixed({size})");
-        // Our own fixed names are valid and always stand for their size.
         self.named(name, &identity, Vec::new(), |_| {
             Ok(NamedKind::Fixed { size })
         })
-        .unwrap_or_else(|_| unreachable!("fixed names are valid and unique per size"))
     }
 
     /// Maps with keys other than strings: an array of `{key, value}` records.

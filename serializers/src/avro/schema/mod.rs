@@ -136,6 +136,14 @@ impl fmt::Display for SchemaError {
 impl std::error::Error for SchemaError {}
 
 impl Schema {
+    /// The schema `"null"`.
+    pub fn null() -> Schema {
+        Schema {
+            root: Node::Null,
+            named: Vec::new(),
+        }
+    }
+
     /// The root node.
     pub fn root(&self) -> &Node {
         &self.root

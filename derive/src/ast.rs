@@ -28,6 +28,8 @@ pub enum Style {
 pub struct Variant<'a> {
     pub ident: &'a Ident,
     pub name: String,
+    /// `#[typeinfo(default)]`: where it was given.
+    pub default: Option<syn::Path>,
     pub style: Style,
     pub fields: Vec<Field<'a>>,
 }
@@ -71,6 +73,7 @@ impl<'a> Container<'a> {
                         Variant {
                             ident: &v.ident,
                             name: vattrs.rename.unwrap_or_else(|| v.ident.to_string()),
+                            default: vattrs.default,
                             style,
                             fields,
                         }
@@ -108,6 +111,7 @@ impl<'a> Container<'a> {
                 for v in variants {
                     check_fields(cx, &v.fields);
                 }
+                check_default_variant(cx, variants);
                 let mut seen = Vec::new();
                 for v in variants {
                     if seen.contains(&&v.name) {
@@ -119,6 +123,25 @@ impl<'a> Container<'a> {
                     seen.push(&v.name);
                 }
             }
+        }
+    }
+}
+
+/// At most one default variant, and only in an enum of names (Avro's enum default).
+fn check_default_variant(cx: &mut Ctxt, variants: &[Variant]) {
+    let has_data = variants
+        .iter()
+        .any(|v| v.fields.iter().any(|f| !f.is_skipped()));
+    let mut first = None;
+    for v in variants {
+        let Some(path) = &v.default else { continue };
+        if has_data {
+            cx.error_spanned_by(
+                path,
+                "`default` on a variant applies to enums whose variants carry no data (a reader's fallback symbol)",
+            );
+        } else if first.replace(v.ident).is_some() {
+            cx.error_spanned_by(path, "only one variant can be the default");
         }
     }
 }
@@ -139,12 +162,37 @@ fn check_fields(cx: &mut Ctxt, fields: &[Field]) {
                     "`rename` has no effect on a skipped field: it is never serialized",
                 );
             }
+            if let Some(alias) = f.attrs.aliases.first() {
+                cx.error_spanned_by(
+                    alias,
+                    "`alias` has no effect on a skipped field: it is never serialized",
+                );
+            }
             continue;
         }
         if seen.contains(&&f.name) {
             cx.error_spanned_by(f.original, format!("two fields are named `{}`", f.name));
         }
         seen.push(&f.name);
+    }
+    // A former name must say which field it was.
+    let names: Vec<String> = fields
+        .iter()
+        .filter(|f| !f.is_skipped())
+        .map(|f| f.name.clone())
+        .collect();
+    let mut aliases: Vec<String> = Vec::new();
+    for f in fields.iter().filter(|f| !f.is_skipped()) {
+        for alias in &f.attrs.aliases {
+            let value = alias.value();
+            if names.contains(&value) || aliases.contains(&value) {
+                cx.error_spanned_by(
+                    alias,
+                    format!("`{value}` is already the name or an alias of a field"),
+                );
+            }
+            aliases.push(value);
+        }
     }
 }
 

@@ -70,6 +70,8 @@ pub struct ContainerAttrs {
     pub krate: Option<Path>,
     /// `namespace = "..."`: the type's namespace in schemas (default: its module path).
     pub namespace: Option<LitStr>,
+    /// `alias = "..."`, any number: names the type had before, for schema evolution.
+    pub aliases: Vec<LitStr>,
 }
 
 impl ContainerAttrs {
@@ -77,6 +79,7 @@ impl ContainerAttrs {
         let mut rename = Once::new("rename");
         let mut krate = Once::new("crate");
         let mut namespace = Once::new("namespace");
+        let mut aliases = Vec::new();
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
                 let name = string(meta)?;
@@ -97,8 +100,17 @@ impl ContainerAttrs {
                     ));
                 }
                 namespace.set(cx, meta, lit);
+            } else if meta.path.is_ident("alias") {
+                let lit = string(meta)?;
+                if !lit.value().split('.').all(is_schema_name) {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "`alias` takes a former name of the type, optionally with its namespace: dot-separated names of letters, digits and `_`, such as \"OldEvent\" or \"com.example.OldEvent\"",
+                    ));
+                }
+                aliases.push(lit);
             } else {
-                return Err(unknown(meta, "rename, crate, namespace"));
+                return Err(unknown(meta, "rename, crate, namespace, alias"));
             }
             Ok(())
         });
@@ -106,6 +118,7 @@ impl ContainerAttrs {
             rename: rename.value,
             krate: krate.value,
             namespace: namespace.value,
+            aliases,
         }
     }
 }
@@ -122,22 +135,29 @@ fn is_schema_name(name: &str) -> bool {
 /// Attributes on an enum variant.
 pub struct VariantAttrs {
     pub rename: Option<String>,
+    /// `default`: the variant a reader takes for a symbol it does not know.
+    pub default: Option<Path>,
 }
 
 impl VariantAttrs {
     pub fn parse(cx: &mut Ctxt, attrs: &[Attribute]) -> Self {
         let mut rename = Once::new("rename");
+        let mut default = Once::new("default");
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
                 let name = string(meta)?;
                 rename.set(cx, meta, name.value());
                 Ok(())
+            } else if meta.path.is_ident("default") {
+                default.set(cx, meta, meta.path.clone());
+                Ok(())
             } else {
-                Err(unknown(meta, "rename"))
+                Err(unknown(meta, "rename, default"))
             }
         });
         VariantAttrs {
             rename: rename.value,
+            default: default.value,
         }
     }
 }
@@ -158,6 +178,8 @@ pub struct FieldAttrs {
     pub default: Option<Default>,
     /// `generic`: serialized by the generic fallback through serde.
     pub generic: Option<Path>,
+    /// `alias = "..."`, any number: names the field had before, for schema evolution.
+    pub aliases: Vec<LitStr>,
 }
 
 impl FieldAttrs {
@@ -166,6 +188,7 @@ impl FieldAttrs {
         let mut skip = Once::new("skip");
         let mut default = Once::new("default");
         let mut generic = Once::new("generic");
+        let mut aliases = Vec::new();
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
                 let name = string(meta)?;
@@ -184,8 +207,17 @@ impl FieldAttrs {
                     Default::Trait
                 };
                 default.set(cx, meta, value);
+            } else if meta.path.is_ident("alias") {
+                let lit = string(meta)?;
+                if !is_schema_name(&lit.value()) {
+                    return Err(syn::Error::new(
+                        lit.span(),
+                        "`alias` takes a former name of the field: letters, digits and `_`, starting with a letter or `_`",
+                    ));
+                }
+                aliases.push(lit);
             } else {
-                return Err(unknown(meta, "rename, skip, default, generic"));
+                return Err(unknown(meta, "rename, skip, default, generic, alias"));
             }
             Ok(())
         });
@@ -194,6 +226,7 @@ impl FieldAttrs {
             skip: skip.value,
             default: default.value,
             generic: generic.value,
+            aliases,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Descriptors: what `TypeInfo` says about a type, and how it prints.
 
-use typeinfo::info::{CollectionKind, FieldDefault, ListKind, StructStyle};
+use typeinfo::info::{CollectionKind, DefaultSource, ListKind, StructStyle};
 use typeinfo::prelude::*;
 use typeinfo::{RawLayout, TypeInfo as Info};
 use typeinfo_tests::types::*;
@@ -45,7 +45,13 @@ fn attributes_shape_the_descriptor() {
         ["id", "added_later", "payload", "shape"],
         "skipped fields are absent"
     );
-    assert_eq!(s.fields[1].default, Some(FieldDefault::DefaultTrait));
+    let default = s.fields[1].default.expect("added_later has a default");
+    assert_eq!(default.source, DefaultSource::DefaultTrait);
+    let recorded = (default.value)().expect("an Option<String> default records");
+    assert_eq!(
+        recorded,
+        typeinfo::codec::Tape::record(&None::<String>).unwrap()
+    );
     assert!(matches!(s.fields[2].type_info(), Info::Generic(_)));
 }
 

@@ -1,31 +1,45 @@
 //! The descriptor: `impl HasTypeInfo`.
 
-use super::bounded;
+use super::{bounded, default_fn};
 use crate::ast::{Container, Data, Field, Style};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn expand(cont: &Container) -> TokenStream {
     let ident = &cont.original.ident;
-    let generics = bounded(&cont.original.generics, quote!(_typeinfo::HasTypeInfo));
+    let mut generics = bounded(&cont.original.generics, quote!(_typeinfo::HasTypeInfo));
+    // A default is recorded through the field type's encoder.
+    if !generics.params.is_empty() {
+        let where_clause = generics.make_where_clause();
+        for field in super::all_fields(cont) {
+            if field.attrs.default.is_some() && !field.is_skipped() && !field.is_generic() {
+                let ty = field.ty;
+                where_clause
+                    .predicates
+                    .push(syn::parse_quote!(#ty: _typeinfo::Encode));
+            }
+        }
+    }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let name = &cont.name;
     let namespace = match &cont.attrs.namespace {
         Some(ns) => quote!(::core::option::Option::Some(#ns)),
         None => quote!(::core::option::Option::None),
     };
+    let aliases = &cont.attrs.aliases;
     let type_name = quote! {
         _typeinfo::info::TypeName {
             name: #name,
             module_path: ::core::module_path!(),
             namespace: #namespace,
             full: _typeinfo::__private::type_name::<Self>,
+            aliases: &[#(#aliases),*],
         }
     };
     let body = match &cont.data {
         Data::Struct(style, fields) => {
             let style = style_tokens(*style);
-            let fields = field_infos(fields);
+            let fields = field_infos(cont, fields);
             quote! {
                 _typeinfo::TypeInfo::Struct(&_typeinfo::info::StructInfo {
                     name: #type_name,
@@ -35,10 +49,17 @@ pub fn expand(cont: &Container) -> TokenStream {
             }
         }
         Data::Enum(variants) => {
+            let default_variant = match variants.iter().position(|v| v.default.is_some()) {
+                Some(i) => {
+                    let i = i as u32;
+                    quote!(::core::option::Option::Some(#i))
+                }
+                None => quote!(::core::option::Option::None),
+            };
             let variants = variants.iter().map(|v| {
                 let name = &v.name;
                 let style = style_tokens(v.style);
-                let fields = field_infos(&v.fields);
+                let fields = field_infos(cont, &v.fields);
                 quote! {
                     _typeinfo::info::VariantInfo { name: #name, style: #style, fields: &[#(#fields),*] }
                 }
@@ -47,6 +68,7 @@ pub fn expand(cont: &Container) -> TokenStream {
                 _typeinfo::TypeInfo::Enum(&_typeinfo::info::EnumInfo {
                     name: #type_name,
                     variants: &[#(#variants),*],
+                    default_variant: #default_variant,
                 })
             }
         }
@@ -67,8 +89,11 @@ fn style_tokens(style: Style) -> TokenStream {
     }
 }
 
-fn field_infos<'a>(fields: &'a [Field]) -> impl Iterator<Item = TokenStream> + 'a {
-    fields.iter().filter(|f| !f.is_skipped()).map(|f| {
+fn field_infos<'a>(
+    cont: &'a Container,
+    fields: &'a [Field],
+) -> impl Iterator<Item = TokenStream> + 'a {
+    fields.iter().filter(|f| !f.is_skipped()).map(move |f| {
         let name = &f.name;
         let ty = f.ty;
         let type_ref = if f.is_generic() {
@@ -78,18 +103,37 @@ fn field_infos<'a>(fields: &'a [Field]) -> impl Iterator<Item = TokenStream> + '
         };
         let default = match &f.attrs.default {
             None => quote!(::core::option::Option::None),
-            Some(crate::attr::Default::Trait) => {
-                quote!(::core::option::Option::Some(
-                    _typeinfo::info::FieldDefault::DefaultTrait
-                ))
-            }
-            Some(crate::attr::Default::Function(path)) => {
-                let text = quote!(#path).to_string().replace(' ', "");
-                quote!(::core::option::Option::Some(_typeinfo::info::FieldDefault::Function(#text)))
+            Some(default) => {
+                let source = match default {
+                    crate::attr::Default::Trait => {
+                        quote!(_typeinfo::info::DefaultSource::DefaultTrait)
+                    }
+                    crate::attr::Default::Function(path) => {
+                        let text = quote!(#path).to_string().replace(' ', "");
+                        quote!(_typeinfo::info::DefaultSource::Function(#text))
+                    }
+                };
+                let record = if f.is_generic() {
+                    // Recording refuses generic values; say so when a format asks.
+                    quote!(_typeinfo::codec::Tape::refuse_generic::<#ty>)
+                } else {
+                    let make = default_fn(cont, f);
+                    quote!(|| _typeinfo::codec::Tape::record::<#ty>(&#make()))
+                };
+                quote!(::core::option::Option::Some(_typeinfo::info::FieldDefault {
+                    source: #source,
+                    value: #record,
+                }))
             }
         };
+        let aliases = &f.attrs.aliases;
         quote! {
-            _typeinfo::info::FieldInfo { name: #name, ty: #type_ref, default: #default }
+            _typeinfo::info::FieldInfo {
+                name: #name,
+                ty: #type_ref,
+                default: #default,
+                aliases: &[#(#aliases),*],
+            }
         }
     })
 }

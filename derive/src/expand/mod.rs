@@ -50,6 +50,15 @@ fn all_fields<'c, 'a>(cont: &'c Container<'a>) -> Box<dyn Iterator<Item = &'c Fi
     }
 }
 
+/// The name of the function that makes field `field`'s default (see [`field_assertions`]);
+/// the descriptor records the default through it, so a wrong default is reported once.
+fn default_fn(cont: &Container, field: &Field) -> syn::Ident {
+    let index = all_fields(cont)
+        .position(|f| core::ptr::eq(f, field))
+        .expect("the field belongs to the container");
+    format_ident!("__assert_default_{}", index)
+}
+
 /// Compile-time checks with spans on the offending field: a default (`Default::default()`
 /// or `default = "path"`) must produce the field's type. (A `generic` field's serde bounds
 /// are checked where it is encoded and decoded, with the field type's span.)

@@ -13,9 +13,11 @@ mod collections;
 pub mod generic;
 mod primitives;
 mod raw;
+mod tape;
 mod tuples;
 
 pub use raw::{RawLayout, as_bytes_if_u8, is_u8, raw_bytes, read_raw_array, read_raw_vec};
+pub use tape::Tape;
 
 use crate::error::{DecodeError, EncodeError};
 use crate::info::HasTypeInfo;

@@ -91,6 +91,8 @@ pub struct TypeName {
     pub namespace: Option<&'static str>,
     /// `core::any::type_name` of the type, with its generic arguments.
     pub full: fn() -> &'static str,
+    /// Names the type had before (`#[typeinfo(alias = "...")]`), as schemas spell them.
+    pub aliases: &'static [&'static str],
 }
 
 impl TypeName {
@@ -124,6 +126,9 @@ pub struct FieldInfo {
     pub ty: TypeRef,
     /// The value a reader uses when old data lacks this field, if the type declares one.
     pub default: Option<FieldDefault>,
+    /// Names the field had before (`#[typeinfo(alias = "...")]`): a reader of data written
+    /// under one of them reads it into this field.
+    pub aliases: &'static [&'static str],
 }
 
 impl FieldInfo {
@@ -133,9 +138,18 @@ impl FieldInfo {
     }
 }
 
-/// Where a field's default comes from (`#[typeinfo(default)]` / `default = "path"`).
+/// A field's default (`#[typeinfo(default)]` / `default = "path"`): where it comes from,
+/// and the value itself, recorded for formats that print it into schemas.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldDefault {
+    pub source: DefaultSource,
+    /// Records the default value's encoding.
+    pub value: fn() -> Result<crate::codec::Tape, crate::EncodeError>,
+}
+
+/// Where a field's default comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldDefault {
+pub enum DefaultSource {
     /// `Default::default()` of the field's type.
     DefaultTrait,
     /// A function the user named; the path as written.
@@ -147,6 +161,9 @@ pub enum FieldDefault {
 pub struct EnumInfo {
     pub name: TypeName,
     pub variants: &'static [VariantInfo],
+    /// The variant a reader takes for a variant it does not know (`#[typeinfo(default)]` on
+    /// a unit variant of an enum without data: Avro's enum default).
+    pub default_variant: Option<u32>,
 }
 
 /// One variant of an enum.

@@ -6,12 +6,11 @@
 //! and a damaged block is an error that gives its byte offset.
 
 use super::schema::{Schema, SchemaError};
-use super::{AvroCodec, AvroDecoder, AvroEncoder};
+use super::{AvroCodec, AvroEncoder, Resolved};
 use crate::decode_support::checked_len;
 use crate::varint;
 use core::fmt;
 use std::io::{self, Read, Write};
-use typeinfo::io::Reader as _;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Encoder, Limits};
 
 const MAGIC: [u8; 4] = *b"Obj\x01";
@@ -84,11 +83,8 @@ pub enum FileErrorKind {
         record: u64,
         error: DecodeError,
     },
-    /// The writer's schema is not the one the records are read with.
-    SchemaMismatch {
-        writer: String,
-        reader: String,
-    },
+    /// The writer's schema cannot be read as the records' type (schema resolution failed).
+    Unresolvable(SchemaError),
     Encode(EncodeError),
 }
 
@@ -126,10 +122,9 @@ impl fmt::Display for FileError {
             } => {
                 write!(f, "record {record} of block {block}: {error}")
             }
-            FileErrorKind::SchemaMismatch { writer, reader } => write!(
-                f,
-                "written with schema {writer}, read as {reader}: the schemas differ"
-            ),
+            FileErrorKind::Unresolvable(e) => {
+                write!(f, "the writer's schema cannot be read as this type: {e}")
+            }
             FileErrorKind::Encode(e) => write!(f, "{e}"),
         }
     }
@@ -537,34 +532,26 @@ impl<R: Read> FileReader<R> {
         }))
     }
 
-    /// The records, read as `T` (the writer's schema must be `T`'s).
-    pub fn records<T: Encode + Decode + 'static>(self) -> Records<T, R> {
+    /// The records, read as `T`: the writer's schema is resolved against `T`'s (fields
+    /// added, removed, reordered, promoted; see [`Resolved`]), or the first item is the
+    /// error that says why it cannot be.
+    pub fn records<T: Decode + 'static>(self) -> Records<T, R> {
+        let resolved = Resolved::new(&self.schema, self.limits).map_err(|e| FileError {
+            offset: 0,
+            kind: FileErrorKind::Unresolvable(e),
+        });
+        let (resolved, check) = match resolved {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(e)),
+        };
         Records {
-            check: self.check_schema::<T>().err(),
+            check,
+            resolved,
             reader: self,
             block: None,
             pos: 0,
             done: 0,
-            _type: core::marker::PhantomData,
         }
-    }
-
-    fn check_schema<T: Encode + Decode + 'static>(&self) -> Result<(), FileError> {
-        let codec = AvroCodec::<T>::new(self.limits).map_err(|e| FileError {
-            offset: 0,
-            kind: FileErrorKind::Schema(e),
-        })?;
-        let (writer, reader) = (
-            self.schema.canonical_form(),
-            codec.schema().canonical_form(),
-        );
-        if writer != reader {
-            return Err(FileError {
-                offset: 0,
-                kind: FileErrorKind::SchemaMismatch { writer, reader },
-            });
-        }
-        Ok(())
     }
 }
 
@@ -585,10 +572,10 @@ fn inflate(raw: &[u8], limit: usize) -> Result<Vec<u8>, FileErrorKind> {
 pub struct Records<T, R: Read> {
     reader: FileReader<R>,
     check: Option<FileError>,
+    resolved: Option<Resolved<T>>,
     block: Option<Block>,
     pos: usize,
     done: u64,
-    _type: core::marker::PhantomData<fn() -> T>,
 }
 
 impl<T: Decode, R: Read> Iterator for Records<T, R> {
@@ -636,12 +623,9 @@ impl<T: Decode, R: Read> Iterator for Records<T, R> {
         }
         let block = self.block.as_ref()?;
         let input = &block.data[self.pos..];
-        let mut decoder = AvroDecoder::new(input, self.reader.limits);
-        let result = T::decode(&mut decoder);
-        let left = decoder.into_reader().remaining();
-        match result {
-            Ok(value) => {
-                self.pos = block.data.len() - left;
+        match self.resolved.as_ref()?.decode_front(input) {
+            Ok((value, used)) => {
+                self.pos += used;
                 self.done += 1;
                 Some(Ok(value))
             }

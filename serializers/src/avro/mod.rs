@@ -21,11 +21,13 @@
 mod de;
 pub mod file;
 pub mod json;
+pub mod resolve;
 pub mod schema;
 mod ser;
 pub mod single_object;
 
 pub use de::AvroDecoder;
+pub use resolve::Resolved;
 pub use schema::{Schema, SchemaError, schema_for, schema_of};
 pub use ser::AvroEncoder;
 

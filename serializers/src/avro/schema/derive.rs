@@ -4,9 +4,12 @@
 //! gives the same bytes in both.
 
 use super::{Field, Name, Named, NamedKind, Node, Schema, SchemaError, is_valid_name};
+use crate::avro::AvroEncoder;
 use std::collections::HashMap;
 use typeinfo::HasTypeInfo;
-use typeinfo::info::{EnumInfo, FieldInfo, StructInfo, StructStyle, TypeInfo, TypeName};
+use typeinfo::info::{
+    EnumInfo, FieldDefault, FieldInfo, StructInfo, StructStyle, TypeInfo, TypeName,
+};
 
 /// The Avro schema of `T`.
 ///
@@ -33,10 +36,45 @@ pub fn schema_of<T: HasTypeInfo + ?Sized>() -> Result<Schema, SchemaError> {
 pub fn schema_for(info: &'static TypeInfo) -> Result<Schema, SchemaError> {
     let mut builder = Builder::default();
     let root = builder.node(info)?;
-    Ok(Schema {
+    let mut schema = Schema {
         root,
         named: builder.named,
-    })
+    };
+    // Defaults print once every named type they may hold is complete.
+    for pending in builder.defaults {
+        let json = default_json(&schema, &pending)?;
+        if let NamedKind::Record(fields) = &mut schema.named[pending.record].kind {
+            fields[pending.field].default = Some(json);
+        }
+    }
+    Ok(schema)
+}
+
+/// A declared field default, to print once the schema is complete.
+struct PendingDefault {
+    record: usize,
+    field: usize,
+    default: FieldDefault,
+    at: String,
+}
+
+/// The default's JSON: the recorded value written as a datum of the field's schema, then
+/// printed.
+fn default_json(
+    schema: &Schema,
+    pending: &PendingDefault,
+) -> Result<serde_json::Value, SchemaError> {
+    let error =
+        |message: String| SchemaError::new(pending.at.clone(), format!("default: {message}"));
+    let NamedKind::Record(fields) = &schema.get(pending.record).kind else {
+        unreachable!("defaults are only recorded for record fields")
+    };
+    let node = &fields[pending.field].schema;
+    let tape = (pending.default.value)().map_err(|e| error(e.to_string()))?;
+    let mut datum = Vec::new();
+    tape.replay(&mut AvroEncoder::new(&mut datum))
+        .map_err(|e| error(e.to_string()))?;
+    super::super::json::default_to_json(schema, node, &datum).map_err(error)
 }
 
 /// Namespace of the named types typeinfo makes up (tuples, fixed byte arrays, map entries).
@@ -54,6 +92,9 @@ struct Builder {
     path: Vec<String>,
     /// Transparent newtypes being expanded, to refuse one that contains itself.
     newtypes: Vec<&'static str>,
+    /// The named types being defined, innermost last.
+    defining: Vec<usize>,
+    defaults: Vec<PendingDefault>,
 }
 
 impl Builder {
@@ -117,6 +158,7 @@ impl Builder {
         &mut self,
         name: Name,
         identity: &str,
+        aliases: Vec<Name>,
         properties: Vec<(String, serde_json::Value)>,
         define: impl FnOnce(&mut Self) -> Result<NamedKind, SchemaError>,
     ) -> Result<Node, SchemaError> {
@@ -139,12 +181,15 @@ impl Builder {
         self.by_name.insert(full, (identity.to_owned(), index));
         self.named.push(Named {
             name,
-            aliases: Vec::new(),
+            aliases,
             doc: None,
             kind: NamedKind::Fixed { size: 0 },
             properties,
         });
-        self.named[index].kind = define(self)?;
+        self.defining.push(index);
+        let kind = define(self);
+        self.defining.pop();
+        self.named[index].kind = kind?;
         Ok(Node::Named(index))
     }
 
@@ -156,7 +201,7 @@ impl Builder {
             name: name.to_owned(),
         };
         let identity = format!("fixed({size})");
-        self.named(name, &identity, Vec::new(), |_| {
+        self.named(name, &identity, Vec::new(), Vec::new(), |_| {
             Ok(NamedKind::Fixed { size })
         })
     }
@@ -172,7 +217,7 @@ impl Builder {
             name: format!("MapEntry_{}_{}", mangle(key), mangle(value)),
         };
         let identity = name.full();
-        let record = self.named(name, &identity, Vec::new(), |b| {
+        let record = self.named(name, &identity, Vec::new(), Vec::new(), |b| {
             Ok(NamedKind::Record(vec![
                 b.field("key", key, None)?,
                 b.field("value", value, None)?,
@@ -193,7 +238,7 @@ impl Builder {
             name: format!("Tuple{}_{}", items.len(), mangled.join("_")),
         };
         let identity = name.full();
-        self.named(name, &identity, Vec::new(), |b| {
+        self.named(name, &identity, Vec::new(), Vec::new(), |b| {
             items
                 .iter()
                 .enumerate()
@@ -231,20 +276,35 @@ impl Builder {
         })
     }
 
-    /// The fields of a struct or variant: named ones by name, positional ones as `field_N`.
+    /// The fields of a struct or variant: named ones by name, positional ones as `field_N`,
+    /// with their aliases; declared defaults are printed when the schema is complete.
     fn fields(
         &mut self,
         style: StructStyle,
         fields: &'static [FieldInfo],
     ) -> Result<Vec<Field>, SchemaError> {
-        fields
-            .iter()
-            .enumerate()
-            .map(|(i, f)| match style {
-                StructStyle::Named => self.field(f.name, f.type_info(), None),
-                _ => self.field(f.name, f.type_info(), Some(&format!("field_{i}"))),
-            })
-            .collect()
+        let record = *self.defining.last().expect("fields belong to a named type");
+        let mut out = Vec::with_capacity(fields.len());
+        for (i, f) in fields.iter().enumerate() {
+            let mut field = match style {
+                StructStyle::Named => self.field(f.name, f.type_info(), None)?,
+                _ => self.field(f.name, f.type_info(), Some(&format!("field_{i}")))?,
+            };
+            field.aliases = f.aliases.iter().map(|a| (*a).to_owned()).collect();
+            if let Some(default) = f.default {
+                self.path.push(f.name.to_owned());
+                let at = self.path.join(".");
+                self.path.pop();
+                self.defaults.push(PendingDefault {
+                    record,
+                    field: i,
+                    default,
+                    at,
+                });
+            }
+            out.push(field);
+        }
+        Ok(out)
     }
 
     fn structure(&mut self, s: &'static StructInfo) -> Result<Node, SchemaError> {
@@ -262,8 +322,9 @@ impl Builder {
             return node;
         }
         let name = self.type_name(&s.name);
+        let aliases = aliases(&s.name, &name);
         self.path.push(s.name.name.to_owned());
-        let node = self.named(name, s.name.full_name(), Vec::new(), |b| {
+        let node = self.named(name, s.name.full_name(), aliases, Vec::new(), |b| {
             b.fields(s.style, s.fields).map(NamedKind::Record)
         });
         self.path.pop();
@@ -290,11 +351,13 @@ impl Builder {
                 }
             }
             let symbols = e.variants.iter().map(|v| v.name.to_owned()).collect();
-            return self.named(name, identity, Vec::new(), |_| {
-                Ok(NamedKind::Enum {
-                    symbols,
-                    default: None,
-                })
+            let default = e
+                .default_variant
+                .and_then(|i| e.variants.get(i as usize))
+                .map(|v| v.name.to_owned());
+            let aliases = aliases(&e.name, &name);
+            return self.named(name, identity, aliases, Vec::new(), |_| {
+                Ok(NamedKind::Enum { symbols, default })
             });
         }
         let namespace = name.full();
@@ -317,7 +380,7 @@ impl Builder {
             };
             let identity = format!("{identity}::{}", v.name);
             self.path.push(v.name.to_owned());
-            let branch = self.named(variant, &identity, properties, |b| {
+            let branch = self.named(variant, &identity, Vec::new(), properties, |b| {
                 b.fields(v.style, v.fields).map(NamedKind::Record)
             });
             self.path.pop();
@@ -355,6 +418,25 @@ impl Builder {
             _ => plain,
         }
     }
+}
+
+/// The type's former names: a dotted alias is a full name, a plain one is in the type's
+/// namespace (as the spec resolves them).
+fn aliases(type_name: &TypeName, name: &Name) -> Vec<Name> {
+    type_name
+        .aliases
+        .iter()
+        .map(|alias| match alias.rsplit_once('.') {
+            Some((namespace, simple)) => Name {
+                namespace: Some(namespace.to_owned()),
+                name: simple.to_owned(),
+            },
+            None => Name {
+                namespace: name.namespace.clone(),
+                name: (*alias).to_owned(),
+            },
+        })
+        .collect()
 }
 
 fn plain_name(name: &TypeName) -> Name {

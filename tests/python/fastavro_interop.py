@@ -3,6 +3,7 @@
 read FILE                      print each record of a container file in Avro's JSON encoding
 write SCHEMA JSONL OUT CODEC   write the records of JSONL (Avro's JSON encoding) to a container file
 datum SCHEMA JSONL OUT         write the first record of JSONL as a schemaless datum
+resolve FILE READER_SCHEMA     print each record of a container file read with another schema
 """
 import io
 import json
@@ -25,6 +26,14 @@ def main():
             records = list(reader)
         out = io.StringIO()
         fastavro.json_writer(out, schema, records)
+        sys.stdout.write(out.getvalue())
+    elif command == "resolve":
+        with open(sys.argv[3]) as f:
+            reader_schema = fastavro.parse_schema(json.load(f))
+        with open(sys.argv[2], "rb") as f:
+            records = list(fastavro.reader(f, reader_schema=reader_schema))
+        out = io.StringIO()
+        fastavro.json_writer(out, reader_schema, records)
         sys.stdout.write(out.getvalue())
     elif command == "write":
         with open(sys.argv[2]) as f:

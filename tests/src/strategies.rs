@@ -179,3 +179,39 @@ prop_compose! {
         Everything { collections, shapes, tree, pair: Pair { first: pair.0, second: Tuple(pair.1, pair.2) }, unit: Unit }
     }
 }
+
+/// Version 1 orders of [`crate::evolution`], with finite amounts (so equality holds).
+pub fn old_order() -> impl Strategy<Value = crate::evolution::v1::Order> {
+    use crate::evolution::v1::{Line, Order, Status};
+    let status = prop_oneof![
+        Just(Status::New),
+        Just(Status::Paid),
+        Just(Status::Lost),
+        Just(Status::Shipped)
+    ];
+    let line = (text(), any::<i32>()).prop_map(|(sku, qty)| Line { sku, qty });
+    (
+        any::<i32>(),
+        text(),
+        f32s(Floats::Finite),
+        status,
+        vec(line, 0..4),
+        btree_map(text(), any::<i32>(), 0..4),
+        proptest::option::of(text()),
+        any::<bool>(),
+        any::<[u8; 4]>(),
+    )
+        .prop_map(
+            |(id, customer, amount, status, lines, tags, note, legacy_flag, fingerprint)| Order {
+                id,
+                customer,
+                amount,
+                status,
+                lines,
+                tags,
+                note,
+                legacy_flag,
+                fingerprint,
+            },
+        )
+}

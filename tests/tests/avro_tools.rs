@@ -250,6 +250,46 @@ fn fastavro_reads_our_container_files() {
     }
 }
 
+/// fastavro resolves a v1 file to the v2 schema (fields renamed by alias, added, removed,
+/// promoted; an enum symbol to its default) exactly as we do.
+#[test]
+fn fastavro_resolves_old_files_as_we_do() {
+    use typeinfo_tests::evolution::{old_orders, v1, v2};
+    let Some(python) = fastavro("fastavro_resolves_old_files_as_we_do") else {
+        return;
+    };
+    let orders = old_orders();
+    let mut writer = FileWriter::<v1::Order, _>::new(Vec::new(), Codec::Deflate).unwrap();
+    for order in &orders {
+        writer.append(order).unwrap();
+    }
+    let file = writer.finish().unwrap();
+    let file_path = scratch("orders-v1.avro");
+    std::fs::write(&file_path, &file).unwrap();
+    let reader_schema = avro::schema_of::<v2::Order>().unwrap();
+    let schema_path = scratch("orders-v2.avsc");
+    std::fs::write(&schema_path, reader_schema.to_json()).unwrap();
+
+    let ours: Vec<Value> = FileReader::new(&file[..])
+        .unwrap()
+        .records::<v2::Order>()
+        .map(|order| {
+            let bytes = avro::to_vec(&order.unwrap()).unwrap();
+            normalized(datum_to_json(&reader_schema, &bytes, Limits::DEFAULT).unwrap())
+        })
+        .collect();
+    let out = Command::new(&python)
+        .arg(script())
+        .arg("resolve")
+        .arg(&file_path)
+        .arg(&schema_path)
+        .output()
+        .unwrap();
+    let theirs = json_lines(&ran("fastavro resolve", out));
+    assert_eq!(ours.len(), orders.len());
+    assert_eq!(theirs, ours, "fastavro's v2 reading of a v1 file");
+}
+
 #[test]
 fn we_read_what_fastavro_writes() {
     let Some(python) = fastavro("we_read_what_fastavro_writes") else {

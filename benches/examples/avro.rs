@@ -2,13 +2,29 @@
 //! `typeinfo_benches::interleaved`): `cargo run --release -p typeinfo-benches --example avro [ROUNDS]`.
 
 use std::time::Duration;
-use typeinfo_benches::avro_comparison::{ApacheLog, app_events_contenders, log_contenders};
+use typeinfo_benches::avro_comparison::{
+    ApacheLog, app_events_contenders, log_contenders, resolved_read_contenders,
+};
 use typeinfo_benches::contenders::Contender;
 use typeinfo_benches::datasets::{SEED, app_events, log};
 use typeinfo_benches::interleaved::{self, Operation};
 
-fn compare(dataset: &str, mut all: Vec<Box<dyn Contender + '_>>, rounds: usize) {
-    for operation in [Operation::Serialize, Operation::Deserialize] {
+fn compare(dataset: &str, all: Vec<Box<dyn Contender + '_>>, rounds: usize) {
+    compare_operations(
+        dataset,
+        all,
+        &[Operation::Serialize, Operation::Deserialize],
+        rounds,
+    );
+}
+
+fn compare_operations(
+    dataset: &str,
+    mut all: Vec<Box<dyn Contender + '_>>,
+    operations: &[Operation],
+    rounds: usize,
+) {
+    for &operation in operations {
         let timings = interleaved::run(&mut all, operation, rounds, Duration::from_millis(5));
         let ours = timings[0].median();
         println!(
@@ -49,6 +65,19 @@ fn main() {
     compare(
         "app-events (per session)",
         app_events_contenders(&sessions).expect("app-events"),
+        rounds,
+    );
+    // Reading what an older schema wrote: own schema, resolved, apache-avro resolved.
+    compare_operations(
+        "log (older writer schema)",
+        resolved_read_contenders(&mirror, true).expect("log resolved"),
+        &[Operation::Deserialize],
+        rounds,
+    );
+    compare_operations(
+        "app-events (older writer schema)",
+        resolved_read_contenders(&sessions, false).expect("app-events resolved"),
+        &[Operation::Deserialize],
         rounds,
     );
 }

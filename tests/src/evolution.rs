@@ -112,7 +112,11 @@ pub fn upgrade(old: &v1::Order) -> v2::Order {
                 gift: false,
             })
             .collect(),
-        tags: old.tags.iter().map(|(k, v)| (k.clone(), (*v).into())).collect(),
+        tags: old
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), (*v).into()))
+            .collect(),
         note: old.note.clone(),
         currency: v2::euro(),
         discount: 0.0,
@@ -141,9 +145,7 @@ pub fn old_orders() -> Vec<v1::Order> {
                     qty: j - 1,
                 })
                 .collect(),
-            tags: (0..i % 3)
-                .map(|j| (format!("tag{j}"), i * j - 5))
-                .collect(),
+            tags: (0..i % 3).map(|j| (format!("tag{j}"), i * j - 5)).collect(),
             note: (i % 2 == 0).then(|| format!("note {i}")),
             legacy_flag: i % 5 == 0,
             fingerprint: [i as u8, 1, 2, 255],

@@ -201,11 +201,7 @@ fn incompatible_types_name_the_field_and_the_rule() {
             "Order.id",
             "the writer's string cannot be read as long",
         ),
-        (
-            with_field("amount", json!("long")),
-            "",
-            "",
-        ),
+        (with_field("amount", json!("long")), "", ""),
         (
             with_field(
                 "fingerprint",
@@ -336,7 +332,10 @@ fn container_files_and_single_objects_resolve() {
     let mut message = Vec::new();
     old.encode_single_object(&orders[3], &mut message).unwrap();
     let mut reader = SingleObjectReader::<v2::Order>::new(Limits::default()).unwrap();
-    assert!(reader.decode(&message).is_err(), "v1's schema not given yet");
+    assert!(
+        reader.decode(&message).is_err(),
+        "v1's schema not given yet"
+    );
     let fingerprint = reader.add_writer_schema(old.schema()).unwrap();
     assert_eq!(fingerprint, old.fingerprint());
     assert_eq!(reader.decode(&message).unwrap(), upgrade(&orders[3]));
@@ -390,7 +389,10 @@ fn defaults_cannot_blow_up_the_output() {
     };
     let reader = Resolved::<Padded>::new(&writer, small).unwrap();
     let e = reader.decode(&[0xca, 0x01, 0]).unwrap_err();
-    assert!(matches!(e, typeinfo::DecodeError::LengthLimit { .. }), "{e}");
+    assert!(
+        matches!(e, typeinfo::DecodeError::LengthLimit { .. }),
+        "{e}"
+    );
 }
 
 #[test]

@@ -20,8 +20,8 @@ pub use program::Resolution;
 pub use resolved::Resolved;
 
 use super::json::default_to_datum;
-use super::schema::{Named, NamedKind, Node, Schema, SchemaError};
-use program::{Branch, Op, RecordPlan, Step};
+use super::schema::{Field, Named, NamedKind, Node, Schema, SchemaError};
+use program::{Branch, Op, RecordPlan, Source, Step, keeps_order};
 use std::collections::HashMap;
 
 /// Compiles the resolution of `writer` into `reader`, or says which reader field breaks
@@ -230,7 +230,8 @@ impl Compiler<'_> {
             return done.clone();
         }
         let index = self.records.len();
-        self.records.push(RecordPlan::default());
+        self.records
+            .push(RecordPlan::Refused("being compiled".into()));
         self.compiled.insert(key, Ok(index));
         let rn = self.reader.get(r);
         self.path.push(rn.name.name.clone());
@@ -242,7 +243,7 @@ impl Compiler<'_> {
                 Ok(index)
             }
             Err(e) => {
-                self.records[index] = RecordPlan::refused(e.to_string());
+                self.records[index] = RecordPlan::Refused(e.to_string().into());
                 self.compiled.insert(key, Err(e.clone()));
                 Err(e)
             }
@@ -273,40 +274,76 @@ impl Compiler<'_> {
                 found
             })
             .collect();
+        let defaults = self.defaults(wn, rf, &sources)?;
+        if !keeps_order(&sources) {
+            let scan = wf
+                .iter()
+                .map(|f| self.skip(&f.schema))
+                .collect::<Result<_, _>>()?;
+            let mut fields = Vec::with_capacity(rf.len());
+            for ((field, source), default) in rf.iter().zip(&sources).zip(defaults) {
+                fields.push(match (source, default) {
+                    (Some(w), _) => match self.field_op(&wf[*w], field)? {
+                        op if op.is_copy() => Source::Copy { field: *w },
+                        op => Source::Read { field: *w, op },
+                    },
+                    (None, default) => Source::Default(default.unwrap_or_default()),
+                });
+            }
+            return Ok(RecordPlan::Reordered {
+                scan,
+                fields: fields.into(),
+            });
+        }
         let mut steps = Vec::with_capacity(wf.len());
         for (field, target) in wf.iter().zip(&target_of_writer) {
-            match *target {
-                Some(reader_index) => {
-                    self.path.push(rf[reader_index].name.clone());
-                    let op = self.op(&field.schema, &rf[reader_index].schema);
-                    self.path.pop();
-                    steps.push(Step::Read(op?));
+            steps.push(match *target {
+                Some(r) => Step::Read(self.field_op(field, &rf[r])?),
+                None => Step::Skip(self.skip(&field.schema)?),
+            });
+        }
+        Ok(RecordPlan::in_order(steps, &sources, defaults))
+    }
+
+    /// The program of one field, with the field in the error path.
+    fn field_op(&mut self, writer: &Field, reader: &Field) -> Result<Op, SchemaError> {
+        self.path.push(reader.name.clone());
+        let op = self.op(&writer.schema, &reader.schema);
+        self.path.pop();
+        op
+    }
+
+    /// The encoded defaults of the reader's fields the writer lacks (`None` for the others);
+    /// a missing field without a default is an error.
+    fn defaults(
+        &self,
+        writer: &Named,
+        fields: &[Field],
+        sources: &[Option<usize>],
+    ) -> Result<Vec<Option<Box<[u8]>>>, SchemaError> {
+        let at = |field: &Field| format!("{}.{}", self.path.join("."), field.name);
+        fields
+            .iter()
+            .zip(sources)
+            .map(|(field, source)| {
+                if source.is_some() {
+                    return Ok(None);
                 }
-                None => steps.push(Step::Skip(self.skip(&field.schema)?)),
-            }
-        }
-        let mut defaults = Vec::with_capacity(rf.len());
-        for (field, source) in rf.iter().zip(&sources) {
-            if source.is_some() {
-                defaults.push(None);
-                continue;
-            }
-            let Some(default) = &field.default else {
-                return Err(SchemaError::new(
-                    format!("{}.{}", self.path.join("."), field.name),
-                    format!(
-                        "the reader's field `{}` is not in the writer's record {} and has no default (add #[typeinfo(default)], or an alias if it was renamed)",
-                        field.name, wn.name
-                    ),
-                ));
-            };
-            let mut bytes = Vec::new();
-            default_to_datum(reader, &field.schema, default, &mut bytes).map_err(|m| {
-                SchemaError::new(format!("{}.{}", self.path.join("."), field.name), m)
-            })?;
-            defaults.push(Some(bytes.into_boxed_slice()));
-        }
-        Ok(RecordPlan::new(steps, &sources, defaults))
+                let Some(default) = &field.default else {
+                    return Err(SchemaError::new(
+                        at(field),
+                        format!(
+                            "the reader's field `{}` is not in the writer's record {} and has no default (add #[typeinfo(default)], or an alias if it was renamed)",
+                            field.name, writer.name
+                        ),
+                    ));
+                };
+                let mut bytes = Vec::new();
+                default_to_datum(self.reader, &field.schema, default, &mut bytes)
+                    .map_err(|m| SchemaError::new(at(field), m))?;
+                Ok(Some(bytes.into_boxed_slice()))
+            })
+            .collect()
     }
 
     /// The program that reads past a writer's field the reader does not have: the writer's

@@ -49,6 +49,18 @@ pub(super) enum Op {
     ReaderUnion(u32, Box<Op>),
 }
 
+impl Op {
+    /// Whether the reader's bytes of the value are the writer's, so the value can be copied
+    /// whole once its end is known.
+    pub(super) fn is_copy(&self) -> bool {
+        match self {
+            Op::Nothing | Op::Fixed(_) | Op::Varint | Op::Bytes => true,
+            Op::Array(item) | Op::Map(item) => item.is_copy(),
+            _ => false,
+        }
+    }
+}
+
 /// A writer's union branch: how it reads, or why it cannot.
 #[derive(Debug, Clone)]
 pub(super) enum Branch {
@@ -56,98 +68,101 @@ pub(super) enum Branch {
     Refuse(Box<str>),
 }
 
-/// One step of a record's program.
+/// One step of a record whose fields keep their relative order.
 #[derive(Debug, Clone)]
 pub(super) enum Step {
     /// Transcode a writer field into a reader field.
     Read(Op),
+    /// Copy consecutive writer fields the reader reads unchanged (`is_copy`): read past
+    /// each, then copy them at once.
+    Copy(Box<[Op]>),
     /// Read past a writer field the reader lacks.
     Skip(Op),
     /// Write a reader field the writer lacks: its default, encoded once.
     Default(Box<[u8]>),
 }
 
-/// A reader field of a reordered record: the `n`th field the steps read, or a default.
+/// A reader field of a reordered record, in reader order.
 #[derive(Debug, Clone)]
 pub(super) enum Source {
-    Read(usize),
+    /// The writer's field `field`, transcoded by `op`.
+    Read {
+        field: usize,
+        op: Op,
+    },
+    /// The writer's field `field`, copied as the scan found it.
+    Copy {
+        field: usize,
+    },
     Default(Box<[u8]>),
 }
 
 /// How a writer record becomes a reader record.
-#[derive(Debug, Clone, Default)]
-pub(super) struct RecordPlan {
-    /// In writer order. When the reader keeps the writer's relative order (fields only
-    /// added or removed), defaults sit between the reads and the output is in reader
-    /// order as written.
-    pub(super) steps: Box<[Step]>,
-    /// Otherwise, the reader's fields in its order, from what the steps wrote.
-    pub(super) reorder: Option<Box<[Source]>>,
+#[derive(Debug, Clone)]
+pub(super) enum RecordPlan {
+    /// The reader keeps the writer's relative order (fields only added or removed): steps
+    /// in writer order, each default placed before the next read field, so the output is
+    /// in reader order as it is written.
+    InOrder(Box<[Step]>),
+    /// Fields moved: the writer's fields are first scanned (`scan`: how to read past each)
+    /// to find where each starts, then transcoded in the reader's order, each straight to
+    /// its place.
+    Reordered {
+        scan: Box<[Op]>,
+        fields: Box<[Source]>,
+    },
     /// Why the pair does not resolve, for records reachable only through a union branch
     /// (the compile error is reported where it is not).
-    pub(super) refused: Option<Box<str>>,
+    Refused(Box<str>),
+}
+
+/// Whether the reader's fields (`sources`: each one's writer field, in reader order) keep
+/// the writer's relative order.
+pub(super) fn keeps_order(sources: &[Option<usize>]) -> bool {
+    let taken = sources.iter().flatten();
+    taken.clone().zip(taken.skip(1)).all(|(a, b)| a < b)
 }
 
 impl RecordPlan {
-    /// The plan from the writer's steps (one per writer field, `Read` or `Skip`), each
-    /// reader field's writer field (`sources`, in reader order) and the defaults of the
-    /// others.
-    pub(super) fn new(
+    /// The plan of a record that keeps its order, from the writer's steps (one per writer
+    /// field, `Read` or `Skip`), each reader field's writer field (`sources`, in reader
+    /// order) and the defaults of the others.
+    pub(super) fn in_order(
         writer_steps: Vec<Step>,
         sources: &[Option<usize>],
-        mut defaults: Vec<Option<Box<[u8]>>>,
+        defaults: Vec<Option<Box<[u8]>>>,
     ) -> Self {
-        let taken = sources.iter().flatten();
-        let in_order = taken.clone().zip(taken.skip(1)).all(|(a, b)| a < b);
-        if !in_order {
-            let mut read_slot = vec![usize::MAX; writer_steps.len()];
-            let mut reads = 0;
-            for (slot, step) in read_slot.iter_mut().zip(&writer_steps) {
-                if let Step::Read(_) = step {
-                    *slot = reads;
-                    reads += 1;
-                }
-            }
-            let reorder = sources
-                .iter()
-                .zip(&mut defaults)
-                .map(|(source, default)| match source {
-                    Some(w) => Source::Read(read_slot[*w]),
-                    None => Source::Default(default.take().unwrap_or_default()),
-                })
-                .collect();
-            return RecordPlan {
-                steps: writer_steps.into(),
-                reorder: Some(reorder),
-                refused: None,
-            };
-        }
-        // Writer steps in order, each reader default placed before the next read field.
+        debug_assert!(keeps_order(sources));
         let mut writer_steps = writer_steps.into_iter().enumerate().peekable();
         let mut steps = Vec::new();
-        for (source, default) in sources.iter().zip(&mut defaults) {
-            match source {
-                Some(w) => {
-                    while let Some((i, step)) = writer_steps.next_if(|(i, _)| i <= w) {
-                        debug_assert!(i < *w || matches!(step, Step::Read(_)));
+        for (source, default) in sources.iter().zip(defaults) {
+            match (source, default) {
+                (Some(w), _) => {
+                    while let Some((_, step)) = writer_steps.next_if(|(i, _)| i <= w) {
                         steps.push(step);
                     }
                 }
-                None => steps.push(Step::Default(default.take().unwrap_or_default())),
+                (None, default) => steps.push(Step::Default(default.unwrap_or_default())),
             }
         }
         steps.extend(writer_steps.map(|(_, step)| step));
-        RecordPlan {
-            steps: steps.into(),
-            reorder: None,
-            refused: None,
-        }
+        RecordPlan::InOrder(merge_copies(steps).into())
     }
+}
 
-    pub(super) fn refused(reason: String) -> Self {
-        RecordPlan {
-            refused: Some(reason.into()),
-            ..RecordPlan::default()
+/// Runs of `Read` steps that copy become one `Copy` step.
+fn merge_copies(steps: Vec<Step>) -> Vec<Step> {
+    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    for step in steps {
+        match (out.last_mut(), step) {
+            (Some(Step::Copy(run)), Step::Read(op)) if op.is_copy() => {
+                let mut ops = core::mem::take(run).into_vec();
+                ops.push(op);
+                *run = ops.into();
+            }
+            (_, Step::Read(op)) if op.is_copy() => out.push(Step::Copy(Box::new([op]))),
+            (_, step) => out.push(step),
         }
     }
+    out
 }

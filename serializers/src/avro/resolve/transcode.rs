@@ -36,10 +36,56 @@ impl Resolution {
     }
 }
 
-struct Run<'p, 'i, 'o> {
+/// Where a run writes: the output, or nowhere (reading past a field).
+trait Sink {
+    fn len(&self) -> usize;
+    fn put(&mut self, bytes: &[u8]);
+    fn put_long(&mut self, v: i64);
+    /// Whether writes are dropped, so that work only they need can be left out.
+    const DISCARDS: bool;
+}
+
+impl Sink for Vec<u8> {
+    const DISCARDS: bool = false;
+
+    #[inline]
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    fn put_long(&mut self, v: i64) {
+        varint::write(self, varint::zigzag64(v));
+    }
+}
+
+/// Reads past values: a writer field the reader lacks, or the scan of a reordered record.
+struct Discard;
+
+impl Sink for Discard {
+    const DISCARDS: bool = true;
+
+    #[inline]
+    fn len(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn put(&mut self, _: &[u8]) {}
+
+    #[inline]
+    fn put_long(&mut self, _: i64) {}
+}
+
+struct Run<'p, 'i, 'o, S> {
     records: &'p [RecordPlan],
     input: &'i [u8],
-    out: &'o mut Vec<u8>,
+    out: &'o mut S,
     limits: &'p Limits,
     depth: Depth,
     out_limit: usize,
@@ -49,28 +95,109 @@ fn refused(message: impl Into<Box<str>>) -> DecodeError {
     DecodeError::Custom(message.into())
 }
 
-impl Run<'_, '_, '_> {
+impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
+    /// A `long`: one byte in the common case, else the checked varint reader.
     #[inline]
     fn long(&mut self, type_name: &'static str) -> Result<i64, DecodeError> {
+        if let Some((&byte, rest)) = self.input.split_first()
+            && byte < 0x80
+        {
+            self.input = rest;
+            return Ok(varint::unzigzag(byte.into()) as i64);
+        }
         varint::read(&mut self.input, 64, type_name).map(|v| varint::unzigzag(v) as i64)
     }
 
     #[inline]
     fn write_long(&mut self, v: i64) {
-        varint::write(self.out, varint::zigzag64(v));
+        self.out.put_long(v);
     }
 
-    /// Copies `len` input bytes to the output.
+    /// Copies the input from `start` (an earlier position) plus `more` bytes to the output.
     #[inline]
-    fn copy(&mut self, len: usize) -> Result<(), DecodeError> {
-        let Some((head, rest)) = self.input.split_at_checked(len) else {
+    fn copy_from(&mut self, start: &'i [u8], more: usize) -> Result<(), DecodeError> {
+        let read = start.len() - self.input.len();
+        let Some(rest) = self.input.get(more..) else {
             return Err(DecodeError::UnexpectedEnd {
-                needed: len,
+                needed: more,
                 available: self.input.len(),
             });
         };
-        self.out.extend_from_slice(head);
+        self.out.put(&start[..read + more]);
         self.input = rest;
+        Ok(())
+    }
+
+    /// A `string` or `bytes` length.
+    #[inline(always)]
+    fn bytes_len(&mut self) -> Result<usize, DecodeError> {
+        let len = self.long("length")?;
+        let len = u128::try_from(len).map_err(|_| DecodeError::OutOfRange {
+            type_name: "length",
+        })?;
+        checked_len(len, self.limits)
+    }
+
+    #[inline(always)]
+    fn advance(&mut self, len: usize) -> Result<(), DecodeError> {
+        match self.input.get(len..) {
+            Some(rest) => {
+                self.input = rest;
+                Ok(())
+            }
+            None => Err(DecodeError::UnexpectedEnd {
+                needed: len,
+                available: self.input.len(),
+            }),
+        }
+    }
+
+    /// Transcodes one value: copies inline (most fields), anything else through [`Run::op`].
+    #[inline(always)]
+    fn value(&mut self, op: &Op) -> Result<(), DecodeError> {
+        match op {
+            Op::Fixed(len) => self.copy_from(self.input, *len),
+            Op::Varint => {
+                let start = self.input;
+                self.long("long")?;
+                self.copy_from(start, 0)
+            }
+            Op::Bytes => {
+                let start = self.input;
+                let len = self.bytes_len()?;
+                self.copy_from(start, len)
+            }
+            _ => self.op(op),
+        }
+    }
+
+    /// Reads past one value of the writer's (`op`: the writer's schema read as itself):
+    /// inline for the values copies are made of, else through a run that writes nowhere.
+    #[inline(always)]
+    fn pass(&mut self, op: &Op) -> Result<(), DecodeError> {
+        match op {
+            Op::Fixed(len) => self.advance(*len),
+            Op::Varint => self.long("long").map(drop),
+            Op::Bytes => {
+                let len = self.bytes_len()?;
+                self.advance(len)
+            }
+            _ => self.skip(op),
+        }
+    }
+
+    fn skip(&mut self, op: &Op) -> Result<(), DecodeError> {
+        let mut discard = Discard;
+        let mut run = Run {
+            records: self.records,
+            input: self.input,
+            out: &mut discard,
+            limits: self.limits,
+            depth: self.depth,
+            out_limit: usize::MAX,
+        };
+        run.op(op)?;
+        self.input = run.input;
         Ok(())
     }
 
@@ -88,39 +215,21 @@ impl Run<'_, '_, '_> {
     fn op(&mut self, op: &Op) -> Result<(), DecodeError> {
         match op {
             Op::Nothing => Ok(()),
-            Op::Fixed(len) => self.copy(*len),
-            Op::Varint => {
-                let start = self.input;
-                varint::read(&mut self.input, 64, "long")?;
-                self.out
-                    .extend_from_slice(&start[..start.len() - self.input.len()]);
-                Ok(())
-            }
+            Op::Fixed(_) | Op::Varint | Op::Bytes => self.value(op),
             Op::LongToFloat => {
                 let v = self.long("long")?;
-                self.out.extend_from_slice(&(v as f32).to_le_bytes());
+                self.out.put(&(v as f32).to_le_bytes());
                 Ok(())
             }
             Op::LongToDouble => {
                 let v = self.long("long")?;
-                self.out.extend_from_slice(&(v as f64).to_le_bytes());
+                self.out.put(&(v as f64).to_le_bytes());
                 Ok(())
             }
             Op::FloatToDouble => {
                 let v = f32::from_le_bytes(self.input.read_array::<4>()?);
-                self.out.extend_from_slice(&f64::from(v).to_le_bytes());
+                self.out.put(&f64::from(v).to_le_bytes());
                 Ok(())
-            }
-            Op::Bytes => {
-                let start = self.input;
-                let len = self.long("length")?;
-                let len = u128::try_from(len).map_err(|_| DecodeError::OutOfRange {
-                    type_name: "length",
-                })?;
-                let len = checked_len(len, self.limits)?;
-                let prefix = start.len() - self.input.len();
-                self.out.extend_from_slice(&start[..prefix]);
-                self.copy(len)
             }
             Op::Array(item) => self.blocks(|run| run.op(item)),
             Op::Map(value) => self.blocks(|run| {
@@ -186,7 +295,7 @@ impl Run<'_, '_, '_> {
         loop {
             let count = self.long("block count")?;
             if count == 0 {
-                self.out.push(0);
+                self.out.put(&[0]);
                 return Ok(());
             }
             if count < 0 {
@@ -210,54 +319,92 @@ impl Run<'_, '_, '_> {
     }
 
     fn record(&mut self, plan: &RecordPlan) -> Result<(), DecodeError> {
-        if let Some(why) = &plan.refused {
-            return Err(refused(why.clone()));
-        }
-        let Some(reorder) = &plan.reorder else {
-            for step in &plan.steps {
-                self.step(step)?;
-            }
-            return Ok(());
-        };
-        // Transcode in writer order, noting where each read field landed, then append the
-        // reader's order behind and drop the writer's.
-        let start = self.out.len();
-        let mut ends = Vec::with_capacity(plan.steps.len());
-        for step in &plan.steps {
-            let read = self.step(step)?;
-            if read {
-                ends.push(self.out.len());
-            }
-        }
-        let written = self.out.len();
-        for source in reorder {
-            match source {
-                Source::Read(n) => {
-                    let from = if *n == 0 { start } else { ends[n - 1] };
-                    self.out.extend_from_within(from..ends[*n]);
+        match plan {
+            RecordPlan::InOrder(steps) => {
+                for step in steps {
+                    match step {
+                        Step::Read(op) => self.value(op)?,
+                        Step::Copy(ops) => {
+                            let start = self.input;
+                            for op in ops {
+                                self.pass(op)?;
+                            }
+                            self.copy_from(start, 0)?;
+                        }
+                        Step::Skip(op) => self.pass(op)?,
+                        Step::Default(bytes) => self.out.put(bytes),
+                    }
                 }
-                Source::Default(bytes) => self.out.extend_from_slice(bytes),
+                Ok(())
             }
+            // Reading past a record needs no order.
+            RecordPlan::Reordered { scan, .. } if S::DISCARDS => {
+                scan.iter().try_for_each(|op| self.op(op))
+            }
+            RecordPlan::Reordered { scan, fields } => {
+                let record = self.input;
+                let mut starts = Starts::new(scan.len() + 1);
+                for (i, op) in scan.iter().enumerate() {
+                    starts.set(i, record.len() - self.input.len());
+                    self.pass(op)?;
+                }
+                starts.set(scan.len(), record.len() - self.input.len());
+                let end = self.input;
+                for field in fields {
+                    match field {
+                        Source::Read { field, op } => {
+                            self.input = &record[starts.get(*field)..];
+                            self.value(op)?;
+                        }
+                        Source::Copy { field } => {
+                            self.out
+                                .put(&record[starts.get(*field)..starts.get(field + 1)]);
+                        }
+                        Source::Default(bytes) => self.out.put(bytes),
+                    }
+                }
+                self.input = end;
+                self.check_size()
+            }
+            RecordPlan::Refused(why) => Err(refused(why.clone())),
         }
-        self.out.drain(start..written);
-        self.check_size()
+    }
+}
+
+/// Where each writer field of a reordered record starts (its offset in the record), and
+/// where the last ends: on the stack for up to 31 fields.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "the small case lives on the stack so that a record allocates nothing"
+)]
+enum Starts {
+    Few([usize; 32]),
+    Many(Vec<usize>),
+}
+
+impl Starts {
+    #[inline]
+    fn new(fields: usize) -> Self {
+        if fields <= 32 {
+            Starts::Few([0; 32])
+        } else {
+            Starts::Many(vec![0; fields])
+        }
     }
 
-    /// Runs one step; true if it wrote a read field.
     #[inline]
-    fn step(&mut self, step: &Step) -> Result<bool, DecodeError> {
-        match step {
-            Step::Read(op) => self.op(op).map(|()| true),
-            Step::Skip(op) => {
-                let mark = self.out.len();
-                let result = self.op(op);
-                self.out.truncate(mark);
-                result.map(|()| false)
-            }
-            Step::Default(bytes) => {
-                self.out.extend_from_slice(bytes);
-                Ok(false)
-            }
+    fn set(&mut self, field: usize, offset: usize) {
+        match self {
+            Starts::Few(a) => a[field] = offset,
+            Starts::Many(v) => v[field] = offset,
+        }
+    }
+
+    #[inline]
+    fn get(&self, field: usize) -> usize {
+        match self {
+            Starts::Few(a) => a[field],
+            Starts::Many(v) => v[field],
         }
     }
 }

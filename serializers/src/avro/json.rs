@@ -180,19 +180,10 @@ impl Walker<'_, '_> {
 
     /// The name a union branch goes by in JSON: the type's name, or a named type's full name.
     fn branch_name(&self, node: &Node) -> String {
-        match node {
-            Node::Null => "null".into(),
-            Node::Boolean => "boolean".into(),
-            Node::Int => "int".into(),
-            Node::Long => "long".into(),
-            Node::Float => "float".into(),
-            Node::Double => "double".into(),
-            Node::Bytes | Node::Generic(_) => "bytes".into(),
-            Node::String => "string".into(),
-            Node::Array(_) => "array".into(),
-            Node::Map(_) => "map".into(),
-            Node::Union(_) => "union".into(),
-            Node::Named(i) => self.schema.get(*i).name.full(),
+        match (node.primitive_name(), node) {
+            (Some(name), _) => name.into(),
+            (None, Node::Named(i)) => self.schema.get(*i).name.full(),
+            (None, _) => unreachable!("only named types lack a primitive name"),
         }
     }
 }

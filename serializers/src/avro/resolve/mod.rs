@@ -75,28 +75,19 @@ impl Compiler<'_> {
 
     /// How a node reads in messages: `long`, `array`, `record com.example.Event`.
     fn describe(&self, node: &Node, side: Side) -> String {
-        match node {
-            Node::Null => "null".into(),
-            Node::Boolean => "boolean".into(),
-            Node::Int => "int".into(),
-            Node::Long => "long".into(),
-            Node::Float => "float".into(),
-            Node::Double => "double".into(),
-            Node::Bytes | Node::Generic(_) => "bytes".into(),
-            Node::String => "string".into(),
-            Node::Array(_) => "array".into(),
-            Node::Map(_) => "map".into(),
-            Node::Union(_) => "union".into(),
-            Node::Named(i) => {
-                let named = self.schema(side).get(*i);
-                let kind = match named.kind {
-                    NamedKind::Record(_) => "record",
-                    NamedKind::Enum { .. } => "enum",
-                    NamedKind::Fixed { .. } => "fixed",
-                };
-                format!("{kind} {}", named.name)
-            }
+        if let Some(name) = node.primitive_name() {
+            return name.into();
         }
+        let Node::Named(i) = node else {
+            unreachable!("only named types lack a primitive name")
+        };
+        let named = self.schema(side).get(*i);
+        let kind = match named.kind {
+            NamedKind::Record(_) => "record",
+            NamedKind::Enum { .. } => "enum",
+            NamedKind::Fixed { .. } => "fixed",
+        };
+        format!("{kind} {}", named.name)
     }
 
     /// The program that reads a writer's `w` as the reader's `r`.
@@ -204,7 +195,7 @@ impl Compiler<'_> {
             ))),
             (NamedKind::Enum { symbols: ws, .. }, NamedKind::Enum { symbols: rs, default }) => {
                 let fallback = default.as_ref().and_then(|d| rs.iter().position(|s| s == d));
-                let map = ws
+                let map: Box<[Option<u32>]> = ws
                     .iter()
                     .map(|s| {
                         rs.iter()
@@ -213,13 +204,27 @@ impl Compiler<'_> {
                             .map(|i| i as u32)
                     })
                     .collect();
+                if map.iter().enumerate().all(|(i, to)| *to == Some(i as u32)) {
+                    // The writer's symbols start the reader's list: indices are unchanged.
+                    return Ok(Op::Varint);
+                }
                 Ok(Op::Enum {
                     map,
                     name: rn.name.full().into(),
                     symbols: ws.clone().into(),
                 })
             }
-            (NamedKind::Record(_), NamedKind::Record(_)) => self.record(w, r).map(Op::Record),
+            (NamedKind::Record(_), NamedKind::Record(_)) => {
+                let index = self.record(w, r)?;
+                Ok(match &self.records[index] {
+                    RecordPlan::InOrder(steps) => match &steps[..] {
+                        [] => Op::Span(Box::new([])),
+                        [Step::Copy(fields)] => Op::Span(fields.clone()),
+                        _ => Op::Record(index),
+                    },
+                    _ => Op::Record(index),
+                })
+            }
             _ => unreachable!("same_kind_of_named checked the kinds"),
         }
     }
@@ -368,12 +373,9 @@ fn same_kind_of_named(w: &Named, r: &Named) -> bool {
 }
 
 /// The spec matches named types by unqualified name; the reader's aliases name what the
-/// type was called before (full or unqualified).
+/// type was called before, matched the same way.
 fn names_match(w: &Named, r: &Named) -> bool {
-    w.name.name == r.name.name
-        || r.aliases
-            .iter()
-            .any(|a| *a == w.name || (a.name == w.name.name && w.name.namespace.is_none()))
+    w.name.name == r.name.name || r.aliases.iter().any(|a| a.name == w.name.name)
 }
 
 /// The spec's promotions, for picking a union branch.

@@ -35,6 +35,8 @@ pub(super) enum Op {
     Map(Box<Op>),
     /// A record, by its plan's index.
     Record(usize),
+    /// A record whose fields all copy unchanged: read past them, copy the whole.
+    Span(Box<[Op]>),
     /// Renumber a symbol; `None` where the reader lacks the writer's symbol and has no
     /// default.
     Enum {
@@ -54,7 +56,7 @@ impl Op {
     /// whole once its end is known.
     pub(super) fn is_copy(&self) -> bool {
         match self {
-            Op::Nothing | Op::Fixed(_) | Op::Varint | Op::Bytes => true,
+            Op::Nothing | Op::Fixed(_) | Op::Varint | Op::Bytes | Op::Span(_) => true,
             Op::Array(item) | Op::Map(item) => item.is_copy(),
             _ => false,
         }

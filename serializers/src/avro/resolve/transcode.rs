@@ -216,6 +216,13 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
         match op {
             Op::Nothing => Ok(()),
             Op::Fixed(_) | Op::Varint | Op::Bytes => self.value(op),
+            Op::Span(fields) => {
+                let start = self.input;
+                for field in fields {
+                    self.pass(field)?;
+                }
+                self.copy_from(start, 0)
+            }
             Op::LongToFloat => {
                 let v = self.long("long")?;
                 self.out.put(&(v as f32).to_le_bytes());

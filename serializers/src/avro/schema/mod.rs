@@ -44,6 +44,27 @@ pub enum Node {
     Generic(String),
 }
 
+impl Node {
+    /// The type's name as schemas spell it (`long`, `array`; `bytes` for a generic field),
+    /// or `None` for a named type, which goes by its own name.
+    pub fn primitive_name(&self) -> Option<&'static str> {
+        Some(match self {
+            Node::Null => "null",
+            Node::Boolean => "boolean",
+            Node::Int => "int",
+            Node::Long => "long",
+            Node::Float => "float",
+            Node::Double => "double",
+            Node::Bytes | Node::Generic(_) => "bytes",
+            Node::String => "string",
+            Node::Array(_) => "array",
+            Node::Map(_) => "map",
+            Node::Union(_) => "union",
+            Node::Named(_) => return None,
+        })
+    }
+}
+
 /// A record, enum or fixed type.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Named {

@@ -154,17 +154,21 @@ impl RecordPlan {
 
 /// Runs of `Read` steps that copy become one `Copy` step.
 fn merge_copies(steps: Vec<Step>) -> Vec<Step> {
-    let mut out: Vec<Step> = Vec::with_capacity(steps.len());
+    let mut out = Vec::with_capacity(steps.len());
+    let mut run: Vec<Op> = Vec::new();
     for step in steps {
-        match (out.last_mut(), step) {
-            (Some(Step::Copy(run)), Step::Read(op)) if op.is_copy() => {
-                let mut ops = core::mem::take(run).into_vec();
-                ops.push(op);
-                *run = ops.into();
+        match step {
+            Step::Read(op) if op.is_copy() => run.push(op),
+            step => {
+                if !run.is_empty() {
+                    out.push(Step::Copy(core::mem::take(&mut run).into()));
+                }
+                out.push(step);
             }
-            (_, Step::Read(op)) if op.is_copy() => out.push(Step::Copy(Box::new([op]))),
-            (_, step) => out.push(step),
         }
+    }
+    if !run.is_empty() {
+        out.push(Step::Copy(run.into()));
     }
     out
 }

@@ -238,10 +238,10 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
                 self.out.put(&f64::from(v).to_le_bytes());
                 Ok(())
             }
-            Op::Array(item) => self.blocks(|run| run.op(item)),
+            Op::Array(item) => self.blocks(|run| run.value(item)),
             Op::Map(value) => self.blocks(|run| {
-                run.op(&Op::Bytes)?;
-                run.op(value)
+                run.value(&Op::Bytes)?;
+                run.value(value)
             }),
             Op::Record(index) => {
                 self.depth.enter(self.limits)?;

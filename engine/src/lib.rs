@@ -1,13 +1,35 @@
 //! The streaming-engine harness, after Flink's network stack.
 //!
 //! Records travel between operators serialized into fixed-size memory segments (Flink's
-//! `MemorySegment`, 32 KiB by default), and a record that does not fit in what is left of
-//! one segment continues in the next. [`segment`] holds that chain: a sink and a source in
-//! the sense of `typeinfo::io`, so every format's generated code writes into and reads from
-//! network buffers directly, with no intermediate copy.
+//! `MemorySegment`, 32 KiB by default) taken from pools sized when the job starts. A
+//! [`RecordWriter`] frames each record behind a 4-byte length in the current buffer of its
+//! channel, spanning into further buffers; channels hand buffers to the consumer's
+//! [`InputGate`], in memory or over TCP with credit-based flow control; a [`RecordReader`]
+//! reassembles and decodes them. Every format plugs in through
+//! `typeinfo_serializers::RecordSerializer`; the engine knows none of them.
 
+pub mod config;
+pub mod control;
+pub mod element;
+pub mod error;
+pub mod gate;
+pub mod metrics;
+pub mod partition;
+pub mod pool;
+pub mod reader;
 pub mod segment;
+pub mod writer;
 
+pub use config::{BufferTimeout, NetworkConfig};
+pub use control::JobControl;
+pub use element::{Element, LatencyMarker};
+pub use error::EngineError;
+pub use gate::{ChannelEvent, Delivery, GateSender, InputGate, Outlet, Polled};
+pub use metrics::{Latencies, OutputMetrics};
+pub use partition::{KeyHash, Partitioner};
+pub use pool::{Buffer, LocalBufferPool, NetworkBufferPool};
+pub use reader::{Next, RecordReader};
 pub use segment::{
     DEFAULT_SEGMENT_SIZE, Segment, SegmentChainReader, SegmentChainWriter, SegmentSizeError,
 };
+pub use writer::RecordWriter;

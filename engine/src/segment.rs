@@ -43,7 +43,7 @@ impl Segment {
     }
 
     /// Copies as much of `bytes` as fits and returns how much that was.
-    fn fill(&mut self, bytes: &[u8]) -> usize {
+    pub(crate) fn fill(&mut self, bytes: &[u8]) -> usize {
         let n = bytes.len().min(self.memory.len() - self.len);
         self.memory[self.len..self.len + n].copy_from_slice(&bytes[..n]);
         self.len += n;

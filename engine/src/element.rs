@@ -1,0 +1,69 @@
+//! What travels on an edge: records, watermarks and latency markers, each framed as Flink's
+//! `StreamElementSerializer` frames them — a tag byte before the payload — behind the
+//! record writer's 4-byte length.
+//!
+//! ```text
+//! u32 LE length (tag + payload) | u8 tag | payload
+//!   tag 0: a record in the edge's format
+//!   tag 1: a watermark, i64 LE event time in milliseconds
+//!   tag 2: a latency marker, u64 LE Unix time in nanoseconds, u32 LE source subtask
+//! ```
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub(crate) const LENGTH_BYTES: usize = 4;
+pub(crate) const TAG_RECORD: u8 = 0;
+pub(crate) const TAG_WATERMARK: u8 = 1;
+pub(crate) const TAG_LATENCY: u8 = 2;
+
+/// A stream element after decoding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Element<T> {
+    Record(T),
+    /// No record with an earlier event time follows on this channel.
+    Watermark(i64),
+    Latency(LatencyMarker),
+}
+
+/// Emitted by a source now and then; a sink measures its age (Flink's `LatencyMarker`).
+/// Wall-clock time, so that markers stay comparable across the processes of one machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatencyMarker {
+    pub emitted_unix_nanos: u64,
+    pub source_subtask: u32,
+}
+
+impl LatencyMarker {
+    pub fn now(source_subtask: usize) -> Self {
+        LatencyMarker {
+            emitted_unix_nanos: unix_nanos(),
+            source_subtask: source_subtask as u32,
+        }
+    }
+
+    /// Nanoseconds since the marker was emitted.
+    pub fn age_nanos(&self) -> u64 {
+        unix_nanos().saturating_sub(self.emitted_unix_nanos)
+    }
+
+    pub(crate) fn to_bytes(self) -> [u8; 12] {
+        let mut out = [0; 12];
+        out[..8].copy_from_slice(&self.emitted_unix_nanos.to_le_bytes());
+        out[8..].copy_from_slice(&self.source_subtask.to_le_bytes());
+        out
+    }
+
+    pub(crate) fn from_bytes(bytes: &[u8; 12]) -> Self {
+        let (time, subtask) = bytes.split_at(8);
+        LatencyMarker {
+            emitted_unix_nanos: u64::from_le_bytes(time.try_into().expect("8 bytes")),
+            source_subtask: u32::from_le_bytes(subtask.try_into().expect("4 bytes")),
+        }
+    }
+}
+
+fn unix_nanos() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}

@@ -1,0 +1,121 @@
+//! What can go wrong in a job, said so that the user knows which edge, task or flag to look at.
+
+use std::fmt;
+use typeinfo::{DecodeError, EncodeError};
+
+/// Why a job could not start or did not finish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The global pool has fewer buffers than the job's pools need (checked at start).
+    InsufficientBuffers {
+        required: usize,
+        available: usize,
+        /// Where the requirement comes from, per gate and partition.
+        breakdown: String,
+    },
+    /// A setting outside what is allowed.
+    Config {
+        key: String,
+        value: String,
+        allowed: String,
+    },
+    /// A record could not be serialized onto an edge.
+    Encode { edge: String, source: EncodeError },
+    /// A record could not be deserialized from an edge.
+    Decode {
+        edge: String,
+        channel: usize,
+        source: DecodeError,
+    },
+    /// A record's length prefix is over the record size limit.
+    RecordTooLarge {
+        edge: String,
+        channel: usize,
+        size: usize,
+        limit: usize,
+    },
+    /// A channel delivered bytes that are not a well-formed element.
+    Corrupt {
+        edge: String,
+        channel: usize,
+        detail: String,
+    },
+    /// A connection to another task manager failed or broke a protocol rule.
+    Connection { peer: String, detail: String },
+    /// A task panicked; the message is the panic's.
+    TaskPanicked { task: String, message: String },
+    /// This task stopped because another part of the job failed first.
+    Cancelled,
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::InsufficientBuffers {
+                required,
+                available,
+                breakdown,
+            } => write!(
+                f,
+                "the job needs {required} network buffers but the pool has {available} \
+                 ({breakdown}); raise --network-buffers, or lower --parallelism, \
+                 --exclusive-buffers or --floating-buffers"
+            ),
+            EngineError::Config {
+                key,
+                value,
+                allowed,
+            } => write!(f, "invalid {key} `{value}`: {allowed}"),
+            EngineError::Encode { edge, source } => write!(f, "on edge {edge}: {source}"),
+            EngineError::Decode {
+                edge,
+                channel,
+                source,
+            } => write!(f, "on edge {edge}, channel {channel}: {source}"),
+            EngineError::RecordTooLarge {
+                edge,
+                channel,
+                size,
+                limit,
+            } => write!(
+                f,
+                "on edge {edge}, channel {channel}: a record of {size} bytes is over the \
+                 limit of {limit} bytes"
+            ),
+            EngineError::Corrupt {
+                edge,
+                channel,
+                detail,
+            } => write!(f, "on edge {edge}, channel {channel}: {detail}"),
+            EngineError::Connection { peer, detail } => {
+                write!(f, "connection to {peer}: {detail}")
+            }
+            EngineError::TaskPanicked { task, message } => {
+                write!(f, "task {task} panicked: {message}")
+            }
+            EngineError::Cancelled => f.write_str("cancelled because another task failed"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_few_buffers_names_the_numbers_and_the_flags() {
+        let e = EngineError::InsufficientBuffers {
+            required: 40,
+            available: 8,
+            breakdown: "2 gates × 20".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "the job needs 40 network buffers but the pool has 8 (2 gates × 20); raise \
+             --network-buffers, or lower --parallelism, --exclusive-buffers or --floating-buffers"
+        );
+    }
+}

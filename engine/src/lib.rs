@@ -13,11 +13,17 @@ pub mod control;
 pub mod element;
 pub mod error;
 pub mod gate;
+pub mod job;
+pub mod jobs;
 pub mod metrics;
+mod net;
+pub mod operator;
 pub mod partition;
 pub mod pool;
 pub mod reader;
+pub mod runtime;
 pub mod segment;
+pub mod task;
 pub mod writer;
 
 pub use config::{BufferTimeout, NetworkConfig};
@@ -25,11 +31,15 @@ pub use control::JobControl;
 pub use element::{Element, LatencyMarker};
 pub use error::EngineError;
 pub use gate::{ChannelEvent, Delivery, GateSender, InputGate, Outlet, Polled};
+pub use job::{JobBuilder, JobGraph, Stream};
 pub use metrics::{Latencies, OutputMetrics};
+pub use operator::{Output, SinkResult, WindowAggregate};
 pub use partition::{KeyHash, Partitioner};
 pub use pool::{Buffer, LocalBufferPool, NetworkBufferPool};
 pub use reader::{Next, RecordReader};
+pub use runtime::{EdgeReport, JobReport, Transport};
 pub use segment::{
     DEFAULT_SEGMENT_SIZE, Segment, SegmentChainReader, SegmentChainWriter, SegmentSizeError,
 };
+pub use task::{Emission, Source, TaskReport};
 pub use writer::RecordWriter;

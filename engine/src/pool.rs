@@ -53,6 +53,18 @@ impl Buffer {
         self.segment().is_full()
     }
 
+    /// Appends exactly `n` bytes read from `source`; `n` must fit.
+    pub(crate) fn fill_from(
+        &mut self,
+        source: &mut impl std::io::Read,
+        n: usize,
+    ) -> std::io::Result<()> {
+        self.segment
+            .as_mut()
+            .expect("present until drop")
+            .fill_from(source, n)
+    }
+
     /// Copies as much of `bytes` as fits and returns how much that was.
     pub fn append(&mut self, bytes: &[u8]) -> usize {
         self.segment
@@ -108,13 +120,12 @@ impl NetworkBufferPool {
         self.free.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
-    /// Moves `count` segments into a new local pool; takes none and says so when fewer are
-    /// free. The segments come back when the local pool and all its buffers are dropped.
-    pub fn local_pool(
-        self: &Arc<Self>,
+    /// Takes `count` segments, or none (and says so) when fewer are free.
+    pub(crate) fn take_segments(
+        &self,
         count: usize,
         owner: &str,
-    ) -> Result<LocalBufferPool, EngineError> {
+    ) -> Result<Vec<Segment>, EngineError> {
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         if free.len() < count {
             return Err(EngineError::InsufficientBuffers {
@@ -124,7 +135,28 @@ impl NetworkBufferPool {
             });
         }
         let at = free.len() - count;
-        let segments = free.split_off(at);
+        Ok(free.split_off(at))
+    }
+
+    /// Gives segments back.
+    pub(crate) fn return_segments(&self, segments: impl IntoIterator<Item = Segment>) {
+        self.free
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(segments.into_iter().map(|mut s| {
+                s.clear();
+                s
+            }));
+    }
+
+    /// Moves `count` segments into a new local pool; takes none and says so when fewer are
+    /// free. The segments come back when the local pool and all its buffers are dropped.
+    pub fn local_pool(
+        self: &Arc<Self>,
+        count: usize,
+        owner: &str,
+    ) -> Result<LocalBufferPool, EngineError> {
+        let segments = self.take_segments(count, owner)?;
         Ok(LocalBufferPool {
             inner: Arc::new(LocalPool {
                 capacity: count,
@@ -165,11 +197,7 @@ impl Recycler for LocalPool {
 impl Drop for LocalPool {
     fn drop(&mut self) {
         let segments = std::mem::take(self.free.get_mut().unwrap_or_else(|e| e.into_inner()));
-        self.global
-            .free
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend(segments);
+        self.global.return_segments(segments);
     }
 }
 

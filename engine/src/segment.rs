@@ -51,6 +51,20 @@ impl Segment {
     }
 }
 
+impl Segment {
+    /// Appends exactly `n` bytes read from `source`; `n` must fit.
+    pub(crate) fn fill_from(
+        &mut self,
+        source: &mut impl std::io::Read,
+        n: usize,
+    ) -> std::io::Result<()> {
+        let end = self.len + n;
+        source.read_exact(&mut self.memory[self.len..end])?;
+        self.len = end;
+        Ok(())
+    }
+}
+
 impl fmt::Debug for Segment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Segment")

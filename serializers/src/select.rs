@@ -236,3 +236,20 @@ impl<T> Serializer<T> {
         self.inner.decode(bytes)
     }
 }
+
+/// The engine and the reports take any `RecordSerializer`; a selected one is one.
+impl<T> RecordSerializer<T> for Serializer<T> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    #[inline]
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.inner.encode_into(value, out)
+    }
+
+    #[inline]
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.inner.decode(bytes)
+    }
+}

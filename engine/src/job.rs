@@ -1,0 +1,324 @@
+//! Building a job: a typed pipeline of stages, checked and turned into a graph of stages and
+//! edges that the runtime places on task managers.
+//!
+//! `Stream<T>` carries the stage being built as a function from its wiring and the output of
+//! its last operator to a runnable task. Operators wrap that output; an edge closes the
+//! stage with a network writer and opens the next one with a network reader. With chaining
+//! on, a forward edge between stages of equal parallelism does not close anything: the
+//! operators pass values in the same thread (Flink's chaining rule).
+
+use crate::config::NetworkConfig;
+use crate::control::JobControl;
+use crate::error::EngineError;
+use crate::gate::{InputGate, Outlet};
+use crate::operator::{
+    ChecksumSink, Filter, FlatMap, Map, NetworkOutput, Output, SinkResult, TumblingWindows,
+    WindowAggregate,
+};
+use crate::partition::Partitioner;
+use crate::pool::LocalBufferPool;
+use crate::reader::RecordReader;
+use crate::task::{Emission, NetworkTask, Source, SourceTask, Task};
+use crate::writer::RecordWriter;
+use std::hash::Hash;
+use std::sync::Arc;
+use typeinfo_serializers::RecordSerializer;
+
+/// What the runtime hands a subtask when it creates it.
+pub struct Wiring {
+    pub subtask: usize,
+    pub control: JobControl,
+    pub config: NetworkConfig,
+    pub(crate) input: Option<InputGate>,
+    pub(crate) output: Option<(Vec<Box<dyn Outlet>>, LocalBufferPool)>,
+}
+
+type MakeTask = Arc<dyn Fn(&mut Wiring) -> Result<Box<dyn Task>, EngineError> + Send + Sync>;
+type Head<T> = Arc<
+    dyn Fn(&mut Wiring, Box<dyn Output<T>>) -> Result<Box<dyn Task>, EngineError> + Send + Sync,
+>;
+
+/// A stage of a job graph: chained operators run by `parallelism` subtasks.
+pub struct StageSpec {
+    pub name: String,
+    pub parallelism: usize,
+    pub input: Option<usize>,
+    pub output: Option<usize>,
+    pub(crate) make: MakeTask,
+}
+
+/// An edge between two stages.
+#[derive(Debug, Clone)]
+pub struct EdgeSpec {
+    pub name: Arc<str>,
+    pub from: usize,
+    pub to: usize,
+    pub partitioner: String,
+    pub format: &'static str,
+}
+
+/// A job ready to run: stages in topological order and the edges between them.
+pub struct JobGraph {
+    pub name: String,
+    pub chaining: bool,
+    pub stages: Vec<StageSpec>,
+    pub edges: Vec<EdgeSpec>,
+}
+
+/// The start of a job.
+pub struct JobBuilder {
+    name: String,
+    chaining: bool,
+    stages: Vec<StageSpec>,
+    edges: Vec<EdgeSpec>,
+}
+
+/// A stream of `T` inside the stage being built.
+pub struct Stream<T> {
+    job: JobBuilder,
+    name: String,
+    parallelism: usize,
+    input: Option<usize>,
+    head: Head<T>,
+}
+
+impl JobBuilder {
+    pub fn new(name: &str, chaining: bool) -> Self {
+        JobBuilder {
+            name: name.to_owned(),
+            chaining,
+            stages: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+
+    /// A source of `parallelism` partitions; `partition(i)` makes partition `i`. With
+    /// `event_time`, the source emits watermarks (its records are in event-time order).
+    pub fn source<T, S>(
+        self,
+        name: &str,
+        parallelism: usize,
+        partition: impl Fn(usize) -> S + Send + Sync + 'static,
+        event_time: Option<fn(&T) -> i64>,
+        emission: Emission,
+    ) -> Stream<T>
+    where
+        T: Send + 'static,
+        S: Source<T> + 'static,
+    {
+        let head: Head<T> = Arc::new(move |wiring: &mut Wiring, out| {
+            Ok(Box::new(SourceTask {
+                source: Box::new(partition(wiring.subtask)),
+                event_time,
+                emission,
+                subtask: wiring.subtask,
+                out,
+            }) as Box<dyn Task>)
+        });
+        Stream {
+            job: self,
+            name: name.to_owned(),
+            parallelism,
+            input: None,
+            head,
+        }
+    }
+}
+
+impl<T: Send + 'static> Stream<T> {
+    /// Adds an operator to the stage: `wrap` puts it in front of the output of the rest.
+    fn then<U: Send + 'static>(
+        self,
+        name: &str,
+        wrap: impl Fn(Box<dyn Output<U>>) -> Box<dyn Output<T>> + Send + Sync + 'static,
+    ) -> Stream<U> {
+        let head = self.head;
+        Stream {
+            job: self.job,
+            name: if self.name.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{} → {name}", self.name)
+            },
+            parallelism: self.parallelism,
+            input: self.input,
+            head: Arc::new(move |wiring, out| head(wiring, wrap(out))),
+        }
+    }
+
+    pub fn map<U: Send + 'static>(
+        self,
+        name: &str,
+        f: impl Fn(T) -> U + Clone + Send + Sync + 'static,
+    ) -> Stream<U> {
+        self.then(name, move |next| Box::new(Map { f: f.clone(), next }))
+    }
+
+    pub fn filter(
+        self,
+        name: &str,
+        f: impl Fn(&T) -> bool + Clone + Send + Sync + 'static,
+    ) -> Stream<T> {
+        self.then(name, move |next| Box::new(Filter { f: f.clone(), next }))
+    }
+
+    pub fn flat_map<U: Send + 'static, I: IntoIterator<Item = U> + 'static>(
+        self,
+        name: &str,
+        f: impl Fn(T) -> I + Clone + Send + Sync + 'static,
+    ) -> Stream<U> {
+        self.then(name, move |next| Box::new(FlatMap { f: f.clone(), next }))
+    }
+
+    /// Tumbling event-time windows of `size_ms` over the keys `aggregate` extracts; put a
+    /// key-by edge in front so that each key's records meet in one subtask.
+    pub fn window<A>(self, name: &str, size_ms: i64, aggregate: A) -> Stream<A::Out>
+    where
+        A: WindowAggregate<T>,
+        A::Out: Send + 'static,
+    {
+        self.then(name, move |next| {
+            Box::new(TumblingWindows::new(size_ms, aggregate.clone(), next))
+        })
+    }
+
+    /// Sends the stream over an edge to a stage of `parallelism` subtasks, in the format of
+    /// `serializer`. A forward edge with chaining on and equal parallelism chains instead.
+    pub fn connect(
+        self,
+        partitioner: Partitioner<T>,
+        serializer: Arc<dyn RecordSerializer<T>>,
+        parallelism: usize,
+    ) -> Stream<T> {
+        if self.job.chaining
+            && matches!(partitioner, Partitioner::Forward)
+            && parallelism == self.parallelism
+        {
+            return self;
+        }
+        let Stream {
+            mut job,
+            name,
+            parallelism: upstream,
+            input,
+            head,
+        } = self;
+        let stage = job.stages.len();
+        let edge = job.edges.len();
+        let edge_name: Arc<str> =
+            format!("`{name}` ⇒ stage {} ({})", stage + 1, partitioner.name()).into();
+        job.edges.push(EdgeSpec {
+            name: edge_name.clone(),
+            from: stage,
+            to: stage + 1,
+            partitioner: partitioner.name(),
+            format: serializer.name(),
+        });
+        let writer_serializer = serializer.clone();
+        let writer_edge = edge_name.clone();
+        job.stages.push(StageSpec {
+            name,
+            parallelism: upstream,
+            input,
+            output: Some(edge),
+            make: Arc::new(move |wiring: &mut Wiring| {
+                let (outlets, pool) = wiring.output.take().expect("the runtime wires outputs");
+                let writer = RecordWriter::new(
+                    writer_edge.clone(),
+                    writer_serializer.clone(),
+                    partitioner.clone(),
+                    wiring.subtask,
+                    outlets,
+                    pool,
+                    &wiring.config,
+                    wiring.control.clone(),
+                );
+                head(wiring, Box::new(NetworkOutput(writer)))
+            }),
+        });
+        let head: Head<T> = Arc::new(move |wiring: &mut Wiring, out| {
+            let gate = wiring.input.take().expect("the runtime wires inputs");
+            let reader = RecordReader::new(
+                edge_name.clone(),
+                gate,
+                serializer.clone(),
+                wiring.config.max_record_bytes,
+            );
+            Ok(Box::new(NetworkTask { reader, out }) as Box<dyn Task>)
+        });
+        Stream {
+            job,
+            name: String::new(),
+            parallelism,
+            input: Some(edge),
+            head,
+        }
+    }
+
+    /// Ends the job in a sink that checksums every record (see [`SinkResult`]).
+    pub fn sink(self, name: &str) -> JobGraph
+    where
+        T: Hash,
+    {
+        let Stream {
+            mut job,
+            name: stage_name,
+            parallelism,
+            input,
+            head,
+        } = self;
+        job.stages.push(StageSpec {
+            name: if stage_name.is_empty() {
+                name.to_owned()
+            } else {
+                format!("{stage_name} → {name}")
+            },
+            parallelism,
+            input,
+            output: None,
+            make: Arc::new(move |wiring: &mut Wiring| {
+                head(
+                    wiring,
+                    Box::new(ChecksumSink {
+                        result: SinkResult::default(),
+                    }),
+                )
+            }),
+        });
+        JobGraph {
+            name: job.name,
+            chaining: job.chaining,
+            stages: job.stages,
+            edges: job.edges,
+        }
+    }
+}
+
+impl JobGraph {
+    /// Refuses graphs the runtime cannot run, naming the stage or edge.
+    pub fn validate(&self) -> Result<(), EngineError> {
+        for stage in &self.stages {
+            if stage.parallelism == 0 {
+                return Err(EngineError::Config {
+                    key: format!("parallelism of `{}`", stage.name),
+                    value: "0".into(),
+                    allowed: "at least 1".into(),
+                });
+            }
+        }
+        for edge in &self.edges {
+            let (from, to) = (&self.stages[edge.from], &self.stages[edge.to]);
+            if edge.partitioner == "forward" && from.parallelism != to.parallelism {
+                return Err(EngineError::Config {
+                    key: format!("edge {}", edge.name),
+                    value: format!(
+                        "forward from parallelism {} to {}",
+                        from.parallelism, to.parallelism
+                    ),
+                    allowed: "forward between equal parallelism; use rebalance or hash".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! The built-in jobs, and the format their edges use.
+
+pub mod flink_mini;
+
+use crate::error::EngineError;
+use serde::{Serialize, de::DeserializeOwned};
+use std::sync::Arc;
+use typeinfo::config::{Format, SerializationConfig};
+use typeinfo::{Decode, Encode, HasTypeInfo};
+use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::kryo::class_name;
+use typeinfo_serializers::select::Serializer;
+
+/// The format every edge of a job uses: any [`Format`], with kryo registering the job's
+/// record types (Flink's "Kryo registered"), or `kryo-unregistered` (Flink's "Kryo default":
+/// every record carries its class name).
+#[derive(Debug, Clone)]
+pub struct JobFormat {
+    name: String,
+    format: Format,
+    register: bool,
+}
+
+impl JobFormat {
+    pub fn parse(name: &str) -> Result<Self, EngineError> {
+        let (format, register) = match name {
+            "kryo-unregistered" => (Format::Kryo, false),
+            other => (
+                other.parse::<Format>().map_err(|_| EngineError::Config {
+                    key: "--format".into(),
+                    value: name.into(),
+                    allowed: format!("one of {}", Self::names().join(", ")),
+                })?,
+                true,
+            ),
+        };
+        Ok(JobFormat {
+            name: name.to_owned(),
+            format,
+            register,
+        })
+    }
+
+    /// Every name [`JobFormat::parse`] takes.
+    pub fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        names.insert(3, "kryo-unregistered");
+        names
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The serializer of `T` for an edge; `classes` are the kryo classes the job registers
+    /// (ids from 10 up, in order, past Kryo's defaults).
+    pub fn serializer<T>(
+        &self,
+        classes: &[&'static str],
+    ) -> Result<Arc<dyn RecordSerializer<T>>, EngineError>
+    where
+        T: Encode + Decode + Serialize + DeserializeOwned + Send + Sync + 'static,
+    {
+        let mut builder = SerializationConfig::builder().default_format(self.format);
+        if self.format == Format::Kryo && self.register {
+            for (id, class) in (10..).zip(classes) {
+                builder = builder.kryo_register(*class, id);
+            }
+        }
+        let config_error = |e: typeinfo::config::ConfigError| EngineError::Config {
+            key: "--format".into(),
+            value: self.name.clone(),
+            allowed: e.to_string(),
+        };
+        let config = builder.build().map_err(config_error)?;
+        Ok(Arc::new(
+            Serializer::<T>::with_serde(&config).map_err(config_error)?,
+        ))
+    }
+}
+
+/// The kryo class name of a derived record type.
+pub(crate) fn class<T: HasTypeInfo>() -> &'static str {
+    class_name(T::TYPE_INFO).expect("job records are structs or enums")
+}

@@ -1,0 +1,277 @@
+//! Operators and how chained operators pass values: each is an [`Output`] that does its work
+//! and calls the next, so a chain runs in one thread with no serialization (Flink's
+//! `ChainingOutput`). The last output of a chain is a network writer or a sink.
+
+use crate::element::LatencyMarker;
+use crate::error::EngineError;
+use crate::metrics::Latencies;
+use crate::task::TaskReport;
+use crate::writer::RecordWriter;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash};
+use std::time::Instant;
+
+/// Where an operator sends what it produces.
+pub trait Output<T>: Send {
+    fn collect(&mut self, record: T) -> Result<(), EngineError>;
+    /// Event time has reached `event_time` upstream.
+    fn watermark(&mut self, event_time: i64) -> Result<(), EngineError>;
+    fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError>;
+    /// When a writer down the chain must flush next (the buffer timeout).
+    fn flush_deadline(&self) -> Option<Instant>;
+    fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError>;
+    /// The input ended: flush, end the outputs, and report.
+    fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError>;
+}
+
+/// Forwards everything but records to the next output: one place for what operators that
+/// only transform records share.
+macro_rules! forward_control {
+    () => {
+        fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
+            self.next.watermark(event_time)
+        }
+        fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
+            self.next.latency(marker)
+        }
+        fn flush_deadline(&self) -> Option<Instant> {
+            self.next.flush_deadline()
+        }
+        fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError> {
+            self.next.flush_if_due(now)
+        }
+        fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+            self.next.finish(report)
+        }
+    };
+}
+
+pub(crate) struct Map<F, U> {
+    pub(crate) f: F,
+    pub(crate) next: Box<dyn Output<U>>,
+}
+
+impl<T, U, F: FnMut(T) -> U + Send> Output<T> for Map<F, U> {
+    fn collect(&mut self, record: T) -> Result<(), EngineError> {
+        self.next.collect((self.f)(record))
+    }
+    forward_control!();
+}
+
+pub(crate) struct Filter<F, T> {
+    pub(crate) f: F,
+    pub(crate) next: Box<dyn Output<T>>,
+}
+
+impl<T, F: FnMut(&T) -> bool + Send> Output<T> for Filter<F, T> {
+    fn collect(&mut self, record: T) -> Result<(), EngineError> {
+        if (self.f)(&record) {
+            self.next.collect(record)?;
+        }
+        Ok(())
+    }
+    forward_control!();
+}
+
+pub(crate) struct FlatMap<F, U> {
+    pub(crate) f: F,
+    pub(crate) next: Box<dyn Output<U>>,
+}
+
+impl<T, U, I, F> Output<T> for FlatMap<F, U>
+where
+    I: IntoIterator<Item = U>,
+    F: FnMut(T) -> I + Send,
+{
+    fn collect(&mut self, record: T) -> Result<(), EngineError> {
+        for out in (self.f)(record) {
+            self.next.collect(out)?;
+        }
+        Ok(())
+    }
+    forward_control!();
+}
+
+/// What a window computes over the records of one key in one window.
+pub trait WindowAggregate<T>: Clone + Send + Sync + 'static {
+    type Key: Hash + Eq + Clone + Send;
+    type Acc: Send;
+    type Out;
+    fn key(&self, record: &T) -> Self::Key;
+    fn event_time(&self, record: &T) -> i64;
+    fn create(&self) -> Self::Acc;
+    fn add(&self, acc: &mut Self::Acc, record: T);
+    fn result(&self, key: Self::Key, window_start: i64, acc: Self::Acc) -> Self::Out;
+}
+
+/// Tumbling event-time windows: a window fires when the watermark passes its end; records
+/// for windows that already fired are late and counted, not silently mixed in.
+pub(crate) struct TumblingWindows<A: WindowAggregate<T>, T> {
+    pub(crate) size_ms: i64,
+    pub(crate) aggregate: A,
+    pub(crate) open: HashMap<(A::Key, i64), A::Acc, foldhash::fast::FixedState>,
+    pub(crate) watermark: i64,
+    pub(crate) late: u64,
+    pub(crate) next: Box<dyn Output<A::Out>>,
+}
+
+impl<A: WindowAggregate<T>, T> TumblingWindows<A, T> {
+    pub(crate) fn new(size_ms: i64, aggregate: A, next: Box<dyn Output<A::Out>>) -> Self {
+        TumblingWindows {
+            size_ms,
+            aggregate,
+            open: HashMap::default(),
+            watermark: i64::MIN,
+            late: 0,
+            next,
+        }
+    }
+
+    fn fire_until(&mut self, event_time: i64) -> Result<(), EngineError> {
+        let size = self.size_ms;
+        let due: Vec<(A::Key, i64)> = self
+            .open
+            .keys()
+            .filter(|(_, start)| start.saturating_add(size) <= event_time.saturating_add(1))
+            .cloned()
+            .collect();
+        for key in due {
+            let acc = self.open.remove(&key).expect("listed above");
+            let out = self.aggregate.result(key.0, key.1, acc);
+            self.next.collect(out)?;
+        }
+        Ok(())
+    }
+}
+
+impl<A, T> Output<T> for TumblingWindows<A, T>
+where
+    A: WindowAggregate<T>,
+    T: Send,
+    A::Out: 'static,
+{
+    fn collect(&mut self, record: T) -> Result<(), EngineError> {
+        let time = self.aggregate.event_time(&record);
+        let start = time - time.rem_euclid(self.size_ms);
+        if start.saturating_add(self.size_ms) <= self.watermark.saturating_add(1) {
+            self.late += 1;
+            return Ok(());
+        }
+        let key = (self.aggregate.key(&record), start);
+        let aggregate = &self.aggregate;
+        let acc = self.open.entry(key).or_insert_with(|| aggregate.create());
+        aggregate.add(acc, record);
+        Ok(())
+    }
+
+    fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
+        if event_time > self.watermark {
+            self.watermark = event_time;
+            self.fire_until(event_time)?;
+            self.next.watermark(event_time)?;
+        }
+        Ok(())
+    }
+
+    fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
+        self.next.latency(marker)
+    }
+
+    fn flush_deadline(&self) -> Option<Instant> {
+        self.next.flush_deadline()
+    }
+
+    fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError> {
+        self.next.flush_if_due(now)
+    }
+
+    fn finish(mut self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+        // The end of the input is the end of event time: every window fires.
+        self.fire_until(i64::MAX)?;
+        report.late_records += self.late;
+        self.next.finish(report)
+    }
+}
+
+/// The end of a stage: records go to the network.
+pub(crate) struct NetworkOutput<T>(pub(crate) RecordWriter<T>);
+
+impl<T: Send> Output<T> for NetworkOutput<T> {
+    #[inline]
+    fn collect(&mut self, record: T) -> Result<(), EngineError> {
+        self.0.emit(&record)
+    }
+    fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
+        self.0.emit_watermark(event_time)
+    }
+    fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
+        self.0.emit_latency(marker)
+    }
+    fn flush_deadline(&self) -> Option<Instant> {
+        self.0.flush_deadline()
+    }
+    fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError> {
+        self.0.flush_if_due(now)
+    }
+    fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+        let edge = self.0.edge().to_owned();
+        let metrics = self.0.finish()?;
+        report.outputs.push((edge, metrics));
+        Ok(())
+    }
+}
+
+/// What a sink saw: how many records, an order-independent checksum of them, and latencies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SinkResult {
+    pub records: u64,
+    /// The wrapping sum of a fixed hash of every record: equal for equal multisets, in any
+    /// order, so every format and topology of a job must give the same.
+    pub checksum: u64,
+    pub latencies: Latencies,
+}
+
+impl SinkResult {
+    pub fn merge(&mut self, other: &SinkResult) {
+        self.records += other.records;
+        self.checksum = self.checksum.wrapping_add(other.checksum);
+        self.latencies.merge(&other.latencies);
+    }
+}
+
+/// A sink that checksums what it receives and drops it.
+pub(crate) struct ChecksumSink {
+    pub(crate) result: SinkResult,
+}
+
+const CHECKSUM_HASH: foldhash::fast::FixedState =
+    foldhash::fast::FixedState::with_seed(0x636865636b73756d);
+
+impl<T: Hash + Send> Output<T> for ChecksumSink {
+    #[inline]
+    fn collect(&mut self, record: T) -> Result<(), EngineError> {
+        self.result.records += 1;
+        self.result.checksum = self
+            .result
+            .checksum
+            .wrapping_add(CHECKSUM_HASH.hash_one(&record));
+        Ok(())
+    }
+    fn watermark(&mut self, _: i64) -> Result<(), EngineError> {
+        Ok(())
+    }
+    fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
+        self.result.latencies.record(marker.age_nanos());
+        Ok(())
+    }
+    fn flush_deadline(&self) -> Option<Instant> {
+        None
+    }
+    fn flush_if_due(&mut self, _: Instant) -> Result<(), EngineError> {
+        Ok(())
+    }
+    fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+        report.sink = Some(self.result);
+        Ok(())
+    }
+}

@@ -1,0 +1,184 @@
+//! Tasks: the loop of one subtask of a stage, from its input (a source or the network) into
+//! its chain of operators. Buffer timeouts are kept on the task's own thread: a task looks at
+//! the clock every few records, and waits for input no longer than its next flush is due,
+//! so no flusher thread shares the writers' buffers.
+
+use crate::element::{Element, LatencyMarker};
+use crate::error::EngineError;
+use crate::metrics::OutputMetrics;
+use crate::operator::{Output, SinkResult};
+use crate::reader::{Next, RecordReader};
+use std::time::{Duration, Instant};
+
+/// What one subtask did.
+#[derive(Debug, Clone, Default)]
+pub struct TaskReport {
+    /// `stage[subtask]`.
+    pub task: String,
+    pub task_manager: usize,
+    /// Records and bytes read per input edge.
+    pub inputs: Vec<(String, u64, u64)>,
+    pub outputs: Vec<(String, OutputMetrics)>,
+    pub sink: Option<SinkResult>,
+    pub late_records: u64,
+    pub busy: Duration,
+}
+
+/// One subtask, ready to run on its thread.
+pub trait Task: Send {
+    fn run(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError>;
+}
+
+/// A partition of a source: records in event-time order.
+pub trait Source<T>: Send {
+    fn next(&mut self) -> Option<T>;
+}
+
+impl<T, I: Iterator<Item = T> + Send> Source<T> for I {
+    fn next(&mut self) -> Option<T> {
+        Iterator::next(self)
+    }
+}
+
+/// How often a source emits watermarks and latency markers.
+#[derive(Debug, Clone, Copy)]
+pub struct Emission {
+    /// A watermark after this many records (when the source has event time).
+    pub watermark_every: u32,
+    pub latency_interval: Duration,
+}
+
+impl Default for Emission {
+    /// Watermarks every 1,000 records; a latency marker every 10 ms.
+    fn default() -> Self {
+        Emission {
+            watermark_every: 1000,
+            latency_interval: Duration::from_millis(10),
+        }
+    }
+}
+
+/// Records between clock checks in a source loop.
+const CLOCK_EVERY: u32 = 64;
+
+pub(crate) struct SourceTask<T> {
+    pub(crate) source: Box<dyn Source<T>>,
+    pub(crate) event_time: Option<fn(&T) -> i64>,
+    pub(crate) emission: Emission,
+    pub(crate) subtask: usize,
+    pub(crate) out: Box<dyn Output<T>>,
+}
+
+impl<T: Send> Task for SourceTask<T> {
+    fn run(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+        let SourceTask {
+            mut source,
+            event_time,
+            emission,
+            subtask,
+            mut out,
+        } = *self;
+        let started = Instant::now();
+        let mut next_marker = started + emission.latency_interval;
+        let mut since_clock = 0;
+        let mut since_watermark = 0;
+        let mut max_time = i64::MIN;
+        while let Some(record) = source.next() {
+            if let Some(time_of) = event_time {
+                max_time = max_time.max(time_of(&record));
+            }
+            out.collect(record)?;
+            since_watermark += 1;
+            if event_time.is_some() && since_watermark == emission.watermark_every {
+                since_watermark = 0;
+                out.watermark(max_time)?;
+            }
+            since_clock += 1;
+            if since_clock == CLOCK_EVERY {
+                since_clock = 0;
+                let now = Instant::now();
+                if now >= next_marker {
+                    next_marker = now + emission.latency_interval;
+                    out.latency(LatencyMarker::now(subtask))?;
+                }
+                out.flush_if_due(now)?;
+            }
+        }
+        if event_time.is_some() {
+            out.watermark(max_time)?;
+        }
+        report.busy = started.elapsed();
+        out.finish(report)
+    }
+}
+
+/// A stage fed by the network: reads its edge and pushes into its chain, tracking the
+/// watermark as the least over its channels (an ended channel no longer holds it back).
+pub(crate) struct NetworkTask<T> {
+    pub(crate) reader: RecordReader<T>,
+    pub(crate) out: Box<dyn Output<T>>,
+}
+
+impl<T: Send> Task for NetworkTask<T> {
+    fn run(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+        let NetworkTask {
+            mut reader,
+            mut out,
+        } = *self;
+        let started = Instant::now();
+        let mut channel_watermarks = vec![i64::MIN; reader.channels()];
+        let mut watermark = i64::MIN;
+        let mut since_clock = 0;
+        loop {
+            let next = reader.next(out.flush_deadline())?;
+            let mut advance = |channel: usize, time: i64| {
+                channel_watermarks[channel] = channel_watermarks[channel].max(time);
+                let least = channel_watermarks.iter().copied().min().unwrap_or(i64::MAX);
+                (least > watermark).then(|| {
+                    watermark = least;
+                    least
+                })
+            };
+            match next {
+                Next::Element {
+                    element: Element::Record(record),
+                    ..
+                } => {
+                    out.collect(record)?;
+                    since_clock += 1;
+                    if since_clock == CLOCK_EVERY {
+                        since_clock = 0;
+                        out.flush_if_due(Instant::now())?;
+                    }
+                }
+                Next::Element {
+                    channel,
+                    element: Element::Watermark(time),
+                } => {
+                    if let Some(time) = advance(channel, time) {
+                        out.watermark(time)?;
+                    }
+                }
+                Next::Element {
+                    element: Element::Latency(marker),
+                    ..
+                } => out.latency(marker)?,
+                Next::Ended { channel } => {
+                    if let Some(time) = advance(channel, i64::MAX)
+                        && time != i64::MAX
+                    {
+                        out.watermark(time)?;
+                    }
+                }
+                Next::TimedOut => out.flush_if_due(Instant::now())?,
+                Next::Finished => break,
+            }
+        }
+        let (records, bytes) = reader.counts();
+        report
+            .inputs
+            .push((reader.edge().to_owned(), records, bytes));
+        report.busy = started.elapsed();
+        out.finish(report)
+    }
+}

@@ -5,4 +5,5 @@ pub mod contenders;
 pub mod datasets;
 pub mod explain;
 pub mod interleaved;
+pub mod runner;
 pub mod samples;

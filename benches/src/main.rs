@@ -3,10 +3,12 @@
 
 use std::process::ExitCode;
 use typeinfo::config::SerializationConfig;
+use typeinfo_benches::runner::{self, RunArgs};
 use typeinfo_benches::{explain, samples};
 
 const USAGE: &str = "usage: typeinfo [--help]
        typeinfo explain [--config FILE]
+       typeinfo run [FLAGS] (below)
 
 With no arguments, runs the main job on the built-in datasets (log: 10,000 web log lines;
 mesh: 125,000 triangles): prints each record type's TypeInfo, and its size in every format
@@ -16,7 +18,8 @@ explain: prints, for each record type of the built-in datasets, the serializer t
 config FILE (TOML; the defaults without it) selects and why.
 
 Timed comparisons: cargo bench, or the interleaved runner
-(cargo run --release -p typeinfo-benches --example interleaved).";
+(cargo run --release -p typeinfo-benches --example interleaved).
+";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,24 +27,42 @@ fn main() -> ExitCode {
     match args.as_slice() {
         [] => main_job(),
         ["--help" | "-h"] => {
-            println!("{USAGE}");
+            println!("{USAGE}\n{}", runner::USAGE);
             ExitCode::SUCCESS
         }
         ["explain"] => explain_config(None),
         ["explain", "--config", file] => explain_config(Some(file)),
         ["explain", "--config"] => usage_error("`--config` needs a FILE"),
+        ["run", rest @ ..] => run_job(rest),
         ["explain", other, ..] => usage_error(&format!(
             "unknown argument `{other}` to explain; it takes --config FILE"
         )),
         [other, ..] => usage_error(&format!(
-            "unknown argument `{other}`; expected explain or --help"
+            "unknown argument `{other}`; expected run, explain or --help"
         )),
     }
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{USAGE}");
+    eprintln!("error: {message}\n\n{USAGE}\n{}", runner::USAGE);
     ExitCode::from(2)
+}
+
+fn run_job(args: &[&str]) -> ExitCode {
+    let args = match RunArgs::parse(args) {
+        Ok(args) => args,
+        Err(e) => return usage_error(&e.to_string()),
+    };
+    match args.run() {
+        Ok(report) => {
+            print!("{}", runner::describe(&args, &report));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn explain_config(file: Option<&str>) -> ExitCode {

@@ -4,8 +4,8 @@
 use crate::config::NetworkConfig;
 use crate::control::JobControl;
 use crate::error::EngineError;
-use crate::gate::{GateSender, InputGate, Outlet};
-use crate::job::{JobGraph, Wiring};
+use crate::gate::{InputGate, Outlet};
+use crate::job::{EdgeSpec, JobGraph, Wiring};
 use crate::metrics::OutputMetrics;
 use crate::net::{Endpoint, FloatingPool, Incoming, RemoteOutlet};
 use crate::operator::SinkResult;
@@ -62,6 +62,25 @@ pub struct JobReport {
     pub late_records: u64,
 }
 
+/// The producers each consumer of an edge reads: all of them, except on a forward edge,
+/// which connects subtask `i` to subtask `i` only (Flink's pointwise pattern).
+fn producers_of(graph: &JobGraph, edge: &EdgeSpec, consumer: usize) -> Vec<usize> {
+    if edge.partitioner == "forward" {
+        vec![consumer]
+    } else {
+        (0..graph.stages[edge.from].parallelism).collect()
+    }
+}
+
+/// How many consumers each producer of an edge writes to.
+fn consumers_per_producer(graph: &JobGraph, edge: &EdgeSpec) -> usize {
+    if edge.partitioner == "forward" {
+        1
+    } else {
+        graph.stages[edge.to].parallelism
+    }
+}
+
 /// The buffers a graph needs when placed on `task_managers`: per producing subtask one pool
 /// (`channels × exclusive + floating`), per consuming subtask the same for its remote
 /// channels (local channels hand over the producer's buffers).
@@ -74,27 +93,24 @@ fn required_buffers(
     let mut parts = Vec::new();
     for edge in &graph.edges {
         let (from, to) = (&graph.stages[edge.from], &graph.stages[edge.to]);
-        let writers = from.parallelism * config.buffers_for(to.parallelism);
+        let per_writer = config.buffers_for(consumers_per_producer(graph, edge));
         let readers: usize = (0..to.parallelism)
-            .map(|c| remote_producers(from.parallelism, c, task_managers))
+            .map(|c| {
+                producers_of(graph, edge, c)
+                    .into_iter()
+                    .filter(|p| p % task_managers != c % task_managers)
+                    .count()
+            })
             .filter(|&remote| remote > 0)
             .map(|remote| config.buffers_for(remote))
             .sum();
-        total += writers + readers;
+        total += from.parallelism * per_writer + readers;
         parts.push(format!(
-            "edge {}: {} writers × {} + {readers} for remote reads",
-            edge.name,
-            from.parallelism,
-            config.buffers_for(to.parallelism)
+            "edge {}: {} writers × {per_writer} + {readers} for remote reads",
+            edge.name, from.parallelism,
         ));
     }
     (total, parts.join("; "))
-}
-
-fn remote_producers(producers: usize, consumer: usize, task_managers: usize) -> usize {
-    (0..producers)
-        .filter(|p| p % task_managers != consumer % task_managers)
-        .count()
 }
 
 impl JobGraph {
@@ -199,7 +215,7 @@ impl JobGraph {
                     Some(e) => Some((
                         wired.outlets[e][subtask].take().expect("once"),
                         global.local_pool(
-                            config.buffers_for(self.stages[self.edges[e].to].parallelism),
+                            config.buffers_for(consumers_per_producer(self, &self.edges[e])),
                             &format!("the writer of {}[{subtask}]", stage.name),
                         )?,
                     )),
@@ -318,18 +334,18 @@ impl Wires {
                 graph.stages[edge.from].parallelism,
                 graph.stages[edge.to].parallelism,
             );
-            let mut senders: Vec<Vec<GateSender>> = Vec::new();
             let mut edge_gates = Vec::new();
-            for _ in 0..consumers {
-                let (gate, s) = InputGate::new(producers, control.clone());
-                edge_gates.push(Some(gate));
-                senders.push(s);
-            }
             let mut edge_outlets: Vec<Vec<Option<Box<dyn Outlet>>>> =
                 (0..producers).map(|_| Vec::new()).collect();
             let (mut local, mut remote_count) = (0, 0);
-            for (consumer, gate_senders) in senders.iter().enumerate() {
-                let remote_here = remote_producers(producers, consumer, tms);
+            for consumer in 0..consumers {
+                let inputs = producers_of(graph, edge, consumer);
+                let (gate, senders) = InputGate::new(inputs.len(), control.clone());
+                edge_gates.push(Some(gate));
+                let remote_here = inputs
+                    .iter()
+                    .filter(|&&p| p % tms != consumer % tms)
+                    .count();
                 let floating = if remote_here > 0 {
                     let segments = global.take_segments(
                         config.floating_buffers,
@@ -339,11 +355,11 @@ impl Wires {
                 } else {
                     None
                 };
-                for (producer, sender) in gate_senders.iter().enumerate() {
+                for (producer, sender) in inputs.into_iter().zip(senders) {
                     let (from_tm, to_tm) = (producer % tms, consumer % tms);
                     if from_tm == to_tm {
                         local += 1;
-                        edge_outlets[producer].push(Some(Box::new(sender.clone())));
+                        edge_outlets[producer].push(Some(Box::new(sender)));
                         continue;
                     }
                     remote_count += 1;
@@ -357,7 +373,7 @@ impl Wires {
                         id,
                         Incoming {
                             id,
-                            gate: sender.clone(),
+                            gate: sender,
                             exclusive,
                             floating: floating.clone().expect("remote channels have a pool"),
                         },

@@ -7,7 +7,7 @@ const RECORDS: u64 = 20_000;
 
 fn run(format: &str, transport: Transport, fully_chained: bool) -> (u64, u64) {
     let format = JobFormat::parse(format).unwrap();
-    let job = flink_mini::job(&format, 4, RECORDS, fully_chained).unwrap();
+    let job = flink_mini::job(&format, 4, RECORDS, fully_chained, true).unwrap();
     let report = job.run(&NetworkConfig::default(), transport).unwrap();
     let channels: usize = report.edges.iter().map(|e| e.remote_channels).sum();
     match (transport, fully_chained) {

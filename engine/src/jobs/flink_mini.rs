@@ -50,22 +50,25 @@ fn template(i: i32) -> MyPojo {
     }
 }
 
-/// The job: `records` in all over `parallelism` sources, rebalanced into as many sinks; or,
-/// `fully_chained`, source and sink in one chain (no serialization: the upper bound).
+/// The job: `records` in all over `parallelism` sources into as many sinks. Flink's shape
+/// rebalances; `forward` instead connects source `i` to sink `i`, which with `chaining` runs
+/// both in one chain with no serialization at all (the upper bound), and without it sends
+/// the records over local forward channels.
 pub fn job(
     format: &JobFormat,
     parallelism: usize,
     records: u64,
-    fully_chained: bool,
+    forward: bool,
+    chaining: bool,
 ) -> Result<JobGraph, EngineError> {
     let serializer = format.serializer::<MyPojo>(&[class::<MyPojo>(), class::<MyOperation>()])?;
     let per_source = records / parallelism.max(1) as u64;
-    let partitioner = if fully_chained {
+    let partitioner = if forward {
         Partitioner::Forward
     } else {
         Partitioner::Rebalance
     };
-    Ok(JobBuilder::new("flink-mini", true)
+    Ok(JobBuilder::new("flink-mini", chaining)
         .source(
             "source",
             parallelism,

@@ -1,0 +1,291 @@
+//! `typeinfo run`: one engine job in one format, with every flag checked, and its metrics.
+
+use std::fmt::Write as _;
+use std::time::Duration;
+use typeinfo_engine::jobs::{JobFormat, flink_mini};
+use typeinfo_engine::{BufferTimeout, EngineError, JobGraph, JobReport, NetworkConfig, Transport};
+
+pub const USAGE: &str = "typeinfo run [--job flink-mini] [--format NAME] [--parallelism N]
+             [--records N] [--partitioner rebalance|forward] [--chaining on|off]
+             [--transport local|tcp] [--task-managers N] [--network-buffers N]
+             [--segment-size BYTES] [--exclusive-buffers N] [--floating-buffers N]
+             [--buffer-timeout MS|off] [--max-record-bytes N]
+
+run: one engine job in one format (default: flink-mini, pojo, parallelism 4, 1,000,000
+records, rebalance, chaining on, local channels; Flink's buffer defaults). tcp places subtask
+i on task manager i % N (default 2), thread groups connected over loopback TCP with
+credit-based flow control. flink-mini with --partitioner forward and chaining on runs
+source and sink in one chain, without serialization.";
+
+/// A validated `run` command line.
+#[derive(Debug, Clone)]
+pub struct RunArgs {
+    pub job: String,
+    pub format: JobFormat,
+    pub parallelism: usize,
+    pub records: u64,
+    pub forward: bool,
+    pub chaining: bool,
+    pub transport: Transport,
+    pub network: NetworkConfig,
+}
+
+const FLAGS: &[&str] = &[
+    "--job",
+    "--format",
+    "--parallelism",
+    "--records",
+    "--partitioner",
+    "--chaining",
+    "--transport",
+    "--task-managers",
+    "--network-buffers",
+    "--segment-size",
+    "--exclusive-buffers",
+    "--floating-buffers",
+    "--buffer-timeout",
+    "--max-record-bytes",
+];
+
+fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
+    EngineError::Config {
+        key: key.into(),
+        value: value.into(),
+        allowed: allowed.into(),
+    }
+}
+
+fn number<N: std::str::FromStr>(key: &str, value: &str) -> Result<N, EngineError> {
+    value
+        .replace('_', "")
+        .parse()
+        .map_err(|_| invalid(key, value, "a whole number"))
+}
+
+fn switch(key: &str, value: &str, on: &str, off: &str) -> Result<bool, EngineError> {
+    match value {
+        v if v == on => Ok(true),
+        v if v == off => Ok(false),
+        _ => Err(invalid(key, value, &format!("{on} or {off}"))),
+    }
+}
+
+impl RunArgs {
+    /// Parses the arguments after `run`.
+    pub fn parse(args: &[&str]) -> Result<Self, EngineError> {
+        let mut run = RunArgs {
+            job: "flink-mini".into(),
+            format: JobFormat::parse("pojo")?,
+            parallelism: 4,
+            records: 1_000_000,
+            forward: false,
+            chaining: true,
+            transport: Transport::Local,
+            network: NetworkConfig::default(),
+        };
+        let (mut tcp, mut task_managers) = (false, None);
+        let mut rest = args;
+        while let [flag, tail @ ..] = rest {
+            if !FLAGS.contains(flag) {
+                return Err(invalid(
+                    "argument",
+                    flag,
+                    &format!("one of {}", FLAGS.join(", ")),
+                ));
+            }
+            let [value, tail @ ..] = tail else {
+                return Err(invalid(flag, "", "a value after the flag"));
+            };
+            rest = tail;
+            let net = &mut run.network;
+            match *flag {
+                "--job" if *value == "flink-mini" => run.job = value.to_string(),
+                "--job" => return Err(invalid(flag, value, "flink-mini")),
+                "--format" => run.format = JobFormat::parse(value)?,
+                "--parallelism" => run.parallelism = number(flag, value)?,
+                "--records" => run.records = number(flag, value)?,
+                "--partitioner" => run.forward = switch(flag, value, "forward", "rebalance")?,
+                "--chaining" => run.chaining = switch(flag, value, "on", "off")?,
+                "--transport" => tcp = switch(flag, value, "tcp", "local")?,
+                "--task-managers" => task_managers = Some(number::<usize>(flag, value)?),
+                "--network-buffers" => net.network_buffers = number(flag, value)?,
+                "--segment-size" => net.segment_size = number(flag, value)?,
+                "--exclusive-buffers" => net.exclusive_buffers = number(flag, value)?,
+                "--floating-buffers" => net.floating_buffers = number(flag, value)?,
+                "--buffer-timeout" => net.buffer_timeout = BufferTimeout::parse(value)?,
+                "--max-record-bytes" => net.max_record_bytes = number(flag, value)?,
+                _ => unreachable!("every flag in FLAGS has an arm"),
+            }
+        }
+        if run.parallelism == 0 || run.parallelism > 256 {
+            return Err(invalid(
+                "--parallelism",
+                &run.parallelism.to_string(),
+                "1 to 256",
+            ));
+        }
+        run.transport = match (tcp, task_managers) {
+            (false, None | Some(1)) => Transport::Local,
+            (false, Some(n)) => {
+                return Err(invalid(
+                    "--task-managers",
+                    &n.to_string(),
+                    "1 with --transport local; use --transport tcp for more",
+                ));
+            }
+            (true, n) => match n.unwrap_or(2) {
+                n @ 2..=64 => Transport::Tcp { task_managers: n },
+                n => {
+                    return Err(invalid(
+                        "--task-managers",
+                        &n.to_string(),
+                        "2 to 64 with tcp",
+                    ));
+                }
+            },
+        };
+        run.network.validate()?;
+        Ok(run)
+    }
+
+    pub fn job(&self) -> Result<JobGraph, EngineError> {
+        flink_mini::job(
+            &self.format,
+            self.parallelism,
+            self.records,
+            self.forward,
+            self.chaining,
+        )
+    }
+
+    pub fn run(&self) -> Result<JobReport, EngineError> {
+        self.job()?.run(&self.network, self.transport)
+    }
+}
+
+fn per_second(count: u64, elapsed: Duration) -> f64 {
+    count as f64 / elapsed.as_secs_f64().max(1e-9)
+}
+
+/// The metrics of a finished run, for people.
+pub fn describe(args: &RunArgs, report: &JobReport) -> String {
+    let mut out = String::new();
+    let elapsed = report.elapsed;
+    let transport = match args.transport {
+        Transport::Local => "local channels".to_owned(),
+        Transport::Tcp { task_managers } => format!("{task_managers} task managers over tcp"),
+    };
+    let _ = writeln!(
+        out,
+        "job {} · format {} · parallelism {} · chaining {} · {transport}",
+        report.job,
+        args.format.name(),
+        args.parallelism,
+        if args.chaining { "on" } else { "off" },
+    );
+    let ops_per_ms = report.sink.records as f64 / elapsed.as_secs_f64().max(1e-9) / 1000.0;
+    let _ = writeln!(
+        out,
+        "{} records in {:.3} s: {ops_per_ms:.0} ops/ms; checksum {:016x}",
+        report.sink.records,
+        elapsed.as_secs_f64(),
+        report.sink.checksum
+    );
+    let _ = writeln!(
+        out,
+        "network buffers: {} required of {} ({} KiB each)",
+        report.required_buffers,
+        report.network_buffers,
+        args.network.segment_size / 1024
+    );
+    for edge in &report.edges {
+        let o = &edge.output;
+        let _ = writeln!(
+            out,
+            "edge {} [{}; {} local + {} remote channels]\n  {:.0} records/s, {:.1} MB/s, \
+             {:.1} bytes/record, {} buffers, blocked on buffers {:.3} s in all, pool peak {}/{}",
+            edge.name,
+            edge.format,
+            edge.local_channels,
+            edge.remote_channels,
+            per_second(o.records, elapsed),
+            per_second(o.bytes, elapsed) / 1e6,
+            o.bytes as f64 / o.records.max(1) as f64,
+            o.buffers,
+            o.blocked.as_secs_f64(),
+            o.pool_peak,
+            o.pool_capacity,
+        );
+    }
+    let latency = &report.sink.latencies;
+    if let (Some(p50), Some(p99)) = (latency.percentile(50.0), latency.percentile(99.0)) {
+        let _ = writeln!(
+            out,
+            "latency ({} markers): p50 {:.2} ms, p99 {:.2} ms",
+            latency.len(),
+            p50.as_secs_f64() * 1e3,
+            p99.as_secs_f64() * 1e3
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(args: &[&str]) -> String {
+        RunArgs::parse(args).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn flags_are_checked_with_what_is_allowed() {
+        assert!(error(&["--jobs", "x"]).starts_with("invalid argument `--jobs`: one of --job,"));
+        assert_eq!(
+            error(&["--parallelism"]),
+            "invalid --parallelism ``: a value after the flag"
+        );
+        assert_eq!(
+            error(&["--parallelism", "four"]),
+            "invalid --parallelism `four`: a whole number"
+        );
+        assert!(
+            error(&["--format", "xml"]).contains("one of pojo, compact, kryo, kryo-unregistered")
+        );
+        assert_eq!(
+            error(&["--task-managers", "3"]),
+            "invalid --task-managers `3`: 1 with --transport local; use --transport tcp for more"
+        );
+        assert!(error(&["--segment-size", "2"]).contains("at least 8"));
+        assert_eq!(
+            error(&["--chaining", "yes"]),
+            "invalid --chaining `yes`: on or off"
+        );
+    }
+
+    #[test]
+    fn a_full_command_line_parses() {
+        let args = RunArgs::parse(&[
+            "--format",
+            "kryo-unregistered",
+            "--transport",
+            "tcp",
+            "--task-managers",
+            "3",
+            "--buffer-timeout",
+            "0",
+            "--records",
+            "1_000",
+        ])
+        .unwrap();
+        assert_eq!(args.transport, Transport::Tcp { task_managers: 3 });
+        assert_eq!(args.records, 1000);
+        assert_eq!(
+            args.network.buffer_timeout,
+            BufferTimeout::After(Duration::ZERO)
+        );
+        let report = args.run().unwrap();
+        assert_eq!(report.sink.records, 1000);
+        assert!(describe(&args, &report).contains("3 task managers over tcp"));
+    }
+}

@@ -33,7 +33,7 @@ pub use error::EngineError;
 pub use gate::{ChannelEvent, Delivery, GateSender, InputGate, Outlet, Polled};
 pub use job::{JobBuilder, JobGraph, Stream};
 pub use metrics::{Latencies, OutputMetrics};
-pub use operator::{Output, SinkResult, WindowAggregate};
+pub use operator::{Output, SinkResult, WindowAggregate, checksum};
 pub use partition::{KeyHash, Partitioner};
 pub use pool::{Buffer, LocalBufferPool, NetworkBufferPool};
 pub use reader::{Next, RecordReader};

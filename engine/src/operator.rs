@@ -239,6 +239,13 @@ impl SinkResult {
     }
 }
 
+/// The checksum a sink computes over `records` (see [`SinkResult::checksum`]).
+pub fn checksum<T: Hash>(records: impl IntoIterator<Item = T>) -> u64 {
+    records
+        .into_iter()
+        .fold(0u64, |sum, r| sum.wrapping_add(CHECKSUM_HASH.hash_one(&r)))
+}
+
 /// A sink that checksums what it receives and drops it.
 pub(crate) struct ChecksumSink {
     pub(crate) result: SinkResult,

@@ -207,7 +207,7 @@ impl JobGraph {
         control: &JobControl,
         wired: &mut Wires,
         tms: usize,
-    ) -> Result<Vec<(Box<dyn Task>, TaskReport)>, EngineError> {
+    ) -> Result<Vec<Prepared>, EngineError> {
         let mut prepared = Vec::new();
         for stage in &self.stages {
             for subtask in 0..stage.parallelism {
@@ -303,12 +303,18 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "a panic without a message".into())
 }
 
+/// A subtask ready to run, and the header of its report.
+type Prepared = (Box<dyn Task>, TaskReport);
+
+/// A producer's outlet per consumer it writes to.
+type Outlets = Vec<Box<dyn Outlet>>;
+
 /// The channels of a job, ready to hand to its subtasks.
 struct Wires {
     /// Per edge, per consuming subtask.
     gates: Vec<Vec<Option<InputGate>>>,
     /// Per edge, per producing subtask: one outlet per consumer.
-    outlets: Vec<Vec<Option<Vec<Box<dyn Outlet>>>>>,
+    outlets: Vec<Vec<Option<Outlets>>>,
     /// Per edge: local and remote channel counts.
     channels: Vec<(usize, usize)>,
     endpoints: Vec<Endpoint>,

@@ -151,3 +151,149 @@ impl Read for Cancellable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::{InputGate, Polled};
+    use std::io::Write;
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+
+    /// An endpoint with one remote input channel (id 0, two exclusive buffers) on one side
+    /// of a loopback connection, and the raw peer socket on the other.
+    fn receiving_end() -> (
+        InputGate,
+        JobControl,
+        TcpStream,
+        Endpoint,
+        Arc<NetworkBufferPool>,
+    ) {
+        let global = NetworkBufferPool::new(4, 64);
+        let control = JobControl::new();
+        let (gate, senders) = InputGate::new(1, control.clone());
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (stream, _) = listener.accept().unwrap();
+        let incoming = Incoming {
+            id: 0,
+            gate: senders[0].clone(),
+            exclusive: global.take_segments(2, "test").unwrap(),
+            floating: FloatingPool::new(global.take_segments(2, "test").unwrap(), global.clone()),
+        };
+        let (endpoint, _) = Endpoint::start(
+            stream,
+            "tm-1".into(),
+            &[],
+            vec![incoming],
+            &global,
+            &control,
+        )
+        .unwrap();
+        (gate, control, peer, endpoint, global)
+    }
+
+    /// Polls until the gate fails, within a deadline.
+    fn failure_of(gate: &mut InputGate) -> EngineError {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            match gate.poll(Some(deadline)) {
+                Err(e) => return e,
+                Ok(Polled::TimedOut) => panic!("no failure within 5 s"),
+                Ok(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_receiver_announces_its_exclusive_buffers_as_credit() {
+        let (_gate, _control, mut peer, endpoint, _global) = receiving_end();
+        let mut credit = [0u8; 9];
+        peer.read_exact(&mut credit).unwrap();
+        assert_eq!(
+            credit,
+            [2, 0, 0, 0, 0, 2, 0, 0, 0],
+            "CREDIT channel 0, 2 buffers"
+        );
+        frame::write_data(&mut peer, 0, 0, b"hello").unwrap();
+        frame::write_end(&mut peer, 0).unwrap();
+        drop(peer);
+        endpoint.join();
+    }
+
+    #[test]
+    fn a_peer_that_dies_inside_a_buffer_fails_the_gate_and_the_job() {
+        let (mut gate, control, mut peer, endpoint, _global) = receiving_end();
+        // A DATA header claiming 40 bytes, then 10 of them, then the peer is gone.
+        let mut frame = vec![0u8, 0, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0];
+        frame.extend_from_slice(&[7; 10]);
+        peer.write_all(&frame).unwrap();
+        drop(peer);
+        let e = failure_of(&mut gate);
+        assert!(
+            e.to_string()
+                .starts_with("connection to tm-1: the connection broke inside a buffer"),
+            "{e}"
+        );
+        assert_eq!(control.first_error(), Some(e));
+        endpoint.join();
+    }
+
+    #[test]
+    fn a_peer_that_breaks_the_protocol_fails_the_job() {
+        let cases: [(&[u8], &str); 5] = [
+            (&[9], "unknown frame kind 9"),
+            (
+                &[0, 5, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1],
+                "channel 5, which this end does not read",
+            ),
+            (
+                &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0],
+                "a buffer of 256 bytes",
+            ),
+            (&[2, 3, 0, 0, 0, 1, 0, 0, 0], "credit for channel 3"),
+            (&[], "closed the connection with 1 channels open"),
+        ];
+        for (bytes, expected) in cases {
+            let (mut gate, _control, mut peer, endpoint, _global) = receiving_end();
+            peer.write_all(bytes).unwrap();
+            drop(peer);
+            let e = failure_of(&mut gate);
+            assert!(e.to_string().contains(expected), "{e}");
+            endpoint.join();
+        }
+    }
+
+    #[test]
+    fn data_beyond_the_credit_is_refused() {
+        let (_gate, control, mut peer, endpoint, _global) = receiving_end();
+        for _ in 0..3 {
+            frame::write_data(&mut peer, 0, 0, b"x").unwrap();
+        }
+        // The two credited buffers arrive and stay unread; the third frame had no credit.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let e = loop {
+            if let Some(e) = control.first_error() {
+                break e;
+            }
+            assert!(Instant::now() < deadline, "no failure within 5 s");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert!(
+            e.to_string().contains("data on channel 0 without credit"),
+            "{e}"
+        );
+        drop(peer);
+        endpoint.join();
+    }
+
+    #[test]
+    fn a_silent_peer_does_not_outlive_a_cancelled_job() {
+        let (_gate, control, peer, endpoint, _global) = receiving_end();
+        control.fail(EngineError::Cancelled);
+        let started = Instant::now();
+        endpoint.join();
+        assert!(started.elapsed() < Duration::from_secs(2));
+        drop(peer);
+    }
+}

@@ -1,0 +1,229 @@
+//! Jobs end to end: buffers checked at start, failures that stop the job without hanging,
+//! back pressure over TCP, and event-time windows that agree across topologies.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use typeinfo_engine::jobs::JobFormat;
+use typeinfo_engine::{
+    Emission, EngineError, JobBuilder, JobGraph, NetworkConfig, Partitioner, Transport,
+    WindowAggregate,
+};
+use typeinfo_serializers::RecordSerializer;
+
+fn pojo<T>() -> Arc<dyn RecordSerializer<T>>
+where
+    T: typeinfo::Encode
+        + typeinfo::Decode
+        + serde::Serialize
+        + serde::de::DeserializeOwned
+        + Send
+        + Sync
+        + 'static,
+{
+    JobFormat::parse("pojo")
+        .unwrap()
+        .serializer::<T>(&[])
+        .unwrap()
+}
+
+fn numbers(records: u64, slow_every: Option<u64>) -> JobGraph {
+    JobBuilder::new("numbers", true)
+        .source(
+            "source",
+            2,
+            move |i| (0..records).map(move |n| n * 2 + i as u64),
+            None,
+            Emission::default(),
+        )
+        .connect(Partitioner::Rebalance, pojo(), 2)
+        .map("slow", move |n: u64| {
+            if slow_every.is_some_and(|every| n.is_multiple_of(every)) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            n
+        })
+        .sink("sink")
+}
+
+#[test]
+fn too_few_buffers_fail_at_start_with_the_numbers() {
+    let config = NetworkConfig {
+        network_buffers: 20,
+        ..NetworkConfig::default()
+    };
+    let e = numbers(10, None)
+        .run(&config, Transport::Local)
+        .unwrap_err();
+    assert!(matches!(
+        e,
+        EngineError::InsufficientBuffers {
+            required: 24,
+            available: 20,
+            ..
+        }
+    ));
+    assert!(e.to_string().contains("raise --network-buffers"), "{e}");
+}
+
+#[test]
+fn a_slow_consumer_over_tcp_back_pressures_within_the_pools() {
+    let config = NetworkConfig {
+        segment_size: 256,
+        ..NetworkConfig::default()
+    };
+    let report = numbers(20_000, Some(500))
+        .run(&config, Transport::Tcp { task_managers: 2 })
+        .unwrap();
+    assert_eq!(report.sink.records, 40_000);
+    let edge = &report.edges[0];
+    assert_eq!(edge.remote_channels, 2);
+    assert!(
+        edge.output.blocked > Duration::ZERO,
+        "the sources waited for buffers"
+    );
+    assert!(edge.output.pool_peak <= edge.output.pool_capacity);
+    assert!(report.required_buffers <= report.network_buffers);
+}
+
+#[test]
+fn a_panicking_task_fails_the_job_without_hanging() {
+    for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
+        let job = JobBuilder::new("panics", true)
+            .source("source", 2, |_| 0..u64::MAX, None, Emission::default())
+            .connect(Partitioner::Rebalance, pojo(), 2)
+            .map("fails", |n: u64| {
+                assert!(n < 100_000, "record {n} is too big");
+                n
+            })
+            .sink("sink");
+        let started = Instant::now();
+        let e = job.run(&NetworkConfig::default(), transport).unwrap_err();
+        assert!(
+            matches!(&e, EngineError::TaskPanicked { message, .. } if message.contains("too big")),
+            "{e}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+}
+
+/// Readings of a few sensors, in event-time order per source.
+#[derive(
+    typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Hash,
+)]
+struct Reading {
+    sensor: u32,
+    time_ms: i64,
+    value: u32,
+}
+
+#[derive(
+    typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash,
+)]
+struct WindowSum {
+    sensor: u32,
+    start: i64,
+    count: u64,
+    sum: u64,
+}
+
+#[derive(Clone)]
+struct SumPerSensor;
+
+impl WindowAggregate<Reading> for SumPerSensor {
+    type Key = u32;
+    type Acc = (u64, u64);
+    type Out = WindowSum;
+    fn key(&self, r: &Reading) -> u32 {
+        r.sensor
+    }
+    fn event_time(&self, r: &Reading) -> i64 {
+        r.time_ms
+    }
+    fn create(&self) -> (u64, u64) {
+        (0, 0)
+    }
+    fn add(&self, acc: &mut (u64, u64), r: Reading) {
+        acc.0 += 1;
+        acc.1 += u64::from(r.value);
+    }
+    fn result(&self, sensor: u32, start: i64, (count, sum): (u64, u64)) -> WindowSum {
+        WindowSum {
+            sensor,
+            start,
+            count,
+            sum,
+        }
+    }
+}
+
+fn reading(source: usize, i: i64) -> Reading {
+    Reading {
+        sensor: ((i * 7 + source as i64) % 5) as u32,
+        time_ms: i * 10,
+        value: (i % 13) as u32,
+    }
+}
+
+fn windows_job(chaining: bool) -> JobGraph {
+    JobBuilder::new("windows", chaining)
+        .source(
+            "readings",
+            3,
+            |s| (0..2_000).map(move |i| reading(s, i)),
+            Some(|r: &Reading| r.time_ms),
+            Emission {
+                watermark_every: 50,
+                ..Emission::default()
+            },
+        )
+        .connect(Partitioner::Forward, pojo(), 3)
+        .filter("odd values", |r: &Reading| r.value % 2 == 1)
+        .connect(
+            Partitioner::key_by("sensor", |r: &Reading| r.sensor),
+            pojo(),
+            2,
+        )
+        .window("sum per second", 1000, SumPerSensor)
+        .sink("sink")
+}
+
+#[test]
+fn windows_give_the_same_results_in_every_topology() {
+    // The windows computed directly.
+    let mut expected: HashMap<(u32, i64), (u64, u64)> = HashMap::new();
+    for s in 0..3 {
+        for r in (0..2_000)
+            .map(|i| reading(s, i))
+            .filter(|r| r.value % 2 == 1)
+        {
+            let acc = expected
+                .entry((r.sensor, r.time_ms - r.time_ms % 1000))
+                .or_default();
+            acc.0 += 1;
+            acc.1 += u64::from(r.value);
+        }
+    }
+    let expected_checksum =
+        typeinfo_engine::checksum(expected.iter().map(|(&(sensor, start), &(count, sum))| {
+            WindowSum {
+                sensor,
+                start,
+                count,
+                sum,
+            }
+        }));
+    for chaining in [true, false] {
+        for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
+            let report = windows_job(chaining)
+                .run(&NetworkConfig::default(), transport)
+                .unwrap();
+            assert_eq!(report.late_records, 0, "watermarks never overtake records");
+            assert_eq!(report.sink.records, expected.len() as u64);
+            assert_eq!(
+                report.sink.checksum, expected_checksum,
+                "chaining {chaining}, {transport:?}"
+            );
+        }
+    }
+}

@@ -24,13 +24,9 @@ pub trait Output<T>: Send {
     fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError>;
 }
 
-/// Forwards everything but records to the next output: one place for what operators that
-/// only transform records share.
-macro_rules! forward_control {
+/// Passes latency markers and flushes on to the next output: what every operator does.
+macro_rules! forward_markers_and_flushes {
     () => {
-        fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
-            self.next.watermark(event_time)
-        }
         fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
             self.next.latency(marker)
         }
@@ -39,6 +35,17 @@ macro_rules! forward_control {
         }
         fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError> {
             self.next.flush_if_due(now)
+        }
+    };
+}
+
+/// Forwards everything but records to the next output: what operators that only transform
+/// records share.
+macro_rules! forward_control {
+    () => {
+        forward_markers_and_flushes!();
+        fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
+            self.next.watermark(event_time)
         }
         fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
             self.next.finish(report)
@@ -173,17 +180,7 @@ where
         Ok(())
     }
 
-    fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
-        self.next.latency(marker)
-    }
-
-    fn flush_deadline(&self) -> Option<Instant> {
-        self.next.flush_deadline()
-    }
-
-    fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError> {
-        self.next.flush_if_due(now)
-    }
+    forward_markers_and_flushes!();
 
     fn finish(mut self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
         // The end of the input is the end of event time: every window fires.

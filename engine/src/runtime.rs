@@ -142,7 +142,9 @@ impl JobGraph {
         let global = NetworkBufferPool::new(config.network_buffers, config.segment_size);
         let control = JobControl::new();
         let started = Instant::now();
-        let mut wired = Wires::new(self, config, &global, &control, tms)?;
+        // Endpoints already started stop once the job is cancelled.
+        let mut wired = Wires::new(self, config, &global, &control, tms)
+            .inspect_err(|e| control.fail(e.clone()))?;
 
         let prepared = self.prepare_tasks(config, &global, &control, &mut wired, tms);
         let prepared = match prepared {

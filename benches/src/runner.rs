@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 use std::time::Duration;
-use typeinfo_engine::jobs::{JobFormat, flink_mini};
+use typeinfo_engine::jobs::{JobFormat, etl, flink_mini};
 use typeinfo_engine::{BufferTimeout, EngineError, JobGraph, JobReport, NetworkConfig, Transport};
 
-pub const USAGE: &str = "typeinfo run [--job flink-mini] [--format NAME] [--parallelism N]
+pub const USAGE: &str = "typeinfo run [--job flink-mini|etl] [--format NAME] [--parallelism N]
              [--records N] [--partitioner rebalance|forward] [--chaining on|off]
              [--transport local|tcp] [--task-managers N] [--network-buffers N]
              [--segment-size BYTES] [--exclusive-buffers N] [--floating-buffers N]
@@ -15,12 +15,39 @@ run: one engine job in one format (default: flink-mini, pojo, parallelism 4, 1,0
 records, rebalance, chaining on, local channels; Flink's buffer defaults). tcp places subtask
 i on task manager i % N (default 2), thread groups connected over loopback TCP with
 credit-based flow control. flink-mini with --partitioner forward and chaining on runs
-source and sink in one chain, without serialization.";
+source and sink in one chain, without serialization. etl reads --records JSON uploads
+from a topic of 2 partitions into an ETL stage of --parallelism; its edges are fixed, and
+with --format json-value its operators work on serde_json::Value trees.";
+
+/// The built-in jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    FlinkMini,
+    Etl,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 2] = [JobKind::FlinkMini, JobKind::Etl];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            JobKind::FlinkMini => "flink-mini",
+            JobKind::Etl => "etl",
+        }
+    }
+
+    pub fn parse(name: &str) -> Result<Self, EngineError> {
+        Self::ALL
+            .into_iter()
+            .find(|job| job.name() == name)
+            .ok_or_else(|| invalid("--job", name, "flink-mini or etl"))
+    }
+}
 
 /// A validated `run` command line.
 #[derive(Debug, Clone)]
 pub struct RunArgs {
-    pub job: String,
+    pub job: JobKind,
     pub format: JobFormat,
     pub parallelism: usize,
     pub records: u64,
@@ -74,7 +101,7 @@ impl RunArgs {
     /// Parses the arguments after `run`.
     pub fn parse(args: &[&str]) -> Result<Self, EngineError> {
         let mut run = RunArgs {
-            job: "flink-mini".into(),
+            job: JobKind::FlinkMini,
             format: JobFormat::parse("pojo")?,
             parallelism: 4,
             records: 1_000_000,
@@ -99,8 +126,7 @@ impl RunArgs {
             rest = tail;
             let net = &mut run.network;
             match *flag {
-                "--job" if *value == "flink-mini" => run.job = value.to_string(),
-                "--job" => return Err(invalid(flag, value, "flink-mini")),
+                "--job" => run.job = JobKind::parse(value)?,
                 "--format" => run.format = JobFormat::parse(value)?,
                 "--parallelism" => run.parallelism = number(flag, value)?,
                 "--records" => run.records = number(flag, value)?,
@@ -116,6 +142,13 @@ impl RunArgs {
                 "--max-record-bytes" => net.max_record_bytes = number(flag, value)?,
                 _ => unreachable!("every flag in FLAGS has an arm"),
             }
+        }
+        if run.job == JobKind::Etl && run.forward {
+            return Err(invalid(
+                "--partitioner",
+                "forward",
+                "rebalance only with --job etl, whose edges are fixed",
+            ));
         }
         if run.parallelism == 0 || run.parallelism > 256 {
             return Err(invalid(
@@ -149,13 +182,16 @@ impl RunArgs {
     }
 
     pub fn job(&self) -> Result<JobGraph, EngineError> {
-        flink_mini::job(
-            &self.format,
-            self.parallelism,
-            self.records,
-            self.forward,
-            self.chaining,
-        )
+        match self.job {
+            JobKind::FlinkMini => flink_mini::job(
+                &self.format,
+                self.parallelism,
+                self.records,
+                self.forward,
+                self.chaining,
+            ),
+            JobKind::Etl => etl::job(&self.format, self.parallelism, self.records, self.chaining),
+        }
     }
 
     pub fn run(&self) -> Result<JobReport, EngineError> {
@@ -183,13 +219,16 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
         args.parallelism,
         if args.chaining { "on" } else { "off" },
     );
-    let ops_per_ms = report.sink.records as f64 / elapsed.as_secs_f64().max(1e-9) / 1000.0;
+    let ops_per_ms = per_second(report.source_records, elapsed) / 1000.0;
     let _ = writeln!(
         out,
-        "{} records in {:.3} s: {ops_per_ms:.0} ops/ms; checksum {:016x}",
-        report.sink.records,
+        "{} records in {:.3} s: {ops_per_ms:.0} ops/ms; the sinks got {} records, \
+         checksum {:016x}, {} late",
+        report.source_records,
         elapsed.as_secs_f64(),
-        report.sink.checksum
+        report.sink.records,
+        report.sink.checksum,
+        report.late_records,
     );
     let _ = writeln!(
         out,
@@ -261,6 +300,25 @@ mod tests {
             error(&["--chaining", "yes"]),
             "invalid --chaining `yes`: on or off"
         );
+        assert_eq!(
+            error(&["--job", "wordcount"]),
+            "invalid --job `wordcount`: flink-mini or etl"
+        );
+        assert_eq!(
+            error(&["--job", "etl", "--partitioner", "forward"]),
+            "invalid --partitioner `forward`: rebalance only with --job etl, whose edges are fixed"
+        );
+    }
+
+    #[test]
+    fn etl_runs_and_counts_its_input() {
+        let args =
+            RunArgs::parse(&["--job", "etl", "--records", "2000", "--chaining", "off"]).unwrap();
+        let report = args.run().unwrap();
+        assert_eq!(report.source_records, 2000);
+        let text = describe(&args, &report);
+        assert!(text.starts_with("job etl · format pojo"), "{text}");
+        assert!(text.contains("2000 records in"), "{text}");
     }
 
     #[test]

@@ -43,6 +43,8 @@ pub enum EngineError {
     },
     /// A connection to another task manager failed or broke a protocol rule.
     Connection { peer: String, detail: String },
+    /// An operator refused a record (a source event that does not parse).
+    Operator { operator: String, detail: String },
     /// A task panicked; the message is the panic's.
     TaskPanicked { task: String, message: String },
     /// This task stopped because another part of the job failed first.
@@ -90,6 +92,9 @@ impl fmt::Display for EngineError {
             } => write!(f, "on edge {edge}, channel {channel}: {detail}"),
             EngineError::Connection { peer, detail } => {
                 write!(f, "connection to {peer}: {detail}")
+            }
+            EngineError::Operator { operator, detail } => {
+                write!(f, "operator `{operator}`: {detail}")
             }
             EngineError::TaskPanicked { task, message } => {
                 write!(f, "task {task} panicked: {message}")

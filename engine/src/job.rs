@@ -12,7 +12,7 @@ use crate::control::JobControl;
 use crate::error::EngineError;
 use crate::gate::{InputGate, Outlet};
 use crate::operator::{
-    ChecksumSink, Filter, FlatMap, Map, NetworkOutput, Output, SinkResult, TumblingWindows,
+    ChecksumSink, Filter, FlatMap, Map, NetworkOutput, Output, SinkResult, TryMap, TumblingWindows,
     WindowAggregate,
 };
 use crate::partition::Partitioner;
@@ -152,6 +152,23 @@ impl<T: Send + 'static> Stream<T> {
         f: impl Fn(T) -> U + Clone + Send + Sync + 'static,
     ) -> Stream<U> {
         self.then(name, move |next| Box::new(Map { f: f.clone(), next }))
+    }
+
+    /// A map that may refuse a record with a reason; a refusal fails the job and names
+    /// this operator (for input that must be well-formed, such as generated events).
+    pub fn try_map<U: Send + 'static>(
+        self,
+        name: &str,
+        f: impl Fn(T) -> Result<U, String> + Clone + Send + Sync + 'static,
+    ) -> Stream<U> {
+        let operator: Arc<str> = name.into();
+        self.then(name, move |next| {
+            Box::new(TryMap {
+                name: operator.clone(),
+                f: f.clone(),
+                next,
+            })
+        })
     }
 
     pub fn filter(

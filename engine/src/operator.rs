@@ -65,6 +65,24 @@ impl<T, U, F: FnMut(T) -> U + Send> Output<T> for Map<F, U> {
     forward_control!();
 }
 
+/// A map that may refuse a record; the refusal fails the job, naming the operator.
+pub(crate) struct TryMap<F, U> {
+    pub(crate) name: std::sync::Arc<str>,
+    pub(crate) f: F,
+    pub(crate) next: Box<dyn Output<U>>,
+}
+
+impl<T, U, F: FnMut(T) -> Result<U, String> + Send> Output<T> for TryMap<F, U> {
+    fn collect(&mut self, record: T) -> Result<(), EngineError> {
+        let out = (self.f)(record).map_err(|detail| EngineError::Operator {
+            operator: self.name.to_string(),
+            detail,
+        })?;
+        self.next.collect(out)
+    }
+    forward_control!();
+}
+
 pub(crate) struct Filter<F, T> {
     pub(crate) f: F,
     pub(crate) next: Box<dyn Output<T>>,

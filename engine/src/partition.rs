@@ -69,6 +69,17 @@ impl<T> Partitioner<T> {
         }))
     }
 
+    /// By a key borrowed from the record (`|s| s.app_key.as_str()`), hashed without a copy.
+    pub fn key_by_ref<K: Hash + ?Sized + 'static>(name: &str, key: fn(&T) -> &K) -> Self
+    where
+        T: 'static,
+    {
+        Partitioner::Hash(Arc::new(RefKey {
+            name: name.to_owned(),
+            key,
+        }))
+    }
+
     /// By the value a field expression selects (`"app_key"`, `"device.os"`), checked against
     /// `T`'s descriptor now, so a wrong field fails before the job starts.
     pub fn key_by_field<K: Decode + 'static>(expression: &str) -> Result<Self, PathError>
@@ -86,6 +97,21 @@ struct ClosureKey<F> {
 }
 
 impl<T, K: Hash, F: Fn(&T) -> K + Send + Sync> KeyHash<T> for ClosureKey<F> {
+    fn hash(&self, record: &T, _: &mut Vec<u8>) -> Result<u64, EncodeError> {
+        Ok(KEY_HASH.hash_one((self.key)(record)))
+    }
+
+    fn describe(&self) -> String {
+        self.name.clone()
+    }
+}
+
+struct RefKey<T, K: ?Sized> {
+    name: String,
+    key: fn(&T) -> &K,
+}
+
+impl<T, K: Hash + ?Sized> KeyHash<T> for RefKey<T, K> {
     fn hash(&self, record: &T, _: &mut Vec<u8>) -> Result<u64, EncodeError> {
         Ok(KEY_HASH.hash_one((self.key)(record)))
     }
@@ -131,8 +157,9 @@ mod tests {
     fn field_and_closure_keys_send_equal_keys_alike() {
         let by_field = Partitioner::<Event>::key_by_field::<String>("app").unwrap();
         let by_closure = Partitioner::<Event>::key_by("app", |e: &Event| e.app.clone());
+        let by_ref = Partitioner::<Event>::key_by_ref("app", |e: &Event| e.app.as_str());
         let mut scratch = Vec::new();
-        for p in [by_field, by_closure] {
+        for p in [by_field, by_closure, by_ref] {
             let Partitioner::Hash(key) = p else { panic!() };
             let a = key
                 .hash(

@@ -60,6 +60,8 @@ pub struct JobReport {
     /// Every sink's result, merged.
     pub sink: SinkResult,
     pub late_records: u64,
+    /// Records the sources emitted: the job's input, which ops/ms count.
+    pub source_records: u64,
 }
 
 /// The producers each consumer of an edge reads: all of them, except on a forward edge,
@@ -253,7 +255,7 @@ impl JobGraph {
         wired: &Wires,
     ) -> JobReport {
         let mut sink = SinkResult::default();
-        let mut late_records = 0;
+        let (mut late_records, mut source_records) = (0, 0);
         let mut edges: Vec<EdgeReport> = self
             .edges
             .iter()
@@ -273,6 +275,7 @@ impl JobGraph {
                 sink.merge(result);
             }
             late_records += task.late_records;
+            source_records += task.source_records;
             for (name, metrics) in &task.outputs {
                 if let Some(edge) = edges.iter_mut().find(|e| &e.name == name) {
                     edge.output.merge(metrics);
@@ -293,6 +296,7 @@ impl JobGraph {
             tasks,
             sink,
             late_records,
+            source_records,
         }
     }
 }

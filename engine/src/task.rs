@@ -21,6 +21,8 @@ pub struct TaskReport {
     pub outputs: Vec<(String, OutputMetrics)>,
     pub sink: Option<SinkResult>,
     pub late_records: u64,
+    /// Records a source subtask emitted (0 for other tasks).
+    pub source_records: u64,
     pub busy: Duration,
 }
 
@@ -83,15 +85,20 @@ impl<T: Send> Task for SourceTask<T> {
         let mut since_clock = 0;
         let mut since_watermark = 0;
         let mut max_time = i64::MIN;
+        let mut emitted = 0u64;
         while let Some(record) = source.next() {
             if let Some(time_of) = event_time {
                 max_time = max_time.max(time_of(&record));
             }
             out.collect(record)?;
+            emitted += 1;
             since_watermark += 1;
             if event_time.is_some() && since_watermark == emission.watermark_every {
                 since_watermark = 0;
-                out.watermark(max_time)?;
+                // A watermark `t` promises no more records at `t` or before; the next
+                // record may share the latest time, so promise one millisecond less
+                // (Flink's ascending-timestamps strategy).
+                out.watermark(max_time.saturating_sub(1))?;
             }
             since_clock += 1;
             if since_clock == CLOCK_EVERY {
@@ -107,6 +114,7 @@ impl<T: Send> Task for SourceTask<T> {
         if event_time.is_some() {
             out.watermark(max_time)?;
         }
+        report.source_records = emitted;
         report.busy = started.elapsed();
         out.finish(report)
     }

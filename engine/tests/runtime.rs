@@ -107,6 +107,39 @@ fn a_panicking_task_fails_the_job_without_hanging() {
     }
 }
 
+#[test]
+fn a_record_an_operator_refuses_fails_the_job_naming_the_operator() {
+    let job = JobBuilder::new("refuses", true)
+        .source(
+            "source",
+            1,
+            |_| {
+                (0..u64::MAX).map(|n| {
+                    if n == 5_000 {
+                        "x".to_owned()
+                    } else {
+                        n.to_string()
+                    }
+                })
+            },
+            None,
+            Emission::default(),
+        )
+        .try_map("parse", |text: String| {
+            text.parse::<u64>()
+                .map_err(|e| format!("`{text}` is not a number: {e}"))
+        })
+        .connect(Partitioner::Rebalance, pojo(), 2)
+        .sink("sink");
+    let e = job
+        .run(&NetworkConfig::default(), Transport::Local)
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "operator `parse`: `x` is not a number: invalid digit found in string"
+    );
+}
+
 /// Readings of a few sensors, in event-time order per source.
 #[derive(
     typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Hash,

@@ -1,5 +1,6 @@
 //! The built-in jobs, and the format their edges use.
 
+pub mod etl;
 pub mod flink_mini;
 
 use crate::error::EngineError;
@@ -50,6 +51,10 @@ impl JobFormat {
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// The serializer of `T` for an edge; `classes` are the kryo classes the job registers

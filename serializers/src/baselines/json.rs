@@ -91,3 +91,29 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
         serde_json::from_value(tree).map_err(|e| decode_error("json-value", e))
     }
 }
+
+/// `serde_json::Value` records themselves, written and parsed as JSON text (serde_json's
+/// encoding of a tree): the edges of a job whose operators work on trees, as Flink jobs that
+/// pass `JsonNode`s between operators do. Typed records converted to trees are [`JsonValue`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonTree(Json);
+
+impl JsonTree {
+    pub fn new(limits: Limits) -> Self {
+        JsonTree(Json::new(limits))
+    }
+}
+
+impl RecordSerializer<serde_json::Value> for JsonTree {
+    fn name(&self) -> &'static str {
+        "json-value"
+    }
+
+    fn encode_into(&self, value: &serde_json::Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.0.encode_into(value, out)
+    }
+
+    fn decode(&self, bytes: &[u8]) -> Result<serde_json::Value, DecodeError> {
+        self.0.decode(bytes)
+    }
+}

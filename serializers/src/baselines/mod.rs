@@ -27,7 +27,7 @@ mod msgpack;
 
 pub use apache_avro::ApacheAvro;
 pub use bincode2::{Bincode, BincodeSerde, config as bincode_config};
-pub use json::{Json, JsonValue, SimdJson};
+pub use json::{Json, JsonTree, JsonValue, SimdJson};
 pub use msgpack::{MessagePack, MessagePackNamed};
 
 use crate::record::{RecordSerializer, append_record, check_record_size};

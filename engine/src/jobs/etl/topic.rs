@@ -1,0 +1,156 @@
+//! The simulated topic: what a mobile-analytics collector writes to Kafka. Each record is a
+//! session an SDK uploaded, as JSON text, with the collector's receive time as the record
+//! timestamp; within a partition, records are in receive-time order. Seeded, so every run
+//! and every format reads the same bytes.
+
+use rand::RngExt;
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
+use typeinfo::TypeInfo;
+
+/// A record of the topic (Kafka's timestamp and value).
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RawEvent {
+    /// When the collector received the upload, in ms since the epoch.
+    pub timestamp: i64,
+    /// The upload, as the SDK sent it plus the collector's `received_at`.
+    pub json: String,
+}
+
+/// The partitions of the topic.
+pub const PARTITIONS: usize = 2;
+
+const SEED: u64 = 0x6574_6c5f_746f_7069; // "etl_topi"
+/// 2026-09-21, a Monday, at midnight UTC.
+const START_MS: i64 = 1_789_948_800_000;
+
+const APPS: u32 = 52;
+const PLATFORMS: [&str; 3] = ["ios", "android", "web"];
+const NETWORKS: [&str; 2] = ["wifi", "cellular"];
+const COUNTRIES: [&str; 6] = ["DE", "US", "BR", "JP", "IN", "FR"];
+const VERSIONS: [&str; 4] = ["3.2.0", "3.2.1", "3.3.0", "4.0.0-beta"];
+const SCREENS: [&str; 5] = ["home", "shop", "level", "settings", "leaderboard"];
+const ITEMS: [(&str, &str); 4] = [
+    ("gems_100", "0.99"),
+    ("gems_550", "4.99"),
+    ("season_pass", "9.99"),
+    ("starter_pack", "1.99"),
+];
+const CURRENCIES: [&str; 4] = ["USD", "EUR", "JPY", "BRL"];
+
+/// Partition `partition` (of [`PARTITIONS`]) holding `count` records.
+pub fn partition(partition: usize, count: u64) -> impl Iterator<Item = RawEvent> + Send {
+    let mut rng = Pcg64Mcg::seed_from_u64(SEED ^ partition as u64);
+    let mut received_at = START_MS;
+    (0..count).map(move |_| {
+        // About a thousand uploads per second per partition.
+        received_at += rng.random_range(0..3);
+        RawEvent {
+            timestamp: received_at,
+            json: upload(&mut rng, received_at),
+        }
+    })
+}
+
+fn pick<'a>(rng: &mut Pcg64Mcg, from: &[&'a str]) -> &'a str {
+    from[rng.random_range(0..from.len())]
+}
+
+/// One upload as JSON text, written directly (a collector forwards bytes, it does not
+/// build objects first).
+fn upload(rng: &mut Pcg64Mcg, received_at: i64) -> String {
+    let mut json = String::with_capacity(640);
+    // One device in thirty has a clock that is hours off.
+    let sent_at = if rng.random_range(0..30) == 0 {
+        received_at + rng.random_range(-30 * 3_600_000..30 * 3_600_000)
+    } else {
+        received_at - rng.random_range(20..3_000)
+    };
+    let _ = write!(
+        json,
+        r#"{{"app_key":"app-{}","device_id":"{:016x}","session_id":"{:016x}","sent_at":{sent_at},"received_at":{received_at},"platform":"{}","app_version":"{}","sdk_version":"typeinfo-sdk/1.4.2""#,
+        rng.random_range(0..APPS),
+        rng.random::<u64>(),
+        rng.random::<u64>(),
+        pick(rng, &PLATFORMS),
+        pick(rng, &VERSIONS),
+    );
+    // Optional fields are missing, as SDKs leave them out, or null.
+    match rng.random_range(0..10) {
+        0 => {}
+        1 => json.push_str(r#","country":null"#),
+        _ => {
+            let _ = write!(json, r#","country":"{}""#, pick(rng, &COUNTRIES));
+        }
+    }
+    if rng.random_range(0..10) < 7 {
+        let _ = write!(json, r#","network":"{}""#, pick(rng, &NETWORKS));
+    }
+    json.push_str(r#","events":["#);
+    let count = rng.random_range(0..8);
+    let mut timestamp = sent_at - rng.random_range(1_000..1_800_000);
+    for i in 0..count {
+        if i > 0 {
+            json.push(',');
+        }
+        timestamp += rng.random_range(200..240_000);
+        event(rng, &mut json, timestamp);
+    }
+    json.push_str("]}");
+    json
+}
+
+fn event(rng: &mut Pcg64Mcg, json: &mut String, timestamp: i64) {
+    let _ = match rng.random_range(0..10) {
+        0..=4 => write!(
+            json,
+            r#"{{"name":"screen_view","timestamp":{timestamp},"duration_ms":{},"params":{{"screen":"{}"}}}}"#,
+            rng.random_range(100..120_000),
+            pick(rng, &SCREENS),
+        ),
+        5 | 6 => write!(
+            json,
+            r#"{{"name":"tap","timestamp":{timestamp},"params":{{"button":"b{}","screen":"{}"}}}}"#,
+            rng.random_range(0..20),
+            pick(rng, &SCREENS),
+        ),
+        7 => {
+            let (item, price) = ITEMS[rng.random_range(0..ITEMS.len())];
+            write!(
+                json,
+                r#"{{"name":"purchase","timestamp":{timestamp},"params":{{"currency":"{}","item":"{item}","price":"{price}"}}}}"#,
+                pick(rng, &CURRENCIES),
+            )
+        }
+        8 => write!(
+            json,
+            r#"{{"name":"level_up","timestamp":{timestamp},"duration_ms":{},"params":{{"level":"{}"}}}}"#,
+            rng.random_range(10_000..600_000),
+            rng.random_range(1..80),
+        ),
+        _ => write!(
+            json,
+            r#"{{"name":"error","timestamp":{timestamp},"params":{{"code":"E{}"}}}}"#,
+            rng.random_range(100..120),
+        ),
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_are_seeded_ordered_and_valid_json() {
+        let a: Vec<RawEvent> = partition(0, 500).collect();
+        assert_eq!(a, partition(0, 500).collect::<Vec<_>>());
+        assert_ne!(a[0], partition(1, 1).next().unwrap());
+        assert!(a.windows(2).all(|w| w[0].timestamp <= w[1].timestamp));
+        for record in &a {
+            let tree: serde_json::Value = serde_json::from_str(&record.json).unwrap();
+            assert_eq!(tree["received_at"], record.timestamp);
+        }
+    }
+}

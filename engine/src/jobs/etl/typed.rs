@@ -1,0 +1,172 @@
+//! The job on typed records: parsed once from JSON into structs, which travel in the chosen
+//! format; operators read fields.
+
+use super::rules::{self, Apps, Facts, Tier, UNKNOWN_COUNTRY};
+use super::{Model, RawEvent};
+use crate::error::EngineError;
+use crate::jobs::{JobFormat, class};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use typeinfo::TypeInfo;
+use typeinfo_serializers::RecordSerializer;
+
+/// An upload as the SDK sends it.
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Upload {
+    pub app_key: String,
+    pub device_id: String,
+    pub session_id: String,
+    /// Device clock, ms since the epoch.
+    pub sent_at: i64,
+    /// Collector clock, ms since the epoch: the event time.
+    pub received_at: i64,
+    pub platform: Platform,
+    pub app_version: String,
+    pub sdk_version: String,
+    pub country: Option<String>,
+    pub network: Option<Network>,
+    pub events: Vec<SdkEvent>,
+}
+
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    Ios,
+    Android,
+    Web,
+}
+
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Network {
+    Wifi,
+    Cellular,
+}
+
+/// An event the app defined; parameters are strings, as SDKs send them.
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct SdkEvent {
+    pub name: String,
+    pub timestamp: i64,
+    pub duration_ms: Option<u32>,
+    pub params: BTreeMap<String, String>,
+}
+
+/// An upload after enrichment: what the session is worth to the app's dashboard.
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Session {
+    pub app_key: String,
+    pub tier: Tier,
+    pub device_id: String,
+    pub session_id: String,
+    pub received_at: i64,
+    pub clock_skew_ms: i64,
+    pub platform: Platform,
+    pub app_version: String,
+    pub country: String,
+    pub session_length_ms: i64,
+    pub purchases: u32,
+    pub revenue_usd_cents: i64,
+    pub events: Vec<SdkEvent>,
+}
+
+/// The kryo classes the typed job registers, in id order.
+pub(super) fn classes() -> Vec<&'static str> {
+    vec![
+        class::<RawEvent>(),
+        class::<Upload>(),
+        class::<SdkEvent>(),
+        class::<Session>(),
+        class::<super::AppMinute>(),
+        class::<Platform>(),
+        class::<Network>(),
+        class::<Tier>(),
+    ]
+}
+
+/// Typed records.
+#[derive(Debug, Clone, Copy)]
+pub struct Typed;
+
+impl Model for Typed {
+    type Upload = Upload;
+    type Session = Session;
+
+    fn edges(
+        format: &JobFormat,
+    ) -> Result<
+        (
+            Arc<dyn RecordSerializer<Upload>>,
+            Arc<dyn RecordSerializer<Session>>,
+        ),
+        EngineError,
+    > {
+        Ok((
+            format.serializer(&classes())?,
+            format.serializer(&classes())?,
+        ))
+    }
+
+    fn parse(json: &str) -> Result<Upload, String> {
+        serde_json::from_str(json).map_err(|e| format!("upload is not valid: {e}"))
+    }
+
+    fn enrich(upload: Upload, apps: &Apps) -> Result<Session, String> {
+        let mut purchases = 0;
+        let mut revenue_usd_cents = 0;
+        for event in upload.events.iter().filter(|e| e.name == "purchase") {
+            let param = |key: &str| {
+                event
+                    .params
+                    .get(key)
+                    .ok_or_else(|| format!("purchase without `{key}`"))
+            };
+            revenue_usd_cents += rules::usd_cents(param("price")?, param("currency")?)?;
+            purchases += 1;
+        }
+        Ok(Session {
+            tier: apps.tier(&upload.app_key),
+            clock_skew_ms: upload.received_at - upload.sent_at,
+            session_length_ms: rules::session_length(
+                upload.events.iter().map(|e| (e.timestamp, e.duration_ms)),
+            ),
+            country: upload.country.unwrap_or_else(|| UNKNOWN_COUNTRY.to_owned()),
+            app_key: upload.app_key,
+            device_id: upload.device_id,
+            session_id: upload.session_id,
+            received_at: upload.received_at,
+            platform: upload.platform,
+            app_version: upload.app_version,
+            purchases,
+            revenue_usd_cents,
+            events: upload.events,
+        })
+    }
+
+    fn keep(session: &Session) -> bool {
+        rules::keep(
+            &session.app_version,
+            session.clock_skew_ms,
+            session.events.len(),
+        )
+    }
+
+    fn app_key(session: &Session) -> &str {
+        &session.app_key
+    }
+
+    fn received_at(session: &Session) -> i64 {
+        session.received_at
+    }
+
+    fn facts(session: &Session) -> Facts {
+        Facts {
+            tier: session.tier,
+            events: session.events.len() as u64,
+            purchases: u64::from(session.purchases),
+            revenue_usd_cents: session.revenue_usd_cents,
+            session_length_ms: session.session_length_ms,
+        }
+    }
+}

@@ -7,7 +7,6 @@ use rand::RngExt;
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
 use typeinfo::TypeInfo;
 
 /// A record of the topic (Kafka's timestamp and value).
@@ -58,84 +57,136 @@ fn pick<'a>(rng: &mut Pcg64Mcg, from: &[&'a str]) -> &'a str {
     from[rng.random_range(0..from.len())]
 }
 
+/// JSON text written field by field, numbers through `itoa`: the generator stands in for
+/// a Kafka consumer, which hands over bytes it already has, so it should cost little.
+struct Writer(String);
+
+impl Writer {
+    fn raw(&mut self, text: &str) -> &mut Self {
+        self.0.push_str(text);
+        self
+    }
+
+    fn int(&mut self, n: impl itoa::Integer) -> &mut Self {
+        self.0.push_str(itoa::Buffer::new().format(n));
+        self
+    }
+
+    fn hex(&mut self, n: u64) -> &mut Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        self.0.extend(
+            (0..16)
+                .rev()
+                .map(|i| DIGITS[(n >> (i * 4)) as usize & 15] as char),
+        );
+        self
+    }
+
+    /// `,"key":"value"`; keys and values here never need escaping.
+    fn text(&mut self, key: &str, value: &str) -> &mut Self {
+        self.raw(",\"").raw(key).raw("\":\"").raw(value).raw("\"")
+    }
+
+    /// `,"key":n`.
+    fn number(&mut self, key: &str, n: impl itoa::Integer) -> &mut Self {
+        self.raw(",\"").raw(key).raw("\":").int(n)
+    }
+}
+
 /// One upload as JSON text, written directly (a collector forwards bytes, it does not
 /// build objects first).
 fn upload(rng: &mut Pcg64Mcg, received_at: i64) -> String {
-    let mut json = String::with_capacity(640);
+    let mut json = Writer(String::with_capacity(640));
     // One device in thirty has a clock that is hours off.
     let sent_at = if rng.random_range(0..30) == 0 {
         received_at + rng.random_range(-30 * 3_600_000..30 * 3_600_000)
     } else {
         received_at - rng.random_range(20..3_000)
     };
-    let _ = write!(
-        json,
-        r#"{{"app_key":"app-{}","device_id":"{:016x}","session_id":"{:016x}","sent_at":{sent_at},"received_at":{received_at},"platform":"{}","app_version":"{}","sdk_version":"typeinfo-sdk/1.4.2""#,
-        rng.random_range(0..APPS),
-        rng.random::<u64>(),
-        rng.random::<u64>(),
-        pick(rng, &PLATFORMS),
-        pick(rng, &VERSIONS),
-    );
+    json.raw(r#"{"app_key":"app-"#)
+        .int(rng.random_range(0..APPS))
+        .raw(r#"","device_id":""#)
+        .hex(rng.random())
+        .raw(r#"","session_id":""#)
+        .hex(rng.random())
+        .raw("\"")
+        .number("sent_at", sent_at)
+        .number("received_at", received_at)
+        .text("platform", pick(rng, &PLATFORMS))
+        .text("app_version", pick(rng, &VERSIONS))
+        .text("sdk_version", "typeinfo-sdk/1.4.2");
     // Optional fields are missing, as SDKs leave them out, or null.
     match rng.random_range(0..10) {
         0 => {}
-        1 => json.push_str(r#","country":null"#),
+        1 => {
+            json.raw(r#","country":null"#);
+        }
         _ => {
-            let _ = write!(json, r#","country":"{}""#, pick(rng, &COUNTRIES));
+            json.text("country", pick(rng, &COUNTRIES));
         }
     }
     if rng.random_range(0..10) < 7 {
-        let _ = write!(json, r#","network":"{}""#, pick(rng, &NETWORKS));
+        json.text("network", pick(rng, &NETWORKS));
     }
-    json.push_str(r#","events":["#);
+    json.raw(r#","events":["#);
     let count = rng.random_range(0..8);
     let mut timestamp = sent_at - rng.random_range(1_000..1_800_000);
     for i in 0..count {
         if i > 0 {
-            json.push(',');
+            json.raw(",");
         }
         timestamp += rng.random_range(200..240_000);
         event(rng, &mut json, timestamp);
     }
-    json.push_str("]}");
-    json
+    json.raw("]}");
+    json.0
 }
 
-fn event(rng: &mut Pcg64Mcg, json: &mut String, timestamp: i64) {
-    let _ = match rng.random_range(0..10) {
-        0..=4 => write!(
-            json,
-            r#"{{"name":"screen_view","timestamp":{timestamp},"duration_ms":{},"params":{{"screen":"{}"}}}}"#,
-            rng.random_range(100..120_000),
-            pick(rng, &SCREENS),
-        ),
-        5 | 6 => write!(
-            json,
-            r#"{{"name":"tap","timestamp":{timestamp},"params":{{"button":"b{}","screen":"{}"}}}}"#,
-            rng.random_range(0..20),
-            pick(rng, &SCREENS),
-        ),
+fn event(rng: &mut Pcg64Mcg, json: &mut Writer, timestamp: i64) {
+    let kind = rng.random_range(0..10);
+    let name = match kind {
+        0..=4 => "screen_view",
+        5 | 6 => "tap",
+        7 => "purchase",
+        8 => "level_up",
+        _ => "error",
+    };
+    json.raw(r#"{"name":""#)
+        .raw(name)
+        .raw("\"")
+        .number("timestamp", timestamp);
+    match kind {
+        0..=4 => {
+            json.number("duration_ms", rng.random_range(100..120_000))
+                .raw(r#","params":{"screen":""#)
+                .raw(pick(rng, &SCREENS));
+        }
+        5 | 6 => {
+            json.raw(r#","params":{"button":"b"#)
+                .int(rng.random_range(0..20))
+                .raw(r#"","screen":""#)
+                .raw(pick(rng, &SCREENS));
+        }
         7 => {
             let (item, price) = ITEMS[rng.random_range(0..ITEMS.len())];
-            write!(
-                json,
-                r#"{{"name":"purchase","timestamp":{timestamp},"params":{{"currency":"{}","item":"{item}","price":"{price}"}}}}"#,
-                pick(rng, &CURRENCIES),
-            )
+            json.raw(r#","params":{"currency":""#)
+                .raw(pick(rng, &CURRENCIES))
+                .raw(r#"","item":""#)
+                .raw(item)
+                .raw(r#"","price":""#)
+                .raw(price);
         }
-        8 => write!(
-            json,
-            r#"{{"name":"level_up","timestamp":{timestamp},"duration_ms":{},"params":{{"level":"{}"}}}}"#,
-            rng.random_range(10_000..600_000),
-            rng.random_range(1..80),
-        ),
-        _ => write!(
-            json,
-            r#"{{"name":"error","timestamp":{timestamp},"params":{{"code":"E{}"}}}}"#,
-            rng.random_range(100..120),
-        ),
-    };
+        8 => {
+            json.number("duration_ms", rng.random_range(10_000..600_000))
+                .raw(r#","params":{"level":""#)
+                .int(rng.random_range(1..80));
+        }
+        _ => {
+            json.raw(r#","params":{"code":"E"#)
+                .int(rng.random_range(100..120));
+        }
+    }
+    json.raw("\"}}");
 }
 
 #[cfg(test)]

@@ -2,11 +2,12 @@
 
 use std::fmt::Write as _;
 use std::time::Duration;
-use typeinfo_engine::jobs::{JobFormat, etl, flink_mini};
+use typeinfo_engine::jobs::{JobFormat, etl, flink_mini, transfer};
 use typeinfo_engine::{BufferTimeout, EngineError, JobGraph, JobReport, NetworkConfig, Transport};
 
-pub const USAGE: &str = "typeinfo run [--job flink-mini|etl] [--format NAME] [--parallelism N]
-             [--records N] [--partitioner rebalance|forward] [--chaining on|off]
+pub const USAGE: &str = "typeinfo run [--job flink-mini|etl|transfer] [--format NAME]
+             [--parallelism N] [--records N] [--record-bytes N]
+             [--partitioner rebalance|forward] [--chaining on|off]
              [--transport local|tcp] [--task-managers N] [--network-buffers N]
              [--segment-size BYTES] [--exclusive-buffers N] [--floating-buffers N]
              [--buffer-timeout MS|off] [--max-record-bytes N]
@@ -17,22 +18,26 @@ i on task manager i % N (default 2), thread groups connected over loopback TCP w
 credit-based flow control. flink-mini with --partitioner forward and chaining on runs
 source and sink in one chain, without serialization. etl reads --records JSON uploads
 from a topic of 2 partitions into an ETL stage of --parallelism; its edges are fixed, and
-with --format json-value its operators work on serde_json::Value trees.";
+with --format json-value its operators work on serde_json::Value trees. transfer moves
+--record-bytes byte records (default 16384) from sources rebalanced to sinks: the network
+path alone; with tcp, each connection's payload throughput is printed.";
 
 /// The built-in jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
     FlinkMini,
     Etl,
+    Transfer,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 2] = [JobKind::FlinkMini, JobKind::Etl];
+    pub const ALL: [JobKind; 3] = [JobKind::FlinkMini, JobKind::Etl, JobKind::Transfer];
 
     pub fn name(self) -> &'static str {
         match self {
             JobKind::FlinkMini => "flink-mini",
             JobKind::Etl => "etl",
+            JobKind::Transfer => "transfer",
         }
     }
 
@@ -40,7 +45,7 @@ impl JobKind {
         Self::ALL
             .into_iter()
             .find(|job| job.name() == name)
-            .ok_or_else(|| invalid("--job", name, "flink-mini or etl"))
+            .ok_or_else(|| invalid("--job", name, "flink-mini, etl or transfer"))
     }
 }
 
@@ -51,6 +56,8 @@ pub struct RunArgs {
     pub format: JobFormat,
     pub parallelism: usize,
     pub records: u64,
+    /// The record size of `transfer`.
+    pub record_bytes: usize,
     pub forward: bool,
     pub chaining: bool,
     pub transport: Transport,
@@ -62,6 +69,7 @@ const FLAGS: &[&str] = &[
     "--format",
     "--parallelism",
     "--records",
+    "--record-bytes",
     "--partitioner",
     "--chaining",
     "--transport",
@@ -105,12 +113,13 @@ impl RunArgs {
             format: JobFormat::parse("pojo")?,
             parallelism: 4,
             records: 1_000_000,
+            record_bytes: 16 << 10,
             forward: false,
             chaining: true,
             transport: Transport::Local,
             network: NetworkConfig::default(),
         };
-        let (mut tcp, mut task_managers) = (false, None);
+        let (mut tcp, mut task_managers, mut record_bytes) = (false, None, None);
         let mut rest = args;
         while let [flag, tail @ ..] = rest {
             if !FLAGS.contains(flag) {
@@ -130,6 +139,7 @@ impl RunArgs {
                 "--format" => run.format = JobFormat::parse(value)?,
                 "--parallelism" => run.parallelism = number(flag, value)?,
                 "--records" => run.records = number(flag, value)?,
+                "--record-bytes" => record_bytes = Some(number::<usize>(flag, value)?),
                 "--partitioner" => run.forward = switch(flag, value, "forward", "rebalance")?,
                 "--chaining" => run.chaining = switch(flag, value, "on", "off")?,
                 "--transport" => tcp = switch(flag, value, "tcp", "local")?,
@@ -143,11 +153,28 @@ impl RunArgs {
                 _ => unreachable!("every flag in FLAGS has an arm"),
             }
         }
-        if run.job == JobKind::Etl && run.forward {
+        match (run.job, record_bytes) {
+            (JobKind::Transfer, Some(n @ 1..=0x400_0000)) => run.record_bytes = n,
+            (JobKind::Transfer, Some(n)) => {
+                return Err(invalid("--record-bytes", &n.to_string(), "1 to 64 MiB"));
+            }
+            (_, Some(n)) => {
+                return Err(invalid(
+                    "--record-bytes",
+                    &n.to_string(),
+                    "only with --job transfer",
+                ));
+            }
+            (_, None) => {}
+        }
+        if run.job != JobKind::FlinkMini && run.forward {
             return Err(invalid(
                 "--partitioner",
                 "forward",
-                "rebalance only with --job etl, whose edges are fixed",
+                &format!(
+                    "rebalance only with --job {}, whose edges are fixed",
+                    run.job.name()
+                ),
             ));
         }
         if run.parallelism == 0 || run.parallelism > 256 {
@@ -191,6 +218,12 @@ impl RunArgs {
                 self.chaining,
             ),
             JobKind::Etl => etl::job(&self.format, self.parallelism, self.records, self.chaining),
+            JobKind::Transfer => transfer::job(
+                &self.format,
+                self.parallelism,
+                self.records,
+                self.record_bytes,
+            ),
         }
     }
 
@@ -256,6 +289,24 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
             o.pool_capacity,
         );
     }
+    for c in &report.connections {
+        let _ = writeln!(
+            out,
+            "connection task manager {} → {}: {:.1} MB/s payload, {} buffers",
+            c.from_task_manager,
+            c.to_task_manager,
+            per_second(c.bytes, elapsed) / 1e6,
+            c.buffers,
+        );
+    }
+    if report.connections.len() > 1 {
+        let bytes: u64 = report.connections.iter().map(|c| c.bytes).sum();
+        let _ = writeln!(
+            out,
+            "all connections: {:.1} MB/s payload",
+            per_second(bytes, elapsed) / 1e6
+        );
+    }
     let latency = &report.sink.latencies;
     if let (Some(p50), Some(p99)) = (latency.percentile(50.0), latency.percentile(99.0)) {
         let _ = writeln!(
@@ -302,7 +353,15 @@ mod tests {
         );
         assert_eq!(
             error(&["--job", "wordcount"]),
-            "invalid --job `wordcount`: flink-mini or etl"
+            "invalid --job `wordcount`: flink-mini, etl or transfer"
+        );
+        assert_eq!(
+            error(&["--record-bytes", "100"]),
+            "invalid --record-bytes `100`: only with --job transfer"
+        );
+        assert_eq!(
+            error(&["--job", "transfer", "--record-bytes", "0"]),
+            "invalid --record-bytes `0`: 1 to 64 MiB"
         );
         assert_eq!(
             error(&["--job", "etl", "--partitioner", "forward"]),
@@ -319,6 +378,27 @@ mod tests {
         let text = describe(&args, &report);
         assert!(text.starts_with("job etl · format pojo"), "{text}");
         assert!(text.contains("2000 records in"), "{text}");
+    }
+
+    #[test]
+    fn transfer_over_tcp_prints_each_connection() {
+        let args = RunArgs::parse(&[
+            "--job",
+            "transfer",
+            "--records",
+            "400",
+            "--record-bytes",
+            "5000",
+            "--parallelism",
+            "2",
+            "--transport",
+            "tcp",
+        ])
+        .unwrap();
+        let text = describe(&args, &args.run().unwrap());
+        assert!(text.contains("connection task manager 0 → 1: "), "{text}");
+        assert!(text.contains("connection task manager 1 → 0: "), "{text}");
+        assert!(text.contains("all connections: "), "{text}");
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub use operator::{Output, SinkResult, WindowAggregate, checksum};
 pub use partition::{KeyHash, Partitioner};
 pub use pool::{Buffer, LocalBufferPool, NetworkBufferPool};
 pub use reader::{Next, RecordReader};
-pub use runtime::{EdgeReport, JobReport, Transport};
+pub use runtime::{ConnectionReport, EdgeReport, JobReport, Transport};
 pub use segment::{
     DEFAULT_SEGMENT_SIZE, Segment, SegmentChainReader, SegmentChainWriter, SegmentSizeError,
 };

@@ -48,6 +48,16 @@ pub struct EdgeReport {
     pub records_read: u64,
 }
 
+/// One direction of a connection between task managers: all the channels it carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionReport {
+    pub from_task_manager: usize,
+    pub to_task_manager: usize,
+    /// Buffer payload sent (frame headers and credits not counted).
+    pub bytes: u64,
+    pub buffers: u64,
+}
+
 /// What a job did.
 #[derive(Debug, Clone)]
 pub struct JobReport {
@@ -62,6 +72,8 @@ pub struct JobReport {
     pub late_records: u64,
     /// Records the sources emitted: the job's input, which ops/ms count.
     pub source_records: u64,
+    /// Per direction of each TCP connection (none over local channels).
+    pub connections: Vec<ConnectionReport>,
 }
 
 /// The producers each consumer of an edge reads: all of them, except on a forward edge,
@@ -153,7 +165,7 @@ impl JobGraph {
             Ok(prepared) => prepared,
             Err(error) => {
                 control.fail(error.clone());
-                wired.endpoints.drain(..).for_each(Endpoint::join);
+                wired.join_endpoints();
                 return Err(error);
             }
         };
@@ -190,17 +202,14 @@ impl JobGraph {
             .into_iter()
             .map(|h| h.join().expect("panics are caught in the task"))
             .collect();
-        wired.endpoints.drain(..).for_each(Endpoint::join);
+        let elapsed = started.elapsed();
+        let connections = wired.join_endpoints();
         if let Some(error) = control.first_error() {
             return Err(error);
         }
-        Ok(self.report(
-            tasks,
-            started.elapsed(),
-            config.network_buffers,
-            required,
-            &wired,
-        ))
+        let mut report = self.report(tasks, elapsed, config.network_buffers, required, &wired);
+        report.connections = connections;
+        Ok(report)
     }
 
     /// Every subtask, wired and ready to run, with its report header.
@@ -297,6 +306,7 @@ impl JobGraph {
             sink,
             late_records,
             source_records,
+            connections: Vec::new(),
         }
     }
 }
@@ -315,6 +325,9 @@ type Prepared = (Box<dyn Task>, TaskReport);
 /// A producer's outlet per consumer it writes to.
 type Outlets = Vec<Box<dyn Outlet>>;
 
+/// A connection end and the task managers it sends from and to.
+type Link = (Endpoint, usize, usize);
+
 /// The channels of a job, ready to hand to its subtasks.
 struct Wires {
     /// Per edge, per consuming subtask.
@@ -323,10 +336,26 @@ struct Wires {
     outlets: Vec<Vec<Option<Outlets>>>,
     /// Per edge: local and remote channel counts.
     channels: Vec<(usize, usize)>,
-    endpoints: Vec<Endpoint>,
+    endpoints: Vec<Link>,
 }
 
 impl Wires {
+    /// Waits for every connection to end and reports what each direction carried.
+    fn join_endpoints(&mut self) -> Vec<ConnectionReport> {
+        self.endpoints
+            .drain(..)
+            .map(|(endpoint, from, to)| {
+                let (bytes, buffers) = endpoint.join();
+                ConnectionReport {
+                    from_task_manager: from,
+                    to_task_manager: to,
+                    bytes,
+                    buffers,
+                }
+            })
+            .collect()
+    }
+
     fn new(
         graph: &JobGraph,
         config: &NetworkConfig,
@@ -428,7 +457,7 @@ fn connect(
     tms: usize,
     global: &Arc<NetworkBufferPool>,
     control: &JobControl,
-) -> Result<(Vec<Endpoint>, HashMap<u32, RemoteOutlet>), EngineError> {
+) -> Result<(Vec<Link>, HashMap<u32, RemoteOutlet>), EngineError> {
     let mut endpoints = Vec::new();
     let mut outlets = HashMap::new();
     for a in 0..tms {
@@ -470,7 +499,7 @@ fn connect(
                 control,
             )
             .map_err(failed)?;
-            endpoints.extend([end_a, end_b]);
+            endpoints.extend([(end_a, a, b), (end_b, b, a)]);
             outlets.extend(outlets_a);
             outlets.extend(outlets_b);
         }

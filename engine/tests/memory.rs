@@ -46,7 +46,7 @@ fn a_slow_sink_keeps_the_resident_set_flat() {
             )
             .connect(Partitioner::Rebalance, serializer.clone(), 2)
             .map("slow", |record: Vec<u8>| {
-                if record[0] % 16 == 0 {
+                if record[0].is_multiple_of(16) {
                     std::thread::sleep(Duration::from_micros(500));
                 }
                 record

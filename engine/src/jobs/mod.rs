@@ -2,6 +2,7 @@
 
 pub mod etl;
 pub mod flink_mini;
+pub mod transfer;
 
 use crate::error::EngineError;
 use serde::{Serialize, de::DeserializeOwned};

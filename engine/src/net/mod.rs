@@ -44,6 +44,7 @@ pub(crate) struct Incoming {
 /// One end of a connection, running.
 pub(crate) struct Endpoint {
     threads: Vec<JoinHandle<()>>,
+    send: Arc<SendSide>,
 }
 
 impl Endpoint {
@@ -99,7 +100,7 @@ impl Endpoint {
                 })?
         };
         let writer = {
-            let (control, peer) = (control.clone(), peer);
+            let (send, control, peer) = (send.clone(), control.clone(), peer);
             std::thread::Builder::new()
                 .name(format!("net-write {peer}"))
                 .spawn(move || {
@@ -112,16 +113,19 @@ impl Endpoint {
         Ok((
             Endpoint {
                 threads: vec![reader, writer],
+                send,
             },
             outlets,
         ))
     }
 
-    /// Waits for both threads (they end when the job does, or fails).
-    pub(crate) fn join(self) {
+    /// Waits for both threads (they end when the job does, or fails) and says how many
+    /// payload bytes and buffers this end sent.
+    pub(crate) fn join(self) -> (u64, u64) {
         for thread in self.threads {
             let _ = thread.join();
         }
+        self.send.sent()
     }
 }
 

@@ -8,6 +8,7 @@ use crate::gate::{Delivery, Outlet};
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufWriter, Write};
 use std::net::TcpStream;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 struct SendChannel {
@@ -55,6 +56,9 @@ pub(crate) struct SendSide {
     state: Mutex<SendState>,
     wake: Condvar,
     peer: String,
+    /// Payload bytes and buffers sent, for the job's report.
+    sent_bytes: AtomicU64,
+    sent_buffers: AtomicU64,
 }
 
 impl SendSide {
@@ -86,6 +90,8 @@ impl SendSide {
             }),
             wake: Condvar::new(),
             peer,
+            sent_bytes: AtomicU64::new(0),
+            sent_buffers: AtomicU64::new(0),
         })
     }
 
@@ -123,6 +129,14 @@ impl SendSide {
     pub(super) fn incoming_done(&self) {
         self.lock().incoming_open = false;
         self.wake.notify_one();
+    }
+
+    /// Payload bytes and buffers sent so far.
+    pub(super) fn sent(&self) -> (u64, u64) {
+        (
+            self.sent_bytes.load(Ordering::Relaxed),
+            self.sent_buffers.load(Ordering::Relaxed),
+        )
     }
 
     pub(super) fn close(&self) {
@@ -183,6 +197,9 @@ impl SendSide {
                 Some((channel, backlog, Delivery::Buffer(buffer))) => {
                     frame::write_data(&mut out, channel, backlog, buffer.data())
                         .map_err(write_failed)?;
+                    let bytes = buffer.data().len() as u64;
+                    self.sent_bytes.fetch_add(bytes, Ordering::Relaxed);
+                    self.sent_buffers.fetch_add(1, Ordering::Relaxed);
                     // Dropping the buffer returns it to the producer's pool.
                 }
                 Some((channel, _, Delivery::Event(_))) => {

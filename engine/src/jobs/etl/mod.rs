@@ -36,10 +36,12 @@ use typeinfo_serializers::RecordSerializer;
 pub trait Model: Clone + Send + Sync + 'static {
     type Upload: Send + 'static;
     type Session: Send + 'static;
-    /// The serializers of the edge after parsing and of the edge after enrichment.
+    /// The serializers of the edge after parsing and of the edge after enrichment; kryo
+    /// registers `classes`.
     #[allow(clippy::type_complexity)]
     fn edges(
         format: &JobFormat,
+        classes: &[&'static str],
     ) -> Result<
         (
             Arc<dyn RecordSerializer<Self::Upload>>,
@@ -190,7 +192,7 @@ fn build<M: Model>(
     let classes = typed::classes();
     let raw = format.serializer::<RawEvent>(&classes)?;
     let minutes = format.serializer::<AppMinute>(&classes)?;
-    let (uploads, sessions) = M::edges(format)?;
+    let (uploads, sessions) = M::edges(format, &classes)?;
     let apps = Arc::new(Apps::catalogue());
     Ok(JobBuilder::new("etl", chaining)
         .source(

@@ -48,6 +48,7 @@ impl Model for Trees {
 
     fn edges(
         _: &JobFormat,
+        _: &[&'static str],
     ) -> Result<
         (
             Arc<dyn RecordSerializer<Value>>,

@@ -95,6 +95,7 @@ impl Model for Typed {
 
     fn edges(
         format: &JobFormat,
+        classes: &[&'static str],
     ) -> Result<
         (
             Arc<dyn RecordSerializer<Upload>>,
@@ -102,10 +103,7 @@ impl Model for Typed {
         ),
         EngineError,
     > {
-        Ok((
-            format.serializer(&classes())?,
-            format.serializer(&classes())?,
-        ))
+        Ok((format.serializer(classes)?, format.serializer(classes)?))
     }
 
     fn parse(json: &str) -> Result<Upload, String> {

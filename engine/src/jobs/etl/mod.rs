@@ -80,7 +80,7 @@ pub struct AppMinute {
 }
 
 /// An app's minute while its window is open.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MinuteCounts {
     tier: Tier,
     sessions: u64,
@@ -88,19 +88,6 @@ pub struct MinuteCounts {
     purchases: u64,
     revenue_usd_cents: i64,
     session_lengths: [u64; SESSION_LENGTH_BOUNDS_MS.len() + 1],
-}
-
-impl Default for MinuteCounts {
-    fn default() -> Self {
-        MinuteCounts {
-            tier: Tier::Unlisted,
-            sessions: 0,
-            events: 0,
-            purchases: 0,
-            revenue_usd_cents: 0,
-            session_lengths: [0; SESSION_LENGTH_BOUNDS_MS.len() + 1],
-        }
-    }
 }
 
 impl MinuteCounts {

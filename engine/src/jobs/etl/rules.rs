@@ -7,13 +7,14 @@ use std::collections::HashMap;
 use typeinfo::TypeInfo;
 
 /// An app's plan, from the catalogue.
-#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
     Free,
     Pro,
     Enterprise,
     /// The app is not in the catalogue.
+    #[default]
     Unlisted,
 }
 

@@ -8,7 +8,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use typeinfo_benches::contenders::{self, Contender};
-use typeinfo_benches::datasets::{SEED, events, log, mesh};
+use typeinfo_benches::datasets::{SEED, flink_mini, log, mesh};
 
 fn compare(c: &mut Criterion, dataset: &str, mut all: Vec<Box<dyn Contender + '_>>) {
     let mut group = c.benchmark_group(format!("{dataset}/serialize"));
@@ -38,7 +38,7 @@ fn benches(c: &mut Criterion) {
         "mesh",
         contenders::all(&mesh, true).expect("mesh round trips"),
     );
-    let events = events::generate(SEED, events::DEFAULT_LEN);
+    let events = flink_mini::generate(SEED, flink_mini::DEFAULT_LEN);
     compare(
         c,
         "events",

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 use typeinfo_benches::contenders::{self, Contender};
-use typeinfo_benches::datasets::{SEED, events, log, mesh};
+use typeinfo_benches::datasets::{SEED, flink_mini, log, mesh};
 use typeinfo_benches::interleaved::{self, Operation};
 
 fn compare(dataset: &str, mut all: Vec<Box<dyn Contender + '_>>, rounds: usize) {
@@ -49,7 +49,7 @@ fn main() {
         contenders::all(&mesh, true).expect("mesh round trips"),
         rounds,
     );
-    let events = events::generate(SEED, events::DEFAULT_LEN);
+    let events = flink_mini::generate(SEED, flink_mini::DEFAULT_LEN);
     compare(
         "events (per record)",
         contenders::per_record(&events.events).expect("events round trip"),

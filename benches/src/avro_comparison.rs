@@ -17,7 +17,16 @@ use typeinfo_serializers::baselines::ApacheAvro;
 /// apache-avro maps to a record; its documented `fixed` attribute makes it write the `fixed`
 /// the schema says. Same name and namespace, so the same schema (checked).
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 #[typeinfo(rename = "Log", namespace = "typeinfo_benches.datasets.log")]
 #[serde(rename = "Log")]

@@ -12,13 +12,30 @@ use std::time::{Duration, Instant};
 pub enum Operation {
     Serialize,
     Deserialize,
+    RoundTrip,
 }
 
 impl Operation {
+    pub const ALL: [Operation; 3] = [
+        Operation::Serialize,
+        Operation::Deserialize,
+        Operation::RoundTrip,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Operation::Serialize => "serialize",
             Operation::Deserialize => "deserialize",
+            Operation::RoundTrip => "round trip",
+        }
+    }
+
+    /// Runs the operation once on `contender`.
+    pub fn run(self, contender: &mut dyn Contender) {
+        match self {
+            Operation::Serialize => contender.serialize(),
+            Operation::Deserialize => contender.deserialize(),
+            Operation::RoundTrip => contender.round_trip(),
         }
     }
 }
@@ -73,10 +90,7 @@ pub fn run(
             let contender = &mut contenders[i];
             let start = Instant::now();
             for _ in 0..batch[i] {
-                match operation {
-                    Operation::Serialize => contender.serialize(),
-                    Operation::Deserialize => contender.deserialize(),
-                }
+                operation.run(contender.as_mut());
             }
             let seconds = start.elapsed().as_secs_f64() / batch[i] as f64;
             if round == 0 {
@@ -108,7 +122,8 @@ mod tests {
         );
         assert_eq!(
             timings.len(),
-            contenders::formats::<log::Logs>(Default::default()).len() + 1
+            // bitcode and memcpy besides the serializers.
+            contenders::formats::<log::Logs>(Default::default()).len() + 2
         );
         for t in &timings {
             assert_eq!(t.samples(), 5);

@@ -11,7 +11,16 @@ use typeinfo::TypeInfo;
 
 /// One upload of an SDK: a session's events.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub struct AppEvent {
     pub app_key: String,
@@ -33,6 +42,8 @@ pub struct AppEvent {
     TypeInfo,
     bincode::Encode,
     bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
     Serialize,
     Deserialize,
     Debug,
@@ -50,6 +61,8 @@ pub enum Platform {
     TypeInfo,
     bincode::Encode,
     bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
     Serialize,
     Deserialize,
     Debug,
@@ -67,6 +80,8 @@ pub enum Network {
     TypeInfo,
     bincode::Encode,
     bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
     Serialize,
     Deserialize,
     Debug,
@@ -81,7 +96,16 @@ pub struct Location {
 
 /// An event the app defined: a name, when, how long, and its parameters.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub struct CustomEvent {
     pub name: String,
@@ -92,7 +116,16 @@ pub struct CustomEvent {
 
 /// A typed parameter value.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub enum Param {
     Text(String),

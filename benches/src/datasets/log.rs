@@ -7,7 +7,16 @@ use typeinfo::TypeInfo;
 
 /// One access-log line.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub struct Log {
     /// IPv4 address as four bytes.
@@ -22,7 +31,16 @@ pub struct Log {
 
 /// The whole dataset, serialized as one value.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub struct Logs {
     pub logs: Vec<Log>,

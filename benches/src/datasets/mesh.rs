@@ -9,6 +9,8 @@ use typeinfo::TypeInfo;
     TypeInfo,
     bincode::Encode,
     bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
     Serialize,
     Deserialize,
     Debug,
@@ -25,7 +27,16 @@ pub struct Triangle {
 
 /// The whole dataset, serialized as one value.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub struct Mesh {
     pub triangles: Vec<Triangle>,

@@ -1,4 +1,4 @@
-//! `events`: nested event records (20,000 by default), the record of Flink's
+//! `flink-mini`: nested event records (20,000 by default), the record of Flink's
 //! `SerializationFrameworkMiniBenchmarks` in Rust: `MyPojo { id, name, operationNames,
 //! operations, otherId1..3, someObject }` with `MyOperation { id, name }`. Records travel one
 //! by one, as between operators, so this dataset is measured per record.
@@ -10,7 +10,16 @@ use typeinfo::TypeInfo;
 
 /// One event.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub struct Event {
     pub id: i32,
@@ -27,7 +36,16 @@ pub struct Event {
 
 /// One operation of an event.
 #[derive(
-    TypeInfo, bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq,
+    TypeInfo,
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
 )]
 pub struct Operation {
     pub id: i32,
@@ -35,7 +53,17 @@ pub struct Operation {
 }
 
 /// What an event carries that has no `TypeInfo`: it goes through serde wherever it lands.
-#[derive(bincode::Encode, bincode::Decode, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(
+    bincode::Encode,
+    bincode::Decode,
+    bitcode::Encode,
+    bitcode::Decode,
+    Serialize,
+    Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+)]
 pub enum Payload {
     Nothing,
     Note(String),

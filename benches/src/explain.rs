@@ -2,7 +2,7 @@
 //! selects and why.
 
 use crate::contenders::Dataset;
-use crate::datasets::{events, log, mesh};
+use crate::datasets::{flink_mini, log, mesh};
 use typeinfo::config::{ConfigError, SerializationConfig};
 use typeinfo_serializers::select::{Explanation, Serializer};
 
@@ -17,8 +17,8 @@ pub fn datasets(config: &SerializationConfig) -> Result<Vec<Explanation>, Config
         of::<log::Logs>(config)?,
         of::<mesh::Triangle>(config)?,
         of::<mesh::Mesh>(config)?,
-        of::<events::Event>(config)?,
-        of::<events::Operation>(config)?,
+        of::<flink_mini::Event>(config)?,
+        of::<flink_mini::Operation>(config)?,
     ])
 }
 

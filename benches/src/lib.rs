@@ -5,5 +5,6 @@ pub mod contenders;
 pub mod datasets;
 pub mod explain;
 pub mod interleaved;
+pub mod report;
 pub mod runner;
 pub mod samples;

@@ -1,39 +1,35 @@
-//! `cargo run --release`: the main job on the built-in datasets; `explain` shows which
-//! serializer a config selects.
+//! `cargo run --release`: the main job, the comparison report on the built-in datasets and
+//! engine jobs; `run` runs one engine job; `explain` shows which serializer a config selects.
 
 use std::process::ExitCode;
 use typeinfo::config::SerializationConfig;
+use typeinfo_benches::explain;
+use typeinfo_benches::report::{self, ReportArgs};
 use typeinfo_benches::runner::{self, RunArgs};
-use typeinfo_benches::{explain, samples};
 
-const USAGE: &str = "usage: typeinfo [--help]
+const USAGE: &str = "usage: typeinfo [MAIN JOB FLAGS] (below)
        typeinfo explain [--config FILE]
        typeinfo run [FLAGS] (below)
-
-With no arguments, runs the main job on the built-in datasets (log: 10,000 web log lines;
-mesh: 125,000 triangles): prints each record type's TypeInfo, and its size in every format
-compared (pojo, compact, the serde baselines, postcard) after checking each round trip.
+       typeinfo --help
 
 explain: prints, for each record type of the built-in datasets, the serializer that the
 config FILE (TOML; the defaults without it) selects and why.
-
-Timed comparisons: cargo bench, or the interleaved runner
-(cargo run --release -p typeinfo-benches --example interleaved).
 ";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        [] => main_job(),
         ["--help" | "-h"] => {
-            println!("{USAGE}\n{}", runner::USAGE);
+            println!("{USAGE}\n{}\n\n{}", report::USAGE, runner::USAGE);
             ExitCode::SUCCESS
         }
         ["explain"] => explain_config(None),
         ["explain", "--config", file] => explain_config(Some(file)),
         ["explain", "--config"] => usage_error("`--config` needs a FILE"),
         ["run", rest @ ..] => run_job(rest),
+        [] => main_job(&[]),
+        [flag, ..] if flag.starts_with("--") => main_job(&args),
         ["explain", other, ..] => usage_error(&format!(
             "unknown argument `{other}` to explain; it takes --config FILE"
         )),
@@ -44,7 +40,11 @@ fn main() -> ExitCode {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("error: {message}\n\n{USAGE}\n{}", runner::USAGE);
+    eprintln!(
+        "error: {message}\n\n{USAGE}\n{}\n\n{}",
+        report::USAGE,
+        runner::USAGE
+    );
     ExitCode::from(2)
 }
 
@@ -88,33 +88,33 @@ fn explain_config(file: Option<&str>) -> ExitCode {
     }
 }
 
-fn main_job() -> ExitCode {
-    let reports = match samples::run_all() {
-        Ok(reports) => reports,
+fn main_job(args: &[&str]) -> ExitCode {
+    let args = match ReportArgs::parse(args) {
+        Ok(args) => args,
+        Err(e) => return usage_error(&e),
+    };
+    let progress = report::Progress::new(report::steps(&args));
+    let result = report::run(&args, &progress).and_then(|found| {
+        let files = report::write(&found, &args.out)?;
+        Ok((found, files))
+    });
+    match result {
+        Ok((found, files)) => {
+            println!("{}", found.machine.summary());
+            print!("{}", report::summary(&found));
+            let folder = std::fs::canonicalize(&args.out).unwrap_or(args.out.clone());
+            println!("\nreport: {}", folder.display());
+            for file in files {
+                println!(
+                    "  {}",
+                    file.file_name().unwrap_or_default().to_string_lossy()
+                );
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
-    for r in &reports {
-        println!(
-            "== dataset `{}`: {} records of\n{}\n",
-            r.dataset, r.records, r.record_type
-        );
     }
-    print!("{:<14}", "format");
-    for r in &reports {
-        print!(" {:>12} {:>9}", format!("{} bytes", r.dataset), "per rec");
-    }
-    println!();
-    for (i, (format, _)) in reports[0].sizes.iter().enumerate() {
-        print!("{format:<14}");
-        for r in &reports {
-            let bytes = r.sizes[i].1;
-            print!(" {:>12} {:>9.1}", bytes, bytes as f64 / r.records as f64);
-        }
-        println!();
-    }
-    println!("\nevery format decoded every dataset back to an equal value");
-    ExitCode::SUCCESS
 }

@@ -1,0 +1,167 @@
+//! The engine part of a report: each chosen job in each engine format, repeated with the
+//! formats taking turns (the order rotates every repeat), and a check that every format's
+//! sinks saw the same result.
+
+use super::{Progress, Spread};
+use crate::runner::{JobKind, RunArgs};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One job in one format; throughput in source records per millisecond, spread min – max
+/// over the repeats.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobResult {
+    pub job: String,
+    pub format: String,
+    pub records: u64,
+    pub parallelism: usize,
+    pub ops_per_ms: Spread,
+    /// Bytes written to every network edge, per source record.
+    pub network_bytes_per_record: f64,
+    pub sink_records: u64,
+    /// The sinks' order-independent checksum, equal for every format of a job (checked).
+    pub checksum: String,
+}
+
+/// What the engine part runs.
+#[derive(Debug, Clone)]
+pub struct JobPlan {
+    pub jobs: Vec<(JobKind, u64)>,
+    pub formats: Vec<String>,
+    pub parallelism: usize,
+    pub repeats: usize,
+}
+
+impl JobPlan {
+    pub fn runs(&self) -> usize {
+        self.jobs.len() * self.formats.len() * self.repeats
+    }
+}
+
+/// Runs `plan`; fails on the first job error, or where two formats' sinks disagree.
+pub fn measure(plan: &JobPlan, progress: &Progress) -> Result<Vec<JobResult>, String> {
+    let mut results = Vec::new();
+    for &(job, records) in &plan.jobs {
+        let runs = plan
+            .formats
+            .iter()
+            .map(|format| run_args(job, format, records, plan.parallelism))
+            .collect::<Result<Vec<_>, String>>()?;
+        let mut samples: Vec<Vec<Sample>> = vec![Vec::new(); runs.len()];
+        for repeat in 0..plan.repeats {
+            for k in 0..runs.len() {
+                let i = (repeat + k) % runs.len();
+                let report = runs[i]
+                    .run()
+                    .map_err(|e| format!("{} in {}: {e}", job.name(), plan.formats[i]))?;
+                let network_bytes: u64 = report.edges.iter().map(|e| e.output.bytes).sum();
+                samples[i].push(Sample {
+                    ops_per_ms: report.source_records as f64
+                        / report.elapsed.as_secs_f64().max(1e-9)
+                        / 1000.0,
+                    network_bytes_per_record: network_bytes as f64
+                        / report.source_records.max(1) as f64,
+                    sink_records: report.sink.records,
+                    checksum: format!("{:016x}", report.sink.checksum),
+                });
+                progress.step(&format!("{} in {}", job.name(), plan.formats[i]));
+            }
+        }
+        let job_results: Vec<JobResult> = plan
+            .formats
+            .iter()
+            .zip(&samples)
+            .map(|(format, samples)| summarize(job, format, records, plan.parallelism, samples))
+            .collect();
+        same_result(job, &job_results, &samples)?;
+        results.extend(job_results);
+    }
+    Ok(results)
+}
+
+#[derive(Debug, Clone)]
+struct Sample {
+    ops_per_ms: f64,
+    network_bytes_per_record: f64,
+    sink_records: u64,
+    checksum: String,
+}
+
+fn run_args(
+    job: JobKind,
+    format: &str,
+    records: u64,
+    parallelism: usize,
+) -> Result<RunArgs, String> {
+    let (records, parallelism) = (records.to_string(), parallelism.to_string());
+    let args = [
+        "--job",
+        job.name(),
+        "--format",
+        format,
+        "--records",
+        &records,
+        "--parallelism",
+        &parallelism,
+    ];
+    RunArgs::parse(&args).map_err(|e| e.to_string())
+}
+
+fn summarize(
+    job: JobKind,
+    format: &str,
+    records: u64,
+    parallelism: usize,
+    samples: &[Sample],
+) -> JobResult {
+    let mut throughput: Vec<f64> = samples.iter().map(|s| s.ops_per_ms).collect();
+    throughput.sort_by(f64::total_cmp);
+    let last = samples.last().expect("every plan repeats at least once");
+    JobResult {
+        job: job.name().to_owned(),
+        format: format.to_owned(),
+        records,
+        parallelism,
+        ops_per_ms: Spread {
+            median: throughput[throughput.len() / 2],
+            low: throughput[0],
+            high: throughput[throughput.len() - 1],
+            samples: throughput.len(),
+        },
+        network_bytes_per_record: last.network_bytes_per_record,
+        sink_records: last.sink_records,
+        checksum: last.checksum.clone(),
+    }
+}
+
+/// Every run of a job, in every format, delivered the same records to its sinks.
+fn same_result(job: JobKind, results: &[JobResult], samples: &[Vec<Sample>]) -> Result<(), String> {
+    let mut seen: BTreeMap<(&str, u64), Vec<&str>> = BTreeMap::new();
+    for (result, samples) in results.iter().zip(samples) {
+        for sample in samples {
+            let formats = seen
+                .entry((sample.checksum.as_str(), sample.sink_records))
+                .or_default();
+            if !formats.contains(&result.format.as_str()) {
+                formats.push(&result.format);
+            }
+        }
+    }
+    if seen.len() > 1 {
+        let outcomes: Vec<String> = seen
+            .iter()
+            .map(|((checksum, records), formats)| {
+                format!(
+                    "{} gave {records} records, checksum {checksum}",
+                    formats.join(", ")
+                )
+            })
+            .collect();
+        return Err(format!(
+            "{}: the formats disagree on the result: {}",
+            job.name(),
+            outcomes.join("; ")
+        ));
+    }
+    Ok(())
+}

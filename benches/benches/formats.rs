@@ -1,54 +1,48 @@
-//! criterion groups per dataset and operation, one function per format: ours (pojo,
-//! compact, kryo registered and by name), the serde baselines, postcard as an outside
-//! reference, and memcpy as the speed limit on `mesh`. `events` is timed per record.
+//! criterion groups per dataset and operation (`log/serialize`, `app-events/round-trip`,
+//! …), one function per format: every format of the main job's comparison (ours, the serde
+//! baselines, apache-avro where it takes the records, bitcode and postcard as outside
+//! references) and memcpy as the speed limit on `mesh`; throughput in each format's own
+//! bytes. The datasets, sizes and contenders are the main job's (`report::micro`).
 //!
-//! `cargo bench -p typeinfo-benches --bench formats`; CI runs it once with `-- --test`.
-//! criterion times one function after another; on a noisy machine compare formats with the
-//! interleaved runner instead (`--example interleaved`, see `typeinfo_benches::interleaved`).
+//! `cargo bench -p typeinfo-benches --bench formats [-- FILTER]`; CI runs it once with
+//! `-- --test`. criterion times one function after another; on a noisy machine compare
+//! formats with the main job (`cargo run --release`), whose formats take turns.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use typeinfo_benches::contenders::{self, Contender};
-use typeinfo_benches::datasets::{SEED, flink_mini, log, mesh};
-
-fn compare(c: &mut Criterion, dataset: &str, mut all: Vec<Box<dyn Contender + '_>>) {
-    let mut group = c.benchmark_group(format!("{dataset}/serialize"));
-    for contender in &mut all {
-        group.throughput(Throughput::Bytes(contender.bytes() as u64));
-        group.bench_function(contender.name(), |b| b.iter(|| contender.serialize()));
-    }
-    group.finish();
-    let mut group = c.benchmark_group(format!("{dataset}/deserialize"));
-    for contender in all.iter_mut().filter(|c| c.name() != "memcpy") {
-        group.throughput(Throughput::Bytes(contender.bytes() as u64));
-        group.bench_function(contender.name(), |b| b.iter(|| contender.deserialize()));
-    }
-    group.finish();
-}
+use typeinfo_benches::datasets::DatasetKind;
+use typeinfo_benches::interleaved::Operation;
+use typeinfo_benches::report::{FormatFilter, args, micro};
 
 fn benches(c: &mut Criterion) {
-    let logs = log::generate(SEED, log::DEFAULT_LEN);
-    compare(
-        c,
-        "log",
-        contenders::all(&logs, false).expect("log round trips"),
-    );
-    let mesh = mesh::generate(SEED, mesh::DEFAULT_LEN);
-    compare(
-        c,
-        "mesh",
-        contenders::all(&mesh, true).expect("mesh round trips"),
-    );
-    let events = flink_mini::generate(SEED, flink_mini::DEFAULT_LEN);
-    compare(
-        c,
-        "events",
-        contenders::per_record(&events.events).expect("events round trip"),
-    );
+    let mut formats = args::all_formats();
+    formats.push("memcpy".into());
+    let formats = FormatFilter::new(formats);
+    for kind in DatasetKind::ALL {
+        micro::with_lineup(kind, kind.default_len(), &formats, |mut lineup| {
+            for (format, reason) in &lineup.skipped {
+                eprintln!("{}/{format}: not benchmarked: {reason}", kind.name());
+            }
+            for operation in Operation::ALL {
+                let mut group = c.benchmark_group(format!("{}/{}", kind.name(), operation.name()));
+                for contender in &mut lineup.contenders {
+                    if contender.name() == "memcpy" && operation != Operation::Serialize {
+                        continue; // a copy is the same both ways
+                    }
+                    group.throughput(Throughput::Bytes(contender.bytes() as u64));
+                    group.bench_function(contender.name(), |b| {
+                        b.iter(|| operation.run(contender.as_mut()))
+                    });
+                }
+                group.finish();
+            }
+        })
+        .unwrap_or_else(|e| panic!("{}: {e}", kind.name()));
+    }
 }
 
 criterion_group! {
     name = formats;
-    config = Criterion::default().sample_size(30);
+    config = Criterion::default().sample_size(20);
     targets = benches
 }
 criterion_main!(formats);

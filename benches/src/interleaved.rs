@@ -26,7 +26,7 @@ impl Operation {
         match self {
             Operation::Serialize => "serialize",
             Operation::Deserialize => "deserialize",
-            Operation::RoundTrip => "round trip",
+            Operation::RoundTrip => "round-trip",
         }
     }
 

@@ -77,72 +77,83 @@ pub fn measure(
     rounds: usize,
     progress: &Progress,
 ) -> Result<(Vec<FormatResult>, Vec<Skipped>), String> {
-    let whole = |all| (all, records);
-    match kind {
+    with_lineup(kind, records, formats, |lineup| {
+        run(kind, lineup, rounds, progress)
+    })?
+}
+
+/// The contenders of a dataset that a filter admits, in report order, and those that
+/// could not take the dataset, with the reason.
+pub struct Lineup<'a> {
+    pub contenders: Vec<Box<dyn Contender + 'a>>,
+    pub skipped: Vec<(&'static str, String)>,
+    /// Records in the dataset (for `log` and `mesh`, encoded as one value).
+    pub records: usize,
+}
+
+/// Generates `kind` with `records` records and hands its lineup to `f`: what the report
+/// and the criterion benches both time. `memcpy`, the speed limit of plain data, joins on
+/// `mesh` where `formats` admits it.
+pub fn with_lineup<R>(
+    kind: DatasetKind,
+    records: usize,
+    formats: &FormatFilter,
+    f: impl FnOnce(Lineup<'_>) -> R,
+) -> Result<R, String> {
+    Ok(match kind {
         DatasetKind::Log => {
             let data = log::generate(SEED, records);
-            let one = core::slice::from_ref(&data);
-            let lineup = lineup(contenders::all(&data, false), one, formats);
-            run(kind, whole(lineup?), rounds, progress)
+            let all = contenders::all(&data, false);
+            f(lineup(all, core::slice::from_ref(&data), records, formats)?)
         }
         DatasetKind::Mesh => {
             let data = mesh::generate(SEED, records);
-            let one = core::slice::from_ref(&data);
-            let lineup = lineup(contenders::all(&data, false), one, formats);
-            run(kind, whole(lineup?), rounds, progress)
+            let all = contenders::all(&data, formats.admits("memcpy"));
+            f(lineup(all, core::slice::from_ref(&data), records, formats)?)
         }
-        DatasetKind::AppEvents => per_record(
-            kind,
-            &app_events::generate(SEED, records).sessions,
-            formats,
-            rounds,
-            progress,
-        ),
-        DatasetKind::GameSessions => per_record(
-            kind,
-            &game_sessions::generate(SEED, records).sessions,
-            formats,
-            rounds,
-            progress,
-        ),
-        DatasetKind::FlinkMini => per_record(
-            kind,
-            &flink_mini::generate(SEED, records).events,
-            formats,
-            rounds,
-            progress,
-        ),
-    }
+        DatasetKind::AppEvents => {
+            let data = app_events::generate(SEED, records).sessions;
+            f(lineup(
+                contenders::per_record(&data),
+                &data,
+                records,
+                formats,
+            )?)
+        }
+        DatasetKind::GameSessions => {
+            let data = game_sessions::generate(SEED, records).sessions;
+            f(lineup(
+                contenders::per_record(&data),
+                &data,
+                records,
+                formats,
+            )?)
+        }
+        DatasetKind::FlinkMini => {
+            let data = flink_mini::generate(SEED, records).events;
+            f(lineup(
+                contenders::per_record(&data),
+                &data,
+                records,
+                formats,
+            )?)
+        }
+    })
 }
 
-fn per_record<T: Dataset + HasTypeInfo>(
-    kind: DatasetKind,
-    records: &[T],
-    formats: &FormatFilter,
-    rounds: usize,
-    progress: &Progress,
-) -> Result<(Vec<FormatResult>, Vec<Skipped>), String> {
-    let lineup = lineup(contenders::per_record(records), records, formats)?;
-    run(kind, (lineup, records.len()), rounds, progress)
-}
-
-/// The contenders `formats` admits, apache-avro after avro where it takes the records
-/// (or the whole dataset as one datum), and the reason where it does not.
-struct Lineup<'a> {
-    contenders: Vec<Box<dyn Contender + 'a>>,
-    skipped: Vec<(&'static str, String)>,
-}
-
+/// apache-avro goes after avro where it takes the records (or the whole dataset as one
+/// datum); where it does not, the reason is kept.
 fn lineup<'a, T: Dataset + HasTypeInfo>(
     all: Result<Vec<Box<dyn Contender + 'a>>, String>,
-    records: &'a [T],
+    apache_avro_input: &'a [T],
+    records: usize,
     formats: &FormatFilter,
 ) -> Result<Lineup<'a>, String> {
     let mut contenders = all?;
     contenders.retain(|c| formats.admits(c.name()));
     let mut skipped = Vec::new();
     if formats.admits("apache-avro") {
-        match contenders::apache_avro(records) {
+        match contenders::apache_avro(apache_avro_input) {
             Ok(contender) => {
                 let at = contenders
                     .iter()
@@ -156,6 +167,7 @@ fn lineup<'a, T: Dataset + HasTypeInfo>(
     Ok(Lineup {
         contenders,
         skipped,
+        records,
     })
 }
 
@@ -170,10 +182,11 @@ fn innermost(reason: &str) -> String {
 
 fn run(
     kind: DatasetKind,
-    (mut lineup, records): (Lineup<'_>, usize),
+    mut lineup: Lineup<'_>,
     rounds: usize,
     progress: &Progress,
 ) -> Result<(Vec<FormatResult>, Vec<Skipped>), String> {
+    let records = lineup.records;
     let all = &mut lineup.contenders;
     let mut times = Vec::new();
     for operation in Operation::ALL {

@@ -3,7 +3,7 @@
 //! and in every chosen engine job (records per millisecond), written as a report folder:
 //! `report.md`, `results.json` and SVG charts.
 
-mod args;
+pub mod args;
 pub mod jobs;
 pub mod machine;
 mod markdown;
@@ -60,6 +60,10 @@ pub struct Settings {
 pub struct FormatFilter(Vec<String>);
 
 impl FormatFilter {
+    pub fn new(formats: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        FormatFilter(formats.into_iter().map(Into::into).collect())
+    }
+
     pub fn admits(&self, format: &str) -> bool {
         self.0.iter().any(|f| f == format)
     }
@@ -116,7 +120,7 @@ impl Progress {
 /// Runs what `args` chose.
 pub fn run(args: &ReportArgs, progress: &Progress) -> Result<Report, String> {
     let machine = Machine::current();
-    let filter = FormatFilter(args.formats.clone());
+    let filter = FormatFilter::new(args.formats.iter().cloned());
     let mut datasets = Vec::new();
     let mut skipped = Vec::new();
     for &(kind, records) in &args.datasets {

@@ -118,6 +118,7 @@ fn a_tiny_run_writes_a_report_with_every_requested_row() {
         assert!(markdown.contains(&format!("| {format} |")), "{format}");
     }
     assert!(markdown.contains("Not measured: apache-avro"));
+    assert!(markdown.contains("## Summary\n\n| format | etl ops/ms (3000 records) | vs pojo |"));
     assert!(markdown.contains(&report.machine.cpu));
     for chart in ["jobs.svg", "sizes.svg", "times.svg"] {
         assert!(markdown.contains(&format!("]({chart})")));

@@ -81,15 +81,8 @@ pub fn summary(report: &Report) -> String {
         }
         let _ = writeln!(out);
         for format in &report.settings.formats {
-            let cells: Vec<Option<&FormatResult>> = datasets
-                .iter()
-                .map(|&d| {
-                    report
-                        .datasets
-                        .iter()
-                        .find(|r| r.dataset == d && r.format == *format)
-                })
-                .collect();
+            let cells: Vec<Option<&FormatResult>> =
+                datasets.iter().map(|&d| find(report, d, format)).collect();
             if cells.iter().all(Option::is_none) {
                 continue;
             }
@@ -111,6 +104,94 @@ pub fn summary(report: &Report) -> String {
         }
     }
     out
+}
+
+/// The two summary tables of `report.md` (and of the README's results): each job's
+/// throughput per format, and each dataset's round trip and size per format.
+pub fn summary_tables(report: &Report) -> String {
+    let mut out = String::new();
+    let jobs = jobs(report);
+    if !jobs.is_empty() {
+        out.push_str("| format |");
+        for (job, rows) in &jobs {
+            let _ = write!(
+                out,
+                " {job} ops/ms ({} records) | vs pojo |",
+                rows[0].records
+            );
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|---|".repeat(jobs.len()));
+        out.push('\n');
+        for format in &report.settings.formats {
+            let cells: Vec<Option<&&super::jobs::JobResult>> = jobs
+                .iter()
+                .map(|(_, rows)| rows.iter().find(|r| r.format == *format))
+                .collect();
+            if cells.iter().all(Option::is_none) {
+                continue;
+            }
+            let _ = write!(out, "| {format} |");
+            for ((_, rows), cell) in jobs.iter().zip(cells) {
+                let pojo = rows
+                    .iter()
+                    .find(|r| r.format == "pojo")
+                    .map(|r| r.ops_per_ms.median);
+                match cell {
+                    Some(r) => {
+                        let median = r.ops_per_ms.median;
+                        let _ = write!(out, " {} | {} |", number(median), ratio(median, pojo));
+                    }
+                    None => out.push_str(" | |"),
+                }
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    let datasets = datasets(report);
+    if !datasets.is_empty() {
+        out.push_str(
+            "Round trip (write, then read) per record, median, and bytes per record:\n\n| format |",
+        );
+        for d in &datasets {
+            let _ = write!(out, " {} |", d.name());
+        }
+        out.push_str("\n|---|");
+        out.push_str(&"---|".repeat(datasets.len()));
+        out.push('\n');
+        for format in &report.settings.formats {
+            let cells: Vec<Option<&FormatResult>> =
+                datasets.iter().map(|&d| find(report, d, format)).collect();
+            if cells.iter().all(Option::is_none) {
+                continue;
+            }
+            let _ = write!(out, "| {format} |");
+            for cell in cells {
+                match cell {
+                    Some(r) => {
+                        let _ = write!(
+                            out,
+                            " {} ns · {} B |",
+                            number(r.round_trip.median),
+                            number(r.bytes_per_record())
+                        );
+                    }
+                    None => out.push_str(" n/a |"),
+                }
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn find<'a>(report: &'a Report, dataset: DatasetKind, format: &str) -> Option<&'a FormatResult> {
+    report
+        .datasets
+        .iter()
+        .find(|r| r.dataset == dataset && r.format == format)
 }
 
 /// The charts of a report, by file name.
@@ -245,6 +326,9 @@ pub fn report(report: &Report, charts: &[(String, Chart)]) -> String {
         report.command
     );
     let chart = |name: &str| charts.iter().any(|(n, _)| n == name);
+    out.push_str("## Summary\n\n");
+    out.push_str(&summary_tables(report));
+    out.push_str("Details, spreads and what each number means follow.\n\n");
     let jobs = jobs(report);
     if !jobs.is_empty() {
         out.push_str("## Engine jobs\n\n");

@@ -6,39 +6,28 @@ use crate::contenders::{Contender, Format};
 use crate::datasets::{app_events, log};
 use apache_avro::reader::datum::GenericDatumReader;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo, Limits, TypeInfo};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo, Limits};
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::avro::resolve::{self, Resolution};
 use typeinfo_serializers::avro::{AvroCodec, Resolved, Schema, schema_of};
 use typeinfo_serializers::baselines::ApacheAvro;
 
-/// `log::Log` as apache-avro needs it. serde writes a `[u8; 4]` as a tuple, which
-/// apache-avro maps to a record; its documented `fixed` attribute makes it write the `fixed`
-/// the schema says. Same name and namespace, so the same schema (checked).
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-#[typeinfo(rename = "Log", namespace = "typeinfo_benches.datasets.log")]
-#[serde(rename = "Log")]
-pub struct ApacheLog {
-    #[serde(with = "apache_avro::serde::fixed")]
-    pub address: [u8; 4],
-    pub identity: String,
-    pub userid: String,
-    pub date: String,
-    pub request: String,
-    pub code: u16,
-    pub size: u64,
+record! {
+    /// `log::Log` as apache-avro needs it. serde writes a `[u8; 4]` as a tuple, which
+    /// apache-avro maps to a record; its documented `fixed` attribute makes it write the `fixed`
+    /// the schema says. Same name and namespace, so the same schema (checked).
+    #[typeinfo(rename = "Log", namespace = "typeinfo_benches.datasets.log")]
+    #[serde(rename = "Log")]
+    pub struct ApacheLog {
+        #[serde(with = "apache_avro::serde::fixed")]
+        pub address: [u8; 4],
+        pub identity: String,
+        pub userid: String,
+        pub date: String,
+        pub request: String,
+        pub code: u16,
+        pub size: u64,
+    }
 }
 
 impl From<&log::Log> for ApacheLog {

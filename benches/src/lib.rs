@@ -1,5 +1,26 @@
 //! Seeded datasets, the criterion benches and the comparison CLI of typeinfo.
 
+/// Gives each record type of the datasets the derives every compared format needs: our
+/// `TypeInfo`, bincode 2's and bitcode's own codecs, serde's traits, and what the round-trip
+/// checks use. Extra derives (`Copy`) and attributes go on the item inside.
+macro_rules! record {
+    ($item:item) => {
+        #[derive(
+            ::typeinfo::TypeInfo,
+            ::bincode::Encode,
+            ::bincode::Decode,
+            ::bitcode::Encode,
+            ::bitcode::Decode,
+            ::serde::Serialize,
+            ::serde::Deserialize,
+            Debug,
+            Clone,
+            PartialEq,
+        )]
+        $item
+    };
+}
+
 pub mod avro_comparison;
 pub mod contenders;
 pub mod datasets;

@@ -9,112 +9,63 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use typeinfo::TypeInfo;
 
-/// One upload of an SDK: a session's events.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct AppEvent {
-    pub app_key: String,
-    pub device_id: String,
-    pub session_id: String,
-    /// Milliseconds since the epoch, on the device and at the collector.
-    pub sent_at: i64,
-    pub received_at: i64,
-    pub platform: Platform,
-    pub app_version: String,
-    pub sdk_version: String,
-    pub country: Option<String>,
-    pub network: Option<Network>,
-    pub location: Option<Location>,
-    pub events: Vec<CustomEvent>,
+record! {
+    /// One upload of an SDK: a session's events.
+    pub struct AppEvent {
+        pub app_key: String,
+        pub device_id: String,
+        pub session_id: String,
+        /// Milliseconds since the epoch, on the device and at the collector.
+        pub sent_at: i64,
+        pub received_at: i64,
+        pub platform: Platform,
+        pub app_version: String,
+        pub sdk_version: String,
+        pub country: Option<String>,
+        pub network: Option<Network>,
+        pub location: Option<Location>,
+        pub events: Vec<CustomEvent>,
+    }
 }
 
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-)]
-pub enum Platform {
-    Ios,
-    Android,
-    Web,
+record! {
+    #[derive(Copy)]
+    pub enum Platform {
+        Ios,
+        Android,
+        Web,
+    }
 }
 
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-)]
-pub enum Network {
-    Wifi,
-    Cellular,
-    Offline,
+record! {
+    #[derive(Copy)]
+    pub enum Network {
+        Wifi,
+        Cellular,
+        Offline,
+    }
 }
 
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-)]
-pub struct Location {
-    pub latitude: f64,
-    pub longitude: f64,
+record! {
+    #[derive(Copy)]
+    pub struct Location {
+        pub latitude: f64,
+        pub longitude: f64,
+    }
 }
 
-/// An event the app defined: a name, when, how long, and its parameters.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct CustomEvent {
-    pub name: String,
-    pub timestamp: i64,
-    pub duration_ms: Option<u32>,
-    pub params: BTreeMap<String, Param>,
+record! {
+    /// An event the app defined: a name, when, how long, and its parameters.
+    pub struct CustomEvent {
+        pub name: String,
+        pub timestamp: i64,
+        pub duration_ms: Option<u32>,
+        pub params: BTreeMap<String, Param>,
+    }
 }
 
-/// A typed parameter value.
+/// A typed parameter value. (Outside `record!`: bincode's derive cannot expand tuple
+/// variants inside a `macro_rules!`, a hygiene limit of its own.)
 #[derive(
     TypeInfo,
     bincode::Encode,

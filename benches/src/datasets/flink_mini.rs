@@ -6,50 +6,29 @@
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
-use typeinfo::TypeInfo;
 
-/// One event.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct Event {
-    pub id: i32,
-    pub name: String,
-    pub operation_names: Vec<String>,
-    pub operations: Vec<Operation>,
-    pub other_id1: i32,
-    pub other_id2: i32,
-    pub other_id3: i32,
-    /// Flink's `Object someObject`: a type typeinfo cannot see into.
-    #[typeinfo(generic)]
-    pub some_object: Payload,
+record! {
+    /// One event.
+    pub struct Event {
+        pub id: i32,
+        pub name: String,
+        pub operation_names: Vec<String>,
+        pub operations: Vec<Operation>,
+        pub other_id1: i32,
+        pub other_id2: i32,
+        pub other_id3: i32,
+        /// Flink's `Object someObject`: a type typeinfo cannot see into.
+        #[typeinfo(generic)]
+        pub some_object: Payload,
+    }
 }
 
-/// One operation of an event.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct Operation {
-    pub id: i32,
-    pub name: String,
+record! {
+    /// One operation of an event.
+    pub struct Operation {
+        pub id: i32,
+        pub name: String,
+    }
 }
 
 /// What an event carries that has no `TypeInfo`: it goes through serde wherever it lands.

@@ -5,133 +5,71 @@
 
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
-use serde::{Deserialize, Serialize};
-use typeinfo::TypeInfo;
 
-/// One play session.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct GameSession {
-    pub session_id: i64,
-    pub player_id: i64,
-    pub game: String,
-    /// Milliseconds since the epoch.
-    pub started_at: i64,
-    pub duration_ms: i32,
-    pub platform: Platform,
-    /// The guild a player belongs to, if any.
-    pub guild: Option<String>,
-    pub levels: Vec<Level>,
-    pub payments: Vec<Payment>,
+record! {
+    /// One play session.
+    pub struct GameSession {
+        pub session_id: i64,
+        pub player_id: i64,
+        pub game: String,
+        /// Milliseconds since the epoch.
+        pub started_at: i64,
+        pub duration_ms: i32,
+        pub platform: Platform,
+        /// The guild a player belongs to, if any.
+        pub guild: Option<String>,
+        pub levels: Vec<Level>,
+        pub payments: Vec<Payment>,
+    }
 }
 
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-)]
-pub enum Platform {
-    Pc,
-    Console,
-    Mobile,
+record! {
+    #[derive(Copy)]
+    pub enum Platform {
+        Pc,
+        Console,
+        Mobile,
+    }
 }
 
-/// One level played in the session.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct Level {
-    pub level: i32,
-    pub duration_ms: i32,
-    pub score: i64,
-    pub deaths: i32,
-    pub completed: bool,
-    /// Where on the map the player finished, in map units.
-    pub position: Position,
+record! {
+    /// One level played in the session.
+    pub struct Level {
+        pub level: i32,
+        pub duration_ms: i32,
+        pub score: i64,
+        pub deaths: i32,
+        pub completed: bool,
+        /// Where on the map the player finished, in map units.
+        pub position: Position,
+    }
 }
 
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-)]
-pub struct Position {
-    pub x: f32,
-    pub y: f32,
+record! {
+    #[derive(Copy)]
+    pub struct Position {
+        pub x: f32,
+        pub y: f32,
+    }
 }
 
-/// An in-game purchase.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct Payment {
-    pub item: String,
-    pub amount_cents: i32,
-    pub currency: Currency,
-    pub at: i64,
+record! {
+    /// An in-game purchase.
+    pub struct Payment {
+        pub item: String,
+        pub amount_cents: i32,
+        pub currency: Currency,
+        pub at: i64,
+    }
 }
 
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-)]
-pub enum Currency {
-    Usd,
-    Eur,
-    Gems,
+record! {
+    #[derive(Copy)]
+    pub enum Currency {
+        Usd,
+        Eur,
+        Gems,
+    }
 }
 
 /// The dataset: sessions, each serialized on its own.

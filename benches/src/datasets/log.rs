@@ -2,48 +2,26 @@
 
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
-use serde::{Deserialize, Serialize};
-use typeinfo::TypeInfo;
 
-/// One access-log line.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct Log {
-    /// IPv4 address as four bytes.
-    pub address: [u8; 4],
-    pub identity: String,
-    pub userid: String,
-    pub date: String,
-    pub request: String,
-    pub code: u16,
-    pub size: u64,
+record! {
+    /// One access-log line.
+    pub struct Log {
+        /// IPv4 address as four bytes.
+        pub address: [u8; 4],
+        pub identity: String,
+        pub userid: String,
+        pub date: String,
+        pub request: String,
+        pub code: u16,
+        pub size: u64,
+    }
 }
 
-/// The whole dataset, serialized as one value.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct Logs {
-    pub logs: Vec<Log>,
+record! {
+    /// The whole dataset, serialized as one value.
+    pub struct Logs {
+        pub logs: Vec<Log>,
+    }
 }
 
 /// The size the reference benchmark uses.

@@ -1,45 +1,23 @@
 //! `mesh`: a triangle mesh (125,000 triangles by default), plain floating-point data.
 
 use rand::RngExt;
-use serde::{Deserialize, Serialize};
-use typeinfo::TypeInfo;
 
-/// A triangle: three vertices and a normal, each `[x, y, z]`.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-)]
-pub struct Triangle {
-    pub v0: [f32; 3],
-    pub v1: [f32; 3],
-    pub v2: [f32; 3],
-    pub normal: [f32; 3],
+record! {
+    /// A triangle: three vertices and a normal, each `[x, y, z]`.
+    #[derive(Copy)]
+    pub struct Triangle {
+        pub v0: [f32; 3],
+        pub v1: [f32; 3],
+        pub v2: [f32; 3],
+        pub normal: [f32; 3],
+    }
 }
 
-/// The whole dataset, serialized as one value.
-#[derive(
-    TypeInfo,
-    bincode::Encode,
-    bincode::Decode,
-    bitcode::Encode,
-    bitcode::Decode,
-    Serialize,
-    Deserialize,
-    Debug,
-    Clone,
-    PartialEq,
-)]
-pub struct Mesh {
-    pub triangles: Vec<Triangle>,
+record! {
+    /// The whole dataset, serialized as one value.
+    pub struct Mesh {
+        pub triangles: Vec<Triangle>,
+    }
 }
 
 /// The size the reference benchmark uses.

@@ -102,8 +102,8 @@ fn read(f: &Field) -> TokenStream {
     if f.is_skipped() {
         skipped_value(f)
     } else if f.is_generic() {
-        let span = syn::spanned::Spanned::span(f.ty);
-        quote::quote_spanned!(span=> __d.decode_generic()?)
+        let decode_generic = super::encode::at_field_type(f, "decode_generic");
+        quote!(__d.#decode_generic()?)
     } else {
         quote!(_typeinfo::Decode::decode(__d)?)
     }

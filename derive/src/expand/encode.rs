@@ -24,8 +24,8 @@ pub fn expand(cont: &Container) -> TokenStream {
             let paths = serialized(fields).enumerate().map(|(i, f)| {
                 let value = access(f);
                 let follow = if f.is_generic() {
-                    let span = syn::spanned::Spanned::span(f.ty);
-                    quote::quote_spanned!(span=> if __rest.is_empty() { let __generic = &#value; __e.encode_generic(__generic).map(|()| 1) } else { _typeinfo::__private::Ok(0) })
+                    let (encode_generic, ty) = (at_field_type(f, "encode_generic"), f.ty);
+                    quote!(if __rest.is_empty() { let __generic = &#value; __e.#encode_generic::<#ty>(__generic).map(|()| 1) } else { _typeinfo::__private::Ok(0) })
                 } else {
                     quote!(_typeinfo::Encode::encode_path(&#value, __rest, __e))
                 };
@@ -119,15 +119,23 @@ fn in_wire_order(
     }
 }
 
+/// The generic codec method `name`, spanned at the field's type and called with the type
+/// spelled out, so that a type without serde's traits is reported there. Only the method
+/// name and the type carry that span: the locals
+/// around it (`__e`, `__d`, `__rest`) keep the derive's, or a type declared inside a
+/// `macro_rules!` would not see them (hygiene).
+pub(super) fn at_field_type(field: &Field, name: &str) -> syn::Ident {
+    syn::Ident::new(name, syn::spanned::Spanned::span(field.ty))
+}
+
 fn serialized<'c, 'a>(fields: &'c [Field<'a>]) -> impl Iterator<Item = &'c Field<'a>> {
     fields.iter().filter(|f| !f.is_skipped())
 }
 
 fn encode_field(field: &Field, value: TokenStream) -> TokenStream {
     if field.is_generic() {
-        // Spanned at the field type, so a type without serde is reported there.
-        let span = syn::spanned::Spanned::span(field.ty);
-        quote::quote_spanned!(span=> { let __generic = &#value; __e.encode_generic(__generic)?; })
+        let (encode_generic, ty) = (at_field_type(field, "encode_generic"), field.ty);
+        quote!({ let __generic = &#value; __e.#encode_generic::<#ty>(__generic)?; })
     } else {
         quote!(_typeinfo::Encode::encode(&#value, __e)?;)
     }

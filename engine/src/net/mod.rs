@@ -239,8 +239,14 @@ mod tests {
                 .starts_with("connection to tm-1: the connection broke inside a buffer"),
             "{e}"
         );
-        assert_eq!(control.first_error(), Some(e));
+        // The job fails too, with whichever side of the connection noticed first: the
+        // reader (this error) or the writer (its credit hit a broken pipe).
         endpoint.join();
+        assert!(
+            matches!(control.first_error(), Some(EngineError::Connection { ref peer, .. }) if peer == "tm-1"),
+            "{:?}",
+            control.first_error()
+        );
     }
 
     #[test]

@@ -80,12 +80,7 @@ pub fn summary(report: &Report) -> String {
             let _ = write!(out, " {:>20}", d.name());
         }
         let _ = writeln!(out);
-        for format in &report.settings.formats {
-            let cells: Vec<Option<&FormatResult>> =
-                datasets.iter().map(|&d| find(report, d, format)).collect();
-            if cells.iter().all(Option::is_none) {
-                continue;
-            }
+        for (format, cells) in dataset_rows(report, &datasets) {
             let _ = write!(out, "  {format:<18}");
             for cell in cells {
                 let text = cell.map_or_else(
@@ -160,12 +155,7 @@ pub fn summary_tables(report: &Report) -> String {
         out.push_str("\n|---|");
         out.push_str(&"---|".repeat(datasets.len()));
         out.push('\n');
-        for format in &report.settings.formats {
-            let cells: Vec<Option<&FormatResult>> =
-                datasets.iter().map(|&d| find(report, d, format)).collect();
-            if cells.iter().all(Option::is_none) {
-                continue;
-            }
+        for (format, cells) in dataset_rows(report, &datasets) {
             let _ = write!(out, "| {format} |");
             for cell in cells {
                 match cell {
@@ -187,11 +177,27 @@ pub fn summary_tables(report: &Report) -> String {
     out
 }
 
-fn find<'a>(report: &'a Report, dataset: DatasetKind, format: &str) -> Option<&'a FormatResult> {
+/// One row per format that ran on any of `datasets`: its result on each, where it ran.
+fn dataset_rows<'a>(
+    report: &'a Report,
+    datasets: &[DatasetKind],
+) -> Vec<(&'a str, Vec<Option<&'a FormatResult>>)> {
+    let find = |dataset: DatasetKind, format: &str| {
+        report
+            .datasets
+            .iter()
+            .find(|r| r.dataset == dataset && r.format == format)
+    };
     report
-        .datasets
+        .settings
+        .formats
         .iter()
-        .find(|r| r.dataset == dataset && r.format == format)
+        .map(|format| {
+            let cells = datasets.iter().map(|&d| find(d, format)).collect();
+            (format.as_str(), cells)
+        })
+        .filter(|(_, cells): &(_, Vec<Option<_>>)| cells.iter().any(Option::is_some))
+        .collect()
 }
 
 /// The charts of a report, by file name.

@@ -1,5 +1,6 @@
 //! A report for people: the markdown page, the terminal summary, and the charts they show.
 
+use super::jobs::JobResult;
 use super::svg::{Bar, Chart, Panel, Row, number};
 use super::{Report, Spread, micro::FormatResult};
 use crate::datasets::DatasetKind;
@@ -20,7 +21,7 @@ fn rows_of(report: &Report, dataset: DatasetKind) -> Vec<&FormatResult> {
 }
 
 /// The job names of a report, in run order, with their results.
-fn jobs(report: &Report) -> Vec<(&str, Vec<&super::jobs::JobResult>)> {
+fn jobs(report: &Report) -> Vec<(&str, Vec<&JobResult>)> {
     report
         .settings
         .jobs
@@ -31,6 +32,13 @@ fn jobs(report: &Report) -> Vec<(&str, Vec<&super::jobs::JobResult>)> {
         })
         .filter(|(_, rows): &(_, Vec<_>)| !rows.is_empty())
         .collect()
+}
+
+/// A job's pojo throughput, the base of its ratios, where pojo ran.
+fn pojo_median(rows: &[&JobResult]) -> Option<f64> {
+    rows.iter()
+        .find(|r| r.format == "pojo")
+        .map(|r| r.ops_per_ms.median)
 }
 
 fn spread(s: &Spread) -> String {
@@ -51,10 +59,7 @@ fn ratio(value: f64, base: Option<f64>) -> String {
 pub fn summary(report: &Report) -> String {
     let mut out = String::new();
     for (job, rows) in jobs(report) {
-        let pojo = rows
-            .iter()
-            .find(|r| r.format == "pojo")
-            .map(|r| r.ops_per_ms.median);
+        let pojo = pojo_median(&rows);
         let first = rows[0];
         let _ = writeln!(
             out,
@@ -119,7 +124,7 @@ pub fn summary_tables(report: &Report) -> String {
         out.push_str(&"---|---|".repeat(jobs.len()));
         out.push('\n');
         for format in &report.settings.formats {
-            let cells: Vec<Option<&&super::jobs::JobResult>> = jobs
+            let cells: Vec<Option<&&JobResult>> = jobs
                 .iter()
                 .map(|(_, rows)| rows.iter().find(|r| r.format == *format))
                 .collect();
@@ -128,10 +133,7 @@ pub fn summary_tables(report: &Report) -> String {
             }
             let _ = write!(out, "| {format} |");
             for ((_, rows), cell) in jobs.iter().zip(cells) {
-                let pojo = rows
-                    .iter()
-                    .find(|r| r.format == "pojo")
-                    .map(|r| r.ops_per_ms.median);
+                let pojo = pojo_median(rows);
                 match cell {
                     Some(r) => {
                         let median = r.ops_per_ms.median;
@@ -347,10 +349,7 @@ pub fn report(report: &Report, charts: &[(String, Chart)]) -> String {
              are those written to every edge, per source record.\n\n",
         );
         for (job, rows) in &jobs {
-            let pojo = rows
-                .iter()
-                .find(|r| r.format == "pojo")
-                .map(|r| r.ops_per_ms.median);
+            let pojo = pojo_median(rows);
             let first = rows[0];
             let _ = writeln!(
                 out,

@@ -112,33 +112,25 @@ pub fn with_lineup<R>(
             f(lineup(all, core::slice::from_ref(&data), records, formats)?)
         }
         DatasetKind::AppEvents => {
-            let data = app_events::generate(SEED, records).sessions;
-            f(lineup(
-                contenders::per_record(&data),
-                &data,
-                records,
-                formats,
-            )?)
+            per_record(app_events::generate(SEED, records).sessions, formats, f)?
         }
         DatasetKind::GameSessions => {
-            let data = game_sessions::generate(SEED, records).sessions;
-            f(lineup(
-                contenders::per_record(&data),
-                &data,
-                records,
-                formats,
-            )?)
+            per_record(game_sessions::generate(SEED, records).sessions, formats, f)?
         }
         DatasetKind::FlinkMini => {
-            let data = flink_mini::generate(SEED, records).events;
-            f(lineup(
-                contenders::per_record(&data),
-                &data,
-                records,
-                formats,
-            )?)
+            per_record(flink_mini::generate(SEED, records).events, formats, f)?
         }
     })
+}
+
+/// The lineup of a dataset encoded record by record.
+fn per_record<T: Dataset + HasTypeInfo, R>(
+    data: Vec<T>,
+    formats: &FormatFilter,
+    f: impl FnOnce(Lineup<'_>) -> R,
+) -> Result<R, String> {
+    let all = contenders::per_record(&data);
+    Ok(f(lineup(all, &data, data.len(), formats)?))
 }
 
 /// apache-avro goes after avro where it takes the records (or the whole dataset as one

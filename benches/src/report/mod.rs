@@ -92,14 +92,6 @@ impl Progress {
         Progress { bar, terminal }
     }
 
-    /// A silent one, for tests.
-    pub fn hidden() -> Self {
-        Progress {
-            bar: ProgressBar::hidden(),
-            terminal: true,
-        }
-    }
-
     pub fn step(&self, done: &str) {
         self.bar.inc(1);
         self.bar.set_message(done.to_owned());

@@ -197,6 +197,15 @@ mod tests {
         (gate, control, peer, endpoint, global)
     }
 
+    /// Reads the receiver's first CREDIT frame. A peer that closes its socket with unread
+    /// bytes makes the kernel send a reset instead of an orderly close, and the reset can
+    /// overtake the bytes the peer wrote; tests that close the peer read the credit first.
+    fn read_the_credit_announcement(peer: &mut TcpStream) -> [u8; 9] {
+        let mut credit = [0u8; 9];
+        peer.read_exact(&mut credit).unwrap();
+        credit
+    }
+
     /// Polls until the gate fails, within a deadline.
     fn failure_of(gate: &mut InputGate) -> EngineError {
         let deadline = Instant::now() + Duration::from_secs(5);
@@ -212,10 +221,8 @@ mod tests {
     #[test]
     fn the_receiver_announces_its_exclusive_buffers_as_credit() {
         let (_gate, _control, mut peer, endpoint, _global) = receiving_end();
-        let mut credit = [0u8; 9];
-        peer.read_exact(&mut credit).unwrap();
         assert_eq!(
-            credit,
+            read_the_credit_announcement(&mut peer),
             [2, 0, 0, 0, 0, 2, 0, 0, 0],
             "CREDIT channel 0, 2 buffers"
         );
@@ -231,6 +238,7 @@ mod tests {
         // A DATA header claiming 40 bytes, then 10 of them, then the peer is gone.
         let mut frame = vec![0u8, 0, 0, 0, 0, 0, 0, 0, 0, 40, 0, 0, 0];
         frame.extend_from_slice(&[7; 10]);
+        read_the_credit_announcement(&mut peer);
         peer.write_all(&frame).unwrap();
         drop(peer);
         let e = failure_of(&mut gate);
@@ -266,6 +274,7 @@ mod tests {
         ];
         for (bytes, expected) in cases {
             let (mut gate, _control, mut peer, endpoint, _global) = receiving_end();
+            read_the_credit_announcement(&mut peer);
             peer.write_all(bytes).unwrap();
             drop(peer);
             let e = failure_of(&mut gate);

@@ -36,6 +36,47 @@ fn file_and_builder_agree() {
 }
 
 #[test]
+fn a_config_written_as_toml_reads_back_equal() {
+    let configs = [
+        SerializationConfig::default(),
+        SerializationConfig::builder()
+            .default_format(Format::MsgpackNamed)
+            .generic_types(GenericTypes::Allow)
+            .force_avro(true)
+            .type_format("shop::Order", Format::Avro)
+            .type_format("odd \"name\" with spaces", Format::Avro)
+            .max_record_bytes(i64::MAX as usize)
+            .max_collection_len(3)
+            .max_depth(4096)
+            .kryo_register("Order", 9)
+            .kryo_register("ünï::Line", 2_147_483_645)
+            .kryo_registration_required(true)
+            .kryo_references(true)
+            .build()
+            .unwrap(),
+    ];
+    for config in configs {
+        let text = config.to_toml();
+        assert_eq!(
+            SerializationConfig::from_toml(&text).unwrap(),
+            config,
+            "{text}"
+        );
+    }
+    // Every key is written, the defaults too.
+    let text = SerializationConfig::default().to_toml();
+    let depth = format!("max_depth = {}", typeinfo::Limits::DEFAULT.max_depth);
+    for key in [
+        "default_format = \"pojo\"",
+        "generic_types = \"warn\"",
+        &depth,
+        "[kryo]",
+    ] {
+        assert!(text.contains(key), "{key} missing from:\n{text}");
+    }
+}
+
+#[test]
 fn unknown_keys_and_values_name_what_is_allowed() {
     let unknown_key = SerializationConfig::from_toml("defualt_format = \"pojo\"")
         .unwrap_err()
@@ -80,8 +121,18 @@ fn limits_out_of_range_are_refused() {
         ConfigError::Invalid {
             key: "limits.max_record_bytes".into(),
             value: "0".into(),
-            allowed: format!("a whole number from 1 to {}", usize::MAX)
+            allowed: format!("a whole number from 1 to {}", i64::MAX)
         }
+    );
+    // What the builder takes, a file must be able to say: TOML's integers stop at 2^63 - 1.
+    let unwritable = SerializationConfig::builder()
+        .max_record_bytes(usize::MAX)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        unwritable.contains("from 1 to 9223372036854775807"),
+        "{unwritable}"
     );
     let deep = SerializationConfig::builder()
         .max_depth(100_000)

@@ -26,7 +26,7 @@
 
 use crate::info::{GenericField, HasTypeInfo, TypeInfo};
 use crate::limits::Limits;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
@@ -34,7 +34,7 @@ use std::sync::Mutex;
 
 /// The wire formats a config can select. Formats join this list as they land; it is
 /// exhaustive on purpose, so that adding one makes every selection site handle it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Generated field-by-field code, fixed-width little-endian.
@@ -128,7 +128,7 @@ impl std::str::FromStr for Format {
 }
 
 /// What to do with a type that holds a generic (opaque) field, Flink's `generic-types`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum GenericTypes {
     /// Serialize generic fields through serde without comment.
@@ -247,21 +247,22 @@ fn display_path(path: &str) -> &str {
 
 impl std::error::Error for ConfigError {}
 
-/// The file's shape; unknown keys are errors.
-#[derive(Deserialize)]
+/// The file's shape; unknown keys are errors. Tables come last, as TOML wants them
+/// written.
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     default_format: Option<Format>,
     force_kryo: Option<bool>,
     force_avro: Option<bool>,
     generic_types: Option<GenericTypes>,
+    limits: Option<FileLimits>,
     #[serde(default)]
     types: BTreeMap<String, FileTypeConfig>,
-    limits: Option<FileLimits>,
     kryo: Option<FileKryo>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct FileKryo {
     registration_required: Option<bool>,
@@ -270,13 +271,13 @@ struct FileKryo {
     registrations: BTreeMap<String, i64>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct FileTypeConfig {
     format: Format,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct FileLimits {
     max_record_bytes: Option<u64>,
@@ -340,6 +341,34 @@ impl SerializationConfig {
             }
         }
         builder.build()
+    }
+
+    /// The config as a TOML file that [`from_toml`](Self::from_toml) reads back to an equal
+    /// config, every key written out (the defaults too), so a user can see what is in
+    /// effect.
+    pub fn to_toml(&self) -> String {
+        let file = FileConfig {
+            default_format: Some(self.default_format),
+            force_kryo: Some(self.force_kryo),
+            force_avro: Some(self.force_avro),
+            generic_types: Some(self.generic_types),
+            limits: Some(FileLimits {
+                max_record_bytes: Some(self.limits.max_record_bytes as u64),
+                max_collection_len: Some(self.limits.max_collection_len as u64),
+                max_depth: Some(u64::from(self.limits.max_depth)),
+            }),
+            types: (self.types.iter())
+                .map(|(name, &format)| (name.clone(), FileTypeConfig { format }))
+                .collect(),
+            kryo: Some(FileKryo {
+                registration_required: Some(self.kryo.registration_required),
+                references: Some(self.kryo.references),
+                registrations: (self.kryo.registrations.iter())
+                    .map(|(name, &id)| (name.clone(), i64::from(id)))
+                    .collect(),
+            }),
+        };
+        toml::to_string(&file).expect("a config is plain keys, strings, integers and tables")
     }
 
     /// Reads and parses a TOML config file.
@@ -565,13 +594,14 @@ impl ConfigBuilder {
         })
     }
 
-    /// Sets a limit after checking it is positive and fits (depth: at most 4096, deeper
-    /// recursion would overflow the stack before the limit could help).
+    /// Sets a limit after checking it is positive and fits: depth at most 4096 (deeper
+    /// recursion would overflow the stack before the limit could help), sizes at most what
+    /// both a TOML integer and `usize` hold, so every config can be written as a file.
     fn limit(mut self, key: &str, value: u64, set: impl FnOnce(&mut Limits, usize)) -> Self {
         let max: u64 = if key.ends_with("max_depth") {
             4096
         } else {
-            usize::MAX as u64
+            (usize::MAX as u64).min(i64::MAX as u64)
         };
         match usize::try_from(value) {
             Ok(v) if value >= 1 && value <= max => set(&mut self.config.limits, v),

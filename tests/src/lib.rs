@@ -1,6 +1,7 @@
 //! Record types that exercise every field kind the model covers, and the helpers the
 //! cross-crate tests share.
 
+pub mod counting;
 pub mod evolution;
 pub mod strategies;
 pub mod types;

@@ -4,146 +4,259 @@
 //! One test function, so no other test thread allocates while a peak is measured.
 
 use serde::de::DeserializeOwned;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::io::Write;
 use typeinfo::{Decode, Limits};
 use typeinfo_serializers::RecordCodec;
+use typeinfo_serializers::avro::Avro;
+use typeinfo_serializers::avro::file::{Codec, FileReader, FileWriter};
+use typeinfo_serializers::compact::Compact;
 use typeinfo_serializers::kryo::Kryo;
 use typeinfo_serializers::pojo::Pojo;
+use typeinfo_tests::counting::{Counting, peak_of};
 use typeinfo_tests::types::*;
-
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator and only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// Peak bytes allocated while decoding `bytes` as `T` (the result is dropped).
-fn peak_while<T: Decode>(pojo: &Pojo, bytes: &[u8]) -> usize {
-    peak_of(|| pojo.decode::<T>(bytes).is_err())
-}
+/// Limits off, so only the input-size checks stand between a claim and an allocation.
+const OPEN: Limits = Limits {
+    max_collection_len: usize::MAX,
+    max_record_bytes: usize::MAX,
+    max_depth: 128,
+};
 
-/// The same through kryo, a serde format.
-fn kryo_peak_while<T: DeserializeOwned>(kryo: &Kryo, bytes: &[u8]) -> usize {
-    peak_of(|| kryo.decode::<T>(bytes).is_err())
+/// 68 input bytes justify at most 68 elements; the largest element here is a HashMap
+/// entry of 32 bytes plus its table.
+const SMALL: usize = 16 * 1024;
+
+/// One hostile input: what it is, the peak it reached, and the most it may reach.
+struct Case {
+    what: String,
+    peak: usize,
+    bound: usize,
 }
 
 /// Peak bytes allocated while `decode` runs; it must report a refusal.
-fn peak_of(decode: impl FnOnce() -> bool) -> usize {
-    // Warm the thread's kryo scratch state, so only the decoding itself is counted.
+fn refused(what: &str, bound: usize, decode: impl FnOnce() -> bool) -> Case {
+    // Warm the thread's kryo and avro scratch state, so only the decoding is counted.
     let _ = Kryo::default().decode::<u8>(&[0]);
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let refused = decode();
-    assert!(refused, "hostile input must be refused");
-    PEAK.load(Ordering::SeqCst) - base
+    let (peak, refused) = peak_of(decode);
+    assert!(refused, "{what}: hostile input must be refused");
+    Case {
+        what: what.into(),
+        peak,
+        bound,
+    }
 }
 
-#[test]
-fn hostile_claims_allocate_little() {
-    // Limits off, so only the input-size checks stand between a claim and an allocation.
-    let open = Pojo::new(Limits {
-        max_collection_len: usize::MAX,
-        max_record_bytes: usize::MAX,
-        max_depth: 128,
-    });
-    let claim_then = |tail: &[u8]| [&[0xff, 0xff, 0xff, 0x7f][..], tail].concat();
-    let kryo = Kryo::default().limits(Limits {
-        max_collection_len: usize::MAX,
-        max_record_bytes: usize::MAX,
-        max_depth: 128,
-    });
+fn generated<C: RecordCodec, T: Decode>(codec: &C, what: &str, bytes: &[u8]) -> Case {
+    refused(&format!("{}: {what}", C::NAME), SMALL, || {
+        codec.decode::<T>(bytes).is_err()
+    })
+}
+
+fn kryo<T: DeserializeOwned>(kryo: &Kryo, what: &str, bytes: &[u8]) -> Case {
+    refused(&format!("kryo: {what}"), SMALL, || {
+        kryo.decode::<T>(bytes).is_err()
+    })
+}
+
+/// An unsigned LEB128 varint, as compact and Kryo write lengths.
+fn varint(mut v: u64) -> Vec<u8> {
+    let mut out = Vec::new();
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+    out
+}
+
+/// Avro's zigzag long.
+fn long(v: i64) -> Vec<u8> {
+    varint(((v << 1) ^ (v >> 63)) as u64)
+}
+
+fn then(claim: Vec<u8>, tail: &[u8]) -> Vec<u8> {
+    [claim, tail.to_vec()].concat()
+}
+
+fn pojo_cases() -> Vec<Case> {
+    let open = Pojo::new(OPEN);
+    let claim = |tail: &[u8]| then(vec![0xff, 0xff, 0xff, 0x7f], tail);
+    vec![
+        generated::<_, String>(&open, "String of 2 GiB", &claim(&[1, 2, 3])),
+        generated::<_, Vec<u8>>(&open, "Vec<u8> of 2 GiB", &claim(&[1, 2, 3])),
+        generated::<_, Vec<u64>>(&open, "Vec<u64> (raw) of 2 Gi", &claim(&[0; 64])),
+        generated::<_, Vec<String>>(&open, "Vec<String> of 2 Gi", &claim(&[0; 64])),
+        generated::<_, HashMap<u32, String>>(&open, "HashMap of 2 Gi", &claim(&[0; 64])),
+        generated::<_, BTreeMap<u32, u32>>(&open, "BTreeMap of 2 Gi", &claim(&[0; 64])),
+        generated::<_, Vec<Tree>>(&open, "Vec<Tree> of 2 Gi", &claim(&[0; 64])),
+        generated::<_, Collections>(&open, "a 2 GiB name", &claim(&[0; 64])),
+    ]
+}
+
+fn compact_cases() -> Vec<Case> {
+    let open = Compact::new(OPEN);
+    let claim = |tail: &[u8]| then(varint(1 << 62), tail);
+    vec![
+        generated::<_, String>(&open, "String of 4 EiB", &claim(&[1, 2, 3])),
+        generated::<_, Vec<u8>>(&open, "Vec<u8> of 4 EiB", &claim(&[1, 2, 3])),
+        generated::<_, Vec<u64>>(&open, "Vec<u64> of 2^62", &claim(&[0; 64])),
+        generated::<_, Vec<String>>(&open, "Vec<String> of 2^62", &claim(&[0; 64])),
+        generated::<_, HashMap<u32, String>>(&open, "HashMap of 2^62", &claim(&[0; 64])),
+        generated::<_, Vec<Tree>>(&open, "Vec<Tree> of 2^62", &claim(&[0; 64])),
+    ]
+}
+
+fn kryo_cases() -> Vec<Case> {
+    let open = Kryo::default().limits(OPEN);
     // Kryo's length + 1 of 2^31 - 2, and a string of 2^28 UTF-16 units.
-    let kryo_claim = |tail: &[u8]| [&[0xff, 0xff, 0xff, 0xff, 0x07][..], tail].concat();
-    let kryo_string = [&[0xc1, 0x80, 0x80, 0x80, 0x02][..], &[b'a'; 64]].concat();
+    let claim = |tail: &[u8]| then(vec![0xff, 0xff, 0xff, 0xff, 0x07], tail);
+    let string = [&[0xc1, 0x80, 0x80, 0x80, 0x02][..], &[b'a'; 64]].concat();
     assert!(matches!(
-        kryo.decode::<String>(&kryo_string),
+        open.decode::<String>(&string),
         Err(typeinfo::DecodeError::UnexpectedEnd {
             needed: 268_435_456,
             ..
         })
     ));
+    vec![
+        kryo::<String>(&open, "String of 2^28 units", &string),
+        kryo::<Vec<i64>>(&open, "Vec<i64> of 2 Gi", &claim(&[0; 64])),
+        kryo::<Vec<String>>(&open, "Vec<String> of 2 Gi", &claim(&[0x81; 64])),
+        kryo::<HashMap<u32, String>>(&open, "HashMap of 2 Gi", &claim(&[0; 64])),
+        kryo::<serde_bytes_like::Bytes>(&open, "byte array of 2 GiB", &claim(&[0; 64])),
+    ]
+}
 
-    let cases: Vec<(&str, usize)> = vec![
-        (
-            "String of 2 GiB",
-            peak_while::<String>(&open, &claim_then(&[1, 2, 3])),
+fn avro_cases() -> Vec<Case> {
+    let open = Avro::new(OPEN);
+    let claim = |tail: &[u8]| then(long(1 << 62), tail);
+    // A negative block count is followed by the block's size in bytes: both lie.
+    let sized_block = |tail: &[u8]| then([long(-(1 << 62)), long(1 << 62)].concat(), tail);
+    vec![
+        generated::<_, String>(&open, "string of 4 EiB", &claim(&[1, 2, 3])),
+        generated::<_, Vec<u8>>(&open, "bytes of 4 EiB", &claim(&[1, 2, 3])),
+        generated::<_, Vec<i64>>(&open, "array block of 2^62 longs", &claim(&[0; 64])),
+        generated::<_, Vec<String>>(&open, "array block of 2^62 strings", &claim(&[0; 64])),
+        generated::<_, Vec<String>>(&open, "sized block of 2^62 strings", &sized_block(&[0; 64])),
+        generated::<_, HashMap<String, u32>>(&open, "map block of 2^62", &claim(&[0; 64])),
+        generated::<_, Vec<Tree>>(&open, "array block of 2^62 trees", &claim(&[0; 64])),
+    ]
+}
+
+/// A container file's header, with the schema of `Tree` and `codec`.
+fn header(codec: Codec) -> Vec<u8> {
+    FileWriter::<Tree, _>::with_sync_marker(Vec::new(), codec, [5; 16])
+        .unwrap()
+        .finish()
+        .unwrap()
+}
+
+/// Reads a whole file of trees with `limits`; true if it was refused.
+fn file_refused(file: &[u8], limits: Limits) -> bool {
+    match FileReader::with_limits(file, limits) {
+        Err(_) => true,
+        Ok(reader) => reader.records::<Tree>().any(|r| r.is_err()),
+    }
+}
+
+fn container_cases() -> Vec<Case> {
+    let file = |what: &str, bytes: Vec<u8>, limits: Limits, bound: usize| {
+        refused(&format!("container: {what}"), bound, || {
+            file_refused(&bytes, limits)
+        })
+    };
+    let magic = b"Obj\x01".to_vec();
+    let null_header = header(Codec::Null);
+    // The header holds a schema, which parses into a few kilobytes.
+    let header_bound = SMALL * 4;
+    let block = |count: i64, size: i64, tail: &[u8]| {
+        then(
+            [null_header.clone(), long(count), long(size)].concat(),
+            tail,
+        )
+    };
+    // 16 MiB of zeros deflate to 16 KiB; the block limit of 1 MiB stops the inflating.
+    let mut deflater = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    deflater.write_all(&vec![0u8; 16 << 20]).unwrap();
+    let bomb = deflater.finish().unwrap();
+    let deflate_header = header(Codec::Deflate);
+    let bomb_file = [
+        deflate_header,
+        long(1),
+        long(bomb.len() as i64),
+        bomb.clone(),
+        vec![5; 16],
+    ]
+    .concat();
+    let one_mib = Limits {
+        max_record_bytes: 1 << 20,
+        ..Limits::DEFAULT
+    };
+    vec![
+        file(
+            "2^62 metadata entries",
+            then([magic.clone(), long(1 << 62)].concat(), &[0; 64]),
+            OPEN,
+            SMALL,
         ),
-        (
-            "Vec<u8> of 2 GiB",
-            peak_while::<Vec<u8>>(&open, &claim_then(&[1, 2, 3])),
+        file(
+            "a metadata value of 16 MiB",
+            then(
+                [magic, long(1), long(2), b"ab".to_vec(), long(16 << 20)].concat(),
+                &[0; 64],
+            ),
+            OPEN,
+            SMALL,
         ),
-        (
-            "Vec<u64> (raw) of 2 Gi elements",
-            peak_while::<Vec<u64>>(&open, &claim_then(&[0; 64])),
+        file(
+            "a block of 2^62 records",
+            block(1 << 62, 64, &[0; 80]),
+            OPEN,
+            header_bound,
         ),
-        (
-            "Vec<String> of 2 Gi elements",
-            peak_while::<Vec<String>>(&open, &claim_then(&[0; 64])),
+        file(
+            "a block of 2^62 bytes",
+            block(1, 1 << 62, &[0; 80]),
+            OPEN,
+            header_bound,
         ),
-        (
-            "HashMap of 2 Gi entries",
-            peak_while::<HashMap<u32, String>>(&open, &claim_then(&[0; 64])),
+        file(
+            &format!(
+                "a deflate bomb of {} KiB inflating to 16 MiB, limit 1 MiB",
+                bomb.len() >> 10
+            ),
+            bomb_file,
+            one_mib,
+            // The inflated block grows to the limit, and its last doubling copies half of
+            // it; the inflater's window and tables take some 75 KiB.
+            3 * (1 << 20) / 2 + (128 << 10) + header_bound + bomb.len(),
         ),
-        (
-            "BTreeMap of 2 Gi entries",
-            peak_while::<BTreeMap<u32, u32>>(&open, &claim_then(&[0; 64])),
-        ),
-        (
-            "Vec<Tree> of 2 Gi elements",
-            peak_while::<Vec<Tree>>(&open, &claim_then(&[0; 64])),
-        ),
-        (
-            "Collections with a 2 GiB name",
-            peak_while::<Collections>(&open, &claim_then(&[0; 64])),
-        ),
-        (
-            "kryo: String of 2^28 units",
-            kryo_peak_while::<String>(&kryo, &kryo_string),
-        ),
-        (
-            "kryo: Vec<i64> of 2 Gi elements",
-            kryo_peak_while::<Vec<i64>>(&kryo, &kryo_claim(&[0; 64])),
-        ),
-        (
-            "kryo: Vec<String> of 2 Gi elements",
-            kryo_peak_while::<Vec<String>>(&kryo, &kryo_claim(&[0x81; 64])),
-        ),
-        (
-            "kryo: HashMap of 2 Gi entries",
-            kryo_peak_while::<HashMap<u32, String>>(&kryo, &kryo_claim(&[0; 64])),
-        ),
-        (
-            "kryo: byte array of 2 GiB",
-            kryo_peak_while::<serde_bytes_like::Bytes>(&kryo, &kryo_claim(&[0; 64])),
-        ),
-    ];
-    for (what, peak) in &cases {
-        println!("peak allocation, {what}: {peak} bytes");
-        // 68 input bytes justify at most 68 elements; the largest element here is a
-        // HashMap entry of 32 bytes plus its table.
+    ]
+}
+
+#[test]
+fn hostile_claims_allocate_little() {
+    let cases: Vec<Case> = [
+        pojo_cases(),
+        compact_cases(),
+        kryo_cases(),
+        avro_cases(),
+        container_cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for Case { what, peak, bound } in &cases {
+        println!("peak allocation, {what}: {peak} bytes (bound {bound})");
+    }
+    for Case { what, peak, bound } in &cases {
         assert!(
-            *peak < 16 * 1024,
-            "{what}: {peak} bytes allocated for 68 bytes of input"
+            peak <= bound,
+            "{what}: {peak} bytes allocated, over {bound}"
         );
     }
 }

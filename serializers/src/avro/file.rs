@@ -555,17 +555,40 @@ impl<R: Read> FileReader<R> {
     }
 }
 
-/// Inflates a raw deflate block, refusing more than `limit` bytes of output.
+/// Inflates a raw deflate block, refusing more than `limit` bytes of output. The output
+/// doubles as it grows but never past `limit + 1` bytes, so a bomb costs at most about one
+/// and a half times the limit while the last doubling copies.
 fn inflate(raw: &[u8], limit: usize) -> Result<Vec<u8>, FileErrorKind> {
-    let mut out = Vec::new();
-    let mut decoder = flate2::read::DeflateDecoder::new(raw).take(limit as u64 + 1);
-    decoder
-        .read_to_end(&mut out)
-        .map_err(|e| FileErrorKind::Decompress(e.to_string()))?;
-    if out.len() > limit {
-        return Err(FileErrorKind::BlockTooLarge { limit });
+    let cap = limit.saturating_add(1);
+    let mut out: Vec<u8> = Vec::new();
+    let mut decoder = flate2::read::DeflateDecoder::new(raw);
+    loop {
+        if out.len() == out.capacity() {
+            if out.len() == cap {
+                return Err(FileErrorKind::BlockTooLarge { limit });
+            }
+            // Doubling, except that a step which would leave less than its own size
+            // before the cap goes to the cap at once (no small last step copying it all).
+            let doubled = out.capacity().saturating_mul(2).max(8 << 10);
+            let grown = if doubled.saturating_mul(2) > cap {
+                cap
+            } else {
+                doubled
+            };
+            out.reserve_exact(grown - out.len());
+        }
+        let start = out.len();
+        out.resize(out.capacity(), 0);
+        match decoder.read(&mut out[start..]) {
+            Ok(0) => {
+                out.truncate(start);
+                return Ok(out);
+            }
+            Ok(n) => out.truncate(start + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => out.truncate(start),
+            Err(e) => return Err(FileErrorKind::Decompress(e.to_string())),
+        }
     }
-    Ok(out)
 }
 
 /// The records of a file as `T`, block by block.

@@ -289,3 +289,63 @@ fn force_avro_handles_absent_fields() {
     let nested = Serializer::<Nested>::new(&config).unwrap_err().to_string();
     assert!(nested.contains("Option<Option<_>>"), "{nested}");
 }
+
+#[derive(TypeInfo, Debug, Clone, PartialEq)]
+#[typeinfo(namespace = "t")]
+struct Narrow {
+    count: u32,
+    rgb: [u16; 3],
+}
+
+/// Found by the `avro` fuzz target, whose two readers disagreed: the schema says `long`
+/// and `array`, so a datum with a count beyond `u32` or four colours is valid Avro
+/// (the schema-driven reader takes it), while the Rust type refuses it with the reason.
+/// Pinning it showed the excess of a `[T; N]` miscounted: the decoder read the next item
+/// as a block count.
+#[test]
+fn regression_valid_avro_beyond_a_narrower_rust_type_is_refused_by_name() {
+    let schema = schema_of::<Narrow>().unwrap();
+    // Values under 64, so each zigzag varint is one byte.
+    let datum = |count: i64, colours: &[u8]| {
+        let mut out = Vec::new();
+        let zigzag = |v: i64| (((v << 1) ^ (v >> 63)) as u64);
+        for mut v in [zigzag(count), zigzag(colours.len() as i64)] {
+            while v >= 0x80 {
+                out.push(v as u8 | 0x80);
+                v >>= 7;
+            }
+            out.push(v as u8);
+        }
+        for &c in colours {
+            out.extend_from_slice(&(u64::from(c) << 1).to_le_bytes()[..1]);
+        }
+        if !colours.is_empty() {
+            out.push(0);
+        }
+        out
+    };
+    let fits = datum(7, &[1, 2, 3]);
+    assert_eq!(
+        avro::from_slice::<Narrow>(&fits).unwrap(),
+        Narrow {
+            count: 7,
+            rgb: [1, 2, 3]
+        }
+    );
+    for (bytes, expected) in [
+        (
+            datum(1 << 32, &[1, 2, 3]),
+            typeinfo::DecodeError::OutOfRange { type_name: "u32" },
+        ),
+        (
+            datum(7, &[1, 2, 3, 4]),
+            typeinfo::DecodeError::LengthMismatch {
+                expected: 3,
+                found: 4,
+            },
+        ),
+    ] {
+        assert!(avro::json::datum_to_json(&schema, &bytes, Limits::default()).is_ok());
+        assert_eq!(avro::from_slice::<Narrow>(&bytes).unwrap_err(), expected);
+    }
+}

@@ -276,7 +276,12 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
             read += 1;
             T::decode(self)
         })?;
-        let extra = in_block + self.block()?;
+        // Items left in the current block come next, not a block count: they are the
+        // excess (at least); only after a block ends does another count follow.
+        let extra = match in_block {
+            0 => self.block()?,
+            left => left,
+        };
         if extra != 0 {
             return Err(wrong_length(N + extra));
         }

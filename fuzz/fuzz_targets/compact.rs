@@ -5,9 +5,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use typeinfo_fuzz::checks::{round_trips_bytes, round_trips_equal};
 use typeinfo_serializers::RecordCodec;
 use typeinfo_serializers::compact::Compact;
-use typeinfo_tests::fuzz::{round_trips_bytes, round_trips_equal};
 use typeinfo_tests::types::{Attributes, Collections, Everything, Scalars, Tree};
 
 fuzz_target!(|data: &[u8]| {

@@ -10,8 +10,9 @@ use libfuzzer_sys::fuzz_target;
 use serde::{Serialize, de::DeserializeOwned};
 use std::fmt::Debug;
 use typeinfo::{Decode, DecodeError, Encode};
+use typeinfo_fuzz::kryo_configs;
 use typeinfo_serializers::RecordCodec;
-use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
+use typeinfo_serializers::kryo::{Generated, Kryo};
 use typeinfo_tests::types::{Collections, Everything, Tree};
 
 fn round_trips<T>(kryo: &Kryo, data: &[u8])
@@ -38,21 +39,16 @@ where
         }
         if let Ok(value) = through_generated {
             let bytes = generated.to_vec(&value).expect("a decoded value encodes");
-            assert_eq!(generated.decode::<T>(&bytes).expect("our own bytes decode"), value);
+            assert_eq!(
+                generated.decode::<T>(&bytes).expect("our own bytes decode"),
+                value
+            );
         }
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut registry = Registry::new();
-    for (id, name) in (9..).zip(["Tree", "Collections", "Everything", "Shape", "Pair"]) {
-        registry.register_name(name, id).expect("distinct ids");
-    }
-    for kryo in [
-        Kryo::default(),
-        Kryo::new(registry.clone()),
-        Kryo::new(registry).references(true),
-    ] {
+    for kryo in kryo_configs() {
         round_trips::<Tree>(&kryo, data);
         round_trips::<Collections>(&kryo, data);
         let _ = kryo.decode::<Everything>(data);

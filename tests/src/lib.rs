@@ -197,42 +197,6 @@ impl typeinfo::io::Reader for Chunks<'_> {
     }
 }
 
-/// Checks for decoders fed arbitrary bytes (the fuzz targets): whatever decodes must
-/// survive a re-encode.
-pub mod fuzz {
-    use std::fmt::Debug;
-    use typeinfo::{Decode, Encode};
-    use typeinfo_serializers::RecordCodec;
-
-    /// For types without floats: the re-encoded value decodes to an equal value.
-    pub fn round_trips_equal<C: RecordCodec, T: Encode + Decode + PartialEq + Debug>(
-        codec: &C,
-        data: &[u8],
-    ) {
-        if let Ok(value) = codec.decode::<T>(data) {
-            let bytes = codec.to_vec(&value).expect("a decoded value encodes");
-            assert_eq!(
-                codec.decode::<T>(&bytes).expect("re-encoded bytes decode"),
-                value
-            );
-        }
-    }
-
-    /// For types without hash-ordered collections: the value re-encodes to exactly the input
-    /// (decoding is injective).
-    pub fn round_trips_bytes<C: RecordCodec, T: Encode + Decode>(codec: &C, data: &[u8]) {
-        if let Ok(value) = codec.decode::<T>(data) {
-            let bytes = codec.to_vec(&value).expect("a decoded value encodes");
-            assert_eq!(
-                bytes,
-                data,
-                "{}: the same value decoded from other bytes",
-                C::NAME
-            );
-        }
-    }
-}
-
 /// Says on standard error why a test did not run: written to the stream itself, past the
 /// test harness's capture, so that a skip is seen in every run. Under
 /// `TYPEINFO_REQUIRE_INTEROP=1` (set by `.ci/run`, which installs the tools) a skip is a

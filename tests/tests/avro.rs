@@ -308,7 +308,7 @@ fn regression_valid_avro_beyond_a_narrower_rust_type_is_refused_by_name() {
     // Values under 64, so each zigzag varint is one byte.
     let datum = |count: i64, colours: &[u8]| {
         let mut out = Vec::new();
-        let zigzag = |v: i64| (((v << 1) ^ (v >> 63)) as u64);
+        let zigzag = |v: i64| ((v << 1) ^ (v >> 63)) as u64;
         for mut v in [zigzag(count), zigzag(colours.len() as i64)] {
             while v >= 0x80 {
                 out.push(v as u8 | 0x80);

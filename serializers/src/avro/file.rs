@@ -560,32 +560,32 @@ impl<R: Read> FileReader<R> {
 /// and a half times the limit while the last doubling copies.
 fn inflate(raw: &[u8], limit: usize) -> Result<Vec<u8>, FileErrorKind> {
     let cap = limit.saturating_add(1);
-    let mut out: Vec<u8> = Vec::new();
+    // `out` is zeroed once per growth; `filled` is how much of it holds output.
+    let (mut out, mut filled) = (Vec::<u8>::new(), 0);
     let mut decoder = flate2::read::DeflateDecoder::new(raw);
     loop {
-        if out.len() == out.capacity() {
+        if filled == out.len() {
             if out.len() == cap {
                 return Err(FileErrorKind::BlockTooLarge { limit });
             }
             // Doubling, except that a step which would leave less than its own size
             // before the cap goes to the cap at once (no small last step copying it all).
-            let doubled = out.capacity().saturating_mul(2).max(8 << 10);
+            let doubled = out.len().saturating_mul(2).max(8 << 10);
             let grown = if doubled.saturating_mul(2) > cap {
                 cap
             } else {
                 doubled
             };
             out.reserve_exact(grown - out.len());
+            out.resize(grown, 0);
         }
-        let start = out.len();
-        out.resize(out.capacity(), 0);
-        match decoder.read(&mut out[start..]) {
+        match decoder.read(&mut out[filled..]) {
             Ok(0) => {
-                out.truncate(start);
+                out.truncate(filled);
                 return Ok(out);
             }
-            Ok(n) => out.truncate(start + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => out.truncate(start),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(FileErrorKind::Decompress(e.to_string())),
         }
     }

@@ -52,6 +52,12 @@ impl Field<'_> {
     pub fn is_generic(&self) -> bool {
         self.attrs.generic.is_some()
     }
+
+    /// Whether the field's codec is not its type's own `Encode`/`Decode`: the memory of the
+    /// type then says nothing about the wire.
+    pub fn has_own_codec(&self) -> bool {
+        self.is_generic() || self.attrs.with.is_some()
+    }
 }
 
 impl<'a> Container<'a> {
@@ -156,6 +162,12 @@ fn check_fields(cx: &mut Ctxt, fields: &[Field]) {
                     "`generic` has no effect on a skipped field: it is never serialized",
                 );
             }
+            if let Some(with) = &f.attrs.with {
+                cx.error_spanned_by(
+                    with,
+                    "`with` has no effect on a skipped field: it is never serialized",
+                );
+            }
             if let Some((_, rename)) = &f.attrs.rename {
                 cx.error_spanned_by(
                     rename,
@@ -169,6 +181,12 @@ fn check_fields(cx: &mut Ctxt, fields: &[Field]) {
                 );
             }
             continue;
+        }
+        if let (Some(generic), Some(_)) = (&f.attrs.generic, &f.attrs.with) {
+            cx.error_spanned_by(
+                generic,
+                "`generic` and `with` both give the field a codec; keep one",
+            );
         }
         if seen.contains(&&f.name) {
             cx.error_spanned_by(f.original, format!("two fields are named `{}`", f.name));

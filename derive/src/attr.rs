@@ -178,6 +178,9 @@ pub struct FieldAttrs {
     pub default: Option<Default>,
     /// `generic`: serialized by the generic fallback through serde.
     pub generic: Option<Path>,
+    /// `with = "path"`: a module or type whose `type_info`, `encode` and `decode` are the
+    /// field's codec.
+    pub with: Option<ExprPath>,
     /// `alias = "..."`, any number: names the field had before, for schema evolution.
     pub aliases: Vec<LitStr>,
 }
@@ -188,6 +191,7 @@ impl FieldAttrs {
         let mut skip = Once::new("skip");
         let mut default = Once::new("default");
         let mut generic = Once::new("generic");
+        let mut with = Once::new("with");
         let mut aliases = Vec::new();
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
@@ -197,6 +201,12 @@ impl FieldAttrs {
                 skip.set(cx, meta, meta.path.clone());
             } else if meta.path.is_ident("generic") {
                 generic.set(cx, meta, meta.path.clone());
+            } else if meta.path.is_ident("with") {
+                let path = parse_string_as::<ExprPath>(
+                    meta,
+                    "`with` takes the path of a module or type providing `type_info`, `encode` and `decode` for the field, such as \"codecs::point\" or \"Scaled::<2>\"",
+                )?;
+                with.set(cx, meta, path);
             } else if meta.path.is_ident("default") {
                 let value = if meta.input.peek(syn::Token![=]) {
                     Default::Function(parse_string_as::<ExprPath>(
@@ -217,7 +227,7 @@ impl FieldAttrs {
                 }
                 aliases.push(lit);
             } else {
-                return Err(unknown(meta, "rename, skip, default, generic, alias"));
+                return Err(unknown(meta, "rename, skip, default, generic, with, alias"));
             }
             Ok(())
         });
@@ -226,6 +236,7 @@ impl FieldAttrs {
             skip: skip.value,
             default: default.value,
             generic: generic.value,
+            with: with.value,
             aliases,
         }
     }

@@ -55,6 +55,9 @@ pub fn kryo_registry() -> Registry {
         "Renamed",
         "Everything",
         "Attributes",
+        "StdFields",
+        "StdOnly",
+        "Ecosystem",
     ];
     for (id, name) in (10..).zip(classes) {
         registry

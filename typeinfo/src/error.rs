@@ -14,6 +14,12 @@ pub enum EncodeError {
     BufferFull { needed: usize, available: usize },
     /// An I/O sink failed.
     Io(std::io::ErrorKind),
+    /// The value has no encoding in its type's representation (a `SystemTime` beyond the
+    /// range of an `i64` of nanoseconds, a path that is not UTF-8).
+    Unrepresentable {
+        type_name: &'static str,
+        reason: &'static str,
+    },
     /// A serde `Serialize` impl of a generic field failed, or used a feature the format lacks.
     Custom(Box<str>),
 }
@@ -33,6 +39,9 @@ impl fmt::Display for EncodeError {
                 "output buffer full: {needed} more bytes needed, {available} available"
             ),
             EncodeError::Io(kind) => write!(f, "i/o error while writing: {kind}"),
+            EncodeError::Unrepresentable { type_name, reason } => {
+                write!(f, "cannot encode this {type_name}: {reason}")
+            }
             EncodeError::Custom(msg) => f.write_str(msg),
         }
     }
@@ -64,6 +73,12 @@ pub enum DecodeError {
     LengthMismatch { expected: usize, found: usize },
     /// A number outside the range of the type it is read into (an Avro `int` read as `u8`).
     OutOfRange { type_name: &'static str },
+    /// A well-formed encoding of a value the type cannot hold (zero for a `NonZeroU32`,
+    /// a billion nanoseconds in a `Duration`).
+    InvalidValue {
+        type_name: &'static str,
+        reason: &'static str,
+    },
     /// A length prefix above the configured limit (`max_collection_len`).
     LengthLimit { claimed: u64, limit: u64 },
     /// The input is larger than the configured `max_record_bytes`.
@@ -104,6 +119,9 @@ impl fmt::Display for DecodeError {
             }
             DecodeError::OutOfRange { type_name } => {
                 write!(f, "number out of range for {type_name}")
+            }
+            DecodeError::InvalidValue { type_name, reason } => {
+                write!(f, "invalid {type_name}: {reason}")
             }
             DecodeError::LengthLimit { claimed, limit } => {
                 write!(f, "length {claimed} exceeds max_collection_len ({limit})")

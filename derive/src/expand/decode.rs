@@ -101,6 +101,8 @@ fn construct(path: TokenStream, style: Style, fields: &[Field]) -> TokenStream {
 fn read(f: &Field) -> TokenStream {
     if f.is_skipped() {
         skipped_value(f)
+    } else if let Some(with) = &f.attrs.with {
+        quote!(#with::decode(__d)?)
     } else if f.is_generic() {
         let decode_generic = super::encode::at_field_type(f, "decode_generic");
         quote!(__d.#decode_generic()?)

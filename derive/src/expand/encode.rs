@@ -23,9 +23,9 @@ pub fn expand(cont: &Container) -> TokenStream {
             });
             let paths = serialized(fields).enumerate().map(|(i, f)| {
                 let value = access(f);
-                let follow = if f.is_generic() {
-                    let (encode_generic, ty) = (at_field_type(f, "encode_generic"), f.ty);
-                    quote!(if __rest.is_empty() { let __generic = &#value; __e.#encode_generic::<#ty>(__generic).map(|()| 1) } else { _typeinfo::__private::Ok(0) })
+                let follow = if f.has_own_codec() {
+                    let encode = encode_field(f, value);
+                    quote!(if __rest.is_empty() { #encode _typeinfo::__private::Ok(1) } else { _typeinfo::__private::Ok(0) })
                 } else {
                     quote!(_typeinfo::Encode::encode_path(&#value, __rest, __e))
                 };
@@ -133,7 +133,9 @@ fn serialized<'c, 'a>(fields: &'c [Field<'a>]) -> impl Iterator<Item = &'c Field
 }
 
 fn encode_field(field: &Field, value: TokenStream) -> TokenStream {
-    if field.is_generic() {
+    if let Some(with) = &field.attrs.with {
+        quote!(#with::encode(&#value, __e)?;)
+    } else if field.is_generic() {
         let (encode_generic, ty) = (at_field_type(field, "encode_generic"), field.ty);
         quote!({ let __generic = &#value; __e.#encode_generic::<#ty>(__generic)?; })
     } else {

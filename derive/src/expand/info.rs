@@ -12,7 +12,7 @@ pub fn expand(cont: &Container) -> TokenStream {
     if !generics.params.is_empty() {
         let where_clause = generics.make_where_clause();
         for field in super::all_fields(cont) {
-            if field.attrs.default.is_some() && !field.is_skipped() && !field.is_generic() {
+            if field.attrs.default.is_some() && !field.is_skipped() && !field.has_own_codec() {
                 let ty = field.ty;
                 where_clause
                     .predicates
@@ -96,7 +96,9 @@ fn field_infos<'a>(
     fields.iter().filter(|f| !f.is_skipped()).map(move |f| {
         let name = &f.name;
         let ty = f.ty;
-        let type_ref = if f.is_generic() {
+        let type_ref = if let Some(with) = &f.attrs.with {
+            quote!(#with::type_info)
+        } else if f.is_generic() {
             quote!(<_typeinfo::info::Opaque<#ty> as _typeinfo::HasTypeInfo>::type_info)
         } else {
             quote!(<#ty as _typeinfo::HasTypeInfo>::type_info)
@@ -113,7 +115,10 @@ fn field_infos<'a>(
                         quote!(_typeinfo::info::DefaultSource::Function(#text))
                     }
                 };
-                let record = if f.is_generic() {
+                let record = if let Some(with) = &f.attrs.with {
+                    let make = default_fn(cont, f);
+                    quote!(|| _typeinfo::codec::Tape::record_by(|__e| #with::encode(&#make(), __e)))
+                } else if f.is_generic() {
                     // Recording refuses generic values; say so when a format asks.
                     quote!(_typeinfo::codec::Tape::refuse_generic::<#ty>)
                 } else {

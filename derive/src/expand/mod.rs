@@ -139,7 +139,7 @@ fn skipped_value(field: &Field) -> TokenStream {
 /// `RawLayout::record` over the fields (for `trait_path` = `Encode` or `Decode`), or `NONE`
 /// when a field is skipped or generic: then memory and wire cannot match.
 fn raw_layout(fields: &[Field], trait_path: TokenStream) -> TokenStream {
-    if fields.iter().any(|f| f.is_skipped() || f.is_generic()) {
+    if fields.iter().any(|f| f.is_skipped() || f.has_own_codec()) {
         return quote!(_typeinfo::RawLayout::NONE);
     }
     let entries = fields.iter().map(|f| {

@@ -157,6 +157,8 @@ impl Walker<'_, '_> {
                 self.decoder.leave();
                 value?
             }
+            // Shown as the primitive that holds it, as avro-tools and avrocat show it.
+            Node::Logical(logical) => return self.node(&logical.base),
         })
     }
 
@@ -264,6 +266,7 @@ impl DefaultWriter<'_> {
                 self.depth -= 1;
                 return result;
             }
+            Node::Logical(logical) => return self.node(&logical.base, value, e),
         };
         encoded.map_err(|e| e.to_string())
     }

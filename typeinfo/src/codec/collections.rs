@@ -4,7 +4,7 @@ use super::{
     Decode, Decoder, Encode, Encoder, as_bytes_if_u8, decode_map_blocks, decode_seq_blocks,
 };
 use crate::error::{DecodeError, EncodeError};
-use crate::info::{CollectionKind, HasTypeInfo, ListKind, TypeInfo};
+use crate::info::{HasTypeInfo, ListKind, TypeInfo};
 use crate::limits::cautious_capacity;
 use crate::path::Step;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
@@ -70,7 +70,7 @@ const fn list_info<T: HasTypeInfo>(kind: ListKind) -> TypeInfo {
 }
 
 /// Encodes each element at the rest of a path that went through `[*]`.
-fn encode_each_path<'a, T: Encode + 'a, E: Encoder>(
+pub(crate) fn encode_each_path<'a, T: Encode + 'a, E: Encoder>(
     items: impl IntoIterator<Item = &'a T>,
     path: &[Step],
     e: &mut E,
@@ -172,7 +172,7 @@ impl<T: Decode> Decode for VecDeque<T> {
 macro_rules! set {
     ($set:ident, $kind:ident, $name:literal, [$($bound:tt)*], $($hasher:ident)?) => {
         impl<T: HasTypeInfo $(, $hasher)?> HasTypeInfo for $set<T $(, $hasher)?> {
-            const TYPE_INFO: &'static TypeInfo = &TypeInfo::Set(CollectionKind::$kind, T::type_info);
+            const TYPE_INFO: &'static TypeInfo = &TypeInfo::Set($crate::info::CollectionKind::$kind, T::type_info);
         }
 
         impl<T: Encode $(, $hasher)?> Encode for $set<T $(, $hasher)?> {
@@ -216,7 +216,7 @@ macro_rules! map {
     ($map:ident, $kind:ident, $name:literal, [$($bound:tt)*], $($hasher:ident)?) => {
         impl<K: HasTypeInfo, V: HasTypeInfo $(, $hasher)?> HasTypeInfo for $map<K, V $(, $hasher)?> {
             const TYPE_INFO: &'static TypeInfo =
-                &TypeInfo::Map(CollectionKind::$kind, K::type_info, V::type_info);
+                &TypeInfo::Map($crate::info::CollectionKind::$kind, K::type_info, V::type_info);
         }
 
         impl<K: Encode, V: Encode $(, $hasher)?> Encode for $map<K, V $(, $hasher)?> {
@@ -261,8 +261,12 @@ macro_rules! map {
 map!(HashMap, Hash, "HashMap", [Eq + Hash], S);
 map!(BTreeMap, BTree, "BTreeMap", [Ord],);
 
+// `indexmap` reuses them.
+#[cfg_attr(not(feature = "indexmap"), allow(unused_imports))]
+pub(crate) use {map, set};
+
 /// Pre-sizing for the hash-based collections; ordered ones have nothing to reserve.
-trait Reserve {
+pub(crate) trait Reserve {
     fn reserve_for(&mut self, additional: usize);
 }
 

@@ -9,12 +9,17 @@
 //! variant index looks on the wire.
 
 mod array;
-mod collections;
+pub(crate) mod collections;
+pub(crate) mod epoch;
 pub mod generic;
+mod pointers;
 mod primitives;
 mod raw;
+mod std_values;
 mod tape;
 mod tuples;
+pub(crate) mod via;
+mod wrappers;
 
 pub use raw::{RawLayout, as_bytes_if_u8, is_u8, raw_bytes, read_raw_array, read_raw_vec};
 pub use tape::Tape;

@@ -51,8 +51,16 @@ impl Tape {
     /// Records how `value` encodes. A value with a generic (serde) field cannot be
     /// recorded: formats write those in their own way, which the calls do not show.
     pub fn record<T: Encode + ?Sized>(value: &T) -> Result<Tape, EncodeError> {
+        Tape::record_by(|tape| value.encode(tape))
+    }
+
+    /// Records the calls `encode` makes: for a field with its own codec
+    /// (`#[typeinfo(with = "...")]`).
+    pub fn record_by(
+        encode: impl FnOnce(&mut Tape) -> Result<(), EncodeError>,
+    ) -> Result<Tape, EncodeError> {
         let mut tape = Tape::default();
-        value.encode(&mut tape)?;
+        encode(&mut tape)?;
         Ok(tape)
     }
 

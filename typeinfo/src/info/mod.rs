@@ -62,6 +62,59 @@ pub enum TypeInfo {
     Enum(&'static EnumInfo),
     /// A type the system cannot see into; it is serialized by the generic fallback (serde).
     Generic(GenericInfo),
+    /// A value with a meaning beyond its shape (an instant, a date, a UUID, a decimal),
+    /// encoded exactly as its representation; schemas that know the meaning (Avro's logical
+    /// types) annotate the representation with it.
+    Logical(&'static LogicalInfo),
+}
+
+/// A [`TypeInfo::Logical`]: what the value means and how it is written.
+#[derive(Debug, Clone, Copy)]
+pub struct LogicalInfo {
+    /// The Rust type, as it prints in a descriptor (`SystemTime`, `chrono::NaiveDate`).
+    pub name: &'static str,
+    pub kind: LogicalKind,
+    /// The shape the codecs write: every format encodes the value as this.
+    pub repr: TypeRef,
+}
+
+/// What a logical value means. Each kind fixes its representation, named after the Avro
+/// logical type of the same meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LogicalKind {
+    /// Days since 1970-01-01, as `i32` (Avro `date`).
+    Date,
+    /// Microseconds since midnight, as `i64` (Avro `time-micros`).
+    TimeMicros,
+    /// An instant: microseconds since 1970-01-01T00:00:00Z, as `i64` (Avro
+    /// `timestamp-micros`).
+    TimestampMicros,
+    /// An instant: nanoseconds since 1970-01-01T00:00:00Z, as `i64` (Avro `timestamp-nanos`).
+    TimestampNanos,
+    /// A wall-clock date and time without a time zone: nanoseconds since 1970-01-01T00:00,
+    /// as `i64` (Avro `local-timestamp-nanos`).
+    LocalTimestampNanos,
+    /// A UUID: its 16 bytes in RFC 9562 order, as `[u8; 16]` (Avro `uuid` on a `fixed`).
+    Uuid,
+    /// A decimal number with `scale` digits after the point and at most `precision` digits:
+    /// the unscaled integer as big-endian two's-complement bytes (Avro `decimal` on `bytes`).
+    Decimal { precision: u32, scale: u32 },
+}
+
+impl LogicalKind {
+    /// The Avro `logicalType` of this kind.
+    pub const fn avro_name(&self) -> &'static str {
+        match self {
+            LogicalKind::Date => "date",
+            LogicalKind::TimeMicros => "time-micros",
+            LogicalKind::TimestampMicros => "timestamp-micros",
+            LogicalKind::TimestampNanos => "timestamp-nanos",
+            LogicalKind::LocalTimestampNanos => "local-timestamp-nanos",
+            LogicalKind::Uuid => "uuid",
+            LogicalKind::Decimal { .. } => "decimal",
+        }
+    }
 }
 
 /// Which std type a [`TypeInfo::List`] stands for.
@@ -72,11 +125,14 @@ pub enum ListKind {
     BoxedSlice,
 }
 
-/// Hash-based or ordered collection.
+/// Hash-based, ordered, or kept in insertion order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CollectionKind {
     Hash,
     BTree,
+    /// `indexmap`'s `IndexMap` and `IndexSet`.
+    Indexed,
 }
 
 /// The name of a type, as the user wrote it and as Rust names it in full.
@@ -219,12 +275,15 @@ impl TypeInfo {
             TypeInfo::Array(..) => "array",
             TypeInfo::Set(CollectionKind::Hash, _) => "HashSet",
             TypeInfo::Set(CollectionKind::BTree, _) => "BTreeSet",
+            TypeInfo::Set(CollectionKind::Indexed, _) => "IndexSet",
             TypeInfo::Map(CollectionKind::Hash, ..) => "HashMap",
             TypeInfo::Map(CollectionKind::BTree, ..) => "BTreeMap",
+            TypeInfo::Map(CollectionKind::Indexed, ..) => "IndexMap",
             TypeInfo::Tuple(_) => "tuple",
             TypeInfo::Struct(s) => s.name.name,
             TypeInfo::Enum(e) => e.name.name,
             TypeInfo::Generic(_) => "Generic",
+            TypeInfo::Logical(l) => l.name,
         }
     }
 
@@ -262,6 +321,7 @@ impl TypeInfo {
             (T::Struct(a), T::Struct(b)) => a.name.full_name() == b.name.full_name(),
             (T::Enum(a), T::Enum(b)) => a.name.full_name() == b.name.full_name(),
             (T::Generic(a), T::Generic(b)) => (a.type_name)() == (b.type_name)(),
+            (T::Logical(a), T::Logical(b)) => a.kind == b.kind && (a.repr)().same_type((b.repr)()),
             _ => {
                 core::mem::discriminant(self) == core::mem::discriminant(other)
                     && !self.is_composite()
@@ -281,6 +341,7 @@ impl TypeInfo {
                 | TypeInfo::Struct(_)
                 | TypeInfo::Enum(_)
                 | TypeInfo::Generic(_)
+                | TypeInfo::Logical(_)
         )
     }
 }

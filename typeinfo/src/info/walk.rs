@@ -35,6 +35,7 @@ fn collect(
             type_name: (g.type_name)(),
         }),
         TypeInfo::Option(t) => collect(t(), path, entered, found),
+        TypeInfo::Logical(l) => collect((l.repr)(), path, entered, found),
         TypeInfo::List(_, t) | TypeInfo::Set(_, t) | TypeInfo::Array(_, t) => {
             with_segment(path, "[*]", |p| collect(t(), p, entered, found))
         }

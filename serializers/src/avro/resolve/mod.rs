@@ -92,6 +92,8 @@ impl Compiler<'_> {
 
     /// The program that reads a writer's `w` as the reader's `r`.
     fn op(&mut self, w: &Node, r: &Node) -> Result<Op, SchemaError> {
+        // Logical types resolve as their primitives (the spec's rule).
+        let (w, r) = (w.base(), r.base());
         Ok(match (w, r) {
             (Node::Union(writer), _) => {
                 let branches = writer
@@ -165,14 +167,14 @@ impl Compiler<'_> {
     /// Whether two nodes are of one type, as union matching sees it: same primitive, both
     /// arrays, both maps, or named types of one name (or alias) and kind.
     fn same_kind(&self, w: &Node, r: &Node) -> bool {
-        match (w, r) {
+        match (w.base(), r.base()) {
             (Node::Named(w), Node::Named(r)) => {
                 let (w, r) = (self.writer.get(*w), self.reader.get(*r));
                 same_kind_of_named(w, r) && names_match(w, r)
             }
             (Node::Array(_), Node::Array(_)) | (Node::Map(_), Node::Map(_)) => true,
             (Node::Generic(_), Node::Bytes) | (Node::Bytes, Node::Generic(_)) => true,
-            _ => core::mem::discriminant(w) == core::mem::discriminant(r),
+            (w, r) => core::mem::discriminant(w) == core::mem::discriminant(r),
         }
     }
 
@@ -381,7 +383,7 @@ fn names_match(w: &Named, r: &Named) -> bool {
 /// The spec's promotions, for picking a union branch.
 fn promotes(w: &Node, r: &Node) -> bool {
     matches!(
-        (w, r),
+        (w.base(), r.base()),
         (Node::Int, Node::Long | Node::Float | Node::Double)
             | (Node::Long, Node::Float | Node::Double)
             | (Node::Float, Node::Double)

@@ -3,12 +3,13 @@
 //! of its own (unsigned and 128-bit integers, tuples, enums with data), so the same value
 //! gives the same bytes in both.
 
-use super::{Field, Name, Named, NamedKind, Node, Schema, SchemaError, is_valid_name};
+use super::{Field, Logical, Name, Named, NamedKind, Node, Schema, SchemaError, is_valid_name};
 use crate::avro::AvroEncoder;
 use std::collections::HashMap;
 use typeinfo::HasTypeInfo;
 use typeinfo::info::{
-    EnumInfo, FieldDefault, FieldInfo, StructInfo, StructStyle, TypeInfo, TypeName,
+    EnumInfo, FieldDefault, FieldInfo, LogicalInfo, LogicalKind, StructInfo, StructStyle, TypeInfo,
+    TypeName,
 };
 
 /// The Avro schema of `T`.
@@ -133,6 +134,7 @@ impl Builder {
             TypeInfo::Struct(s) => self.structure(s)?,
             TypeInfo::Enum(e) => self.enumeration(e)?,
             TypeInfo::Generic(g) => Node::Generic((g.type_name)().to_owned()),
+            TypeInfo::Logical(l) => self.logical(l)?,
             other => return Err(self.error(format!("{} has no Avro mapping", other.kind_name()))),
         })
     }
@@ -191,6 +193,45 @@ impl Builder {
         self.defining.pop();
         self.named[index].kind = kind?;
         Ok(Node::Named(index))
+    }
+
+    /// A logical type: its representation's schema with the `logicalType` on it; on a
+    /// `fixed` (a UUID), a fixed of its own that carries it.
+    fn logical(&mut self, info: &'static LogicalInfo) -> Result<Node, SchemaError> {
+        let logical_type = info.kind.avro_name();
+        let attributes = match info.kind {
+            LogicalKind::Decimal { precision, scale } => vec![
+                ("precision".to_owned(), precision.into()),
+                ("scale".to_owned(), scale.into()),
+            ],
+            _ => Vec::new(),
+        };
+        match ((info.repr)(), self.node((info.repr)())?) {
+            (TypeInfo::Array(size, _), Node::Named(_)) => {
+                let name = Name {
+                    namespace: Some(OWN_NAMESPACE.to_owned()),
+                    name: logical_type.replace('-', "_"),
+                };
+                let identity = format!("{logical_type}: fixed({size})");
+                let mut properties = vec![("logicalType".to_owned(), logical_type.into())];
+                properties.extend(attributes);
+                self.named(name, &identity, Vec::new(), properties, |_| {
+                    Ok(NamedKind::Fixed { size: *size })
+                })
+            }
+            (_, base @ (Node::Int | Node::Long | Node::Bytes | Node::String)) => {
+                Ok(Node::Logical(Box::new(Logical {
+                    name: logical_type.to_owned(),
+                    attributes,
+                    base,
+                })))
+            }
+            (_, base) => Err(self.error(format!(
+                "{} is a {logical_type} written as {}, which Avro's {logical_type} does not annotate",
+                info.name,
+                base.primitive_name().unwrap_or("a named type")
+            ))),
+        }
     }
 
     /// A fixed of our naming: an error only if a user type took the name (through
@@ -464,6 +505,10 @@ fn mangle(info: &'static TypeInfo) -> String {
         TypeInfo::Struct(s) => s.name.name.to_owned(),
         TypeInfo::Enum(e) => e.name.name.to_owned(),
         TypeInfo::Generic(_) => "generic".to_owned(),
+        TypeInfo::Logical(l) => match l.kind {
+            LogicalKind::Decimal { precision, scale } => format!("decimal{precision}_{scale}"),
+            kind => kind.avro_name().replace('-', "_"),
+        },
         TypeInfo::Unit => "unit".to_owned(),
         TypeInfo::Bytes => "bytes".to_owned(),
         other => other.kind_name().to_lowercase(),

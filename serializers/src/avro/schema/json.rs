@@ -84,6 +84,23 @@ impl Printer<'_> {
                 self.out.push(']');
             }
             Node::Named(index) => self.named(*index, namespace),
+            // The canonical form keeps only what the wire depends on.
+            Node::Logical(logical) if self.form == Form::Canonical => {
+                self.node(&logical.base, namespace)
+            }
+            Node::Logical(logical) => {
+                self.out.push_str("{\"type\":");
+                self.node(&logical.base, namespace);
+                self.out.push_str(",\"logicalType\":");
+                self.string(&logical.name);
+                for (key, value) in &logical.attributes {
+                    self.out.push(',');
+                    self.string(key);
+                    self.out.push(':');
+                    self.out.push_str(&value.to_string());
+                }
+                self.out.push('}');
+            }
         }
     }
 

@@ -42,9 +42,32 @@ pub enum Node {
     /// A field typeinfo cannot see into (`#[typeinfo(generic)]`): `bytes` on the wire, holding
     /// the value's serde encoding. The Rust type name is kept as a schema property.
     Generic(String),
+    /// A primitive annotated with a `logicalType`: encoded as the primitive, which is all that
+    /// resolution and decoding look at (the spec's rule). Logical types on a `fixed` live in
+    /// the named type's properties instead.
+    Logical(Box<Logical>),
+}
+
+/// A `logicalType` annotation of a primitive.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logical {
+    /// The `logicalType` (`timestamp-nanos`, `decimal`).
+    pub name: String,
+    /// Its other attributes, in order (`precision`, `scale`).
+    pub attributes: Vec<(String, serde_json::Value)>,
+    /// The primitive on the wire.
+    pub base: Node,
 }
 
 impl Node {
+    /// The node as the wire sees it: a logical type's primitive, any other node itself.
+    pub fn base(&self) -> &Node {
+        match self {
+            Node::Logical(logical) => &logical.base,
+            node => node,
+        }
+    }
+
     /// The type's name as schemas spell it (`long`, `array`; `bytes` for a generic field),
     /// or `None` for a named type, which goes by its own name.
     pub fn primitive_name(&self) -> Option<&'static str> {
@@ -61,6 +84,7 @@ impl Node {
             Node::Map(_) => "map",
             Node::Union(_) => "union",
             Node::Named(_) => return None,
+            Node::Logical(logical) => return logical.base.primitive_name(),
         })
     }
 }

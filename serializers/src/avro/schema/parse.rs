@@ -1,7 +1,7 @@
 //! Parsing a schema from JSON (a container file's header, a schema registry's answer):
 //! untrusted text, so every shape the spec forbids is an error that says where.
 
-use super::{Field, Name, Named, NamedKind, Node, Schema, SchemaError, is_valid_name};
+use super::{Field, Logical, Name, Named, NamedKind, Node, Schema, SchemaError, is_valid_name};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -148,10 +148,10 @@ impl Parser {
 
     /// Two union branches that a reader could not tell apart.
     fn same_union_kind(&self, a: &Node, b: &Node) -> bool {
-        match (a, b) {
+        match (a.base(), b.base()) {
             (Node::Named(x), Node::Named(y)) => x == y,
             (Node::Generic(_), Node::Bytes) | (Node::Bytes, Node::Generic(_)) => true,
-            _ => core::mem::discriminant(a) == core::mem::discriminant(b),
+            (a, b) => core::mem::discriminant(a) == core::mem::discriminant(b),
         }
     }
 
@@ -212,11 +212,12 @@ impl Parser {
             "record" | "error" | "enum" | "fixed" => self.define(ty, obj, namespace, at, depth),
             "bytes" => match str_field(obj, "typeinfo.generic", at)? {
                 Some(type_name) => Ok(Node::Generic(type_name.to_owned())),
-                None => Ok(Node::Bytes),
+                None => logical(obj, Node::Bytes, at),
             },
-            // Other attributes of a primitive (`logicalType`, properties) do not change its
-            // encoding.
-            other => self.reference(other, namespace, at),
+            other => match primitive(other) {
+                Some(node) => logical(obj, node, at),
+                None => self.reference(other, namespace, at),
+            },
         }
     }
 
@@ -260,7 +261,7 @@ impl Parser {
             aliases,
             doc,
             kind: NamedKind::Fixed { size: 0 },
-            properties: Vec::new(),
+            properties: properties(obj),
         });
         let kind = match ty {
             "enum" => {
@@ -345,4 +346,42 @@ impl Parser {
         }
         Ok(fields)
     }
+}
+
+/// A primitive's `logicalType` and its other attributes, kept so the schema prints back as
+/// written; other attributes of a primitive without one do not change it.
+fn logical(obj: &Map<String, Value>, base: Node, at: &str) -> Result<Node, SchemaError> {
+    let Some(name) = str_field(obj, "logicalType", at)? else {
+        return Ok(base);
+    };
+    let attributes = obj
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "type" | "logicalType"))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    Ok(Node::Logical(Box::new(Logical {
+        name: name.to_owned(),
+        attributes,
+        base,
+    })))
+}
+
+/// The attributes of a named type beyond the spec's (`logicalType`, `precision`, a tool's
+/// own), in order.
+fn properties(obj: &Map<String, Value>) -> Vec<(String, Value)> {
+    const SPEC: [&str; 9] = [
+        "type",
+        "name",
+        "namespace",
+        "aliases",
+        "doc",
+        "fields",
+        "symbols",
+        "default",
+        "size",
+    ];
+    obj.iter()
+        .filter(|(key, _)| !SPEC.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
 }

@@ -1,0 +1,60 @@
+//! `time`: instants as `timestamp-nanos`, wall-clock times as `local-timestamp-nanos`,
+//! dates as `date`. An `OffsetDateTime` keeps its offset: it is the instant and the offset's
+//! seconds east of UTC.
+
+use crate::codec::epoch;
+use crate::codec::via::{logical, via};
+use crate::error::{DecodeError, EncodeError};
+use crate::info::LogicalKind;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcDateTime, UtcOffset};
+
+/// The Julian day of 1970-01-01.
+const EPOCH_JULIAN_DAY: i32 = 2_440_588;
+
+fn invalid(type_name: &'static str) -> DecodeError {
+    DecodeError::InvalidValue {
+        type_name,
+        reason: "outside the range of dates `time` holds (±9999 years without its large-dates feature)",
+    }
+}
+
+via! {
+    UtcDateTime as i64,
+    info = logical!("time::UtcDateTime", LogicalKind::TimestampNanos, i64),
+    encode = |v| epoch::nanos(v.unix_timestamp_nanos(), "time::UtcDateTime"),
+    decode = |n| UtcDateTime::from_unix_timestamp_nanos(n.into())
+        .map_err(|_| invalid("time::UtcDateTime")),
+}
+
+via! {
+    OffsetDateTime as (UtcDateTime, i32),
+    info = <(UtcDateTime, i32)>::TYPE_INFO,
+    encode = |v| Ok::<_, EncodeError>((v.to_utc(), v.offset().whole_seconds())),
+    decode = |parts| {
+        let offset = UtcOffset::from_whole_seconds(parts.1).map_err(|_| DecodeError::InvalidValue {
+            type_name: "time::OffsetDateTime",
+            reason: "an offset of 26 hours or more",
+        })?;
+        parts.0.checked_to_offset(offset).ok_or(invalid("time::OffsetDateTime"))
+    },
+}
+
+via! {
+    PrimitiveDateTime as i64,
+    info = logical!("time::PrimitiveDateTime", LogicalKind::LocalTimestampNanos, i64),
+    encode = |v| epoch::nanos(v.as_utc().unix_timestamp_nanos(), "time::PrimitiveDateTime"),
+    decode = |n| UtcDateTime::from_unix_timestamp_nanos(n.into())
+        .map(|t| PrimitiveDateTime::new(t.date(), t.time()))
+        .map_err(|_| invalid("time::PrimitiveDateTime")),
+}
+
+via! {
+    Date as i32,
+    info = logical!("time::Date", LogicalKind::Date, i32),
+    // `time`'s dates span at most ±999,999 years, whose day counts fit an i32.
+    encode = |v| Ok::<_, EncodeError>(v.to_julian_day() - EPOCH_JULIAN_DAY),
+    decode = |days| days
+        .checked_add(EPOCH_JULIAN_DAY)
+        .and_then(|julian| Date::from_julian_day(julian).ok())
+        .ok_or(invalid("time::Date")),
+}

@@ -4,10 +4,16 @@ read FILE                      print each record of a container file in Avro's J
 write SCHEMA JSONL OUT CODEC   write the records of JSONL (Avro's JSON encoding) to a container file
 datum SCHEMA JSONL OUT         write the first record of JSONL as a schemaless datum
 resolve FILE READER_SCHEMA     print each record of a container file read with another schema
+logical SCHEMA DATUM           print a schemaless datum as fastavro's logical types read it:
+                               dates and times in ISO 8601, UUIDs and decimals as text,
+                               bytes in hex, numbers as numbers
 """
+import datetime
+import decimal
 import io
 import json
 import sys
+import uuid
 
 import fastavro
 
@@ -15,6 +21,18 @@ import fastavro
 def records_from_json(schema, path):
     with open(path) as f:
         return list(fastavro.json_reader(f, schema))
+
+
+def shown(value):
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (uuid.UUID, decimal.Decimal)):
+        return str(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict):
+        return {k: shown(v) for k, v in value.items()}
+    return value
 
 
 def main():
@@ -47,6 +65,12 @@ def main():
         records = records_from_json(schema, sys.argv[3])
         with open(sys.argv[4], "wb") as f:
             fastavro.schemaless_writer(f, schema, records[0])
+    elif command == "logical":
+        with open(sys.argv[2]) as f:
+            schema = fastavro.parse_schema(json.load(f))
+        with open(sys.argv[3], "rb") as f:
+            datum = fastavro.schemaless_reader(f, schema)
+        sys.stdout.write(json.dumps(shown(datum)))
     else:
         sys.exit(f"unknown command {command}")
 

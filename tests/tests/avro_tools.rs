@@ -433,3 +433,84 @@ fn avrocat_reads_our_container_file() {
         );
     }
 }
+
+/// One field of each Avro logical type typeinfo writes.
+#[derive(TypeInfo, Debug, PartialEq)]
+#[typeinfo(namespace = "interop")]
+struct Logicals {
+    day: chrono::NaiveDate,
+    instant: chrono::DateTime<chrono::Utc>,
+    wall_clock: chrono::NaiveDateTime,
+    id: uuid::Uuid,
+    #[typeinfo(with = "typeinfo::ext::rust_decimal::Scaled::<4>")]
+    price: rust_decimal::Decimal,
+    negative: Option<NegativePrice>,
+}
+
+#[derive(TypeInfo, Debug, PartialEq)]
+#[typeinfo(namespace = "interop")]
+struct NegativePrice {
+    #[typeinfo(with = "typeinfo::ext::rust_decimal::Scaled::<2>")]
+    amount: rust_decimal::Decimal,
+}
+
+/// Pinned bytes of the logical types, and fastavro's reading of them: dates and decimals as
+/// fastavro's own types. fastavro 1.x does not convert `timestamp-nanos` (Avro 1.12) or
+/// `uuid` on a `fixed`; it reads the number and the 16 bytes, which are checked as such.
+#[test]
+fn fastavro_reads_our_logical_types() {
+    let instant = chrono::DateTime::from_timestamp_nanos(1_704_164_645_123_456_789);
+    let value = Logicals {
+        day: chrono::NaiveDate::from_ymd_opt(2024, 1, 2).unwrap(),
+        instant,
+        wall_clock: instant.naive_utc(),
+        id: "67e55044-10b1-426f-9247-bb680e5fe0c8".parse().unwrap(),
+        price: rust_decimal::Decimal::new(123_400, 4),
+        negative: Some(NegativePrice {
+            amount: rust_decimal::Decimal::new(-129, 2),
+        }),
+    };
+    let bytes = avro::to_vec(&value).unwrap();
+    let pinned = concat!(
+        "98b402",                           // date: 19724 days
+        "aafce7f5e6adb4a62f",               // timestamp-nanos, zigzag varint
+        "aafce7f5e6adb4a62f",               // local-timestamp-nanos: the same wall clock
+        "67e5504410b1426f9247bb680e5fe0c8", // uuid: the 16 bytes, no length
+        "0601e208",                         // decimal: 3 bytes of 123400
+        "02",                               // union branch 1: NegativePrice
+        "04ff7f",                           // decimal: 2 bytes of -129
+    );
+    assert_eq!(hex(&bytes), pinned);
+    assert_eq!(avro::from_slice::<Logicals>(&bytes).unwrap(), value);
+
+    let Some(python) = fastavro("fastavro_reads_our_logical_types") else {
+        return;
+    };
+    let schema_path = scratch("logicals.avsc");
+    std::fs::write(&schema_path, avro::schema_of::<Logicals>().unwrap().to_json()).unwrap();
+    let datum_path = scratch("logicals.datum");
+    std::fs::write(&datum_path, &bytes).unwrap();
+    let out = Command::new(&python)
+        .arg(script())
+        .arg("logical")
+        .arg(&schema_path)
+        .arg(&datum_path)
+        .output()
+        .unwrap();
+    let theirs: Value = serde_json::from_str(&ran("fastavro logical", out)).unwrap();
+    assert_eq!(
+        theirs,
+        serde_json::json!({
+            "day": "2024-01-02",
+            "instant": 1_704_164_645_123_456_789i64,
+            "wall_clock": 1_704_164_645_123_456_789i64,
+            "id": "67e5504410b1426f9247bb680e5fe0c8",
+            "price": "12.3400",
+            "negative": {"amount": "-1.29"},
+        })
+    );
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -16,10 +16,7 @@ pub enum EncodeError {
     Io(std::io::ErrorKind),
     /// The value has no encoding in its type's representation (a `SystemTime` beyond the
     /// range of an `i64` of nanoseconds, a path that is not UTF-8).
-    Unrepresentable {
-        type_name: &'static str,
-        reason: &'static str,
-    },
+    Unrepresentable(&'static ValueError),
     /// A serde `Serialize` impl of a generic field failed, or used a feature the format lacks.
     Custom(Box<str>),
 }
@@ -39,8 +36,8 @@ impl fmt::Display for EncodeError {
                 "output buffer full: {needed} more bytes needed, {available} available"
             ),
             EncodeError::Io(kind) => write!(f, "i/o error while writing: {kind}"),
-            EncodeError::Unrepresentable { type_name, reason } => {
-                write!(f, "cannot encode this {type_name}: {reason}")
+            EncodeError::Unrepresentable(e) => {
+                write!(f, "cannot encode this {}: {}", e.type_name, e.reason)
             }
             EncodeError::Custom(msg) => f.write_str(msg),
         }
@@ -53,6 +50,15 @@ impl serde::ser::Error for EncodeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         EncodeError::Custom(msg.to_string().into_boxed_str())
     }
+}
+
+/// A value its type cannot hold or its representation cannot express: a constant, so the
+/// errors that carry it stay one pointer wide (they travel in every `Result` of the hot
+/// path).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ValueError {
+    pub type_name: &'static str,
+    pub reason: &'static str,
 }
 
 /// Why bytes could not be decoded. Every decoder returns this for hostile input; none panics.
@@ -75,10 +81,7 @@ pub enum DecodeError {
     OutOfRange { type_name: &'static str },
     /// A well-formed encoding of a value the type cannot hold (zero for a `NonZeroU32`,
     /// a billion nanoseconds in a `Duration`).
-    InvalidValue {
-        type_name: &'static str,
-        reason: &'static str,
-    },
+    InvalidValue(&'static ValueError),
     /// A length prefix above the configured limit (`max_collection_len`).
     LengthLimit { claimed: u64, limit: u64 },
     /// The input is larger than the configured `max_record_bytes`.
@@ -120,9 +123,7 @@ impl fmt::Display for DecodeError {
             DecodeError::OutOfRange { type_name } => {
                 write!(f, "number out of range for {type_name}")
             }
-            DecodeError::InvalidValue { type_name, reason } => {
-                write!(f, "invalid {type_name}: {reason}")
-            }
+            DecodeError::InvalidValue(e) => write!(f, "invalid {}: {}", e.type_name, e.reason),
             DecodeError::LengthLimit { claimed, limit } => {
                 write!(f, "length {claimed} exceeds max_collection_len ({limit})")
             }

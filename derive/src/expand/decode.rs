@@ -102,7 +102,8 @@ fn read(f: &Field) -> TokenStream {
     if f.is_skipped() {
         skipped_value(f)
     } else if let Some(with) = &f.attrs.with {
-        quote!(#with::decode(__d)?)
+        let decode = super::encode::at_with_path(with, "decode");
+        quote!(#with::#decode(__d)?)
     } else if f.is_generic() {
         let decode_generic = super::encode::at_field_type(f, "decode_generic");
         quote!(__d.#decode_generic()?)

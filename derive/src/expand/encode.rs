@@ -128,13 +128,20 @@ pub(super) fn at_field_type(field: &Field, name: &str) -> syn::Ident {
     syn::Ident::new(name, syn::spanned::Spanned::span(field.ty))
 }
 
+/// The codec function `name` of a `with` path, spanned at the path so that a codec of the
+/// wrong type is reported at the attribute.
+pub(super) fn at_with_path(with: &syn::ExprPath, name: &str) -> syn::Ident {
+    syn::Ident::new(name, syn::spanned::Spanned::span(with))
+}
+
 fn serialized<'c, 'a>(fields: &'c [Field<'a>]) -> impl Iterator<Item = &'c Field<'a>> {
     fields.iter().filter(|f| !f.is_skipped())
 }
 
 fn encode_field(field: &Field, value: TokenStream) -> TokenStream {
     if let Some(with) = &field.attrs.with {
-        quote!(#with::encode(&#value, __e)?;)
+        let encode = at_with_path(with, "encode");
+        quote!(#with::#encode(&#value, __e)?;)
     } else if field.is_generic() {
         let (encode_generic, ty) = (at_field_type(field, "encode_generic"), field.ty);
         quote!({ let __generic = &#value; __e.#encode_generic::<#ty>(__generic)?; })

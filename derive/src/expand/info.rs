@@ -97,7 +97,8 @@ fn field_infos<'a>(
         let name = &f.name;
         let ty = f.ty;
         let type_ref = if let Some(with) = &f.attrs.with {
-            quote!(#with::type_info)
+            let type_info = super::encode::at_with_path(with, "type_info");
+            quote!(#with::#type_info)
         } else if f.is_generic() {
             quote!(<_typeinfo::info::Opaque<#ty> as _typeinfo::HasTypeInfo>::type_info)
         } else {

@@ -4,7 +4,7 @@
 use super::epoch;
 use super::via::{logical, via};
 use super::{Decode, Decoder, Encode, Encoder};
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, ValueError};
 use crate::info::{
     EnumInfo, HasTypeInfo, LogicalKind, StructStyle, TypeInfo, TypeName, VariantInfo,
 };
@@ -23,10 +23,10 @@ via! {
     encode = |v| Ok::<_, EncodeError>((v.as_secs(), v.subsec_nanos())),
     decode = |parts| match parts {
         (secs, nanos) if nanos < 1_000_000_000 => Ok(Duration::new(secs, nanos)),
-        _ => Err(DecodeError::InvalidValue {
+        _ => Err(DecodeError::InvalidValue(&ValueError {
             type_name: "Duration",
             reason: "a billion nanoseconds or more besides the seconds",
-        }),
+        })),
     },
 }
 
@@ -38,7 +38,7 @@ via! {
             Ok(after) => after.as_nanos() as i128,
             Err(before) => -(before.duration().as_nanos() as i128),
         };
-        epoch::nanos(total, "SystemTime")
+        epoch::nanos!(total, "SystemTime")
     },
     decode = |nanos| {
         let magnitude = Duration::from_nanos(nanos.unsigned_abs());
@@ -47,7 +47,10 @@ via! {
         } else {
             UNIX_EPOCH.checked_sub(magnitude)
         };
-        time.ok_or_else(|| epoch::beyond_range("SystemTime"))
+        time.ok_or(DecodeError::InvalidValue(&ValueError {
+            type_name: "SystemTime",
+            reason: "outside the range of this platform's SystemTime",
+        }))
     },
 }
 
@@ -89,10 +92,10 @@ impl Decode for IpAddr {
         } else if let Ok(v6) = <[u8; 16]>::try_from(octets.as_slice()) {
             Ok(IpAddr::from(v6))
         } else {
-            Err(DecodeError::InvalidValue {
+            Err(DecodeError::InvalidValue(&ValueError {
                 type_name: "IpAddr",
                 reason: "an address has 4 or 16 octets",
-            })
+            }))
         }
     }
 }
@@ -121,10 +124,10 @@ via! {
     }),
     decode = |p| match p {
         (IpAddr::V4(ip), port, 0, 0) => Ok(SocketAddr::V4(SocketAddrV4::new(ip, port))),
-        (IpAddr::V4(_), ..) => Err(DecodeError::InvalidValue {
+        (IpAddr::V4(_), ..) => Err(DecodeError::InvalidValue(&ValueError {
             type_name: "SocketAddr",
             reason: "an IPv4 address with an IPv6 flow label or scope",
-        }),
+        })),
         (IpAddr::V6(ip), port, flow, scope) => {
             Ok(SocketAddr::V6(SocketAddrV6::new(ip, port, flow, scope)))
         }
@@ -133,10 +136,10 @@ via! {
 
 /// A path as a string: portable across platforms, so one that is not UTF-8 is refused.
 fn path_str(path: &Path) -> Result<&str, EncodeError> {
-    path.to_str().ok_or(EncodeError::Unrepresentable {
+    path.to_str().ok_or(EncodeError::Unrepresentable(&ValueError {
         type_name: "Path",
         reason: "it is not UTF-8",
-    })
+    }))
 }
 
 via! {

@@ -3,7 +3,7 @@
 
 use super::via::via;
 use super::{Decode, Decoder, Encode, Encoder};
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, ValueError};
 use crate::info::{HasTypeInfo, TypeInfo};
 use crate::path::Step;
 use core::cmp::Reverse;
@@ -16,10 +16,10 @@ macro_rules! non_zero {
             NonZero<$int> as $int,
             info = <$int as HasTypeInfo>::TYPE_INFO,
             encode = |v| Ok::<_, EncodeError>(v.get()),
-            decode = |n| NonZero::new(n).ok_or(DecodeError::InvalidValue {
-                type_name: core::any::type_name::<NonZero<$int>>(),
+            decode = |n| NonZero::new(n).ok_or(DecodeError::InvalidValue(&ValueError {
+                type_name: concat!("NonZero<", stringify!($int), ">"),
                 reason: "zero",
-            }),
+            })),
         }
     )*};
 }

@@ -1,7 +1,7 @@
 //! `serde_json::Value` as a typed field: a JSON document, written as its text.
 
 use crate::codec::via::via;
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, ValueError};
 use crate::info::TypeInfo;
 use serde_json::Value;
 
@@ -10,8 +10,8 @@ via! {
     info = &TypeInfo::String,
     encode = |v| serde_json::to_string(v).map_err(|e| EncodeError::Custom(e.to_string().into())),
     // serde_json stops at 128 levels of nesting, so hostile text cannot exhaust the stack.
-    decode = |text| serde_json::from_str(&text).map_err(|_| DecodeError::InvalidValue {
+    decode = |text| serde_json::from_str(&text).map_err(|_| DecodeError::InvalidValue(&ValueError {
         type_name: "serde_json::Value",
         reason: "the text is not a JSON document",
-    }),
+    })),
 }

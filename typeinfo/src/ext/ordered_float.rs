@@ -1,7 +1,7 @@
 //! `ordered-float`: `OrderedFloat` is its float; `NotNan` also, and refuses a NaN when read.
 
 use crate::codec::via::via;
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, ValueError};
 use ordered_float::{NotNan, OrderedFloat};
 
 macro_rules! floats {
@@ -17,10 +17,10 @@ macro_rules! floats {
             NotNan<$float> as $float,
             info = <$float>::TYPE_INFO,
             encode = |v| Ok::<_, EncodeError>(v.into_inner()),
-            decode = |f| NotNan::new(f).map_err(|_| DecodeError::InvalidValue {
-                type_name: core::any::type_name::<NotNan<$float>>(),
+            decode = |f| NotNan::new(f).map_err(|_| DecodeError::InvalidValue(&ValueError {
+                type_name: concat!("NotNan<", stringify!($float), ">"),
                 reason: "NaN",
-            }),
+            })),
         }
     )*};
 }

@@ -4,7 +4,7 @@
 
 use crate::codec::via::via;
 use crate::codec::{Decoder, Encoder};
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, ValueError};
 use crate::info::{HasTypeInfo, LogicalInfo, LogicalKind, TypeInfo};
 use rust_decimal::Decimal;
 
@@ -12,10 +12,10 @@ via! {
     Decimal as String,
     info = &TypeInfo::String,
     encode = |v| Ok::<_, EncodeError>(v.to_string()),
-    decode = |text| Decimal::from_str_exact(&text).map_err(|_| DecodeError::InvalidValue {
+    decode = |text| Decimal::from_str_exact(&text).map_err(|_| DecodeError::InvalidValue(&ValueError {
         type_name: "rust_decimal::Decimal",
         reason: "not a decimal number within 96 bits and 28 decimal places",
-    }),
+    })),
 }
 
 /// A field codec (`#[typeinfo(with = "typeinfo::ext::rust_decimal::Scaled::<2>")]`) that
@@ -60,10 +60,10 @@ impl<const SCALE: u32> Scaled<SCALE> {
     }
 
     pub fn encode<E: Encoder>(value: &Decimal, e: &mut E) -> Result<(), EncodeError> {
-        let unscaled = unscaled_at(*value, SCALE).ok_or(EncodeError::Unrepresentable {
+        let unscaled = unscaled_at(*value, SCALE).ok_or(EncodeError::Unrepresentable(&ValueError {
             type_name: "rust_decimal::Decimal",
             reason: "its digits do not fit the field's scale within 96 bits",
-        })?;
+        }))?;
         let bytes = unscaled.to_be_bytes();
         e.encode_bytes(&bytes[minimal_twos_complement_start(&bytes)..])
     }

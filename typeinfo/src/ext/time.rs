@@ -4,26 +4,32 @@
 
 use crate::codec::epoch;
 use crate::codec::via::{logical, via};
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, ValueError};
 use crate::info::LogicalKind;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcDateTime, UtcOffset};
 
 /// The Julian day of 1970-01-01.
 const EPOCH_JULIAN_DAY: i32 = 2_440_588;
 
-fn invalid(type_name: &'static str) -> DecodeError {
-    DecodeError::InvalidValue {
-        type_name,
-        reason: "outside the range of dates `time` holds (±9999 years without its large-dates feature)",
-    }
+const OUT_OF_RANGE: &str =
+    "outside the range of dates `time` holds (±9999 years without its large-dates feature)";
+
+/// The error for a count `time` cannot hold as `$type_name`.
+macro_rules! invalid {
+    ($type_name:literal) => {
+        DecodeError::InvalidValue(&ValueError {
+            type_name: $type_name,
+            reason: OUT_OF_RANGE,
+        })
+    };
 }
 
 via! {
     UtcDateTime as i64,
     info = logical!("time::UtcDateTime", LogicalKind::TimestampNanos, i64),
-    encode = |v| epoch::nanos(v.unix_timestamp_nanos(), "time::UtcDateTime"),
+    encode = |v| epoch::nanos!(v.unix_timestamp_nanos(), "time::UtcDateTime"),
     decode = |n| UtcDateTime::from_unix_timestamp_nanos(n.into())
-        .map_err(|_| invalid("time::UtcDateTime")),
+        .map_err(|_| invalid!("time::UtcDateTime")),
 }
 
 via! {
@@ -31,21 +37,21 @@ via! {
     info = <(UtcDateTime, i32)>::TYPE_INFO,
     encode = |v| Ok::<_, EncodeError>((v.to_utc(), v.offset().whole_seconds())),
     decode = |parts| {
-        let offset = UtcOffset::from_whole_seconds(parts.1).map_err(|_| DecodeError::InvalidValue {
+        let offset = UtcOffset::from_whole_seconds(parts.1).map_err(|_| DecodeError::InvalidValue(&ValueError {
             type_name: "time::OffsetDateTime",
             reason: "an offset of 26 hours or more",
-        })?;
-        parts.0.checked_to_offset(offset).ok_or(invalid("time::OffsetDateTime"))
+        }))?;
+        parts.0.checked_to_offset(offset).ok_or(invalid!("time::OffsetDateTime"))
     },
 }
 
 via! {
     PrimitiveDateTime as i64,
     info = logical!("time::PrimitiveDateTime", LogicalKind::LocalTimestampNanos, i64),
-    encode = |v| epoch::nanos(v.as_utc().unix_timestamp_nanos(), "time::PrimitiveDateTime"),
+    encode = |v| epoch::nanos!(v.as_utc().unix_timestamp_nanos(), "time::PrimitiveDateTime"),
     decode = |n| UtcDateTime::from_unix_timestamp_nanos(n.into())
         .map(|t| PrimitiveDateTime::new(t.date(), t.time()))
-        .map_err(|_| invalid("time::PrimitiveDateTime")),
+        .map_err(|_| invalid!("time::PrimitiveDateTime")),
 }
 
 via! {
@@ -56,5 +62,5 @@ via! {
     decode = |days| days
         .checked_add(EPOCH_JULIAN_DAY)
         .and_then(|julian| Date::from_julian_day(julian).ok())
-        .ok_or(invalid("time::Date")),
+        .ok_or(invalid!("time::Date")),
 }

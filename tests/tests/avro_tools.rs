@@ -487,7 +487,11 @@ fn fastavro_reads_our_logical_types() {
         return;
     };
     let schema_path = scratch("logicals.avsc");
-    std::fs::write(&schema_path, avro::schema_of::<Logicals>().unwrap().to_json()).unwrap();
+    std::fs::write(
+        &schema_path,
+        avro::schema_of::<Logicals>().unwrap().to_json(),
+    )
+    .unwrap();
     let datum_path = scratch("logicals.datum");
     std::fs::write(&datum_path, &bytes).unwrap();
     let out = Command::new(&python)

@@ -30,8 +30,6 @@ pub(crate) use nanos;
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn an_instant_beyond_2262_is_an_error_not_a_wrap() {
         assert_eq!(nanos!(i64::MAX.into(), "t"), Ok(i64::MAX));

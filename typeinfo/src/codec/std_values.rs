@@ -136,10 +136,11 @@ via! {
 
 /// A path as a string: portable across platforms, so one that is not UTF-8 is refused.
 fn path_str(path: &Path) -> Result<&str, EncodeError> {
-    path.to_str().ok_or(EncodeError::Unrepresentable(&ValueError {
-        type_name: "Path",
-        reason: "it is not UTF-8",
-    }))
+    path.to_str()
+        .ok_or(EncodeError::Unrepresentable(&ValueError {
+            type_name: "Path",
+            reason: "it is not UTF-8",
+        }))
 }
 
 via! {

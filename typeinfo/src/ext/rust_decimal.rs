@@ -60,10 +60,11 @@ impl<const SCALE: u32> Scaled<SCALE> {
     }
 
     pub fn encode<E: Encoder>(value: &Decimal, e: &mut E) -> Result<(), EncodeError> {
-        let unscaled = unscaled_at(*value, SCALE).ok_or(EncodeError::Unrepresentable(&ValueError {
-            type_name: "rust_decimal::Decimal",
-            reason: "its digits do not fit the field's scale within 96 bits",
-        }))?;
+        let unscaled =
+            unscaled_at(*value, SCALE).ok_or(EncodeError::Unrepresentable(&ValueError {
+                type_name: "rust_decimal::Decimal",
+                reason: "its digits do not fit the field's scale within 96 bits",
+            }))?;
         let bytes = unscaled.to_be_bytes();
         e.encode_bytes(&bytes[minimal_twos_complement_start(&bytes)..])
     }

@@ -127,13 +127,6 @@ impl<T: Encode> Encode for [T] {
     }
 }
 
-impl<T: Decode> Decode for Box<[T]> {
-    #[inline]
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
-        d.decode_vec().map(Vec::into_boxed_slice)
-    }
-}
-
 impl<T: HasTypeInfo> HasTypeInfo for VecDeque<T> {
     const TYPE_INFO: &'static TypeInfo = &list_info::<T>(ListKind::VecDeque);
 }

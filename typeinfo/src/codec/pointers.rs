@@ -1,5 +1,5 @@
-//! Shared and borrowed pointers: `Arc`, `Rc` and `Cow` are transparent, as `Box` is, and
-//! read back as owned values (`Arc<str>` from a string, `Arc<[T]>` from a sequence).
+//! Pointers: `Box`, `Arc`, `Rc` and `Cow` are transparent, and read back as owned values
+//! (`Arc<str>` from a string, `Box<[T]>` from a sequence).
 
 use super::{Decode, Decoder, Encode, Encoder};
 use crate::error::{DecodeError, EncodeError};
@@ -55,15 +55,9 @@ macro_rules! shared {
     };
 }
 
+shared!(Box);
 shared!(Arc);
 shared!(Rc);
-
-impl Decode for Box<str> {
-    #[inline]
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
-        d.decode_string().map(String::into_boxed_str)
-    }
-}
 
 /// `Cow<B>` is `B`'s descriptor and encoding; it reads back as `Cow::Owned`.
 impl<B: HasTypeInfo + ToOwned + ?Sized> HasTypeInfo for Cow<'_, B> {

@@ -1,4 +1,4 @@
-//! Descriptors and codecs of the primitive types, strings and `Box`.
+//! Descriptors and codecs of the primitive types and strings.
 
 use super::{Decode, Decoder, Encode, Encoder, RawLayout};
 use crate::error::{DecodeError, EncodeError};
@@ -141,32 +141,4 @@ impl<T: Encode + ?Sized> Encode for &T {
 
 impl<T: HasTypeInfo + ?Sized> HasTypeInfo for &T {
     const TYPE_INFO: &'static TypeInfo = T::TYPE_INFO;
-}
-
-/// `Box<T>` is transparent: same descriptor and encoding as `T`.
-impl<T: HasTypeInfo + ?Sized> HasTypeInfo for Box<T> {
-    const TYPE_INFO: &'static TypeInfo = T::TYPE_INFO;
-}
-
-impl<T: Encode + ?Sized> Encode for Box<T> {
-    #[inline]
-    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
-        (**self).encode(e)
-    }
-
-    #[inline]
-    fn encode_path<E: Encoder>(
-        &self,
-        path: &[crate::path::Step],
-        e: &mut E,
-    ) -> Result<usize, EncodeError> {
-        (**self).encode_path(path, e)
-    }
-}
-
-impl<T: Decode> Decode for Box<T> {
-    #[inline]
-    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
-        T::decode(d).map(Box::new)
-    }
 }

@@ -7,7 +7,6 @@
 use serde::{Serialize, de::DeserializeOwned};
 use std::hint::black_box;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo, Limits};
-use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::avro::AvroCodec;
 use typeinfo_serializers::baselines::{
     ApacheAvro, Bincode, BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson,
@@ -16,6 +15,7 @@ use typeinfo_serializers::baselines::{
 use typeinfo_serializers::compact::Compact;
 use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
+use typeinfo_serializers::{RecordSerializer, WithFactories};
 
 /// What every compared format must handle: a dataset type derives all of these.
 pub trait Dataset:
@@ -93,7 +93,7 @@ pub fn kryo_registry() -> Registry {
 /// the baselines, then postcard as an outside reference. (In timed comparisons of whole
 /// datasets native bincode runs as [`BincodeSlice`].)
 pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> {
-    vec![
+    let mut formats: Vec<Box<dyn RecordSerializer<T>>> = vec![
         Box::new(Pojo::new(limits)),
         Box::new(Compact::new(limits)),
         Box::new(generated(Kryo::new(kryo_registry()).limits(limits))),
@@ -114,8 +114,25 @@ pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> 
         Box::new(Json::new(limits)),
         Box::new(SimdJson::new(limits)),
         Box::new(JsonValue::new(limits)),
-    ]
+    ];
+    // Where a record has generic fields the datasets offer factories for: pojo with them in
+    // force, beside pojo's serde fallback.
+    let factories = crate::datasets::factories::of::<T>();
+    if !factories.is_empty() {
+        let inner = Box::new(Pojo::new(limits));
+        formats.insert(
+            1,
+            Box::new(Named {
+                name: POJO_FACTORY,
+                inner: WithFactories::new(factories, inner),
+            }),
+        );
+    }
+    formats
 }
+
+/// The name of pojo with the datasets' factories.
+pub const POJO_FACTORY: &str = "pojo-factory";
 
 /// kryo through generated code (references are off).
 fn generated(kryo: Kryo) -> Generated {

@@ -2,9 +2,18 @@
 //! selects and why.
 
 use crate::contenders::Dataset;
-use crate::datasets::{flink_mini, log, mesh};
+use crate::datasets::{factories, flink_mini, log, mesh};
 use typeinfo::config::{ConfigError, SerializationConfig};
 use typeinfo_serializers::select::{Explanation, Serializer};
+
+/// The config in `file` (the defaults without one), whose factory entries pick from the
+/// datasets' factories ([`factories::catalog`]).
+pub fn load(file: Option<&str>) -> Result<SerializationConfig, ConfigError> {
+    match file {
+        Some(path) => SerializationConfig::from_file_with(path, &factories::catalog()),
+        None => Ok(SerializationConfig::default()),
+    }
+}
 
 /// The explanation for every record type of the built-in datasets, or the first refusal
 /// (a generic field under `generic_types = "deny"`).
@@ -47,6 +56,30 @@ mod tests {
             lines[2],
             "typeinfo_benches::datasets::mesh::Triangle → pojo (default format)"
         );
+    }
+
+    /// The example with a factory: flink-mini's payload goes through it, so even
+    /// `generic_types = "deny"` accepts the event type.
+    #[test]
+    fn the_factory_example_explains_the_payload_factory() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/factories.toml");
+        let config = load(Some(path)).unwrap();
+        let lines: Vec<String> = datasets(&config)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            lines[4],
+            "typeinfo_benches::datasets::flink_mini::Event → pojo (default format); field \
+             `some_object` is generic (typeinfo_benches::datasets::flink_mini::Payload) → \
+             factory `flink-mini-payload`"
+        );
+        // Without the catalog, the file's factory entry is refused, saying why.
+        let bare = SerializationConfig::from_file(path)
+            .unwrap_err()
+            .to_string();
+        assert!(bare.contains("flink-mini-payload"), "{bare}");
     }
 
     #[test]

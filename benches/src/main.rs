@@ -2,7 +2,6 @@
 //! engine jobs; `run` runs one engine job; `explain` shows which serializer a config selects.
 
 use std::process::ExitCode;
-use typeinfo::config::SerializationConfig;
 use typeinfo_benches::explain;
 use typeinfo_benches::report::{self, ReportArgs};
 use typeinfo_benches::runner::{self, RunArgs};
@@ -13,7 +12,8 @@ const USAGE: &str = "usage: typeinfo [MAIN JOB FLAGS] (below)
        typeinfo --help
 
 explain: prints, for each record type of the built-in datasets, the serializer that the
-config FILE (TOML; the defaults without it) selects and why.
+config FILE (TOML; the defaults without it) selects and why. Its factory entries pick from
+the datasets' factories: flink-mini-payload (see examples/factories.toml).
 ";
 
 fn main() -> ExitCode {
@@ -66,10 +66,7 @@ fn run_job(args: &[&str]) -> ExitCode {
 }
 
 fn explain_config(file: Option<&str>) -> ExitCode {
-    let config = match file
-        .map(SerializationConfig::from_file)
-        .unwrap_or_else(|| Ok(SerializationConfig::default()))
-    {
+    let config = match explain::load(file) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");

@@ -13,7 +13,7 @@ pub mod record;
 pub mod select;
 pub mod varint;
 
-pub use record::{RecordCodec, RecordSerializer};
+pub use record::{RecordCodec, RecordSerializer, WithFactories};
 pub use select::Serializer;
 
 #[doc(hidden)]

@@ -1,6 +1,7 @@
 //! Whole records: the entry points every generated-code format offers, with the record size
 //! limit and the trailing-bytes check written once.
 
+use typeinfo::factory::Factories;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
 /// A format that encodes and decodes whole records with generated code.
@@ -54,6 +55,36 @@ impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C
     #[inline]
     fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         RecordCodec::decode(self, bytes)
+    }
+}
+
+/// A serializer with factories in force while it runs (see [`typeinfo::factory`]): what
+/// [`Serializer`](crate::Serializer) builds when the config has factories for the record's
+/// generic fields.
+pub struct WithFactories<T> {
+    factories: Factories,
+    inner: Box<dyn RecordSerializer<T>>,
+}
+
+impl<T> WithFactories<T> {
+    pub fn new(factories: Factories, inner: Box<dyn RecordSerializer<T>>) -> Self {
+        WithFactories { factories, inner }
+    }
+}
+
+impl<T> RecordSerializer<T> for WithFactories<T> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+
+    #[inline]
+    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        (self.factories).scope(|| self.inner.encode_into(value, out))
+    }
+
+    #[inline]
+    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.factories.scope(|| self.inner.decode(bytes))
     }
 }
 

@@ -6,7 +6,7 @@ use crate::baselines::{BincodeSerde, Json, JsonValue, MessagePack, MessagePackNa
 use crate::compact::Compact;
 use crate::kryo::{Generated, Kryo, Registry};
 use crate::pojo::Pojo;
-use crate::record::RecordSerializer;
+use crate::record::{RecordSerializer, WithFactories};
 use core::fmt;
 use serde::{Serialize, de::DeserializeOwned};
 use typeinfo::config::{ConfigError, Format, SerializationConfig};
@@ -30,11 +30,41 @@ pub struct Explanation {
     pub reason: &'static str,
     /// The fields of the type that go through serde inside a generated format.
     pub generic_fields: Vec<GenericField>,
+    /// The generic fields whose type has a factory in the config, and whether the format
+    /// runs it (a format that takes the whole record through serde does not).
+    pub factory_fields: Vec<FactoryField>,
     /// Under kryo: the type's class name and its id, if registered.
     pub kryo_class: Option<(&'static str, Option<u32>)>,
     /// Under kryo: whether its generated code writes the record (references off), rather
     /// than serde.
     pub kryo_generated: bool,
+}
+
+/// A generic field written by a factory from the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactoryField {
+    pub field: GenericField,
+    /// The factory's name.
+    pub factory: &'static str,
+    /// Whether the selected format runs it: the generated formats do; a format that takes
+    /// the whole record through serde never reaches the field.
+    pub used: bool,
+}
+
+impl Explanation {
+    /// Whether the format runs typeinfo's generated code for the record, where generic
+    /// fields and their factories live.
+    fn runs_generated_code(&self) -> bool {
+        self.format.is_generated() || self.kryo_generated
+    }
+}
+
+fn display_path(field: &GenericField) -> &str {
+    if field.path.is_empty() {
+        "the type itself"
+    } else {
+        &field.path
+    }
 }
 
 impl fmt::Display for Explanation {
@@ -49,26 +79,45 @@ impl fmt::Display for Explanation {
             None => {}
         }
         if self.kryo_generated {
-            return f.write_str(
-                "; generated code writes Kryo's bytes (fields by name, generic fields through serde)",
-            );
+            f.write_str(match self.factory_fields.is_empty() {
+                true => "; generated code writes Kryo's bytes (fields by name, generic fields through serde)",
+                false => "; generated code writes Kryo's bytes (fields by name, generic fields through serde where no factory writes them)",
+            })?;
+        } else if self.format == Format::Kryo {
+            f.write_str("; the whole record goes through serde (kryo references are on)")?;
+        } else if !self.format.is_generated() {
+            f.write_str("; the whole record goes through serde")?;
         }
-        if self.format == Format::Kryo {
-            return f.write_str("; the whole record goes through serde (kryo references are on)");
+        for FactoryField {
+            field,
+            factory,
+            used,
+        } in &self.factory_fields
+        {
+            let path = display_path(field);
+            match used {
+                true => write!(
+                    f,
+                    "; field `{path}` is generic ({}) → factory `{factory}`",
+                    field.type_name
+                )?,
+                false => write!(
+                    f,
+                    "; factory `{factory}` for field `{path}` ({}) is not used: {} never reaches the field",
+                    field.type_name, self.format
+                )?,
+            }
         }
-        if !self.format.is_generated() {
-            return f.write_str("; the whole record goes through serde");
+        if !self.runs_generated_code() {
+            return Ok(());
         }
         for field in &self.generic_fields {
-            let path = if field.path.is_empty() {
-                "the type itself"
-            } else {
-                &field.path
-            };
             write!(
                 f,
-                "; field `{path}` is generic ({}) → serde inside {}",
-                field.type_name, self.format
+                "; field `{}` is generic ({}) → serde inside {}",
+                display_path(field),
+                field.type_name,
+                self.format
             )?;
         }
         Ok(())
@@ -86,13 +135,25 @@ impl<T> fmt::Debug for Serializer<T> {
 /// The choice for `T` under `config`, before building anything.
 fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, ConfigError> {
     let (format, reason) = config.format_for::<T>();
-    // The generic-field fallback exists only inside the generated formats; a serde format
-    // (kryo, a baseline) takes the whole record through serde anyway.
+    let kryo_generated = format == Format::Kryo && !config.kryo().references;
+    // The generic-field fallback exists only inside the generated code; a serde format
+    // (a baseline, kryo with references) takes the whole record through serde anyway.
+    let runs_generated_code = format.is_generated() || kryo_generated;
     let generic_fields = if format.is_generated() {
         config.check_generic_types::<T>()?
     } else {
         Vec::new()
     };
+    let factory_fields = (T::TYPE_INFO.generic_fields().into_iter())
+        .filter_map(|field| {
+            let factory = config.factory_for(field.type_name)?.name();
+            Some(FactoryField {
+                field,
+                factory,
+                used: runs_generated_code,
+            })
+        })
+        .collect();
     let kryo_class = (format == Format::Kryo)
         .then(|| crate::kryo::class_name(T::TYPE_INFO))
         .flatten()
@@ -102,8 +163,9 @@ fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, 
         format,
         reason,
         generic_fields,
+        factory_fields,
         kryo_class,
-        kryo_generated: format == Format::Kryo && !config.kryo().references,
+        kryo_generated,
     })
 }
 
@@ -138,9 +200,24 @@ fn avro<T: Encode + Decode + 'static>(
     })
 }
 
-/// The serializer of generated code the explanation chose, or `None` for one through serde
-/// (a baseline, or kryo with references).
+/// The serializer of generated code the explanation chose, with the config's factories for
+/// `T` in force around each call, or `None` for one through serde (a baseline, or kryo with
+/// references).
 fn generated<T: Encode + Decode + 'static>(
+    config: &SerializationConfig,
+    explanation: &Explanation,
+) -> Result<Option<Box<dyn RecordSerializer<T>>>, ConfigError> {
+    let Some(inner) = generated_code::<T>(config, explanation)? else {
+        return Ok(None);
+    };
+    let factories = config.factories_of::<T>();
+    Ok(Some(match factories.is_empty() {
+        true => inner,
+        false => Box::new(WithFactories::new(factories, inner)),
+    }))
+}
+
+fn generated_code<T: Encode + Decode + 'static>(
     config: &SerializationConfig,
     explanation: &Explanation,
 ) -> Result<Option<Box<dyn RecordSerializer<T>>>, ConfigError> {

@@ -16,6 +16,9 @@
 //! [types."my_app::Event"]
 //! format = "pojo"
 //!
+//! [types."geo::Point"]            # a type in generic positions → a factory registered in
+//! factory = "geo-point"           # code (see `typeinfo::factory` and `from_toml_with`)
+//!
 //! [kryo]
 //! registration_required = false
 //! references = false
@@ -24,6 +27,7 @@
 //! Event = 12
 //! ```
 
+use crate::factory::{Factories, Factory};
 use crate::info::{GenericField, HasTypeInfo, TypeInfo};
 use crate::limits::Limits;
 use serde::{Deserialize, Serialize};
@@ -165,6 +169,8 @@ pub struct SerializationConfig {
     force_avro: bool,
     generic_types: GenericTypes,
     types: BTreeMap<String, Format>,
+    /// Type name → the factory that writes it in generic positions.
+    factories: BTreeMap<String, Factory>,
     kryo: KryoConfig,
     limits: Limits,
 }
@@ -177,6 +183,7 @@ impl Default for SerializationConfig {
             force_avro: false,
             generic_types: GenericTypes::default(),
             types: BTreeMap::new(),
+            factories: BTreeMap::new(),
             kryo: KryoConfig::default(),
             limits: Limits::DEFAULT,
         }
@@ -231,7 +238,7 @@ impl fmt::Display for ConfigError {
                     }
                     write!(f, "`{}` ({})", display_path(&field.path), field.type_name)?;
                 }
-                f.write_str("; give those fields a type with a TypeInfo, or set generic_types = \"warn\" or \"allow\"")
+                f.write_str("; give those fields a type with a TypeInfo or a `with` codec, register a factory for their types ([types.\"…\"] factory = …), or set generic_types = \"warn\" or \"allow\"")
             }
         }
     }
@@ -271,10 +278,14 @@ struct FileKryo {
     registrations: BTreeMap<String, i64>,
 }
 
+/// A type gets a format (a record type) or a factory (a type in generic positions).
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct FileTypeConfig {
-    format: Format,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<Format>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    factory: Option<String>,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -294,8 +305,15 @@ impl SerializationConfig {
         }
     }
 
-    /// Parses a config from TOML text.
+    /// Parses a config from TOML text. A `factory` entry is an error here: factories are
+    /// code, so use [`from_toml_with`](Self::from_toml_with) to offer them.
     pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        Self::from_toml_with(text, &[])
+    }
+
+    /// Parses a config from TOML text whose `[types."…"] factory = "name"` entries pick
+    /// from `catalog`, the factories the program offers (see [`crate::factory`]).
+    pub fn from_toml_with(text: &str, catalog: &[Factory]) -> Result<Self, ConfigError> {
         let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             message: e.to_string(),
         })?;
@@ -324,7 +342,18 @@ impl SerializationConfig {
             }
         }
         for (name, t) in file.types {
-            builder = builder.type_format(name, t.format);
+            builder = match (t.format, t.factory) {
+                (Some(format), None) => builder.type_format(name, format),
+                (None, Some(factory)) => builder.type_factory_named(name, &factory, catalog),
+                (format, _) => builder.refuse(ConfigError::Invalid {
+                    key: format!("types.\"{name}\""),
+                    value: match format {
+                        Some(_) => "both `format` and `factory`".into(),
+                        None => "neither `format` nor `factory`".into(),
+                    },
+                    allowed: "one of them: `format` for a record type, `factory` for a type in generic positions".into(),
+                }),
+            };
         }
         if let Some(limits) = file.limits {
             if let Some(v) = limits.max_record_bytes {
@@ -343,9 +372,9 @@ impl SerializationConfig {
         builder.build()
     }
 
-    /// The config as a TOML file that [`from_toml`](Self::from_toml) reads back to an equal
-    /// config, every key written out (the defaults too), so a user can see what is in
-    /// effect.
+    /// The config as a TOML file that [`from_toml_with`](Self::from_toml_with) (given the
+    /// same factories) reads back to an equal config, every key written out (the defaults
+    /// too), so a user can see what is in effect.
     pub fn to_toml(&self) -> String {
         let file = FileConfig {
             default_format: Some(self.default_format),
@@ -358,7 +387,20 @@ impl SerializationConfig {
                 max_depth: Some(u64::from(self.limits.max_depth)),
             }),
             types: (self.types.iter())
-                .map(|(name, &format)| (name.clone(), FileTypeConfig { format }))
+                .map(|(name, &format)| {
+                    let entry = FileTypeConfig {
+                        format: Some(format),
+                        factory: None,
+                    };
+                    (name.clone(), entry)
+                })
+                .chain(self.factories.iter().map(|(name, factory)| {
+                    let entry = FileTypeConfig {
+                        format: None,
+                        factory: Some(factory.name().to_owned()),
+                    };
+                    (name.clone(), entry)
+                }))
                 .collect(),
             kryo: Some(FileKryo {
                 registration_required: Some(self.kryo.registration_required),
@@ -371,14 +413,22 @@ impl SerializationConfig {
         toml::to_string(&file).expect("a config is plain keys, strings, integers and tables")
     }
 
-    /// Reads and parses a TOML config file.
+    /// Reads and parses a TOML config file (see [`from_toml`](Self::from_toml)).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
+        Self::from_file_with(path, &[])
+    }
+
+    /// Reads and parses a TOML config file whose factory entries pick from `catalog`.
+    pub fn from_file_with(
+        path: impl AsRef<Path>,
+        catalog: &[Factory],
+    ) -> Result<Self, ConfigError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        Self::from_toml(&text)
+        Self::from_toml_with(&text, catalog)
     }
 
     pub fn default_format(&self) -> Format {
@@ -413,6 +463,28 @@ impl SerializationConfig {
         &self.types
     }
 
+    /// The per-type factories, by full Rust type name.
+    pub fn type_factories(&self) -> &BTreeMap<String, Factory> {
+        &self.factories
+    }
+
+    /// The factory for the type named `type_name` (as `core::any::type_name` gives it).
+    pub fn factory_for(&self, type_name: &str) -> Option<&Factory> {
+        self.factories.get(type_name)
+    }
+
+    /// The factories that write some generic field of `T`, to put in force (with
+    /// [`Factories::scope`]) while `T` is encoded or decoded.
+    pub fn factories_of<T: HasTypeInfo + ?Sized>(&self) -> Factories {
+        let fields = T::TYPE_INFO.generic_fields();
+        Factories::new(
+            fields
+                .iter()
+                .filter_map(|f| self.factory_for(f.type_name))
+                .cloned(),
+        )
+    }
+
     /// The format for `T` and why it was chosen.
     pub fn format_for<T: HasTypeInfo + ?Sized>(&self) -> (Format, &'static str) {
         if self.force_kryo {
@@ -428,12 +500,14 @@ impl SerializationConfig {
         }
     }
 
-    /// Applies the `generic_types` policy to `T`: its generic fields, or an error under
-    /// `deny`. Under `warn` the first check of each type prints one line to standard error.
+    /// Applies the `generic_types` policy to `T`: its generic fields that go through serde
+    /// (those whose type has a factory do not), or an error under `deny`. Under `warn` the
+    /// first check of each type prints one line to standard error.
     pub fn check_generic_types<T: HasTypeInfo + ?Sized>(
         &self,
     ) -> Result<Vec<GenericField>, ConfigError> {
-        let fields = T::TYPE_INFO.generic_fields();
+        let mut fields = T::TYPE_INFO.generic_fields();
+        fields.retain(|f| self.factory_for(f.type_name).is_none());
         if fields.is_empty() {
             return Ok(fields);
         }
@@ -576,6 +650,53 @@ impl ConfigBuilder {
         self
     }
 
+    /// Writes the factory's type, wherever it is a generic field, with the factory (Flink's
+    /// `{type: typeinfo, class: …}`); a later factory for the same type replaces it.
+    pub fn type_factory(mut self, factory: Factory) -> Self {
+        let type_name = factory.type_name().to_owned();
+        self.config.factories.insert(type_name, factory);
+        self
+    }
+
+    /// The file's `[types."type_name"] factory = "name"`: the factory of that name in
+    /// `catalog`, which must write the type the entry names.
+    fn type_factory_named(self, type_name: String, name: &str, catalog: &[Factory]) -> Self {
+        let key = format!("types.\"{type_name}\".factory");
+        let Some(factory) = catalog.iter().find(|f| f.name() == name) else {
+            let offered: Vec<_> = catalog
+                .iter()
+                .map(|f| format!("\"{}\"", f.name()))
+                .collect();
+            let allowed = match offered.is_empty() {
+                true => "a factory the program registers; it offers none (factories are code: pass them to from_toml_with or from_file_with)".to_owned(),
+                false => format!("a factory the program registers: {}", offered.join(", ")),
+            };
+            return self.refuse(ConfigError::Invalid {
+                key,
+                value: format!("\"{name}\""),
+                allowed,
+            });
+        };
+        if factory.type_name() != type_name {
+            let allowed = format!(
+                "a factory for `{type_name}`; \"{name}\" writes `{}`, so its entry is [types.\"{}\"]",
+                factory.type_name(),
+                factory.type_name()
+            );
+            return self.refuse(ConfigError::Invalid {
+                key,
+                value: format!("\"{name}\""),
+                allowed,
+            });
+        }
+        self.type_factory(factory.clone())
+    }
+
+    fn refuse(mut self, error: ConfigError) -> Self {
+        self.errors.push(error);
+        self
+    }
+
     pub fn max_record_bytes(self, bytes: usize) -> Self {
         self.limit("limits.max_record_bytes", bytes as u64, |l, v| {
             l.max_record_bytes = v
@@ -644,6 +765,15 @@ impl ConfigBuilder {
                     allowed: format!("only \"{only}\" while {key} = true (it applies to every type); remove the entry or {key}"),
                 });
             }
+        }
+        if let Some(name) =
+            (self.config.types.keys()).find(|n| self.config.factories.contains_key(*n))
+        {
+            self.errors.push(ConfigError::Invalid {
+                key: format!("types.\"{name}\""),
+                value: "both a format and a factory".into(),
+                allowed: "one of them: a format for a record type, a factory for a type in generic positions".into(),
+            });
         }
         match self.errors.into_iter().next() {
             Some(e) => Err(e),

@@ -5,6 +5,7 @@ pub mod codec;
 pub mod config;
 pub mod error;
 pub mod ext;
+pub mod factory;
 pub mod info;
 pub mod io;
 pub mod limits;

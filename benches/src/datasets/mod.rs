@@ -10,6 +10,7 @@
 //! and the other serde formats).
 
 pub mod app_events;
+pub mod factories;
 pub mod flink_mini;
 pub mod game_sessions;
 pub mod log;

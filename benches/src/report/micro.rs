@@ -65,6 +65,9 @@ pub fn format_names() -> Vec<&'static str> {
         .collect();
     let after_avro = names.iter().position(|&n| n == "avro").map_or(0, |i| i + 1);
     names.insert(after_avro, "apache-avro");
+    // Only datasets with generic fields have it (flink-mini).
+    let after_pojo = names.iter().position(|&n| n == "pojo").map_or(0, |i| i + 1);
+    names.insert(after_pojo, contenders::POJO_FACTORY);
     names.push("bitcode");
     names
 }

@@ -288,8 +288,10 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
         Ok(items)
     }
 
-    /// A generic field: `bytes` holding the value's serde encoding.
-    fn decode_generic<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, DecodeError> {
+    /// A generic field: `bytes` holding the value's encoding by its factory or serde.
+    fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
+        &mut self,
+    ) -> Result<T, DecodeError> {
         let bytes = self.decode_byte_buf()?;
         let mut inner = AvroDecoder {
             reader: &bytes[..],
@@ -297,7 +299,10 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
             depth: self.depth,
             pending_variant: None,
         };
-        let value = T::deserialize(GenericDeserializer::new(&mut inner))?;
+        let value = match typeinfo::factory::decode_in_scope(&mut inner) {
+            Some(done) => done?,
+            None => T::deserialize(GenericDeserializer::new(&mut inner))?,
+        };
         match inner.reader.remaining() {
             0 => Ok(value),
             remaining => Err(DecodeError::TrailingBytes { remaining }),

@@ -184,13 +184,19 @@ impl Encoder for AvroEncoder<'_> {
         self.encode_seq_end()
     }
 
-    /// A generic field is `bytes` holding the value written by the same encoder through serde.
-    fn encode_generic<T: serde::Serialize + ?Sized>(
+    /// A generic field is `bytes` holding the value written by the same encoder, by the
+    /// factory in force for its type or else through serde, so the schema does not depend
+    /// on the config.
+    fn encode_generic<T: serde::Serialize + 'static>(
         &mut self,
         value: &T,
     ) -> Result<(), EncodeError> {
         let mut inner = Vec::new();
-        value.serialize(GenericSerializer::new(&mut AvroEncoder::new(&mut inner)))?;
+        let mut encoder = AvroEncoder::new(&mut inner);
+        match typeinfo::factory::encode_in_scope(&mut encoder, value) {
+            Some(done) => done?,
+            None => value.serialize(GenericSerializer::new(&mut encoder))?,
+        }
         self.encode_bytes(&inner)
     }
 }

@@ -174,7 +174,10 @@ impl Encoder for KryoEncoder<'_, '_> {
     }
 
     #[inline]
-    fn encode_generic<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
+    fn encode_generic<T: Serialize + 'static>(&mut self, value: &T) -> Result<(), EncodeError> {
+        if let Some(done) = typeinfo::factory::encode_in_scope(self, value) {
+            return done;
+        }
         value.serialize(&mut *self.ser)
     }
 }
@@ -284,7 +287,10 @@ impl Decoder for KryoDecoder<'_, '_, '_> {
     }
 
     #[inline]
-    fn decode_generic<T: DeserializeOwned>(&mut self) -> Result<T, DecodeError> {
+    fn decode_generic<T: DeserializeOwned + 'static>(&mut self) -> Result<T, DecodeError> {
+        if let Some(done) = typeinfo::factory::decode_in_scope(self) {
+            return done;
+        }
         T::deserialize(&mut *self.de)
     }
 }

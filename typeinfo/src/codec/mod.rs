@@ -164,12 +164,16 @@ pub trait Encoder: Sized {
         items.iter().try_for_each(|item| item.encode(self))
     }
 
-    /// Encodes a value the type system cannot see into, through serde (`#[typeinfo(generic)]`).
+    /// Encodes a value the type system cannot see into (`#[typeinfo(generic)]`): with the
+    /// factory in force for its type (see [`crate::factory`]), else through serde.
     #[inline]
-    fn encode_generic<T: serde::Serialize + ?Sized>(
+    fn encode_generic<T: serde::Serialize + 'static>(
         &mut self,
         value: &T,
     ) -> Result<(), EncodeError> {
+        if let Some(done) = crate::factory::encode_in_scope(self, value) {
+            return done;
+        }
         value.serialize(generic::GenericSerializer::new(self))
     }
 }
@@ -288,9 +292,15 @@ pub trait Decoder: Sized {
         decode_array_by_element(self)
     }
 
-    /// Decodes a value the type system cannot see into, through serde.
+    /// Decodes a value the type system cannot see into: with the factory in force for its
+    /// type, else through serde.
     #[inline]
-    fn decode_generic<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, DecodeError> {
+    fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
+        &mut self,
+    ) -> Result<T, DecodeError> {
+        if let Some(done) = crate::factory::decode_in_scope(self) {
+            return done;
+        }
         T::deserialize(generic::GenericDeserializer::new(self))
     }
 }

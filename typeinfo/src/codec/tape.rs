@@ -212,7 +212,7 @@ impl Encoder for Tape {
             None => items.iter().try_for_each(|item| item.encode(self)),
         }
     }
-    fn encode_generic<T: serde::Serialize + ?Sized>(&mut self, _: &T) -> Result<(), EncodeError> {
+    fn encode_generic<T: serde::Serialize + 'static>(&mut self, _: &T) -> Result<(), EncodeError> {
         Tape::refuse_generic::<T>().map(drop)
     }
 }

@@ -1,0 +1,454 @@
+//! Per-type factories from the selection config: a generic field whose type has a factory
+//! is written by the factory's codec, exactly as its representation would be, in every
+//! generated format; the config refuses what it cannot resolve and says why.
+
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+use typeinfo::config::{ConfigError, Format, GenericTypes, SerializationConfig};
+use typeinfo::factory::{Factories, Factory};
+use typeinfo::prelude::*;
+use typeinfo::{DecodeError, Decoder, EncodeError, Encoder};
+use typeinfo_serializers::Serializer;
+
+/// Stands for a type from another crate: serde's traits only.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+    pub label: String,
+}
+
+/// What the factory writes for a `GeoPoint`; its fields are declared out of name order, so
+/// kryo's sorted field order differs from the declared one.
+#[derive(TypeInfo, Debug, Clone, PartialEq)]
+pub struct GeoRepr {
+    pub lon: f64,
+    pub lat: f64,
+    pub label: String,
+}
+
+/// The codec: the representation, and the conversions both ways.
+pub struct GeoCodec;
+
+impl GeoCodec {
+    pub fn type_info() -> &'static typeinfo::TypeInfo {
+        GeoRepr::type_info()
+    }
+
+    pub fn encode<E: Encoder>(p: &GeoPoint, e: &mut E) -> Result<(), EncodeError> {
+        let repr = GeoRepr {
+            lon: p.lon,
+            lat: p.lat,
+            label: p.label.clone(),
+        };
+        repr.encode(e)
+    }
+
+    pub fn decode<D: Decoder>(d: &mut D) -> Result<GeoPoint, DecodeError> {
+        let GeoRepr { lon, lat, label } = GeoRepr::decode(d)?;
+        Ok(GeoPoint { lat, lon, label })
+    }
+}
+
+/// A second foreign type with a codec as a module.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
+pub struct Celsius(pub f32);
+
+pub mod celsius_codec {
+    use super::*;
+
+    pub fn type_info() -> &'static typeinfo::TypeInfo {
+        f32::type_info()
+    }
+
+    pub fn encode<E: Encoder>(v: &Celsius, e: &mut E) -> Result<(), EncodeError> {
+        e.encode_f32(v.0)
+    }
+
+    pub fn decode<D: Decoder>(d: &mut D) -> Result<Celsius, DecodeError> {
+        d.decode_f32().map(Celsius)
+    }
+}
+
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Visit {
+    pub id: u32,
+    #[typeinfo(generic)]
+    pub at: GeoPoint,
+    pub tags: Vec<String>,
+    #[typeinfo(generic)]
+    pub temperature: Celsius,
+}
+
+/// `Visit` with the representations in place of the generic fields: what the factories
+/// must produce, byte for byte.
+#[derive(TypeInfo, Debug, Clone, PartialEq)]
+pub struct VisitRepr {
+    pub id: u32,
+    pub at: GeoRepr,
+    pub tags: Vec<String>,
+    pub temperature: f32,
+}
+
+const GEO: &str = "factories::GeoPoint";
+const CELSIUS: &str = "factories::Celsius";
+
+fn geo_factory() -> Factory {
+    typeinfo::factory!("geo", GeoPoint, GeoCodec)
+}
+
+fn celsius_factory() -> Factory {
+    typeinfo::factory!("celsius", Celsius, celsius_codec)
+}
+
+fn visit() -> Visit {
+    Visit {
+        id: 7,
+        at: GeoPoint {
+            lat: 52.52,
+            lon: 13.405,
+            label: "Berlin".into(),
+        },
+        tags: vec!["a".into(), "bc".into()],
+        temperature: Celsius(-3.5),
+    }
+}
+
+fn repr_of(v: &Visit) -> VisitRepr {
+    VisitRepr {
+        id: v.id,
+        at: GeoRepr {
+            lon: v.at.lon,
+            lat: v.at.lat,
+            label: v.at.label.clone(),
+        },
+        tags: v.tags.clone(),
+        temperature: v.temperature.0,
+    }
+}
+
+/// A config in `format` with both factories, read from a file as a user would write it;
+/// kryo registers `Visit` as 20.
+fn with_factories(format: Format) -> SerializationConfig {
+    let text = format!(
+        "default_format = \"{format}\"\ngeneric_types = \"deny\"\n\
+         [types.\"{GEO}\"]\nfactory = \"geo\"\n[types.\"{CELSIUS}\"]\nfactory = \"celsius\"\n\
+         [kryo.registrations]\nVisit = 20\n"
+    );
+    SerializationConfig::from_toml_with(&text, &[geo_factory(), celsius_factory()]).unwrap()
+}
+
+fn without_factories(format: Format) -> SerializationConfig {
+    SerializationConfig::builder()
+        .default_format(format)
+        .generic_types(GenericTypes::Allow)
+        // Under the same id as `Visit`, so kryo writes the same class id for both.
+        .kryo_register("VisitRepr", 20)
+        .build()
+        .unwrap()
+}
+
+const GENERATED: [Format; 4] = [Format::Pojo, Format::Compact, Format::Kryo, Format::Avro];
+
+#[test]
+fn a_factory_writes_the_field_exactly_as_its_representation() {
+    let value = visit();
+    // Avro wraps every generic field in `bytes` (its schema must not depend on the config),
+    // so its bytes differ from the representation's; it is checked by the round trips.
+    for format in [Format::Pojo, Format::Compact, Format::Kryo] {
+        let selected = Serializer::<Visit>::new(&with_factories(format)).unwrap();
+        let bytes = selected.to_vec(&value);
+        let repr = Serializer::<VisitRepr>::new(&without_factories(format)).unwrap();
+        let expected = repr.to_vec(&repr_of(&value));
+        assert_eq!(bytes, expected, "{format}");
+        assert_eq!(selected.decode(&bytes).unwrap(), value, "{format}");
+        let fallback = Serializer::<Visit>::with_serde(&without_factories(format)).unwrap();
+        assert_ne!(
+            fallback.to_vec(&value),
+            bytes,
+            "{format}: the factories are in force, not serde"
+        );
+    }
+}
+
+trait ToVec<T> {
+    fn to_vec(&self, value: &T) -> Vec<u8>;
+}
+
+impl<T> ToVec<T> for Serializer<T> {
+    fn to_vec(&self, value: &T) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode_into(value, &mut out).unwrap();
+        out
+    }
+}
+
+#[test]
+fn avro_keeps_its_schema_and_wraps_the_factory_output_in_bytes() {
+    let value = visit();
+    let selected = Serializer::<Visit>::new(&with_factories(Format::Avro)).unwrap();
+    let bytes = selected.to_vec(&value);
+    assert_eq!(selected.decode(&bytes).unwrap(), value);
+    let schema = typeinfo_serializers::avro::schema_of::<Visit>()
+        .unwrap()
+        .to_json();
+    assert!(
+        schema.contains(
+            r#""name":"at","type":{"type":"bytes","typeinfo.generic":"factories::GeoPoint"}"#
+        ),
+        "{schema}"
+    );
+    // The `at` field is `bytes` holding GeoRepr's Avro encoding.
+    let repr = typeinfo_serializers::avro::to_vec(&repr_of(&value).at).unwrap();
+    let mut expected_at = typeinfo_serializers::avro::to_vec(&(repr.len() as i64)).unwrap();
+    expected_at.extend_from_slice(&repr);
+    assert!(
+        bytes.windows(expected_at.len()).any(|w| w == expected_at),
+        "{bytes:?} holds {expected_at:?}"
+    );
+}
+
+fn visits() -> impl Strategy<Value = Visit> {
+    (
+        any::<u32>(),
+        any::<f64>(),
+        any::<f64>(),
+        ".{0,12}",
+        proptest::collection::vec(".{0,6}", 0..4),
+        any::<f32>(),
+    )
+        .prop_map(|(id, lat, lon, label, tags, t)| Visit {
+            id,
+            at: GeoPoint { lat, lon, label },
+            tags,
+            temperature: Celsius(t),
+        })
+}
+
+/// Equality that holds for NaN payloads too: compare the encodings.
+fn same(a: &Visit, b: &Visit) -> bool {
+    let bits = |v: &Visit| {
+        (
+            v.id,
+            v.at.lat.to_bits(),
+            v.at.lon.to_bits(),
+            v.at.label.clone(),
+            v.tags.clone(),
+            v.temperature.0.to_bits(),
+        )
+    };
+    bits(a) == bits(b)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn factories_round_trip_in_every_generated_format(value in visits()) {
+        for format in GENERATED {
+            let serializer = Serializer::<Visit>::new(&with_factories(format)).unwrap();
+            let bytes = serializer.to_vec(&value);
+            let back = serializer.decode(&bytes).unwrap();
+            prop_assert!(same(&back, &value), "{format}: {back:?} != {value:?}");
+        }
+    }
+
+    #[test]
+    fn hostile_bytes_through_factories_are_errors(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+        for format in GENERATED {
+            let serializer = Serializer::<Visit>::new(&with_factories(format)).unwrap();
+            let _ = serializer.decode(&bytes);
+        }
+    }
+}
+
+#[test]
+fn truncated_factory_output_is_an_error() {
+    for format in GENERATED {
+        let serializer = Serializer::<Visit>::new(&with_factories(format)).unwrap();
+        let bytes = serializer.to_vec(&visit());
+        for end in 0..bytes.len() {
+            assert!(
+                serializer.decode(&bytes[..end]).is_err(),
+                "{format}: {end} of {} bytes",
+                bytes.len()
+            );
+        }
+    }
+}
+
+/// A factory's value obeys the config's limits: its string counts against
+/// `max_collection_len`, its struct against `max_depth`.
+#[test]
+fn factory_values_obey_the_limits() {
+    let mut value = visit();
+    value.tags.clear();
+    value.at.label = "x".repeat(40);
+    let text = format!(
+        "[limits]\nmax_collection_len = 16\n[types.\"{GEO}\"]\nfactory = \"geo\"\n[types.\"{CELSIUS}\"]\nfactory = \"celsius\"\n"
+    );
+    let strict =
+        SerializationConfig::from_toml_with(&text, &[geo_factory(), celsius_factory()]).unwrap();
+    let lenient = Serializer::<Visit>::new(&with_factories(Format::Pojo)).unwrap();
+    let bytes = lenient.to_vec(&value);
+    let err = Serializer::<Visit>::new(&strict)
+        .unwrap()
+        .decode(&bytes)
+        .unwrap_err();
+    assert!(
+        matches!(err, DecodeError::LengthLimit { claimed: 40, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_factories_are_in_force_only_inside_their_scope() {
+    let value = visit();
+    let serde_bytes = typeinfo_serializers::pojo::to_vec(&value).unwrap();
+    let factories = Factories::new([geo_factory(), celsius_factory()]);
+    let scoped = factories.scope(|| typeinfo_serializers::pojo::to_vec(&value).unwrap());
+    assert_ne!(scoped, serde_bytes);
+    // After a scope ends, by return or by unwinding, the outer set is back.
+    assert_eq!(
+        typeinfo_serializers::pojo::to_vec(&value).unwrap(),
+        serde_bytes
+    );
+    let unwound = std::panic::catch_unwind(|| factories.scope(|| panic!("inside")));
+    assert!(unwound.is_err());
+    assert_eq!(
+        typeinfo_serializers::pojo::to_vec(&value).unwrap(),
+        serde_bytes
+    );
+    // Scopes nest: the inner set replaces the outer one until it ends.
+    let only_celsius = Factories::new([celsius_factory()]);
+    factories.scope(|| {
+        let inner = only_celsius.scope(|| typeinfo_serializers::pojo::to_vec(&value).unwrap());
+        assert_ne!(inner, scoped);
+        assert_eq!(typeinfo_serializers::pojo::to_vec(&value).unwrap(), scoped);
+    });
+}
+
+#[test]
+fn one_serializer_serves_many_threads() {
+    let serializer = Serializer::<Visit>::new(&with_factories(Format::Compact)).unwrap();
+    std::thread::scope(|s| {
+        for t in 0..4u32 {
+            let serializer = &serializer;
+            s.spawn(move || {
+                for i in 0..200 {
+                    let mut value = visit();
+                    value.id = t * 1000 + i;
+                    let bytes = serializer.to_vec(&value);
+                    assert_eq!(serializer.decode(&bytes).unwrap(), value);
+                }
+            });
+        }
+    });
+}
+
+#[test]
+fn deny_accepts_generic_fields_that_factories_write() {
+    assert!(Serializer::<Visit>::new(&with_factories(Format::Pojo)).is_ok());
+    // With only one of the two factories, deny names the other field alone.
+    let partial = SerializationConfig::builder()
+        .generic_types(GenericTypes::Deny)
+        .type_factory(geo_factory())
+        .build()
+        .unwrap();
+    let text = Serializer::<Visit>::new(&partial).unwrap_err().to_string();
+    assert!(
+        text.contains("`temperature` (factories::Celsius)"),
+        "{text}"
+    );
+    assert!(!text.contains("`at`"), "{text}");
+    assert!(text.contains("register a factory"), "{text}");
+}
+
+#[test]
+fn explain_names_the_factory_or_says_it_is_unused() {
+    let pojo = Serializer::<Visit>::new(&with_factories(Format::Pojo)).unwrap();
+    assert_eq!(
+        pojo.explanation().to_string(),
+        "factories::Visit → pojo (default format); field `at` is generic (factories::GeoPoint) \
+         → factory `geo`; field `temperature` is generic (factories::Celsius) → factory `celsius`"
+    );
+    let partial = SerializationConfig::builder()
+        .generic_types(GenericTypes::Allow)
+        .type_factory(celsius_factory())
+        .build()
+        .unwrap();
+    assert_eq!(
+        Serializer::<Visit>::new(&partial)
+            .unwrap()
+            .explanation()
+            .to_string(),
+        "factories::Visit → pojo (default format); field `temperature` is generic \
+         (factories::Celsius) → factory `celsius`; field `at` is generic (factories::GeoPoint) \
+         → serde inside pojo"
+    );
+    let json = Serializer::<Visit>::with_serde(&with_factories(Format::Json)).unwrap();
+    let text = json.explanation().to_string();
+    assert!(
+        text.contains("factory `geo` for field `at` (factories::GeoPoint) is not used: json never reaches the field"),
+        "{text}"
+    );
+    let fields = &json.explanation().factory_fields;
+    assert_eq!(fields.len(), 2);
+    assert!(fields.iter().all(|f| !f.used));
+}
+
+#[test]
+fn factory_entries_that_cannot_be_resolved_say_why() {
+    let entry = format!("[types.\"{GEO}\"]\nfactory = \"geo\"\n");
+    let message = |text: &str, catalog: &[Factory]| {
+        SerializationConfig::from_toml_with(text, catalog)
+            .unwrap_err()
+            .to_string()
+    };
+    // Factories are code: a file alone cannot name one.
+    let none = message(&entry, &[]);
+    assert!(
+        none.contains("\"geo\"") && none.contains("offers none") && none.contains("from_toml_with"),
+        "{none}"
+    );
+    let unknown = message(&entry, &[celsius_factory()]);
+    assert!(unknown.contains("registers: \"celsius\""), "{unknown}");
+    // The entry names another type than the factory writes: both names are given.
+    let wrong = message(
+        "[types.\"geo::Point\"]\nfactory = \"geo\"\n",
+        &[geo_factory()],
+    );
+    assert!(
+        wrong.contains("types.\"geo::Point\".factory")
+            && wrong.contains(&format!("[types.\"{GEO}\"]")),
+        "{wrong}"
+    );
+    let both = message(
+        &format!("[types.\"{GEO}\"]\nfactory = \"geo\"\nformat = \"pojo\"\n"),
+        &[geo_factory()],
+    );
+    assert!(both.contains("both `format` and `factory`"), "{both}");
+    let neither = message(&format!("[types.\"{GEO}\"]\n"), &[geo_factory()]);
+    assert!(neither.contains("neither"), "{neither}");
+    let built = SerializationConfig::builder()
+        .type_format(GEO, Format::Pojo)
+        .type_factory(geo_factory())
+        .build()
+        .unwrap_err();
+    assert!(matches!(built, ConfigError::Invalid { .. }), "{built}");
+}
+
+#[test]
+fn a_config_with_factories_reads_back_equal() {
+    let config = with_factories(Format::Compact);
+    let text = config.to_toml();
+    assert!(text.contains("factory = \"geo\""), "{text}");
+    let back =
+        SerializationConfig::from_toml_with(&text, &[celsius_factory(), geo_factory()]).unwrap();
+    assert_eq!(back, config);
+    assert_eq!(back.factory_for(GEO).map(Factory::name), Some("geo"));
+    assert_eq!(
+        back.type_factories().keys().collect::<Vec<_>>(),
+        [CELSIUS, GEO]
+    );
+}

@@ -36,6 +36,11 @@ mod tests {
     use super::*;
     use typeinfo::config::Format;
 
+    fn lines(config: &SerializationConfig) -> Vec<String> {
+        let explained = datasets(config).unwrap();
+        explained.iter().map(ToString::to_string).collect()
+    }
+
     #[test]
     fn the_example_config_explains_every_dataset_type() {
         let path = concat!(
@@ -43,11 +48,7 @@ mod tests {
             "/../examples/serialization.toml"
         );
         let config = SerializationConfig::from_file(path).unwrap();
-        let lines: Vec<String> = datasets(&config)
-            .unwrap()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let lines = lines(&config);
         assert_eq!(
             lines[0],
             "typeinfo_benches::datasets::log::Log → pojo (per-type override)"
@@ -64,11 +65,7 @@ mod tests {
     fn the_factory_example_explains_the_payload_factory() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/factories.toml");
         let config = load(Some(path)).unwrap();
-        let lines: Vec<String> = datasets(&config)
-            .unwrap()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let lines = lines(&config);
         assert_eq!(
             lines[4],
             "typeinfo_benches::datasets::flink_mini::Event → pojo (default format); field \
@@ -89,11 +86,7 @@ mod tests {
             .type_format("typeinfo_benches::datasets::mesh::Mesh", Format::JsonValue)
             .build()
             .unwrap();
-        let lines: Vec<String> = datasets(&config)
-            .unwrap()
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let lines = lines(&config);
         assert_eq!(
             lines[1],
             "typeinfo_benches::datasets::log::Logs → compact (default format)"

@@ -59,14 +59,6 @@ impl Explanation {
     }
 }
 
-fn display_path(field: &GenericField) -> &str {
-    if field.path.is_empty() {
-        "the type itself"
-    } else {
-        &field.path
-    }
-}
-
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} → {} ({})", self.type_name, self.format, self.reason)?;
@@ -94,7 +86,7 @@ impl fmt::Display for Explanation {
             used,
         } in &self.factory_fields
         {
-            let path = display_path(field);
+            let path = field.display_path();
             match used {
                 true => write!(
                     f,
@@ -115,7 +107,7 @@ impl fmt::Display for Explanation {
             write!(
                 f,
                 "; field `{}` is generic ({}) → serde inside {}",
-                display_path(field),
+                field.display_path(),
                 field.type_name,
                 self.format
             )?;

@@ -236,19 +236,11 @@ impl fmt::Display for ConfigError {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "`{}` ({})", display_path(&field.path), field.type_name)?;
+                    write!(f, "`{}` ({})", field.display_path(), field.type_name)?;
                 }
                 f.write_str("; give those fields a type with a TypeInfo or a `with` codec, register a factory for their types ([types.\"…\"] factory = …), or set generic_types = \"warn\" or \"allow\"")
             }
         }
-    }
-}
-
-fn display_path(path: &str) -> &str {
-    if path.is_empty() {
-        "(the type itself)"
-    } else {
-        path
     }
 }
 
@@ -524,7 +516,7 @@ impl SerializationConfig {
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
                     .insert(type_name.clone());
                 if first {
-                    let paths: Vec<_> = fields.iter().map(|f| display_path(&f.path)).collect();
+                    let paths: Vec<_> = fields.iter().map(GenericField::display_path).collect();
                     eprintln!(
                         "typeinfo: warning: `{type_name}` has generic fields serialized through serde ({}); set generic_types = \"allow\" to silence or \"deny\" to refuse",
                         paths.join(", ")

@@ -12,6 +12,16 @@ pub struct GenericField {
     pub type_name: &'static str,
 }
 
+impl GenericField {
+    /// The path for people: `the type itself` when it is empty.
+    pub fn display_path(&self) -> &str {
+        match self.path.as_str() {
+            "" => "the type itself",
+            path => path,
+        }
+    }
+}
+
 impl TypeInfo {
     /// Every place in this type whose value goes through the generic fallback. A user type is
     /// not re-entered while it is being walked, so recursive types terminate.

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use typeinfo_benches::explain;
 use typeinfo_benches::report::{self, ReportArgs};
 use typeinfo_benches::runner::{self, RunArgs};
+use typeinfo_engine::WorkerArgs;
 
 const USAGE: &str = "usage: typeinfo [MAIN JOB FLAGS] (below)
        typeinfo explain [--config FILE]
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         ["explain", "--config", file] => explain_config(Some(file)),
         ["explain", "--config"] => usage_error("`--config` needs a FILE"),
         ["run", rest @ ..] => run_job(rest),
+        ["worker", rest @ ..] => run_worker(rest),
         [] => main_job(&[]),
         [flag, ..] if flag.starts_with("--") => main_job(&args),
         ["explain", other, ..] => usage_error(&format!(
@@ -60,6 +62,22 @@ fn run_job(args: &[&str]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A task manager process of `run --transport processes`, started by the coordinator; it
+/// reports to the coordinator, and says here only why it failed.
+fn run_worker(args: &[&str]) -> ExitCode {
+    match RunArgs::run_worker(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let index = WorkerArgs::split(args).map(|(_, w)| w.task_manager.to_string());
+            eprintln!(
+                "worker (task manager {}): error: {e}",
+                index.as_deref().unwrap_or("?")
+            );
             ExitCode::FAILURE
         }
     }

@@ -3,19 +3,23 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 use typeinfo_engine::jobs::{JobFormat, etl, flink_mini, transfer};
-use typeinfo_engine::{BufferTimeout, EngineError, JobGraph, JobReport, NetworkConfig, Transport};
+use typeinfo_engine::{
+    BufferTimeout, EngineError, JobGraph, JobReport, NetworkConfig, Transport, WorkerArgs,
+    WorkerCommand,
+};
 
 pub const USAGE: &str = "typeinfo run [--job flink-mini|etl|transfer] [--format NAME]
              [--parallelism N] [--records N] [--record-bytes N]
              [--partitioner rebalance|forward] [--chaining on|off]
-             [--transport local|tcp] [--task-managers N] [--network-buffers N]
+             [--transport local|tcp|processes] [--task-managers N] [--network-buffers N]
              [--segment-size BYTES] [--exclusive-buffers N] [--floating-buffers N]
              [--buffer-timeout MS|off] [--max-record-bytes N]
 
 run: one engine job in one format (default: flink-mini, pojo, parallelism 4, 1,000,000
 records, rebalance, chaining on, local channels; Flink's buffer defaults). tcp places subtask
 i on task manager i % N (default 2), thread groups connected over loopback TCP with
-credit-based flow control. flink-mini with --partitioner forward and chaining on runs
+credit-based flow control; processes does the same with task managers 1.. as worker
+processes of this program, each with its own pool of --network-buffers. flink-mini with --partitioner forward and chaining on runs
 source and sink in one chain, without serialization. etl reads --records JSON uploads
 from a topic of 2 partitions into an ETL stage of --parallelism; its edges are fixed, and
 with --format json-value its operators work on serde_json::Value trees. transfer moves
@@ -97,6 +101,33 @@ fn number<N: std::str::FromStr>(key: &str, value: &str) -> Result<N, EngineError
         .map_err(|_| invalid(key, value, "a whole number"))
 }
 
+/// `--transport`: `None` for local channels, else whether task managers are processes.
+fn transport(value: &str) -> Result<Option<bool>, EngineError> {
+    match value {
+        "local" => Ok(None),
+        "tcp" => Ok(Some(false)),
+        "processes" => Ok(Some(true)),
+        _ => Err(invalid("--transport", value, "local, tcp or processes")),
+    }
+}
+
+/// This program as a worker of the job `args` describe.
+fn worker_command(args: &[&str]) -> Result<WorkerCommand, EngineError> {
+    let program = std::env::current_exe().map_err(|e| {
+        invalid(
+            "--transport",
+            "processes",
+            &format!("this program's path: {e}"),
+        )
+    })?;
+    let mut worker_args = vec!["worker".to_owned()];
+    worker_args.extend(args.iter().map(|a| a.to_string()));
+    Ok(WorkerCommand {
+        program,
+        args: worker_args,
+    })
+}
+
 fn switch(key: &str, value: &str, on: &str, off: &str) -> Result<bool, EngineError> {
     match value {
         v if v == on => Ok(true),
@@ -119,7 +150,7 @@ impl RunArgs {
             transport: Transport::Local,
             network: NetworkConfig::default(),
         };
-        let (mut tcp, mut task_managers, mut record_bytes) = (false, None, None);
+        let (mut remote, mut task_managers, mut record_bytes) = (None, None, None);
         let mut rest = args;
         while let [flag, tail @ ..] = rest {
             if !FLAGS.contains(flag) {
@@ -142,7 +173,7 @@ impl RunArgs {
                 "--record-bytes" => record_bytes = Some(number::<usize>(flag, value)?),
                 "--partitioner" => run.forward = switch(flag, value, "forward", "rebalance")?,
                 "--chaining" => run.chaining = switch(flag, value, "on", "off")?,
-                "--transport" => tcp = switch(flag, value, "tcp", "local")?,
+                "--transport" => remote = transport(value)?,
                 "--task-managers" => task_managers = Some(number::<usize>(flag, value)?),
                 "--network-buffers" => net.network_buffers = number(flag, value)?,
                 "--segment-size" => net.segment_size = number(flag, value)?,
@@ -184,22 +215,26 @@ impl RunArgs {
                 "1 to 256",
             ));
         }
-        run.transport = match (tcp, task_managers) {
-            (false, None | Some(1)) => Transport::Local,
-            (false, Some(n)) => {
+        run.transport = match (remote, task_managers) {
+            (None, None | Some(1)) => Transport::Local,
+            (None, Some(n)) => {
                 return Err(invalid(
                     "--task-managers",
                     &n.to_string(),
-                    "1 with --transport local; use --transport tcp for more",
+                    "1 with --transport local; use --transport tcp or processes for more",
                 ));
             }
-            (true, n) => match n.unwrap_or(2) {
-                n @ 2..=64 => Transport::Tcp { task_managers: n },
+            (Some(processes), n) => match n.unwrap_or(2) {
+                task_managers @ 2..=64 if processes => Transport::Processes {
+                    task_managers,
+                    worker: worker_command(args)?,
+                },
+                task_managers @ 2..=64 => Transport::Tcp { task_managers },
                 n => {
                     return Err(invalid(
                         "--task-managers",
                         &n.to_string(),
-                        "2 to 64 with tcp",
+                        "2 to 64 with tcp or processes",
                     ));
                 }
             },
@@ -228,7 +263,15 @@ impl RunArgs {
     }
 
     pub fn run(&self) -> Result<JobReport, EngineError> {
-        self.job()?.run(&self.network, self.transport)
+        self.job()?.run(&self.network, self.transport.clone())
+    }
+
+    /// Runs the task manager a coordinator started this process as: `args` are the job's
+    /// arguments, then the ones the coordinator appends.
+    pub fn run_worker(args: &[&str]) -> Result<(), EngineError> {
+        let (job_args, worker) = WorkerArgs::split(args)?;
+        let run = RunArgs::parse(job_args)?;
+        run.job()?.run_worker(&run.network, &run.transport, &worker)
     }
 }
 
@@ -240,9 +283,13 @@ fn per_second(count: u64, elapsed: Duration) -> f64 {
 pub fn describe(args: &RunArgs, report: &JobReport) -> String {
     let mut out = String::new();
     let elapsed = report.elapsed;
-    let transport = match args.transport {
-        Transport::Local => "local channels".to_owned(),
-        Transport::Tcp { task_managers } => format!("{task_managers} task managers over tcp"),
+    let (transport, pools) = match &args.transport {
+        Transport::Local => ("local channels".to_owned(), ""),
+        Transport::Tcp { task_managers } => (format!("{task_managers} task managers over tcp"), ""),
+        Transport::Processes { task_managers, .. } => (
+            format!("{task_managers} task manager processes over tcp"),
+            " per task manager",
+        ),
     };
     let _ = writeln!(
         out,
@@ -265,7 +312,7 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
     );
     let _ = writeln!(
         out,
-        "network buffers: {} required of {} ({} KiB each)",
+        "network buffers{pools}: {} required of {} ({} KiB each)",
         report.required_buffers,
         report.network_buffers,
         args.network.segment_size / 1024
@@ -344,7 +391,8 @@ mod tests {
         );
         assert_eq!(
             error(&["--task-managers", "3"]),
-            "invalid --task-managers `3`: 1 with --transport local; use --transport tcp for more"
+            "invalid --task-managers `3`: 1 with --transport local; use --transport tcp or \
+             processes for more"
         );
         assert!(error(&["--segment-size", "2"]).contains("at least 8"));
         assert_eq!(

@@ -47,6 +47,9 @@ pub enum EngineError {
     Operator { operator: String, detail: String },
     /// A task panicked; the message is the panic's.
     TaskPanicked { task: String, message: String },
+    /// A task manager process (or the coordinator, task manager 0) failed, went away or
+    /// could not take part.
+    TaskManager { task_manager: usize, detail: String },
     /// This task stopped because another part of the job failed first.
     Cancelled,
 }
@@ -99,6 +102,10 @@ impl fmt::Display for EngineError {
             EngineError::TaskPanicked { task, message } => {
                 write!(f, "task {task} panicked: {message}")
             }
+            EngineError::TaskManager {
+                task_manager,
+                detail,
+            } => write!(f, "task manager {task_manager}: {detail}"),
             EngineError::Cancelled => f.write_str("cancelled because another task failed"),
         }
     }

@@ -61,6 +61,9 @@ pub struct EdgeSpec {
 pub struct JobGraph {
     pub name: String,
     pub chaining: bool,
+    /// What shapes the job's data beyond its graph (record counts, sizes), as `key=value`:
+    /// the processes of a job compare them, since they cannot look into its closures.
+    pub parameters: Vec<String>,
     pub stages: Vec<StageSpec>,
     pub edges: Vec<EdgeSpec>,
 }
@@ -69,6 +72,7 @@ pub struct JobGraph {
 pub struct JobBuilder {
     name: String,
     chaining: bool,
+    parameters: Vec<String>,
     stages: Vec<StageSpec>,
     edges: Vec<EdgeSpec>,
 }
@@ -87,9 +91,18 @@ impl JobBuilder {
         JobBuilder {
             name: name.to_owned(),
             chaining,
+            parameters: Vec::new(),
             stages: Vec::new(),
             edges: Vec::new(),
         }
+    }
+
+    /// Names a parameter of the job that its graph does not show (how many records a
+    /// source makes, how large). Task manager processes refuse to run a job together when
+    /// their parameters differ, so name every one that shapes the data.
+    pub fn parameter(mut self, key: &str, value: impl std::fmt::Display) -> Self {
+        self.parameters.push(format!("{key}={value}"));
+        self
     }
 
     /// A source of `parallelism` partitions; `partition(i)` makes partition `i`. With
@@ -305,6 +318,7 @@ impl<T: Send + 'static> Stream<T> {
         JobGraph {
             name: job.name,
             chaining: job.chaining,
+            parameters: job.parameters,
             stages: job.stages,
             edges: job.edges,
         }

@@ -8,6 +8,7 @@
 //! reassembles and decodes them. Every format plugs in through
 //! `typeinfo_serializers::RecordSerializer`; the engine knows none of them.
 
+mod cluster;
 pub mod config;
 pub mod control;
 pub mod element;
@@ -24,8 +25,10 @@ pub mod reader;
 pub mod runtime;
 pub mod segment;
 pub mod task;
+mod wires;
 pub mod writer;
 
+pub use cluster::{WorkerArgs, WorkerCommand};
 pub use config::{BufferTimeout, NetworkConfig};
 pub use control::JobControl;
 pub use element::{Element, LatencyMarker};

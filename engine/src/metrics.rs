@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 /// One producing subtask's side of one edge.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(typeinfo::TypeInfo, Debug, Clone, Default, PartialEq, Eq)]
 pub struct OutputMetrics {
     pub records: u64,
     /// Bytes written, framing included.
@@ -11,8 +11,10 @@ pub struct OutputMetrics {
     pub buffers: u64,
     /// Time spent waiting for a free buffer: back pressure.
     pub blocked: Duration,
+    #[typeinfo(with = "crate::cluster::as_u64")]
     pub pool_capacity: usize,
     /// The most buffers on loan at one time.
+    #[typeinfo(with = "crate::cluster::as_u64")]
     pub pool_peak: usize,
 }
 
@@ -29,7 +31,7 @@ impl OutputMetrics {
 }
 
 /// Latencies of markers at one sink, in nanoseconds.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(typeinfo::TypeInfo, Debug, Clone, Default, PartialEq, Eq)]
 pub struct Latencies {
     samples: Vec<u64>,
 }

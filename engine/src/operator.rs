@@ -237,7 +237,7 @@ impl<T: Send> Output<T> for NetworkOutput<T> {
 }
 
 /// What a sink saw: how many records, an order-independent checksum of them, and latencies.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(typeinfo::TypeInfo, Debug, Clone, Default, PartialEq, Eq)]
 pub struct SinkResult {
     pub records: u64,
     /// The wrapping sum of a fixed hash of every record: equal for equal multisets, in any

@@ -11,10 +11,11 @@ use crate::reader::{Next, RecordReader};
 use std::time::{Duration, Instant};
 
 /// What one subtask did.
-#[derive(Debug, Clone, Default)]
+#[derive(typeinfo::TypeInfo, Debug, Clone, Default)]
 pub struct TaskReport {
     /// `stage[subtask]`.
     pub task: String,
+    #[typeinfo(with = "crate::cluster::as_u64")]
     pub task_manager: usize,
     /// Records and bytes read per input edge.
     pub inputs: Vec<(String, u64, u64)>,

@@ -39,7 +39,7 @@ fn fails_cleanly(
 ) -> String {
     let before = threads();
     let started = Instant::now();
-    let e = job.run(config, transport).unwrap_err();
+    let e = job.run(config, transport.clone()).unwrap_err();
     let took = started.elapsed();
     assert!(expected(&e), "{name}: {e}");
     assert!(took < Duration::from_secs(20), "{name}: took {took:?}");
@@ -136,7 +136,7 @@ fn faults_fail_the_job_in_time_and_leave_nothing_behind() {
     }
     let mut outcomes = Vec::new();
     for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
-        outcomes.push(panicking_task(transport));
+        outcomes.push(panicking_task(transport.clone()));
         outcomes.push(record_over_the_limit(transport));
     }
 

@@ -8,13 +8,17 @@ const RECORDS: u64 = 20_000;
 fn run(format: &str, transport: Transport, fully_chained: bool) -> (u64, u64) {
     let format = JobFormat::parse(format).unwrap();
     let job = flink_mini::job(&format, 4, RECORDS, fully_chained, true).unwrap();
-    let report = job.run(&NetworkConfig::default(), transport).unwrap();
+    let report = job
+        .run(&NetworkConfig::default(), transport.clone())
+        .unwrap();
     let channels: usize = report.edges.iter().map(|e| e.remote_channels).sum();
     match (transport, fully_chained) {
         (_, true) => assert!(report.edges.is_empty(), "one chain, no edge"),
         (Transport::Local, false) => assert_eq!(channels, 0),
         // Subtasks alternate between two task managers: half of 4 × 4 channels cross.
-        (Transport::Tcp { .. }, false) => assert_eq!(channels, 8),
+        (Transport::Tcp { .. } | Transport::Processes { .. }, false) => {
+            assert_eq!(channels, 8)
+        }
     }
     (report.sink.records, report.sink.checksum)
 }

@@ -64,7 +64,7 @@ fn a_slow_sink_keeps_the_resident_set_flat() {
                 peak
             })
         };
-        let report = job.run(&config, transport).unwrap();
+        let report = job.run(&config, transport.clone()).unwrap();
         done.store(true, Ordering::Relaxed);
         let peak = watcher.join().unwrap();
         let produced = report.edges[0].output.bytes;

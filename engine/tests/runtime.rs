@@ -249,7 +249,7 @@ fn windows_give_the_same_results_in_every_topology() {
     for chaining in [true, false] {
         for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
             let report = windows_job(chaining)
-                .run(&NetworkConfig::default(), transport)
+                .run(&NetworkConfig::default(), transport.clone())
                 .unwrap();
             assert_eq!(report.late_records, 0, "watermarks never overtake records");
             assert_eq!(report.sink.records, expected.len() as u64);

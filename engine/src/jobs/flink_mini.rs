@@ -69,6 +69,7 @@ pub fn job(
         Partitioner::Rebalance
     };
     Ok(JobBuilder::new("flink-mini", chaining)
+        .parameter("records", records)
         .source(
             "source",
             parallelism,

@@ -20,6 +20,8 @@ pub fn job(
     let serializer = format.serializer::<Vec<u8>>(&[])?;
     let per_source = records / parallelism.max(1) as u64;
     Ok(JobBuilder::new("transfer", true)
+        .parameter("records", records)
+        .parameter("record_bytes", record_bytes)
         .source(
             "source",
             parallelism,

@@ -182,6 +182,7 @@ fn build<M: Model>(
     let (uploads, sessions) = M::edges(format, &classes)?;
     let apps = Arc::new(Apps::catalogue());
     Ok(JobBuilder::new("etl", chaining)
+        .parameter("records", records)
         .source(
             "topic",
             PARTITIONS,

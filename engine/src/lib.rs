@@ -5,8 +5,10 @@
 //! [`RecordWriter`] frames each record behind a 4-byte length in the current buffer of its
 //! channel, spanning into further buffers; channels hand buffers to the consumer's
 //! [`InputGate`], in memory or over TCP with credit-based flow control; a [`RecordReader`]
-//! reassembles and decodes them. Every format plugs in through
-//! `typeinfo_serializers::RecordSerializer`; the engine knows none of them.
+//! reassembles and decodes them. Task managers are thread groups of one process, or OS
+//! processes of the same program started by the job's coordinator (`Transport::Processes`).
+//! Every format plugs in through `typeinfo_serializers::RecordSerializer`; the engine knows
+//! none of them.
 
 mod cluster;
 pub mod config;

@@ -88,18 +88,23 @@ fn processes(worker_args: &[&str]) -> Transport {
     }
 }
 
-#[test]
-fn a_worker_that_built_another_job_is_refused() {
-    // The coordinator runs 1,000 records; the worker's command line says 2,000.
-    let worker = processes(&[
+/// Workers of flink-mini (pojo, parallelism 4) with `records` on their command line.
+fn flink_mini_workers(records: &str) -> Transport {
+    processes(&[
         "worker",
         "--records",
-        "2000",
+        records,
         "--transport",
         "processes",
         "--task-managers",
         "2",
-    ]);
+    ])
+}
+
+#[test]
+fn a_worker_that_built_another_job_is_refused() {
+    // The coordinator runs 1,000 records; the worker's command line says 2,000.
+    let worker = flink_mini_workers("2000");
     let e = flink_mini_job(1000)
         .run(&NetworkConfig::default(), worker)
         .unwrap_err()
@@ -115,15 +120,7 @@ fn a_worker_that_built_another_job_is_refused() {
         "{e}"
     );
     // With the same arguments, the same job runs.
-    let same = processes(&[
-        "worker",
-        "--records",
-        "1000",
-        "--transport",
-        "processes",
-        "--task-managers",
-        "2",
-    ]);
+    let same = flink_mini_workers("1000");
     let report = flink_mini_job(1000)
         .run(&NetworkConfig::default(), same)
         .unwrap();

@@ -344,10 +344,14 @@ fn watch(
     let spawned = std::thread::Builder::new()
         .name(format!("task manager {tm}"))
         .spawn(move || {
-            let lost = |detail: String| EngineError::TaskManager {
+            let lost = |headline: &str, detail: Option<String>| EngineError::TaskManager {
                 task_manager: tm,
-                detail: format!("{detail} ({who})"),
+                detail: match detail {
+                    Some(detail) => format!("{headline} ({who}): {detail}"),
+                    None => format!("{headline} ({who})"),
+                },
             };
+            let went_away = "went away before it reported";
             let outcome = match message::receive(&mut stream) {
                 Ok(Some(Message::Done {
                     tasks,
@@ -357,13 +361,14 @@ fn watch(
                 })) => Heard::Report {
                     tasks,
                     connections,
-                    error: error.map(|e| (lost(format!("failed: {e}")), broken_connection)),
+                    error: error.map(|e| (lost("failed", Some(e)), broken_connection)),
                 },
-                Ok(Some(other)) => {
-                    Heard::Lost(lost(format!("sent {other:?} instead of its report")))
-                }
-                Ok(None) => Heard::Lost(lost("went away before it reported".into())),
-                Err(detail) => Heard::Lost(lost(format!("went away before it reported: {detail}"))),
+                Ok(Some(other)) => Heard::Lost(lost(
+                    "sent a message out of turn",
+                    Some(format!("{other:?} instead of its report")),
+                )),
+                Ok(None) => Heard::Lost(lost(went_away, None)),
+                Err(detail) => Heard::Lost(lost(went_away, Some(detail))),
             };
             if matches!(
                 outcome,

@@ -125,6 +125,13 @@ fn required_buffers(
     (total, parts.join("; "))
 }
 
+/// A job that may start: its task managers, and the most buffers one of its pools needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Checked {
+    pub(crate) task_managers: usize,
+    pub(crate) required: usize,
+}
+
 /// What the subtasks of one process did.
 pub(crate) struct Ran {
     pub(crate) tasks: Vec<TaskReport>,
@@ -141,15 +148,14 @@ impl JobGraph {
         config: &NetworkConfig,
         transport: Transport,
     ) -> Result<JobReport, EngineError> {
-        let task_managers = self.check(config, &transport)?;
+        let checked = self.check(config, &transport)?;
         if let Transport::Processes { worker, .. } = &transport {
-            return crate::cluster::coordinate(self, config, task_managers, worker);
+            return crate::cluster::coordinate(self, config, checked, worker);
         }
         let placement = Placement {
-            task_managers,
+            task_managers: checked.task_managers,
             here: None,
         };
-        let (required, _) = required_buffers(self, config, placement);
         let control = JobControl::new();
         let started = Instant::now();
         let ran = self.run_here(config, placement, Peers::InProcess, &control);
@@ -157,23 +163,20 @@ impl JobGraph {
         match (ran, control.first_error()) {
             (Err(error), _) | (Ok(_), Some(error)) => Err(error),
             (Ok(ran), None) => {
-                let mut report = self.report(ran.tasks, elapsed, &ran.channels);
+                let mut report = self.report(ran.tasks, elapsed, &ran.channels, config, checked);
                 report.connections = ran.connections;
-                report.network_buffers = config.network_buffers;
-                report.required_buffers = required;
                 Ok(report)
             }
         }
     }
 
-    /// Checks the settings, the graph and the buffers, and returns the number of task
-    /// managers. With processes, each task manager has a pool of its own and each must
-    /// suffice.
+    /// Checks the settings, the graph and the buffers. With processes, each task manager
+    /// has a pool of its own and each must suffice.
     pub(crate) fn check(
         &self,
         config: &NetworkConfig,
         transport: &Transport,
-    ) -> Result<usize, EngineError> {
+    ) -> Result<Checked, EngineError> {
         config.validate()?;
         self.validate()?;
         let task_managers = transport.task_managers();
@@ -188,12 +191,14 @@ impl JobGraph {
             Transport::Processes { .. } => (0..task_managers).map(Some).collect(),
             _ => vec![None],
         };
+        let mut largest = 0;
         for here in pools {
             let placement = Placement {
                 task_managers,
                 here,
             };
             let (required, breakdown) = required_buffers(self, config, placement);
+            largest = largest.max(required);
             if required > config.network_buffers {
                 return Err(EngineError::InsufficientBuffers {
                     required,
@@ -205,26 +210,10 @@ impl JobGraph {
                 });
             }
         }
-        Ok(task_managers)
-    }
-
-    /// The largest number of buffers one pool of this job needs.
-    pub(crate) fn required_per_pool(&self, config: &NetworkConfig, task_managers: usize) -> usize {
-        (0..task_managers)
-            .map(|tm| {
-                let here = Some(tm);
-                required_buffers(
-                    self,
-                    config,
-                    Placement {
-                        task_managers,
-                        here,
-                    },
-                )
-                .0
-            })
-            .max()
-            .unwrap_or(0)
+        Ok(Checked {
+            task_managers,
+            required: largest,
+        })
     }
 
     /// Runs the subtasks of the task managers `placement` holds, each on its own thread,
@@ -343,6 +332,8 @@ impl JobGraph {
         tasks: Vec<TaskReport>,
         elapsed: Duration,
         channels: &[(usize, usize)],
+        config: &NetworkConfig,
+        checked: Checked,
     ) -> JobReport {
         let mut sink = SinkResult::default();
         let (mut late_records, mut source_records) = (0, 0);
@@ -380,8 +371,8 @@ impl JobGraph {
         JobReport {
             job: self.name.clone(),
             elapsed,
-            network_buffers: 0,
-            required_buffers: 0,
+            network_buffers: config.network_buffers,
+            required_buffers: checked.required,
             edges,
             tasks,
             sink,

@@ -170,54 +170,53 @@ impl Wires {
                 let remote_here = inputs.iter().filter(|&&p| tm(p) != to_tm).count();
                 local += inputs.len() - remote_here;
                 remote_count += remote_here;
-                if !placement.holds(to_tm) {
-                    // Only number the remote channels, as the process that holds them does.
-                    for producer in inputs.into_iter().filter(|&p| tm(p) != to_tm) {
-                        let route = routes.entry((tm(producer), to_tm)).or_default();
-                        route.ids.push(next_id);
-                        route.edges.insert(edge.name.clone());
-                        if placement.holds(tm(producer)) {
-                            edge_outlets[producer].push(None);
-                            let slot = edge_outlets[producer].len() - 1;
-                            remote_slots.push((e, producer, slot, next_id));
-                        }
-                        next_id += 1;
-                    }
-                    edge_gates.push(None);
-                    continue;
-                }
-                let (gate, senders) = InputGate::new(inputs.len(), control.clone());
-                edge_gates.push(Some(gate));
-                let floating = if remote_here > 0 {
-                    let segments = global.take_segments(
-                        config.floating_buffers,
-                        &format!("the gate of {}[{consumer}]", edge.name),
-                    )?;
-                    Some(FloatingPool::new(segments, global.clone()))
+                // The gate's senders, when this process holds the consumer; the remote
+                // channels are numbered either way, as the process that holds them does.
+                let mut senders = if placement.holds(to_tm) {
+                    let (gate, senders) = InputGate::new(inputs.len(), control.clone());
+                    edge_gates.push(Some(gate));
+                    Some(senders.into_iter())
                 } else {
+                    edge_gates.push(None);
                     None
                 };
-                for (producer, sender) in inputs.into_iter().zip(senders) {
+                let floating = match &senders {
+                    Some(_) if remote_here > 0 => {
+                        let segments = global.take_segments(
+                            config.floating_buffers,
+                            &format!("the gate of {}[{consumer}]", edge.name),
+                        )?;
+                        Some(FloatingPool::new(segments, global.clone()))
+                    }
+                    _ => None,
+                };
+                for producer in inputs {
+                    let sender = senders.as_mut().map(|s| s.next().expect("one per input"));
                     let from_tm = tm(producer);
                     if from_tm == to_tm {
-                        edge_outlets[producer].push(Some(Box::new(sender)));
+                        // Both ends here, or neither.
+                        if let Some(sender) = sender {
+                            edge_outlets[producer].push(Some(Box::new(sender)));
+                        }
                         continue;
                     }
                     let id = next_id;
                     next_id += 1;
-                    let exclusive = global.take_segments(
-                        config.exclusive_buffers,
-                        &format!("channel {producer} of {}[{consumer}]", edge.name),
-                    )?;
                     let route = routes.entry((from_tm, to_tm)).or_default();
                     route.ids.push(id);
                     route.edges.insert(edge.name.clone());
-                    route.incoming.push(Incoming {
-                        id,
-                        gate: sender,
-                        exclusive,
-                        floating: floating.clone().expect("remote channels have a pool"),
-                    });
+                    if let Some(gate) = sender {
+                        let exclusive = global.take_segments(
+                            config.exclusive_buffers,
+                            &format!("channel {producer} of {}[{consumer}]", edge.name),
+                        )?;
+                        route.incoming.push(Incoming {
+                            id,
+                            gate,
+                            exclusive,
+                            floating: floating.clone().expect("remote channels have a pool"),
+                        });
+                    }
                     if placement.holds(from_tm) {
                         edge_outlets[producer].push(None);
                         let slot = edge_outlets[producer].len() - 1;

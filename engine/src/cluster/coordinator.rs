@@ -7,7 +7,7 @@ use crate::config::NetworkConfig;
 use crate::control::JobControl;
 use crate::error::EngineError;
 use crate::job::JobGraph;
-use crate::runtime::{ConnectionReport, JobReport};
+use crate::runtime::{Checked, ConnectionReport, JobReport};
 use crate::task::TaskReport;
 use crate::wires::{Peers, Placement, carrying, connected_pairs};
 use std::collections::{BTreeMap, BTreeSet};
@@ -120,38 +120,26 @@ fn greet(
             detail: e.to_string(),
         }
     };
-    listener.set_nonblocking(true).map_err(io(0))?;
     let mut greeted = BTreeMap::new();
     while greeted.len() + 1 < task_managers {
-        let mut stream = match listener.accept() {
-            Ok((stream, _)) => stream,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                if let Some((tm, how)) = workers.exited() {
-                    return Err(EngineError::TaskManager {
-                        task_manager: tm,
-                        detail: format!("{how} before it connected to the coordinator"),
-                    });
-                }
-                if Instant::now() >= deadline {
-                    return Err(EngineError::TaskManager {
-                        task_manager: (1..task_managers)
-                            .find(|tm| !greeted.contains_key(tm))
-                            .unwrap_or(0),
-                        detail: format!(
-                            "did not connect to the coordinator within {:?}",
-                            mesh::CONNECT_TIMEOUT
-                        ),
-                    });
-                }
-                std::thread::sleep(Duration::from_millis(2));
-                continue;
-            }
-            Err(e) => return Err(io(0)(e)),
+        let exited = || match workers.exited() {
+            Some((tm, how)) => Err(EngineError::TaskManager {
+                task_manager: tm,
+                detail: format!("{how} before it connected to the coordinator"),
+            }),
+            None => Ok(()),
         };
-        stream.set_nonblocking(false).map_err(io(0))?;
-        stream
-            .set_read_timeout(Some(mesh::CONNECT_TIMEOUT))
-            .map_err(io(0))?;
+        let Some((mut stream, _)) = mesh::accept_until(listener, deadline, exited, io(0))? else {
+            return Err(EngineError::TaskManager {
+                task_manager: (1..task_managers)
+                    .find(|tm| !greeted.contains_key(tm))
+                    .unwrap_or(0),
+                detail: format!(
+                    "did not connect to the coordinator within {:?}",
+                    mesh::CONNECT_TIMEOUT
+                ),
+            });
+        };
         let hello = message::receive(&mut stream).map_err(|detail| EngineError::TaskManager {
             task_manager: 0,
             detail: format!("a worker's hello: {detail}"),
@@ -246,9 +234,10 @@ impl Failures {
 pub(crate) fn coordinate(
     graph: &JobGraph,
     config: &NetworkConfig,
-    task_managers: usize,
+    checked: Checked,
     command: &WorkerCommand,
 ) -> Result<JobReport, EngineError> {
+    let task_managers = checked.task_managers;
     let local = |e: std::io::Error| EngineError::TaskManager {
         task_manager: 0,
         detail: e.to_string(),
@@ -324,10 +313,8 @@ pub(crate) fn coordinate(
         tasks.extend(worker_tasks);
         connections.extend(worker_connections);
     }
-    let mut report = graph.report(tasks, elapsed, &ran.channels);
+    let mut report = graph.report(tasks, elapsed, &ran.channels, config, checked);
     report.connections = connections;
-    report.network_buffers = config.network_buffers;
-    report.required_buffers = graph.required_per_pool(config, task_managers);
     Ok(report)
 }
 

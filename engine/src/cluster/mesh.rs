@@ -58,30 +58,18 @@ pub(crate) fn connect(
             _ => {}
         }
     }
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| failed(here, e.to_string()))?;
     while !awaited.is_empty() {
-        let (mut stream, address) = match listener.accept() {
-            Ok(accepted) => accepted,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                if Instant::now() >= deadline {
-                    let missing: Vec<String> = awaited.iter().map(usize::to_string).collect();
-                    return Err(EngineError::Connection {
-                        peer: format!("task managers {} from {here}", missing.join(", ")),
-                        detail: format!("they did not connect within {CONNECT_TIMEOUT:?}"),
-                    });
-                }
-                std::thread::sleep(Duration::from_millis(2));
-                continue;
-            }
-            Err(e) => return Err(failed(here, format!("accept failed: {e}"))),
+        let io = |e: std::io::Error| failed(here, format!("accept failed: {e}"));
+        let Some((mut stream, address)) = accept_until(listener, deadline, || Ok(()), io)? else {
+            let missing: Vec<String> = awaited.iter().map(usize::to_string).collect();
+            return Err(EngineError::Connection {
+                peer: format!("task managers {} from {here}", missing.join(", ")),
+                detail: format!("they did not connect within {CONNECT_TIMEOUT:?}"),
+            });
         };
         let mut hello = [0u8; 12];
         stream
-            .set_nonblocking(false)
-            .and_then(|()| stream.set_read_timeout(Some(CONNECT_TIMEOUT)))
-            .and_then(|()| stream.read_exact(&mut hello))
+            .read_exact(&mut hello)
             .map_err(|e| failed(here, format!("a connection from {address} failed: {e}")))?;
         let peer = u32::from_le_bytes(hello[8..].try_into().expect("4 bytes")) as usize;
         if hello[..8] != token.to_le_bytes() || !awaited.remove(&peer) {
@@ -96,4 +84,35 @@ pub(crate) fn connect(
         connections.insert(peer, (stream, address.to_string()));
     }
     Ok(connections)
+}
+
+/// The next connection on `listener` before `deadline` (`None` once it has passed), asking
+/// `waiting` between polls whether to give up. The stream comes back blocking, its reads
+/// timing out after [`CONNECT_TIMEOUT`].
+pub(crate) fn accept_until(
+    listener: &TcpListener,
+    deadline: Instant,
+    mut waiting: impl FnMut() -> Result<(), EngineError>,
+    io: impl Fn(std::io::Error) -> EngineError,
+) -> Result<Option<(TcpStream, SocketAddr)>, EngineError> {
+    listener.set_nonblocking(true).map_err(&io)?;
+    loop {
+        match listener.accept() {
+            Ok((stream, address)) => {
+                stream.set_nonblocking(false).map_err(&io)?;
+                stream
+                    .set_read_timeout(Some(CONNECT_TIMEOUT))
+                    .map_err(&io)?;
+                return Ok(Some((stream, address)));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                waiting()?;
+                if Instant::now() >= deadline {
+                    return Ok(None);
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            Err(e) => return Err(io(e)),
+        }
+    }
 }

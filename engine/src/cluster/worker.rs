@@ -23,7 +23,7 @@ impl JobGraph {
         transport: &Transport,
         args: &WorkerArgs,
     ) -> Result<(), EngineError> {
-        let task_managers = self.check(config, transport)?;
+        let task_managers = self.check(config, transport)?.task_managers;
         let here = args.task_manager;
         if !matches!(transport, Transport::Processes { .. }) || here == 0 || here >= task_managers {
             return Err(EngineError::Config {

@@ -145,3 +145,69 @@ fn non_canonical_encodings_are_refused() {
         })
     );
 }
+
+/// Records of floats and bytes only are their memory in compact too, so slices and arrays
+/// of them are copied whole; the bytes are those of writing them value by value.
+#[test]
+fn float_and_byte_records_are_their_memory() {
+    #[derive(TypeInfo, Debug, PartialEq, Clone, Copy)]
+    #[repr(C)]
+    struct Vertex {
+        at: [f32; 2],
+        tag: u8,
+        flags: [i8; 3],
+    }
+    let vertex = |x: f32, tag: u8| Vertex {
+        at: [x, -x],
+        tag,
+        flags: [-1, 0, 1],
+    };
+    assert_eq!(<Vertex as Encode>::RAW.uniform_size(), Some(12));
+    assert_eq!(<Vertex as Decode>::RAW.uniform_size(), Some(12));
+    let by_value = |v: &Vertex| {
+        let mut bytes = [v.at[0].to_le_bytes(), v.at[1].to_le_bytes()].concat();
+        bytes.push(v.tag);
+        bytes.extend(v.flags.map(|f| f as u8));
+        bytes
+    };
+    let vertices = vec![vertex(1.5, 7), vertex(-2.0, 200)];
+    let mut expected = vec![2];
+    vertices.iter().for_each(|v| expected.extend(by_value(v)));
+    test_one(vertices, &expected);
+    let pair = [vertex(0.25, 1), vertex(8.0, 2)];
+    test_one(pair, &[by_value(&pair[0]), by_value(&pair[1])].concat());
+    // A cut vector is an error, and its length claim allocates nothing before the check.
+    assert!(compact::from_slice::<Vec<Vertex>>(&expected[..expected.len() - 1]).is_err());
+    assert!(compact::from_slice::<Vec<Vertex>>(&[0xff, 0xff, 0xff, 0x7f]).is_err());
+}
+
+/// Wider integers, bools and chars are varints and flags in compact: raw in pojo, but not
+/// uniform, so compact writes them value by value.
+#[test]
+fn records_with_integers_are_not_copied() {
+    #[derive(TypeInfo, Debug, PartialEq)]
+    #[repr(C)]
+    struct Sample {
+        value: f32,
+        count: u32,
+    }
+    assert_eq!(<Sample as Encode>::RAW.size(), Some(8));
+    assert_eq!(<Sample as Encode>::RAW.uniform_size(), None);
+    for not_uniform in [
+        <u16 as Encode>::RAW,
+        <i64 as Encode>::RAW,
+        <bool as Encode>::RAW,
+        <char as Encode>::RAW,
+        <[u32; 2] as Encode>::RAW,
+        <(f32, u32) as Encode>::RAW,
+    ] {
+        assert!(not_uniform.size().is_some() && not_uniform.uniform_size().is_none());
+    }
+    test_one(
+        vec![Sample {
+            value: 1.0,
+            count: 300,
+        }],
+        &[1, 0, 0, 0x80, 0x3f, 0xac, 0x02],
+    );
+}

@@ -2,8 +2,11 @@
 
 use crate::decode_support::{Depth, char_from, checked_len, read_byte_buf, variant_index};
 use crate::varint;
+use typeinfo::codec::{
+    decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
+};
 use typeinfo::io::Reader;
-use typeinfo::{DecodeError, Decoder, Limits};
+use typeinfo::{Decode, DecodeError, Decoder, Limits};
 
 /// Reads values in the compact format from a [`Reader`].
 #[derive(Debug)]
@@ -156,6 +159,26 @@ impl<R: Reader> Decoder for CompactDecoder<R> {
     ) -> Result<u32, DecodeError> {
         let index = self.unsigned(32, type_name)?;
         variant_index(index, type_name, variants)
+    }
+
+    /// Vectors of floats and bytes are read in one copy (see `encode_slice`).
+    #[inline]
+    fn decode_vec<T: Decode>(&mut self) -> Result<Vec<T>, DecodeError> {
+        if T::RAW.uniform_size().is_none() {
+            return decode_vec_by_element(self);
+        }
+        let len = self.len()?;
+        // SAFETY: `T` is raw (uniform implies raw), checked just above.
+        unsafe { read_raw_vec(&mut self.reader, len) }
+    }
+
+    #[inline]
+    fn decode_array<T: Decode, const N: usize>(&mut self) -> Result<[T; N], DecodeError> {
+        if T::RAW.uniform_size().is_none() {
+            return decode_array_by_element(self);
+        }
+        // SAFETY: as above.
+        unsafe { read_raw_array(&mut self.reader) }
     }
 
     #[inline]

@@ -1,7 +1,7 @@
 //! The compact encoder.
 
 use crate::varint;
-use typeinfo::codec::as_bytes_if_u8;
+use typeinfo::codec::{encode_slice_by_element, uniform_bytes};
 use typeinfo::{Encode, EncodeError, Encoder};
 
 /// No flag byte is open.
@@ -70,35 +70,43 @@ impl Encoder for CompactEncoder<'_> {
         Ok(())
     }
 
+    #[inline]
     fn encode_u16(&mut self, v: u16) -> Result<(), EncodeError> {
         self.unsigned(v)
     }
 
+    #[inline]
     fn encode_u32(&mut self, v: u32) -> Result<(), EncodeError> {
         self.unsigned(v)
     }
 
+    #[inline]
     fn encode_u64(&mut self, v: u64) -> Result<(), EncodeError> {
         self.unsigned(v)
     }
 
+    #[inline]
     fn encode_u128(&mut self, v: u128) -> Result<(), EncodeError> {
         varint::write_u128(self.out, v);
         Ok(())
     }
 
+    #[inline]
     fn encode_i16(&mut self, v: i16) -> Result<(), EncodeError> {
         self.signed(v)
     }
 
+    #[inline]
     fn encode_i32(&mut self, v: i32) -> Result<(), EncodeError> {
         self.signed(v)
     }
 
+    #[inline]
     fn encode_i64(&mut self, v: i64) -> Result<(), EncodeError> {
         self.signed(v)
     }
 
+    #[inline]
     fn encode_i128(&mut self, v: i128) -> Result<(), EncodeError> {
         varint::write_u128(self.out, varint::zigzag(v));
         Ok(())
@@ -116,6 +124,7 @@ impl Encoder for CompactEncoder<'_> {
         Ok(())
     }
 
+    #[inline]
     fn encode_char(&mut self, v: char) -> Result<(), EncodeError> {
         self.unsigned(u32::from(v))
     }
@@ -148,10 +157,24 @@ impl Encoder for CompactEncoder<'_> {
         self.unsigned(index)
     }
 
-    /// Byte arrays (an IPv4 address, a hash) are copied whole.
+    /// Slices of floats and bytes (vertices, a hash) are their memory: the length, then
+    /// one copy.
+    #[inline]
+    fn encode_slice<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
+        match uniform_bytes(items) {
+            Some(bytes) => {
+                self.unsigned(items.len() as u64)?;
+                self.out.extend_from_slice(bytes);
+                Ok(())
+            }
+            None => encode_slice_by_element(self, items),
+        }
+    }
+
+    /// Arrays of floats and bytes (an IPv4 address, a vertex) are copied whole.
     #[inline]
     fn encode_array<T: Encode>(&mut self, items: &[T]) -> Result<(), EncodeError> {
-        match as_bytes_if_u8(items) {
+        match uniform_bytes(items) {
             Some(bytes) => {
                 self.out.extend_from_slice(bytes);
                 Ok(())

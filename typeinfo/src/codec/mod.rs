@@ -21,7 +21,9 @@ mod tuples;
 pub(crate) mod via;
 mod wrappers;
 
-pub use raw::{RawLayout, as_bytes_if_u8, is_u8, raw_bytes, read_raw_array, read_raw_vec};
+pub use raw::{
+    RawLayout, as_bytes_if_u8, is_u8, raw_bytes, read_raw_array, read_raw_vec, uniform_bytes,
+};
 pub use tape::Tape;
 
 use crate::error::{DecodeError, EncodeError};

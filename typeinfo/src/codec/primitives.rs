@@ -4,6 +4,18 @@ use super::{Decode, Decoder, Encode, Encoder, RawLayout};
 use crate::error::{DecodeError, EncodeError};
 use crate::info::{HasTypeInfo, TypeInfo};
 
+/// A number's raw layout: floats and single bytes are written as their memory by every
+/// format that writes them fixed-width; wider integers are varints in some.
+const fn number_layout(info: &TypeInfo, size: usize) -> RawLayout {
+    // SAFETY: a number's memory is its little-endian bytes on little-endian targets, and
+    // every bit pattern is a valid number.
+    let layout = unsafe { RawLayout::little_endian(size) };
+    match info {
+        TypeInfo::F32 | TypeInfo::F64 | TypeInfo::U8 | TypeInfo::I8 => layout,
+        _ => layout.varying(),
+    }
+}
+
 /// Numbers: every bit pattern is a value and their memory is their little-endian encoding
 /// on little-endian targets, so they are raw both ways.
 macro_rules! numbers {
@@ -12,16 +24,14 @@ macro_rules! numbers {
             const TYPE_INFO: &'static TypeInfo = &TypeInfo::$info;
         }
         impl Encode for $ty {
-            // SAFETY: a number's memory is its little-endian bytes on little-endian targets.
-            const RAW: RawLayout = unsafe { RawLayout::little_endian(size_of::<$ty>()) };
+            const RAW: RawLayout = number_layout(&TypeInfo::$info, size_of::<$ty>());
             #[inline]
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.$enc(*self)
             }
         }
         impl Decode for $ty {
-            // SAFETY: as above, and every bit pattern is a valid number.
-            const RAW: RawLayout = unsafe { RawLayout::little_endian(size_of::<$ty>()) };
+            const RAW: RawLayout = number_layout(&TypeInfo::$info, size_of::<$ty>());
             #[inline]
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 d.$dec()
@@ -54,8 +64,10 @@ macro_rules! checked {
         }
         impl Encode for $ty {
             // SAFETY: `bool` is one byte 0/1 and `char` a u32 scalar value in memory, which
-            // is their fixed-width little-endian encoding.
-            const RAW: RawLayout = unsafe { RawLayout::little_endian(size_of::<$ty>()) };
+            // is their fixed-width little-endian encoding. Other formats pack a `bool` into
+            // a flag bit and write a `char` as a varint.
+            const RAW: RawLayout =
+                unsafe { RawLayout::little_endian(size_of::<$ty>()) }.varying();
             #[inline]
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.$enc(*self)

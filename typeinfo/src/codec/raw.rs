@@ -14,13 +14,24 @@ use core::mem::{MaybeUninit, size_of};
 
 /// `Some(size)` when a type's memory equals its fixed-width little-endian encoding.
 ///
+/// A layout also says whether it holds values that some formats write at variable width
+/// (integers wider than a byte as varints, `bool` as a flag bit, `char` as a varint). One
+/// that holds only floats and single bytes is [uniform](RawLayout::uniform_size): every
+/// format that writes floats fixed-width and little-endian writes it as its memory.
+///
 /// Only `unsafe` code can create a non-empty layout, because formats copy memory on its word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RawLayout(Option<usize>);
+pub struct RawLayout {
+    size: Option<usize>,
+    varying: bool,
+}
 
 impl RawLayout {
     /// Not raw: encode and decode value by value.
-    pub const NONE: RawLayout = RawLayout(None);
+    pub const NONE: RawLayout = RawLayout {
+        size: None,
+        varying: true,
+    };
 
     /// The raw layout of a primitive of `size` bytes, on little-endian targets only.
     ///
@@ -29,49 +40,76 @@ impl RawLayout {
     /// fixed-width little-endian encoding. For [`Decode::RAW`]: in addition, every pattern of
     /// `size` bytes is a valid value.
     pub const unsafe fn little_endian(size: usize) -> RawLayout {
-        if cfg!(target_endian = "little") {
-            RawLayout(Some(size))
-        } else {
-            RawLayout(None)
+        RawLayout {
+            size: if cfg!(target_endian = "little") {
+                Some(size)
+            } else {
+                None
+            },
+            varying: false,
+        }
+    }
+
+    /// The same layout, marked as one that some formats write at variable width (an
+    /// integer wider than a byte, a `bool`, a `char`).
+    pub const fn varying(self) -> RawLayout {
+        RawLayout {
+            varying: true,
+            ..self
         }
     }
 
     /// The size in bytes, if raw.
     pub const fn size(self) -> Option<usize> {
-        self.0
+        self.size
+    }
+
+    /// The size in bytes, if raw and made of floats and single bytes only: then formats
+    /// with variable-width integers (`compact`) write it as its memory too.
+    pub const fn uniform_size(self) -> Option<usize> {
+        if self.varying { None } else { self.size }
     }
 
     /// The layout of `[T; n]` given the layout of `T` (arrays have no padding between
     /// elements).
     pub const fn array(self, n: usize) -> RawLayout {
-        match self.0 {
-            Some(size) => RawLayout(size.checked_mul(n)),
-            None => RawLayout(None),
+        match self.size {
+            Some(size) => RawLayout {
+                size: size.checked_mul(n),
+                varying: self.varying,
+            },
+            None => RawLayout::NONE,
         }
     }
 
     /// The layout of a struct (or tuple) of `size_of_self` bytes whose serialized fields, in
     /// declaration order, sit at the given offsets with the given layouts. Raw only if the
-    /// fields follow each other with no gap and fill the whole struct.
+    /// fields follow each other with no gap and fill the whole struct; uniform only if every
+    /// field is.
     ///
     /// # Safety
     /// `fields` lists every field of the type, in the order its encoding writes them, each
     /// with its true offset (from `offset_of!`) and its type's layout.
     pub const unsafe fn record(size_of_self: usize, fields: &[(usize, RawLayout)]) -> RawLayout {
         let mut end = 0;
+        let mut varying = false;
         let mut i = 0;
         while i < fields.len() {
             let (offset, layout) = fields[i];
-            match layout.0 {
+            match layout.size {
                 Some(size) if offset == end => end += size,
-                _ => return RawLayout(None),
+                _ => return RawLayout::NONE,
             }
+            varying |= layout.varying;
             i += 1;
         }
         if end == size_of_self {
-            RawLayout(Some(end))
+            RawLayout {
+                size: Some(end),
+                varying,
+            }
         } else {
-            RawLayout(None)
+            RawLayout::NONE
         }
     }
 }
@@ -80,7 +118,7 @@ impl RawLayout {
 #[inline]
 pub const fn is_u8<T: Decode>() -> bool {
     matches!(T::TYPE_INFO, TypeInfo::U8)
-        && matches!(T::RAW.0, Some(1))
+        && matches!(T::RAW.size, Some(1))
         && size_of::<T>() == 1
         && core::mem::align_of::<T>() == 1
 }
@@ -90,7 +128,7 @@ pub const fn is_u8<T: Decode>() -> bool {
 #[inline]
 pub fn as_bytes_if_u8<T: Encode>(items: &[T]) -> Option<&[u8]> {
     let byte_like = matches!(<T as HasTypeInfo>::TYPE_INFO, TypeInfo::U8)
-        && matches!(<T as Encode>::RAW.0, Some(1))
+        && matches!(<T as Encode>::RAW.size, Some(1))
         && size_of::<T>() == 1;
     // SAFETY: `T` is one byte whose memory is its encoding (the `RAW` promise), so each
     // element is one initialized byte.
@@ -120,7 +158,19 @@ pub(crate) fn cast_u8_vec<T: Decode>(bytes: Vec<u8>) -> Vec<T> {
 /// The bytes of a slice of raw values, if `T` is raw.
 #[inline]
 pub fn raw_bytes<T: Encode>(items: &[T]) -> Option<&[u8]> {
-    let size = T::RAW.0?;
+    memory_of(items, T::RAW.size)
+}
+
+/// The bytes of a slice of raw values made of floats and single bytes only (see
+/// [`RawLayout::uniform_size`]): what formats with variable-width integers copy whole.
+#[inline]
+pub fn uniform_bytes<T: Encode>(items: &[T]) -> Option<&[u8]> {
+    memory_of(items, T::RAW.uniform_size())
+}
+
+#[inline]
+fn memory_of<T: Encode>(items: &[T], raw_size: Option<usize>) -> Option<&[u8]> {
+    let size = raw_size?;
     debug_assert_eq!(size, size_of::<T>());
     // SAFETY: `T::RAW` promises each value is `size_of::<T>()` initialized bytes (no padding).
     Some(unsafe {
@@ -139,7 +189,7 @@ pub unsafe fn read_raw_vec<T: Decode, R: Reader>(
     reader: &mut R,
     len: usize,
 ) -> Result<Vec<T>, DecodeError> {
-    debug_assert_eq!(<T as Decode>::RAW.0, Some(size_of::<T>()));
+    debug_assert_eq!(<T as Decode>::RAW.size, Some(size_of::<T>()));
     let available = reader.remaining();
     let bytes = len
         .checked_mul(size_of::<T>())
@@ -169,7 +219,7 @@ pub unsafe fn read_raw_vec<T: Decode, R: Reader>(
 pub unsafe fn read_raw_array<T: Decode, const N: usize, R: Reader>(
     reader: &mut R,
 ) -> Result<[T; N], DecodeError> {
-    debug_assert_eq!(<T as Decode>::RAW.0, Some(size_of::<T>()));
+    debug_assert_eq!(<T as Decode>::RAW.size, Some(size_of::<T>()));
     let mut out = MaybeUninit::<[T; N]>::uninit();
     // SAFETY: the array is `size_of::<[T; N]>()` bytes of uninitialized memory.
     let bytes = unsafe {

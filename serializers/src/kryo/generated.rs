@@ -162,7 +162,7 @@ impl Encoder for KryoEncoder<'_, '_> {
     ) -> Result<(), EncodeError> {
         // serde's newtype structs are transparent; the other shapes are Java objects.
         if kind != StructKind::Newtype {
-            self.ser.class_object(name, len)?;
+            self.ser.struct_start(name, len)?;
         }
         Ok(())
     }

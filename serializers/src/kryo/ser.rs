@@ -148,21 +148,26 @@ impl Ser<'_> {
         self.slot = Slot::Field;
     }
 
-    /// The class of struct `name` with `len` fields: its id + 2 if registered, else 1, the
-    /// name id, and the name once. Returns what is known of the type.
+    /// What is known of struct `name` with `len` fields, learned on its first sight.
     #[inline]
-    fn class(&mut self, name: &'static str, len: usize) -> Result<StructFacts, EncodeError> {
+    fn facts(&mut self, name: &'static str, len: usize) -> StructFacts {
         let key = (struct_key(name, len), self.registry.generation());
-        let facts = match self.state.structs.get(key) {
+        match self.state.structs.get(key) {
             Some(facts) => facts,
             None => self.learn(key, name),
-        };
-        match facts.class {
+        }
+    }
+
+    /// The class of struct `name`: its id + 2 if registered, else 1, the name id, and the
+    /// name once.
+    #[inline]
+    fn write_class(&mut self, class: Class, name: &'static str) -> Result<(), EncodeError> {
+        match class {
             Class::Registered(id) => wire::write_var_u32(self.out, id + 2),
             Class::Named(slot) => self.state.plan.class(self.out, slot, &mut self.state.names),
             Class::Refused => return Err(refused(name)),
         }
-        Ok(facts)
+        Ok(())
     }
 
     /// The first sight of a struct type (per registry).
@@ -212,16 +217,36 @@ impl Ser<'_> {
     }
 
     /// The start of a struct, tuple struct or unit struct: its class and reference marker.
+    /// Returns what is known of the type, for its fields.
     #[inline]
     pub(super) fn class_object(
         &mut self,
         name: &'static str,
         len: usize,
     ) -> Result<StructFacts, EncodeError> {
-        self.self_nulling();
-        let facts = self.class(name, len)?;
-        self.object();
+        let facts = self.facts(name, len);
+        self.class_object_of(facts.class, name)?;
         Ok(facts)
+    }
+
+    /// [`Ser::class_object`] for generated code, whose fields need no facts: only the class
+    /// comes back from the lookup, so nothing larger than a register crosses the hot path.
+    #[inline]
+    pub(super) fn struct_start(
+        &mut self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<(), EncodeError> {
+        let class = self.facts(name, len).class;
+        self.class_object_of(class, name)
+    }
+
+    #[inline]
+    fn class_object_of(&mut self, class: Class, name: &'static str) -> Result<(), EncodeError> {
+        self.self_nulling();
+        self.write_class(class, name)?;
+        self.object();
+        Ok(())
     }
 
     /// The start of an array, a map or bytes: an object (its reference marker) whose length

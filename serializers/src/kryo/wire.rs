@@ -58,9 +58,12 @@ pub fn write_var_i64(out: &mut Vec<u8>, v: i64) {
 pub fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     if (2..64).contains(&bytes.len()) && bytes[0] != 0 && is_short_ascii(bytes) {
-        out.extend_from_slice(bytes);
-        let last = out.len() - 1;
-        out[last] |= 0x80;
+        // The last byte is written marked, not patched after the copy: a patch reads back
+        // what the copy has just stored, and that load waits for the store.
+        let (last, head) = bytes.split_last().expect("two bytes or more");
+        out.reserve(bytes.len());
+        out.extend_from_slice(head);
+        out.push(last | 0x80);
     } else if bytes.is_empty() {
         out.push(EMPTY_STRING);
     } else {

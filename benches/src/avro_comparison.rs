@@ -168,7 +168,7 @@ impl<T: Encode + Decode + 'static> OlderWriter<T> {
         self.downgrade
             .transcode(&current, out, self.codec.limits())
             .map(drop)
-            .map_err(|e| EncodeError::Custom(e.to_string().into()))
+            .map_err(|e| EncodeError::custom(e.to_string()))
     }
 }
 

@@ -343,7 +343,7 @@ impl<T: Serialize + DeserializeOwned> RecordSerializer<T> for Postcard {
 
     fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         postcard::serialize_with_flavor(value, Append(out))
-            .map_err(|e| EncodeError::Custom(format!("postcard: {e}").into()))
+            .map_err(|e| EncodeError::custom(format!("postcard: {e}")))
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {

@@ -16,7 +16,7 @@ use crate::partition::{Partitioner, channel_of};
 use crate::pool::{Buffer, LocalBufferPool};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use typeinfo::EncodeError;
+use typeinfo::{EncodeError, EncodeErrorKind};
 use typeinfo_serializers::RecordSerializer;
 
 /// One channel of the partition: where its buffers go, and the one being filled.
@@ -175,10 +175,13 @@ impl<T> RecordWriter<T> {
     fn finish_element(&mut self) -> Result<(), EngineError> {
         let size = self.scratch.len() - LENGTH_BYTES;
         if size - 1 > self.max_record_bytes {
-            return Err(self.encode_error(EncodeError::RecordTooLarge {
-                size: size - 1,
-                limit: self.max_record_bytes,
-            }));
+            return Err(self.encode_error(
+                EncodeErrorKind::RecordTooLarge {
+                    size: size - 1,
+                    limit: self.max_record_bytes,
+                }
+                .into(),
+            ));
         }
         let length = u32::try_from(size).expect("max_record_bytes fits a u32, checked");
         self.scratch[..LENGTH_BYTES].copy_from_slice(&length.to_le_bytes());

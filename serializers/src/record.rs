@@ -2,7 +2,7 @@
 //! limit and the trailing-bytes check written once.
 
 use typeinfo::factory::Factories;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, EncodeErrorKind, Limits};
 
 /// A format that encodes and decodes whole records with generated code.
 pub trait RecordCodec {
@@ -102,10 +102,11 @@ pub(crate) fn append_record(
         if size <= limits.max_record_bytes {
             Ok(())
         } else {
-            Err(EncodeError::RecordTooLarge {
+            Err(EncodeErrorKind::RecordTooLarge {
                 size,
                 limit: limits.max_record_bytes,
-            })
+            }
+            .into())
         }
     });
     if result.is_err() {

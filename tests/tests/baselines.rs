@@ -1,7 +1,7 @@
 //! The serde baselines behind `RecordSerializer`: round trips, limits, hostile bytes.
 
 use proptest::prelude::*;
-use typeinfo::{DecodeError, EncodeError, Limits};
+use typeinfo::{DecodeError, EncodeErrorKind, Limits};
 use typeinfo_serializers::baselines;
 use typeinfo_tests::strategies::*;
 use typeinfo_tests::the_same_serde;
@@ -79,7 +79,7 @@ fn record_size_limit_applies_both_ways() {
         let mut out = vec![7];
         let e = format.encode_into(&long, &mut out).unwrap_err();
         assert!(
-            matches!(e, EncodeError::RecordTooLarge { limit: 8, .. }),
+            matches!(e.kind(), EncodeErrorKind::RecordTooLarge { limit: 8, .. }),
             "{}: {e}",
             format.name()
         );

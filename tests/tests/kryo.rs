@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::fmt::Debug;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+use typeinfo::{Decode, DecodeError, Encode, EncodeErrorKind, Limits};
 use typeinfo_serializers::kryo::{self, Generated, Kryo, Registry};
 use typeinfo_serializers::{RecordCodec, polymorphic};
 use typeinfo_tests::strategies::*;
@@ -425,7 +425,7 @@ fn limits_apply() {
     );
     let e = kryo.to_vec(&vec![0u8; 100]).unwrap_err();
     assert!(
-        matches!(e, EncodeError::RecordTooLarge { limit: 64, .. }),
+        matches!(e.kind(), EncodeErrorKind::RecordTooLarge { limit: 64, .. }),
         "{e}"
     );
     assert!(matches!(

@@ -124,7 +124,7 @@ fn spec_example() {
 /// The same bytes reach every kind of sink; a full fixed buffer is an error, not a panic.
 #[test]
 fn every_sink_gets_the_same_bytes() {
-    use typeinfo::EncodeError;
+    use typeinfo::EncodeErrorKind;
     use typeinfo::io::{IoWriter, SliceWriter};
     let value = Shape::Labeled("ab".into(), Box::new(Shape::Circle(0.5)));
     let expected = pojo::to_vec(&value).unwrap();
@@ -143,8 +143,8 @@ fn every_sink_gets_the_same_bytes() {
     let result = pojo::Pojo::default().encode_to(&value, SliceWriter::new(&mut small));
     // The variant index fits; the string's 4-byte length finds 1 byte left.
     assert_eq!(
-        result,
-        Err(EncodeError::BufferFull {
+        result.map_err(|e| e.into_kind()),
+        Err(EncodeErrorKind::BufferFull {
             needed: 4,
             available: 1
         })

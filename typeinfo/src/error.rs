@@ -2,10 +2,17 @@
 
 use core::fmt;
 
-/// Why a value could not be encoded.
+/// Why a value could not be encoded: an [`EncodeErrorKind`], boxed so that the error is one
+/// pointer wide. `Result<(), EncodeError>` comes back from every encoder call of the hot
+/// path, and a pointer returns in a register where the three words of the kind went
+/// through memory.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EncodeError(Box<EncodeErrorKind>);
+
+/// What went wrong while encoding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum EncodeError {
+pub enum EncodeErrorKind {
     /// A string, byte string or collection is longer than the format can prefix.
     LengthOverflow { len: usize, max: u64 },
     /// The encoded record exceeds the configured `max_record_bytes`.
@@ -21,25 +28,61 @@ pub enum EncodeError {
     Custom(Box<str>),
 }
 
+impl EncodeError {
+    /// What went wrong.
+    pub fn kind(&self) -> &EncodeErrorKind {
+        &self.0
+    }
+
+    pub fn into_kind(self) -> EncodeErrorKind {
+        *self.0
+    }
+
+    /// A [`EncodeErrorKind::Custom`] error with `msg`.
+    #[cold]
+    pub fn custom(msg: impl Into<Box<str>>) -> Self {
+        EncodeErrorKind::Custom(msg.into()).into()
+    }
+}
+
+impl From<EncodeErrorKind> for EncodeError {
+    #[cold]
+    fn from(kind: EncodeErrorKind) -> Self {
+        EncodeError(Box::new(kind))
+    }
+}
+
+impl fmt::Debug for EncodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl fmt::Display for EncodeErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EncodeError::LengthOverflow { len, max } => {
+            EncodeErrorKind::LengthOverflow { len, max } => {
                 write!(f, "length {len} is larger than the format allows ({max})")
             }
-            EncodeError::RecordTooLarge { size, limit } => write!(
+            EncodeErrorKind::RecordTooLarge { size, limit } => write!(
                 f,
                 "encoded record of {size} bytes exceeds max_record_bytes ({limit})"
             ),
-            EncodeError::BufferFull { needed, available } => write!(
+            EncodeErrorKind::BufferFull { needed, available } => write!(
                 f,
                 "output buffer full: {needed} more bytes needed, {available} available"
             ),
-            EncodeError::Io(kind) => write!(f, "i/o error while writing: {kind}"),
-            EncodeError::Unrepresentable(e) => {
+            EncodeErrorKind::Io(kind) => write!(f, "i/o error while writing: {kind}"),
+            EncodeErrorKind::Unrepresentable(e) => {
                 write!(f, "cannot encode this {}: {}", e.type_name, e.reason)
             }
-            EncodeError::Custom(msg) => f.write_str(msg),
+            EncodeErrorKind::Custom(msg) => f.write_str(msg),
         }
     }
 }
@@ -48,7 +91,7 @@ impl std::error::Error for EncodeError {}
 
 impl serde::ser::Error for EncodeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        EncodeError::Custom(msg.to_string().into_boxed_str())
+        EncodeError::custom(msg.to_string())
     }
 }
 

@@ -5,7 +5,7 @@
 //! generated code therefore writes into a `Vec<u8>`, a fixed slice, or a chain of network
 //! buffers where one record spans several segments.
 
-use crate::error::{DecodeError, EncodeError};
+use crate::error::{DecodeError, EncodeError, EncodeErrorKind};
 use core::mem::MaybeUninit;
 
 /// A byte sink.
@@ -71,7 +71,7 @@ impl Writer for SliceWriter<'_> {
         let dst = self
             .buf
             .get_mut(self.written..self.written + bytes.len())
-            .ok_or(EncodeError::BufferFull {
+            .ok_or(EncodeErrorKind::BufferFull {
                 needed: bytes.len(),
                 available,
             })?;
@@ -89,7 +89,7 @@ impl<W: std::io::Write> Writer for IoWriter<W> {
     fn write(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
         self.0
             .write_all(bytes)
-            .map_err(|e| EncodeError::Io(e.kind()))
+            .map_err(|e| EncodeErrorKind::Io(e.kind()).into())
     }
 }
 

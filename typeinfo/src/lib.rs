@@ -13,7 +13,7 @@ pub mod path;
 
 pub use codec::{Decode, Decoder, Encode, Encoder, RawLayout, StructKind};
 pub use config::{ConfigError, Format, GenericTypes, SerializationConfig};
-pub use error::{DecodeError, EncodeError};
+pub use error::{DecodeError, EncodeError, EncodeErrorKind};
 pub use info::{HasTypeInfo, TypeInfo};
 pub use limits::Limits;
 pub use path::{FieldPath, PathError, Step};

@@ -3,7 +3,7 @@
 use crate::varint;
 use typeinfo::codec::as_bytes_if_u8;
 use typeinfo::codec::generic::GenericSerializer;
-use typeinfo::{Encode, EncodeError, Encoder};
+use typeinfo::{Encode, EncodeError, EncodeErrorKind, Encoder};
 
 /// Writes values in Avro's binary encoding into a vector.
 #[derive(Debug)]
@@ -32,7 +32,7 @@ impl<'a> AvroEncoder<'a> {
     /// A block count or length: a `long`.
     #[inline]
     pub(crate) fn count(&mut self, len: usize) -> Result<(), EncodeError> {
-        let len = i64::try_from(len).map_err(|_| EncodeError::LengthOverflow {
+        let len = i64::try_from(len).map_err(|_| EncodeErrorKind::LengthOverflow {
             len,
             max: i64::MAX as u64,
         })?;

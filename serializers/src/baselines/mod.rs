@@ -35,7 +35,7 @@ use std::fmt::Display;
 use typeinfo::{DecodeError, EncodeError, Limits};
 
 fn encode_error(format: &str, e: impl Display) -> EncodeError {
-    EncodeError::Custom(format!("{format}: {e}").into())
+    EncodeError::custom(format!("{format}: {e}"))
 }
 
 fn decode_error(format: &str, e: impl Display) -> DecodeError {

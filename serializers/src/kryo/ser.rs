@@ -8,7 +8,7 @@ use super::plan::{Plan, StringMark};
 use super::registry::Registry;
 use super::wire;
 use serde::ser::{self, Serialize};
-use typeinfo::EncodeError;
+use typeinfo::{EncodeError, EncodeErrorKind};
 
 /// What the next value is, as its container sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +128,7 @@ fn refused(name: &str) -> EncodeError {
 }
 
 fn error(msg: impl Into<String>) -> EncodeError {
-    EncodeError::Custom(format!("kryo: {}", msg.into()).into())
+    EncodeError::custom(format!("kryo: {}", msg.into()))
 }
 
 impl Ser<'_> {
@@ -258,7 +258,7 @@ impl Ser<'_> {
         let prefix = u32::try_from(len)
             .ok()
             .and_then(|l| l.checked_add(1))
-            .ok_or(EncodeError::LengthOverflow {
+            .ok_or_else(|| EncodeErrorKind::LengthOverflow {
                 len,
                 max: u64::from(u32::MAX - 1),
             })?;

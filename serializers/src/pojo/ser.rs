@@ -2,7 +2,7 @@
 
 use typeinfo::codec::{encode_slice_by_element, raw_bytes};
 use typeinfo::io::Writer;
-use typeinfo::{Encode, EncodeError, Encoder};
+use typeinfo::{Encode, EncodeError, EncodeErrorKind, Encoder};
 
 /// Writes values in the pojo format into a [`Writer`].
 #[derive(Debug)]
@@ -22,7 +22,7 @@ impl<W: Writer> PojoEncoder<W> {
     /// Lengths and counts are `u32`.
     #[inline]
     fn write_len(&mut self, len: usize) -> Result<(), EncodeError> {
-        let len = u32::try_from(len).map_err(|_| EncodeError::LengthOverflow {
+        let len = u32::try_from(len).map_err(|_| EncodeErrorKind::LengthOverflow {
             len,
             max: u32::MAX.into(),
         })?;

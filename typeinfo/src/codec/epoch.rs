@@ -1,7 +1,7 @@
 //! Instants and dates as counts from the Unix epoch: the arithmetic every date and time type
 //! shares, with overflow as an error instead of a wrap.
 
-use crate::error::{EncodeError, ValueError};
+use crate::error::{EncodeError, EncodeErrorKind, ValueError};
 
 /// Why an instant has no `i64` of nanoseconds.
 pub const BEYOND_I64_NANOS: &str =
@@ -10,7 +10,7 @@ pub const BEYOND_I64_NANOS: &str =
 /// Nanoseconds since the epoch, counted wide, as the `i64` the representations hold, or
 /// `error`.
 pub fn narrow(total: i128, error: &'static ValueError) -> Result<i64, EncodeError> {
-    i64::try_from(total).map_err(|_| EncodeError::Unrepresentable(error))
+    i64::try_from(total).map_err(|_| EncodeErrorKind::Unrepresentable(error).into())
 }
 
 /// [`narrow`] with the error naming `$type_name`.

@@ -4,7 +4,7 @@
 use super::epoch;
 use super::via::{logical, via};
 use super::{Decode, Decoder, Encode, Encoder};
-use crate::error::{DecodeError, EncodeError, ValueError};
+use crate::error::{DecodeError, EncodeError, EncodeErrorKind, ValueError};
 use crate::info::{
     EnumInfo, HasTypeInfo, LogicalKind, StructStyle, TypeInfo, TypeName, VariantInfo,
 };
@@ -136,11 +136,13 @@ via! {
 
 /// A path as a string: portable across platforms, so one that is not UTF-8 is refused.
 fn path_str(path: &Path) -> Result<&str, EncodeError> {
-    path.to_str()
-        .ok_or(EncodeError::Unrepresentable(&ValueError {
+    path.to_str().ok_or_else(|| {
+        EncodeErrorKind::Unrepresentable(&ValueError {
             type_name: "Path",
             reason: "it is not UTF-8",
-        }))
+        })
+        .into()
+    })
 }
 
 via! {

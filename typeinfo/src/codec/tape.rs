@@ -68,8 +68,8 @@ impl Tape {
     /// an encoder that sorts them ([`Encoder::SORTED_FIELDS`]) is refused.
     pub fn replay<E: Encoder>(&self, encoder: &mut E) -> Result<(), EncodeError> {
         if E::SORTED_FIELDS {
-            return Err(EncodeError::Custom(
-                "a tape holds fields in declaration order and cannot be replayed into a format that sorts them".into(),
+            return Err(EncodeError::custom(
+                "a tape holds fields in declaration order and cannot be replayed into a format that sorts them",
             ));
         }
         for event in &self.events {
@@ -110,13 +110,10 @@ impl Tape {
     /// What recording a value of the generic (serde) type `T` gives: an error, since
     /// formats write those in their own way.
     pub fn refuse_generic<T: ?Sized>() -> Result<Tape, EncodeError> {
-        Err(EncodeError::Custom(
-            format!(
-                "a value of the generic (serde) type `{}` cannot be recorded as a default",
-                core::any::type_name::<T>()
-            )
-            .into(),
-        ))
+        Err(EncodeError::custom(format!(
+            "a value of the generic (serde) type `{}` cannot be recorded as a default",
+            core::any::type_name::<T>()
+        )))
     }
 
     fn push(&mut self, event: Event) -> Result<(), EncodeError> {

@@ -8,7 +8,7 @@ use serde_json::Value;
 via! {
     Value as String,
     info = &TypeInfo::String,
-    encode = |v| serde_json::to_string(v).map_err(|e| EncodeError::Custom(e.to_string().into())),
+    encode = |v| serde_json::to_string(v).map_err(|e| EncodeError::custom(e.to_string())),
     // serde_json stops at 128 levels of nesting, so hostile text cannot exhaust the stack.
     decode = |text| serde_json::from_str(&text).map_err(|_| DecodeError::InvalidValue(&ValueError {
         type_name: "serde_json::Value",

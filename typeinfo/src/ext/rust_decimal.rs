@@ -4,7 +4,7 @@
 
 use crate::codec::via::via;
 use crate::codec::{Decoder, Encoder};
-use crate::error::{DecodeError, EncodeError, ValueError};
+use crate::error::{DecodeError, EncodeError, EncodeErrorKind, ValueError};
 use crate::info::{HasTypeInfo, LogicalInfo, LogicalKind, TypeInfo};
 use rust_decimal::Decimal;
 
@@ -61,7 +61,7 @@ impl<const SCALE: u32> Scaled<SCALE> {
 
     pub fn encode<E: Encoder>(value: &Decimal, e: &mut E) -> Result<(), EncodeError> {
         let unscaled =
-            unscaled_at(*value, SCALE).ok_or(EncodeError::Unrepresentable(&ValueError {
+            unscaled_at(*value, SCALE).ok_or(EncodeErrorKind::Unrepresentable(&ValueError {
                 type_name: "rust_decimal::Decimal",
                 reason: "its digits do not fit the field's scale within 96 bits",
             }))?;

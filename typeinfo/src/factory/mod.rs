@@ -144,7 +144,7 @@ impl Factory {
 fn erase_encode<T: 'static, const SORTED: bool>(f: EncodeWith<T, SORTED>) -> Arc<EncodeFn> {
     Arc::new(move |value, encoder| match value.downcast_ref::<T>() {
         Some(value) => f(value, &mut ErasedEncoder::new(encoder)),
-        None => Err(EncodeError::Custom(wrong_type(core::any::type_name::<T>()))),
+        None => Err(EncodeError::custom(wrong_type(core::any::type_name::<T>()))),
     })
 }
 

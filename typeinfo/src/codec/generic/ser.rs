@@ -16,7 +16,9 @@ impl<'a, E: Encoder> GenericSerializer<'a, E> {
 }
 
 fn unknown_length(what: &str) -> EncodeError {
-    EncodeError::Custom(format!("generic fields need the length of a {what} up front").into())
+    EncodeError::custom(format!(
+        "generic fields need the length of a {what} up front"
+    ))
 }
 
 macro_rules! forward {
@@ -265,9 +267,9 @@ macro_rules! compound_struct {
             /// A skipped field would shift every later one: refuse instead of writing bytes
             /// that cannot be read back.
             fn skip_field(&mut self, key: &'static str) -> Result<(), EncodeError> {
-                Err(EncodeError::Custom(
-                    format!("generic fields cannot skip struct field `{key}` (skip_serializing_if): the encoding has no field names").into(),
-                ))
+                Err(EncodeError::custom(format!(
+                    "generic fields cannot skip struct field `{key}` (skip_serializing_if): the encoding has no field names"
+                )))
             }
 
             #[inline]

@@ -258,7 +258,7 @@ impl Ser<'_> {
         let prefix = u32::try_from(len)
             .ok()
             .and_then(|l| l.checked_add(1))
-            .ok_or_else(|| EncodeErrorKind::LengthOverflow {
+            .ok_or(EncodeErrorKind::LengthOverflow {
                 len,
                 max: u64::from(u32::MAX - 1),
             })?;

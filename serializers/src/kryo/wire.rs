@@ -10,12 +10,8 @@ pub const EMPTY_STRING: u8 = 0x81;
 /// Kryo's `writeInt(v, true)` / `writeVarInt(v, true)`: plain LEB128, at most 5 bytes.
 #[inline]
 pub fn write_var_u32(out: &mut Vec<u8>, v: u32) {
-    // One-byte values (class ids, small lengths, ordinals) are the common case.
-    if v < 0x80 {
-        out.push(v as u8);
-    } else {
-        varint::write(out, u64::from(v));
-    }
+    // The shared writer inlines the common one-byte case (class ids, small lengths).
+    varint::write(out, u64::from(v));
 }
 
 /// Kryo's `writeInt(v, false)`: zigzag, then [`write_var_u32`].

@@ -5,43 +5,43 @@ use std::time::Duration;
 use typeinfo_benches::avro_comparison::{
     ApacheLog, app_events_contenders, log_contenders, resolved_read_contenders,
 };
-use typeinfo_benches::contenders::Contender;
+use typeinfo_benches::contenders::{CloneFloor, Contender};
 use typeinfo_benches::datasets::{SEED, app_events, log};
 use typeinfo_benches::interleaved::{self, Operation};
 
-fn compare(dataset: &str, all: Vec<Box<dyn Contender + '_>>, rounds: usize) {
-    compare_operations(
-        dataset,
-        all,
-        &[Operation::Serialize, Operation::Deserialize],
-        rounds,
-    );
-}
-
-fn compare_operations(
+/// Serialize, then deserialize beside `floor` (what cloning the records costs).
+fn compare<'a>(
     dataset: &str,
-    mut all: Vec<Box<dyn Contender + '_>>,
-    operations: &[Operation],
+    mut all: Vec<Box<dyn Contender + 'a>>,
+    floor: Box<dyn Contender + 'a>,
     rounds: usize,
 ) {
-    for &operation in operations {
-        let timings = interleaved::run(&mut all, operation, rounds, Duration::from_millis(5));
-        let ours = timings[0].median();
+    time(dataset, &mut all, Operation::Serialize, rounds);
+    all.insert(0, floor);
+    time(dataset, &mut all, Operation::Deserialize, rounds);
+}
+
+fn time(dataset: &str, all: &mut [Box<dyn Contender + '_>], operation: Operation, rounds: usize) {
+    let timings = interleaved::run(all, operation, rounds, Duration::from_millis(5));
+    let ours = timings
+        .iter()
+        .find(|t| t.name == "avro")
+        .unwrap_or(&timings[0])
+        .median();
+    println!(
+        "\n{dataset}/{}: {rounds} rounds, median (p10 … p90), ratio to typeinfo avro",
+        operation.name()
+    );
+    for t in &timings {
         println!(
-            "\n{dataset}/{}: {rounds} rounds, median (p10 … p90), ratio to typeinfo avro",
-            operation.name()
+            "  {:<14} {:>10.1} µs ({:>9.1} … {:>9.1})  {:>7.2}×  {:>9} bytes",
+            t.name,
+            t.median() * 1e6,
+            t.quantile(0.1) * 1e6,
+            t.quantile(0.9) * 1e6,
+            t.median() / ours,
+            t.bytes
         );
-        for t in &timings {
-            println!(
-                "  {:<12} {:>10.1} µs ({:>9.1} … {:>9.1})  {:>7.2}×  {:>9} bytes",
-                t.name,
-                t.median() * 1e6,
-                t.quantile(0.1) * 1e6,
-                t.quantile(0.9) * 1e6,
-                t.median() / ours,
-                t.bytes
-            );
-        }
     }
 }
 
@@ -59,25 +59,27 @@ fn main() {
     compare(
         "log (per line)",
         log_contenders(&logs, &mirror).expect("log"),
+        Box::new(CloneFloor::new(&logs)),
         rounds,
     );
     let sessions = app_events::generate(SEED, app_events::DEFAULT_LEN).sessions;
     compare(
         "app-events (per session)",
         app_events_contenders(&sessions).expect("app-events"),
+        Box::new(CloneFloor::new(&sessions)),
         rounds,
     );
     // Reading what an older schema wrote: own schema, resolved, apache-avro resolved.
-    compare_operations(
+    time(
         "log (older writer schema)",
-        resolved_read_contenders(&mirror, true).expect("log resolved"),
-        &[Operation::Deserialize],
+        &mut resolved_read_contenders(&mirror, true).expect("log resolved"),
+        Operation::Deserialize,
         rounds,
     );
-    compare_operations(
+    time(
         "app-events (older writer schema)",
-        resolved_read_contenders(&sessions, false).expect("app-events resolved"),
-        &[Operation::Deserialize],
+        &mut resolved_read_contenders(&sessions, false).expect("app-events resolved"),
+        Operation::Deserialize,
         rounds,
     );
 }

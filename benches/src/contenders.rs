@@ -241,6 +241,39 @@ impl<T: Dataset> Contender for Format<'_, T> {
     }
 }
 
+/// The part of decoding no format can avoid, as a reference line beside the decoders:
+/// cloning each record, which allocates and copies every string and vector as decoding into
+/// owned values must. Its time is what a decoder's would be if parsing cost nothing, so a
+/// decoder's time over it bounds what any speed-up could gain. It has no encoding side
+/// (`serialize` does nothing): compare it on `deserialize` only.
+pub struct CloneFloor<'a, T> {
+    records: &'a [T],
+}
+
+impl<'a, T: Clone> CloneFloor<'a, T> {
+    pub fn new(records: &'a [T]) -> Self {
+        CloneFloor { records }
+    }
+}
+
+impl<T: Clone> Contender for CloneFloor<'_, T> {
+    fn name(&self) -> &'static str {
+        "clone (floor)"
+    }
+
+    fn encoded(&self) -> &[u8] {
+        &[]
+    }
+
+    fn serialize(&mut self) {}
+
+    fn deserialize(&mut self) {
+        for record in black_box(self.records) {
+            black_box(record.clone());
+        }
+    }
+}
+
 /// Every format as a contender on `records`, one record at a time, and bitcode.
 pub fn per_record<T: Dataset>(records: &[T]) -> Result<Vec<Box<dyn Contender + '_>>, String> {
     let mut out = formats::<T>(Limits::DEFAULT)

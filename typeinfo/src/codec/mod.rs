@@ -17,6 +17,7 @@ mod primitives;
 mod raw;
 mod std_values;
 mod tape;
+mod text;
 mod tuples;
 pub(crate) mod via;
 mod wrappers;
@@ -25,6 +26,7 @@ pub use raw::{
     RawLayout, as_bytes_if_u8, is_u8, raw_bytes, read_raw_array, read_raw_vec, uniform_bytes,
 };
 pub use tape::Tape;
+pub use text::{str_from_utf8, string_from_utf8};
 
 use crate::error::{DecodeError, EncodeError};
 use crate::info::HasTypeInfo;
@@ -211,10 +213,7 @@ pub trait Decoder: Sized {
     /// A string: the byte buffer, checked to be UTF-8.
     #[inline]
     fn decode_string(&mut self) -> Result<String, DecodeError> {
-        let bytes = self.decode_byte_buf()?;
-        String::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
-            valid_up_to: e.utf8_error().valid_up_to(),
-        })
+        string_from_utf8(self.decode_byte_buf()?)
     }
 
     /// Reads whether an optional value follows.

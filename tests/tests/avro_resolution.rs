@@ -5,7 +5,7 @@ use apache_avro::reader::datum::GenericDatumReader;
 use apache_avro::writer::datum::GenericDatumWriter;
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use typeinfo::{Limits, TypeInfo};
+use typeinfo::{DecodeError, Limits, TypeInfo};
 use typeinfo_serializers::avro::file::{Codec, FileReader, FileWriter};
 use typeinfo_serializers::avro::single_object::SingleObjectReader;
 use typeinfo_serializers::avro::{self, AvroCodec, Resolved, Schema, resolve};
@@ -306,6 +306,33 @@ fn unions_resolve_branch_by_branch() {
     let writer = one_field("Widened", json!("boolean"));
     let e = Resolved::<Widened>::new(&writer, Limits::default()).unwrap_err();
     assert!(e.message.contains("matches no branch"), "{e}");
+}
+
+#[test]
+fn a_union_both_schemas_agree_on_is_copied_whole_and_still_checked() {
+    // The writer has one more field, so the record resolves; its `v` is the reader's.
+    let writer = Schema::parse(
+        &json!({"type": "record", "name": "Measured", "namespace": "u", "fields": [
+            {"name": "gone", "type": "int"},
+            {"name": "v", "type": ["null", "double"]}]})
+        .to_string(),
+    )
+    .unwrap();
+    let plan = resolve::compile(&writer, &avro::schema_of::<Measured>().unwrap()).unwrap();
+    assert!(format!("{plan:?}").contains("CopyUnion"), "{plan:?}");
+    let reader = Resolved::<Measured>::new(&writer, Limits::default()).unwrap();
+    let mut datum = vec![6, 2];
+    datum.extend(2.5f64.to_le_bytes());
+    assert_eq!(reader.decode(&datum).unwrap(), Measured { v: Some(2.5) });
+    assert_eq!(reader.decode(&[6, 0]).unwrap(), Measured { v: None });
+    assert!(matches!(
+        reader.decode(&[6, 4]),
+        Err(DecodeError::InvalidTag { tag: 2, .. })
+    ));
+    assert!(matches!(
+        reader.decode(&[6, 2, 0, 0]),
+        Err(DecodeError::UnexpectedEnd { .. })
+    ));
 }
 
 #[test]

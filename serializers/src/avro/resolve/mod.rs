@@ -96,14 +96,14 @@ impl Compiler<'_> {
         let (w, r) = (w.base(), r.base());
         Ok(match (w, r) {
             (Node::Union(writer), _) => {
-                let branches = writer
+                let branches: Vec<Branch> = writer
                     .iter()
                     .map(|branch| match self.op(branch, r) {
                         Ok(op) => Branch::Read(op),
                         Err(e) => Branch::Refuse(e.to_string().into()),
                     })
                     .collect();
-                Op::WriterUnion(branches)
+                copy_union(&branches).unwrap_or_else(|| Op::WriterUnion(branches.into()))
             }
             (_, Node::Union(reader)) => {
                 let index = self.pick_branch(w, reader).ok_or_else(|| {
@@ -363,6 +363,18 @@ impl Compiler<'_> {
         self.identity = identity;
         op
     }
+}
+
+/// A writer union whose every branch `i` is read as the reader's branch `i` with a
+/// program that copies: the union's bytes are the reader's, so it copies too.
+fn copy_union(branches: &[Branch]) -> Option<Op> {
+    let copied = branches.iter().enumerate().map(|(i, branch)| match branch {
+        Branch::Read(Op::ReaderUnion(to, op)) if *to as usize == i && op.is_copy() => {
+            Some((**op).clone())
+        }
+        _ => None,
+    });
+    copied.collect::<Option<Box<[Op]>>>().map(Op::CopyUnion)
 }
 
 fn same_kind_of_named(w: &Named, r: &Named) -> bool {

@@ -47,6 +47,9 @@ pub(super) enum Op {
     },
     /// Read the writer's branch index, then that branch's program.
     WriterUnion(Box<[Branch]>),
+    /// A union whose branches keep their indices and copy unchanged (an `Option` or enum
+    /// the two schemas agree on): read the index, read past the branch, copy the whole.
+    CopyUnion(Box<[Op]>),
     /// Write the reader's branch index, then read the value into that branch.
     ReaderUnion(u32, Box<Op>),
 }
@@ -56,7 +59,12 @@ impl Op {
     /// whole once its end is known.
     pub(super) fn is_copy(&self) -> bool {
         match self {
-            Op::Nothing | Op::Fixed(_) | Op::Varint | Op::Bytes | Op::Span(_) => true,
+            Op::Nothing
+            | Op::Fixed(_)
+            | Op::Varint
+            | Op::Bytes
+            | Op::Span(_)
+            | Op::CopyUnion(_) => true,
             Op::Array(item) | Op::Map(item) => item.is_copy(),
             _ => false,
         }

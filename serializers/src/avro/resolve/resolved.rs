@@ -95,11 +95,18 @@ impl<T: Decode> Resolved<T> {
     /// Decodes one writer datum that fills `bytes` exactly.
     pub fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         check_record_size(bytes, &self.limits)?;
-        let (value, used) = self.decode_front(bytes)?;
-        match bytes.len() - used {
-            0 => Ok(value),
-            remaining => Err(DecodeError::TrailingBytes { remaining }),
-        }
+        let Some(plan) = &self.plan else {
+            return decode_exact(bytes, self.limits);
+        };
+        // Decoded straight into the return value: a `(T, usize)` passed back through
+        // `decode_front` cost a copy of the record that stalled on its own stores.
+        with_scratch(|scratch| {
+            let used = plan.transcode(bytes, scratch, &self.limits)?;
+            match bytes.len() - used {
+                0 => decode_exact(scratch, self.limits),
+                remaining => Err(DecodeError::TrailingBytes { remaining }),
+            }
+        })
     }
 
     /// Decodes the writer datum at the front of `bytes`; returns it and the bytes it took.
@@ -109,14 +116,21 @@ impl<T: Decode> Resolved<T> {
             let value = T::decode(&mut decoder)?;
             return Ok((value, bytes.len() - decoder.remaining()));
         };
-        let mut scratch = SCRATCH.take();
-        scratch.clear();
-        let result = plan
-            .transcode(bytes, &mut scratch, &self.limits)
-            .and_then(|used| Ok((decode_exact(&scratch, self.limits)?, used)));
-        if scratch.capacity() <= SCRATCH_KEEP {
-            SCRATCH.set(scratch);
-        }
-        result
+        with_scratch(|scratch| {
+            let used = plan.transcode(bytes, scratch, &self.limits)?;
+            Ok((decode_exact(scratch, self.limits)?, used))
+        })
     }
+}
+
+/// Runs `f` with the thread's scratch buffer, emptied.
+#[inline]
+fn with_scratch<R>(f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut scratch = SCRATCH.take();
+    scratch.clear();
+    let result = f(&mut scratch);
+    if scratch.capacity() <= SCRATCH_KEEP {
+        SCRATCH.set(scratch);
+    }
+    result
 }

@@ -96,16 +96,12 @@ fn refused(message: impl Into<Box<str>>) -> DecodeError {
 }
 
 impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
-    /// A `long`: one byte in the common case, else the checked varint reader.
+    /// A `long`.
     #[inline]
     fn long(&mut self, type_name: &'static str) -> Result<i64, DecodeError> {
-        if let Some((&byte, rest)) = self.input.split_first()
-            && byte < 0x80
-        {
-            self.input = rest;
-            return Ok(varint::unzigzag(byte.into()) as i64);
-        }
-        varint::read(&mut self.input, 64, type_name).map(|v| varint::unzigzag(v) as i64)
+        let (v, rest) = front_long(self.input, type_name)?;
+        self.input = rest;
+        Ok(v)
     }
 
     #[inline]
@@ -131,25 +127,7 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
     /// A `string` or `bytes` length.
     #[inline(always)]
     fn bytes_len(&mut self) -> Result<usize, DecodeError> {
-        let len = self.long("length")?;
-        let len = u128::try_from(len).map_err(|_| DecodeError::OutOfRange {
-            type_name: "length",
-        })?;
-        checked_len(len, self.limits)
-    }
-
-    #[inline(always)]
-    fn advance(&mut self, len: usize) -> Result<(), DecodeError> {
-        match self.input.get(len..) {
-            Some(rest) => {
-                self.input = rest;
-                Ok(())
-            }
-            None => Err(DecodeError::UnexpectedEnd {
-                needed: len,
-                available: self.input.len(),
-            }),
-        }
+        length(self.long("length")?, self.limits)
     }
 
     /// Transcodes one value: copies inline (most fields), anything else through [`Run::op`].
@@ -171,19 +149,40 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
         }
     }
 
-    /// Reads past one value of the writer's (`op`: the writer's schema read as itself):
-    /// inline for the values copies are made of, else through a run that writes nowhere.
+    /// Reads past consecutive values of the writer's (`ops`: the writer's schema read as
+    /// itself): inline for the values copies are made of, else through a run that writes
+    /// nowhere. The position lives in a local, kept in a register, while the values are
+    /// flat: kept in `self`, each value's read waited on the store of the one before.
+    /// Always inlined in optimised builds, where that is what keeps the position in a
+    /// register (a tenth of a transcode); debug builds keep every inlined copy's locals in
+    /// the frame, and the recursion at the default depth limit overflowed the stack.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn pass_all(&mut self, ops: &[Op]) -> Result<(), DecodeError> {
+        let mut input = self.input;
+        for op in ops {
+            input = match op {
+                Op::Fixed(len) => skip_bytes(input, *len)?,
+                Op::Varint => front_long(input, "long")?.1,
+                Op::Bytes => {
+                    let (len, rest) = front_long(input, "length")?;
+                    skip_bytes(rest, length(len, self.limits)?)?
+                }
+                _ => {
+                    self.input = input;
+                    self.skip(op)?;
+                    self.input
+                }
+            };
+        }
+        self.input = input;
+        Ok(())
+    }
+
+    /// Reads past one value of the writer's (see [`Run::pass_all`]).
     #[inline(always)]
     fn pass(&mut self, op: &Op) -> Result<(), DecodeError> {
-        match op {
-            Op::Fixed(len) => self.advance(*len),
-            Op::Varint => self.long("long").map(drop),
-            Op::Bytes => {
-                let len = self.bytes_len()?;
-                self.advance(len)
-            }
-            _ => self.skip(op),
-        }
+        self.pass_all(core::slice::from_ref(op))
     }
 
     fn skip(&mut self, op: &Op) -> Result<(), DecodeError> {
@@ -218,9 +217,7 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
             Op::Fixed(_) | Op::Varint | Op::Bytes => self.value(op),
             Op::Span(fields) => {
                 let start = self.input;
-                for field in fields {
-                    self.pass(field)?;
-                }
+                self.pass_all(fields)?;
                 self.copy_from(start, 0)
             }
             Op::LongToFloat => {
@@ -284,6 +281,18 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
                     }),
                 }
             }
+            Op::CopyUnion(branches) => {
+                let start = self.input;
+                let index = self.long("union")?;
+                let Some(branch) = usize::try_from(index).ok().and_then(|i| branches.get(i)) else {
+                    return Err(DecodeError::InvalidTag {
+                        type_name: "union",
+                        tag: u32::try_from(index).unwrap_or(u32::MAX),
+                    });
+                };
+                self.pass(branch)?;
+                self.copy_from(start, 0)
+            }
             Op::ReaderUnion(index, op) => {
                 self.write_long((*index).into());
                 self.op(op)
@@ -333,9 +342,7 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
                         Step::Read(op) => self.value(op)?,
                         Step::Copy(ops) => {
                             let start = self.input;
-                            for op in ops {
-                                self.pass(op)?;
-                            }
+                            self.pass_all(ops)?;
                             self.copy_from(start, 0)?;
                         }
                         Step::Skip(op) => self.pass(op)?,
@@ -376,6 +383,48 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
             RecordPlan::Refused(why) => Err(refused(why.clone())),
         }
     }
+}
+
+/// A `long` at the front of `input`, and the input after it: one byte in the common case,
+/// else the checked varint reader.
+#[inline(always)]
+fn front_long<'i>(
+    input: &'i [u8],
+    type_name: &'static str,
+) -> Result<(i64, &'i [u8]), DecodeError> {
+    match input.split_first() {
+        Some((&byte, rest)) if byte < 0x80 => Ok((varint::unzigzag(byte.into()) as i64, rest)),
+        _ => front_long_multi_byte(input, type_name),
+    }
+}
+
+/// [`front_long`] past its first byte, out of line: the input is passed by value so that
+/// callers' positions never need an address.
+#[inline(never)]
+fn front_long_multi_byte<'i>(
+    mut input: &'i [u8],
+    type_name: &'static str,
+) -> Result<(i64, &'i [u8]), DecodeError> {
+    let v = varint::read(&mut input, 64, type_name)?;
+    Ok((varint::unzigzag(v) as i64, input))
+}
+
+/// A `string` or `bytes` length as written, checked.
+#[inline(always)]
+fn length(len: i64, limits: &Limits) -> Result<usize, DecodeError> {
+    let len = u128::try_from(len).map_err(|_| DecodeError::OutOfRange {
+        type_name: "length",
+    })?;
+    checked_len(len, limits)
+}
+
+/// `input` past its first `len` bytes.
+#[inline(always)]
+fn skip_bytes(input: &[u8], len: usize) -> Result<&[u8], DecodeError> {
+    input.get(len..).ok_or(DecodeError::UnexpectedEnd {
+        needed: len,
+        available: input.len(),
+    })
 }
 
 /// Where each writer field of a reordered record starts (its offset in the record), and

@@ -109,7 +109,7 @@ fn avro() -> Vec<Vec<u8>> {
 /// Container files of old orders and of trees, with each codec.
 fn avro_files() -> Vec<Vec<u8>> {
     let mut files = Vec::new();
-    for codec in [Codec::Null, Codec::Deflate] {
+    for codec in [Codec::Null, Codec::Deflate, Codec::Snappy, Codec::Zstandard] {
         let mut orders = FileWriter::<v1::Order, _>::with_sync_marker(Vec::new(), codec, [7; 16])
             .expect("a header")
             .block_bytes(256);

@@ -196,6 +196,30 @@ fn container_cases() -> Vec<Case> {
         max_record_bytes: 1 << 20,
         ..Limits::DEFAULT
     };
+    let block_of = |codec: Codec, stored: &[u8]| {
+        [
+            header(codec),
+            long(1),
+            long(stored.len() as i64),
+            stored.to_vec(),
+            vec![5; 16],
+        ]
+        .concat()
+    };
+    // A snappy block states its length first: 16 MiB is refused before anything is made.
+    let snappy_claim = [long(8 << 20), vec![0; 60], vec![0; 4]].concat();
+    // 16 MiB of zeros in one zstandard frame, with a window of 16 MiB (refused: the
+    // decoder would allocate it) and of 1 MiB (output stops at the limit). zstd's own
+    // buffers come from C's allocator, which this count does not see; the window bound
+    // is checked by the codec's unit tests.
+    let zstd_bomb = |window_log: u32| {
+        let mut compressor = zstd::bulk::Compressor::new(19).unwrap();
+        compressor
+            .set_parameter(zstd::zstd_safe::CParameter::WindowLog(window_log))
+            .unwrap();
+        compressor.compress(&vec![0u8; 16 << 20]).unwrap()
+    };
+    let (wide, narrow) = (zstd_bomb(24), zstd_bomb(20));
     vec![
         file(
             "2^62 metadata entries",
@@ -234,6 +258,31 @@ fn container_cases() -> Vec<Case> {
             // The inflated block grows to the limit, and its last doubling copies half of
             // it; the inflater's window and tables take some 75 KiB.
             3 * (1 << 20) / 2 + (128 << 10) + header_bound + bomb.len(),
+        ),
+        file(
+            "a snappy block claiming 16 MiB, limit 1 MiB",
+            block_of(Codec::Snappy, &snappy_claim),
+            one_mib,
+            header_bound,
+        ),
+        file(
+            &format!(
+                "a zstandard frame of {} bytes with a 16 MiB window, limit 1 MiB",
+                wide.len()
+            ),
+            block_of(Codec::Zstandard, &wide),
+            one_mib,
+            header_bound + wide.len(),
+        ),
+        file(
+            &format!(
+                "a zstandard bomb of {} bytes inflating to 16 MiB, limit 1 MiB",
+                narrow.len()
+            ),
+            block_of(Codec::Zstandard, &narrow),
+            one_mib,
+            // Output as for deflate.
+            3 * (1 << 20) / 2 + header_bound + narrow.len(),
         ),
     ]
 }

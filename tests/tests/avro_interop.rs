@@ -1,6 +1,6 @@
 //! Our Avro against apache-avro 0.22 (the Rust reference implementation): the same schema
 //! text parses to the same canonical form and fingerprint, the same value gives the same
-//! bytes, and each side decodes the other's bytes.
+//! bytes, and each side decodes the other's bytes and container files in every codec.
 
 use apache_avro::reader::datum::GenericDatumReader;
 use apache_avro::writer::datum::GenericDatumWriter;
@@ -8,6 +8,7 @@ use serde::{Serialize, de::DeserializeOwned};
 use std::fmt::Debug;
 use typeinfo::{Decode, Encode};
 use typeinfo_serializers::avro;
+use typeinfo_serializers::avro::file::{Codec, FileReader, FileWriter};
 use typeinfo_tests::types::*;
 
 /// Their parse of our schema text, and its canonical form and fingerprint against ours.
@@ -127,4 +128,81 @@ fn every_test_type_has_a_schema_apache_avro_accepts() {
     their_schema::<Collections>();
     their_schema::<Attributes>();
     their_schema::<Everything>();
+}
+
+/// A forest of trees: nested records, arrays, unions, long enough to fill several blocks.
+fn forest() -> Vec<Tree> {
+    (0..300)
+        .map(|i| Tree {
+            value: i,
+            children: (0..i % 3)
+                .map(|c| Tree {
+                    value: -c,
+                    children: Vec::new(),
+                    next: None,
+                })
+                .collect(),
+            next: (i % 2 == 0).then(|| {
+                Box::new(Tree {
+                    value: i * 10,
+                    children: Vec::new(),
+                    next: None,
+                })
+            }),
+        })
+        .collect()
+}
+
+fn their_codec(codec: Codec) -> apache_avro::Codec {
+    match codec {
+        Codec::Null => apache_avro::Codec::Null,
+        Codec::Deflate => apache_avro::Codec::Deflate(Default::default()),
+        Codec::Snappy => apache_avro::Codec::Snappy,
+        Codec::Zstandard => apache_avro::Codec::Zstandard(Default::default()),
+        other => panic!("no apache-avro codec for {other:?}"),
+    }
+}
+
+const CODECS: [Codec; 4] = [Codec::Null, Codec::Deflate, Codec::Snappy, Codec::Zstandard];
+
+#[test]
+fn apache_avro_reads_our_container_files_in_every_codec() {
+    let trees = forest();
+    for codec in CODECS {
+        let mut writer = FileWriter::<Tree, _>::new(Vec::new(), codec)
+            .unwrap()
+            .block_bytes(2048);
+        for tree in &trees {
+            writer.append(tree).unwrap();
+        }
+        let file = writer.finish().unwrap();
+        let reader = apache_avro::Reader::new(&file[..])
+            .unwrap_or_else(|e| panic!("apache-avro opens our {codec:?} file: {e}"));
+        let back: Vec<Tree> = reader
+            .map(|v| apache_avro::from_value(&v.expect("a record")).expect("a Tree"))
+            .collect();
+        assert_eq!(back, trees, "apache-avro reads our {codec:?} file");
+    }
+}
+
+#[test]
+fn we_read_apache_avro_container_files_in_every_codec() {
+    let schema = their_schema::<Tree>();
+    let trees = forest();
+    for codec in CODECS {
+        let mut writer =
+            apache_avro::Writer::with_codec(&schema, Vec::new(), their_codec(codec)).unwrap();
+        for tree in &trees {
+            writer.append_ser(tree).unwrap();
+            // Several blocks, not one.
+            if tree.value % 100 == 99 {
+                writer.flush().unwrap();
+            }
+        }
+        let file = writer.into_inner().unwrap();
+        let reader = FileReader::new(&file[..]).unwrap();
+        assert_eq!(reader.codec(), codec);
+        let back: Vec<Tree> = reader.records().collect::<Result<_, _>>().unwrap();
+        assert_eq!(back, trees, "we read apache-avro's {codec:?} file");
+    }
 }

@@ -5,6 +5,7 @@
 //! is refused before anything is allocated for it, decompression stops at the same limit,
 //! and a damaged block is an error that gives its byte offset.
 
+use super::compression::{DecompressError, SUPPORTED};
 use super::schema::{Schema, SchemaError};
 use super::{AvroCodec, AvroEncoder, Resolved};
 use crate::decode_support::checked_len;
@@ -19,31 +20,7 @@ const MAX_METADATA_BYTES: usize = 16 << 20;
 /// Most header metadata entries accepted (an empty entry costs two bytes of input).
 const MAX_METADATA_ENTRIES: usize = 4096;
 
-/// The block codecs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Codec {
-    #[default]
-    Null,
-    /// Raw deflate (RFC 1951), as the spec requires.
-    Deflate,
-}
-
-impl Codec {
-    pub fn name(self) -> &'static str {
-        match self {
-            Codec::Null => "null",
-            Codec::Deflate => "deflate",
-        }
-    }
-
-    fn from_name(name: &[u8]) -> Option<Codec> {
-        match name {
-            b"null" => Some(Codec::Null),
-            b"deflate" => Some(Codec::Deflate),
-            _ => None,
-        }
-    }
-}
+pub use super::compression::Codec;
 
 /// What went wrong in a container file, and at which byte of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +52,7 @@ pub enum FileErrorKind {
     BlockTooLarge {
         limit: usize,
     },
-    /// A deflate stream that does not decompress.
+    /// A compressed block that does not decompress: the codec's name and its error.
     Decompress(String),
     /// Record `record` of block `block` does not decode.
     Decode {
@@ -101,7 +78,7 @@ impl fmt::Display for FileError {
             FileErrorKind::UnknownCodec(name) => {
                 write!(
                     f,
-                    "codec `{name}` is not supported (supported: null, deflate)"
+                    "codec `{name}` is not supported (supported: {SUPPORTED})"
                 )
             }
             FileErrorKind::Truncated => f.write_str("file ends inside a block"),
@@ -114,7 +91,7 @@ impl fmt::Display for FileError {
             FileErrorKind::BlockTooLarge { limit } => {
                 write!(f, "block larger than max_record_bytes ({limit})")
             }
-            FileErrorKind::Decompress(e) => write!(f, "deflate block does not decompress: {e}"),
+            FileErrorKind::Decompress(e) => write!(f, "block does not decompress: {e}"),
             FileErrorKind::Decode {
                 block,
                 record,
@@ -231,19 +208,12 @@ impl<T: Encode + Decode + 'static, W: Write> FileWriter<T, W> {
         if self.records == 0 {
             return Ok(());
         }
-        let data = match self.compression {
-            Codec::Null => core::mem::take(&mut self.block),
-            Codec::Deflate => {
-                let mut encoder = flate2::write::DeflateEncoder::new(
-                    Vec::with_capacity(self.block.len() / 2),
-                    flate2::Compression::default(),
-                );
-                encoder
-                    .write_all(&self.block)
-                    .and_then(|()| encoder.finish())
-                    .map_err(|e| self.io_error(e))?
-            }
-        };
+        // Taken out while it is written, and put back to keep its buffer.
+        let block = core::mem::take(&mut self.block);
+        let data = self
+            .compression
+            .compress(&block)
+            .map_err(|e| self.io_error(e))?;
         let mut head = Vec::with_capacity(20);
         let mut enc = AvroEncoder::new(&mut head);
         enc.count(self.records)
@@ -253,6 +223,8 @@ impl<T: Encode + Decode + 'static, W: Write> FileWriter<T, W> {
         self.put(&data)?;
         let sync = self.sync;
         self.put(&sync)?;
+        drop(data);
+        self.block = block;
         self.block.clear();
         self.records = 0;
         Ok(())
@@ -519,10 +491,12 @@ impl<R: Read> FileReader<R> {
         if sync != self.sync {
             return Err(at(FileErrorKind::SyncMismatch { block: index }));
         }
-        let data = match self.codec {
-            Codec::Null => raw,
-            Codec::Deflate => inflate(&raw, limit).map_err(at)?,
-        };
+        let data = self.codec.decompress(raw, limit).map_err(|e| {
+            at(match e {
+                DecompressError::TooLarge => FileErrorKind::BlockTooLarge { limit },
+                DecompressError::Invalid(why) => FileErrorKind::Decompress(why),
+            })
+        })?;
         self.blocks += 1;
         Ok(Some(Block {
             offset,
@@ -551,42 +525,6 @@ impl<R: Read> FileReader<R> {
             block: None,
             pos: 0,
             done: 0,
-        }
-    }
-}
-
-/// Inflates a raw deflate block, refusing more than `limit` bytes of output. The output
-/// doubles as it grows but never past `limit + 1` bytes, so a bomb costs at most about one
-/// and a half times the limit while the last doubling copies.
-fn inflate(raw: &[u8], limit: usize) -> Result<Vec<u8>, FileErrorKind> {
-    let cap = limit.saturating_add(1);
-    // `out` is zeroed once per growth; `filled` is how much of it holds output.
-    let (mut out, mut filled) = (Vec::<u8>::new(), 0);
-    let mut decoder = flate2::read::DeflateDecoder::new(raw);
-    loop {
-        if filled == out.len() {
-            if out.len() == cap {
-                return Err(FileErrorKind::BlockTooLarge { limit });
-            }
-            // Doubling, except that a step which would leave less than its own size
-            // before the cap goes to the cap at once (no small last step copying it all).
-            let doubled = out.len().saturating_mul(2).max(8 << 10);
-            let grown = if doubled.saturating_mul(2) > cap {
-                cap
-            } else {
-                doubled
-            };
-            out.reserve_exact(grown - out.len());
-            out.resize(grown, 0);
-        }
-        match decoder.read(&mut out[filled..]) {
-            Ok(0) => {
-                out.truncate(filled);
-                return Ok(out);
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(FileErrorKind::Decompress(e.to_string())),
         }
     }
 }

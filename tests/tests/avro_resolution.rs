@@ -335,6 +335,55 @@ fn a_union_both_schemas_agree_on_is_copied_whole_and_still_checked() {
     ));
 }
 
+#[derive(TypeInfo, Debug, PartialEq)]
+#[typeinfo(namespace = "u")]
+struct Moved {
+    a: String,
+    b: i64,
+    c: Option<f64>,
+}
+
+#[test]
+fn fields_that_stay_neighbours_after_a_move_copy_as_one_range() {
+    // `c` moved from first to last: `a` and `b` are still neighbours.
+    let writer = Schema::parse(
+        &json!({"type": "record", "name": "Moved", "namespace": "u", "fields": [
+            {"name": "c", "type": ["null", "double"]},
+            {"name": "a", "type": "string"},
+            {"name": "b", "type": "long"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let plan = resolve::compile(&writer, &avro::schema_of::<Moved>().unwrap()).unwrap();
+    let shown = format!("{plan:?}");
+    assert!(shown.contains("Copy { first: 1, end: 3 }"), "{shown}");
+    assert!(shown.contains("Copy { first: 0, end: 1 }"), "{shown}");
+    let reader = Resolved::<Moved>::new(&writer, Limits::default()).unwrap();
+    let mut datum = vec![2];
+    datum.extend(0.5f64.to_le_bytes());
+    datum.extend([4, b'h', b'i', 0x7f]);
+    assert_eq!(
+        reader.decode(&datum).unwrap(),
+        Moved {
+            a: "hi".into(),
+            b: -64,
+            c: Some(0.5)
+        }
+    );
+    assert_eq!(
+        reader.decode(&[0, 0, 1]).unwrap(),
+        Moved {
+            a: String::new(),
+            b: -1,
+            c: None
+        }
+    );
+    // Cut anywhere, the datum is an error.
+    for cut in 0..datum.len() {
+        assert!(reader.decode(&datum[..cut]).is_err(), "cut at {cut}");
+    }
+}
+
 #[test]
 fn container_files_and_single_objects_resolve() {
     let orders = old_orders();

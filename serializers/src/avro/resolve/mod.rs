@@ -287,15 +287,27 @@ impl Compiler<'_> {
                 .iter()
                 .map(|f| self.skip(&f.schema))
                 .collect::<Result<_, _>>()?;
-            let mut fields = Vec::with_capacity(rf.len());
+            let mut fields: Vec<Source> = Vec::with_capacity(rf.len());
             for ((field, source), default) in rf.iter().zip(&sources).zip(defaults) {
-                fields.push(match (source, default) {
+                let next = match (source, default) {
                     (Some(w), _) => match self.field_op(&wf[*w], field)? {
-                        op if op.is_copy() => Source::Copy { field: *w },
+                        op if op.is_copy() => Source::Copy {
+                            first: *w,
+                            end: w + 1,
+                        },
                         op => Source::Read { field: *w, op },
                     },
                     (None, default) => Source::Default(default.unwrap_or_default()),
-                });
+                };
+                // Fields that stay neighbours copy as one range.
+                match (fields.last_mut(), &next) {
+                    (Some(Source::Copy { end, .. }), Source::Copy { first, end: to })
+                        if *end == *first =>
+                    {
+                        *end = *to;
+                    }
+                    _ => fields.push(next),
+                }
             }
             return Ok(RecordPlan::Reordered {
                 scan,

@@ -100,9 +100,11 @@ pub(super) enum Source {
         field: usize,
         op: Op,
     },
-    /// The writer's field `field`, copied as the scan found it.
+    /// The writer's fields `first..end`, consecutive in both records, copied as the scan
+    /// found them.
     Copy {
-        field: usize,
+        first: usize,
+        end: usize,
     },
     Default(Box<[u8]>),
 }

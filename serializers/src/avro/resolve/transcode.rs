@@ -150,8 +150,7 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
     }
 
     /// Reads past consecutive values of the writer's (`ops`: the writer's schema read as
-    /// itself): inline for the values copies are made of, else through a run that writes
-    /// nowhere. The position lives in a local, kept in a register, while the values are
+    /// itself). The position lives in a local, kept in a register, while the values are
     /// flat: kept in `self`, each value's read waited on the store of the one before.
     /// Always inlined in optimised builds, where that is what keeps the position in a
     /// register (a tenth of a transcode); debug builds keep every inlined copy's locals in
@@ -161,22 +160,29 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
     fn pass_all(&mut self, ops: &[Op]) -> Result<(), DecodeError> {
         let mut input = self.input;
         for op in ops {
-            input = match op {
-                Op::Fixed(len) => skip_bytes(input, *len)?,
-                Op::Varint => front_long(input, "long")?.1,
-                Op::Bytes => {
-                    let (len, rest) = front_long(input, "length")?;
-                    skip_bytes(rest, length(len, self.limits)?)?
-                }
-                _ => {
-                    self.input = input;
-                    self.skip(op)?;
-                    self.input
-                }
-            };
+            input = self.pass_from(input, op)?;
         }
         self.input = input;
         Ok(())
+    }
+
+    /// `input` past one value of the writer's: inline for the values copies are made of,
+    /// else through a run that writes nowhere.
+    #[inline(always)]
+    fn pass_from(&mut self, input: &'i [u8], op: &Op) -> Result<&'i [u8], DecodeError> {
+        Ok(match op {
+            Op::Fixed(len) => skip_bytes(input, *len)?,
+            Op::Varint => front_long(input, "long")?.1,
+            Op::Bytes => {
+                let (len, rest) = front_long(input, "length")?;
+                skip_bytes(rest, length(len, self.limits)?)?
+            }
+            _ => {
+                self.input = input;
+                self.skip(op)?;
+                self.input
+            }
+        })
     }
 
     /// Reads past one value of the writer's (see [`Run::pass_all`]).
@@ -358,21 +364,21 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
             RecordPlan::Reordered { scan, fields } => {
                 let record = self.input;
                 let mut starts = Starts::new(scan.len() + 1);
+                let mut input = record;
                 for (i, op) in scan.iter().enumerate() {
-                    starts.set(i, record.len() - self.input.len());
-                    self.pass(op)?;
+                    starts.set(i, record.len() - input.len());
+                    input = self.pass_from(input, op)?;
                 }
-                starts.set(scan.len(), record.len() - self.input.len());
-                let end = self.input;
+                starts.set(scan.len(), record.len() - input.len());
+                let end = input;
                 for field in fields {
                     match field {
                         Source::Read { field, op } => {
                             self.input = &record[starts.get(*field)..];
                             self.value(op)?;
                         }
-                        Source::Copy { field } => {
-                            self.out
-                                .put(&record[starts.get(*field)..starts.get(field + 1)]);
+                        Source::Copy { first, end } => {
+                            self.out.put(&record[starts.get(*first)..starts.get(*end)]);
                         }
                         Source::Default(bytes) => self.out.put(bytes),
                     }

@@ -23,10 +23,11 @@ const CAPACITY: usize = 256;
 
 impl ClassNames {
     /// The slot of `name`, by content: two `&'static str` of one name share it, as Kryo
-    /// numbers names, not types.
-    pub fn slot(&mut self, name: &'static str) -> usize {
+    /// numbers names, not types. Slots stay below `CAPACITY + 1`, so a `u32` holds them
+    /// (and keeps the writer's per-struct facts small enough to return in registers).
+    pub fn slot(&mut self, name: &'static str) -> u32 {
         if let Some(slot) = self.names.iter().position(|n| *n == name) {
-            return slot;
+            return slot as u32;
         }
         let start = self.encoded.len();
         wire::write_str(&mut self.encoded, name);
@@ -34,7 +35,7 @@ impl ClassNames {
         self.names.push(name);
         // Not numbered in this record.
         self.ids.push((self.record.wrapping_sub(1), 0));
-        self.names.len() - 1
+        (self.names.len() - 1) as u32
     }
 
     /// Starts a record: no name has an id. Returns whether the slots were forgotten (too
@@ -54,8 +55,8 @@ impl ClassNames {
 
     /// The id of the name in `slot` in this record, and whether this is its first use.
     #[inline]
-    pub fn number(&mut self, slot: usize) -> (u32, bool) {
-        let (record, id) = &mut self.ids[slot];
+    pub fn number(&mut self, slot: u32) -> (u32, bool) {
+        let (record, id) = &mut self.ids[slot as usize];
         if *record == self.record {
             return (*id, false);
         }
@@ -65,14 +66,14 @@ impl ClassNames {
         (*id, true)
     }
 
-    pub fn name(&self, slot: usize) -> &'static str {
-        self.names[slot]
+    pub fn name(&self, slot: u32) -> &'static str {
+        self.names[slot as usize]
     }
 
     /// The name in `slot` as a Kryo string.
     #[inline]
-    pub fn encoded(&self, slot: usize) -> &[u8] {
-        let (start, end) = self.ranges[slot];
+    pub fn encoded(&self, slot: u32) -> &[u8] {
+        let (start, end) = self.ranges[slot as usize];
         &self.encoded[start..end]
     }
 }
@@ -104,7 +105,7 @@ mod tests {
         for i in 0..=CAPACITY {
             names.slot(format!("C{i}").leak());
         }
-        assert_eq!(names.number(CAPACITY), (0, true));
+        assert_eq!(names.number(CAPACITY as u32), (0, true));
         assert!(names.start_record());
         assert_eq!(names.slot("C7"), 0);
     }

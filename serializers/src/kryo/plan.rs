@@ -171,7 +171,7 @@ impl Plan {
     /// An unregistered class, the name in `slot` of `names`: `1`, its name id, and its
     /// name at first use.
     #[inline]
-    pub fn class(&mut self, out: &mut Vec<u8>, slot: usize, names: &mut ClassNames) {
+    pub fn class(&mut self, out: &mut Vec<u8>, slot: u32, names: &mut ClassNames) {
         let (id, first) = match self {
             Plan::Record {
                 occurrences,

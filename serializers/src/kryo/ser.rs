@@ -22,14 +22,17 @@ pub(super) enum Slot {
 }
 
 /// What the writer learned about a struct type, so that the next record of it costs one
-/// lookup.
+/// lookup. Sixteen bytes, so that it comes back from a lookup in registers: at 32 it went
+/// through the stack, and the caller's load of the class waited on that copy.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct StructFacts {
     class: Class,
     /// Its field-order entry, once known to be in Kryo's order already. A hint: the writer
     /// checks each field name against it as it goes (two types can share a name).
-    in_order: Option<usize>,
+    in_order: Option<u32>,
 }
+
+const _: () = assert!(core::mem::size_of::<StructFacts>() == 16);
 
 /// How a struct type's class is written.
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +40,7 @@ enum Class {
     /// Its registered id.
     Registered(u32),
     /// By name; the name's slot in [`ClassNames`].
-    Named(usize),
+    Named(u32),
     /// Not registered, and registration is required.
     Refused,
 }
@@ -295,6 +298,7 @@ impl<'s, 'a> Fields<'s, 'a> {
         let key = facts.map(|_| (struct_key(name, len), ser.registry.generation()));
         let in_order = facts
             .and_then(|f| f.in_order)
+            .map(|handle| handle as usize)
             .filter(|_| ser.state.use_hints);
         Fields {
             key,
@@ -353,7 +357,8 @@ impl<'s, 'a> Fields<'s, 'a> {
             && state.orders.is_in_order(handle)
             && let Some(facts) = state.structs.get_mut(key)
         {
-            facts.in_order = Some(handle);
+            // An entry past `u32::MAX` gets no hint; it is still sorted correctly.
+            facts.in_order = u32::try_from(handle).ok();
         }
         if let Some(sorted) = state.orders.order(handle) {
             let end = ser.out.len();

@@ -172,7 +172,7 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
     fn pass_from(&mut self, input: &'i [u8], op: &Op) -> Result<&'i [u8], DecodeError> {
         Ok(match op {
             Op::Fixed(len) => skip_bytes(input, *len)?,
-            Op::Varint => front_long(input, "long")?.1,
+            Op::Varint => skip_long(input)?,
             Op::Bytes => {
                 let (len, rest) = front_long(input, "length")?;
                 skip_bytes(rest, length(len, self.limits)?)?
@@ -404,6 +404,22 @@ fn front_long<'i>(
     }
 }
 
+/// `input` past the `long` at its front. Only its end is needed: found in one word for
+/// up to eight bytes, which is every `long` but the widest. Its value is not checked for
+/// a longer spelling than needed; a value the reader keeps is checked when it is decoded.
+#[inline(always)]
+fn skip_long(input: &[u8]) -> Result<&[u8], DecodeError> {
+    if let Some(word) = input.first_chunk::<8>() {
+        // The bytes without a continuation bit; the first of them ends the varint.
+        let ends = !u64::from_le_bytes(*word) & 0x8080_8080_8080_8080;
+        if ends != 0 {
+            let len = ends.trailing_zeros() as usize / 8 + 1;
+            return Ok(&input[len..]);
+        }
+    }
+    front_long_multi_byte(input, "long").map(|(_, rest)| rest)
+}
+
 /// [`front_long`] past its first byte, out of line: the input is passed by value so that
 /// callers' positions never need an address.
 #[inline(never)]
@@ -468,5 +484,33 @@ impl Starts {
             Starts::Few(a) => a[field],
             Starts::Many(v) => v[field],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skip_long_finds_the_end_of_every_width() {
+        for width in 1..=10 {
+            let mut bytes = vec![0x81u8; width - 1];
+            bytes.push(if width == 10 { 0x01 } else { 0x7f });
+            // Short input (the byte-wise reader) and input of a word or more.
+            for tail in [0usize, 9] {
+                let input = [&bytes[..], &vec![0xaa; tail]].concat();
+                let rest = skip_long(&input).unwrap_or_else(|e| panic!("width {width}: {e}"));
+                assert_eq!(rest.len(), tail, "width {width}, tail {tail}");
+            }
+        }
+    }
+
+    #[test]
+    fn skip_long_refuses_cut_and_overlong_varints() {
+        assert!(skip_long(&[]).is_err());
+        assert!(skip_long(&[0x80; 7]).is_err());
+        // Eleven bytes, or ten whose last holds bits beyond 64: not a `long`.
+        assert!(skip_long(&[0x80; 11]).is_err());
+        assert!(skip_long(&[[0xff; 9].as_slice(), &[0x7f]].concat()).is_err());
     }
 }

@@ -65,11 +65,7 @@ impl<R: Reader> AvroDecoder<R> {
     /// A non-negative `long` length, within `max_collection_len`.
     #[inline]
     fn len(&mut self) -> Result<usize, DecodeError> {
-        let value = self.long()?;
-        let claimed = u128::try_from(value).map_err(|_| DecodeError::OutOfRange {
-            type_name: "length",
-        })?;
-        checked_len(claimed, &self.limits)
+        checked_length(self.long()?, &self.limits)
     }
 
     /// A block's item count. A negative count is followed by the block's size in bytes,
@@ -308,4 +304,14 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
             remaining => Err(DecodeError::TrailingBytes { remaining }),
         }
     }
+}
+
+/// A `long` as written for a length (of bytes, a string, a block): non-negative and
+/// within `max_collection_len`.
+#[inline(always)]
+pub(super) fn checked_length(value: i64, limits: &Limits) -> Result<usize, DecodeError> {
+    let claimed = u128::try_from(value).map_err(|_| DecodeError::OutOfRange {
+        type_name: "length",
+    })?;
+    checked_len(claimed, limits)
 }

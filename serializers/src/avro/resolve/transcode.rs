@@ -7,6 +7,7 @@
 
 use super::Resolution;
 use super::program::{Branch, Op, RecordPlan, Source, Step};
+use crate::avro::de::checked_length;
 use crate::decode_support::{Depth, checked_len};
 use crate::varint;
 use typeinfo::io::Reader;
@@ -127,7 +128,7 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
     /// A `string` or `bytes` length.
     #[inline(always)]
     fn bytes_len(&mut self) -> Result<usize, DecodeError> {
-        length(self.long("length")?, self.limits)
+        checked_length(self.long("length")?, self.limits)
     }
 
     /// Transcodes one value: copies inline (most fields), anything else through [`Run::op`].
@@ -175,7 +176,7 @@ impl<'p, 'i, S: Sink> Run<'p, 'i, '_, S> {
             Op::Varint => skip_long(input)?,
             Op::Bytes => {
                 let (len, rest) = front_long(input, "length")?;
-                skip_bytes(rest, length(len, self.limits)?)?
+                skip_bytes(rest, checked_length(len, self.limits)?)?
             }
             _ => {
                 self.input = input;
@@ -429,15 +430,6 @@ fn front_long_multi_byte<'i>(
 ) -> Result<(i64, &'i [u8]), DecodeError> {
     let v = varint::read(&mut input, 64, type_name)?;
     Ok((varint::unzigzag(v) as i64, input))
-}
-
-/// A `string` or `bytes` length as written, checked.
-#[inline(always)]
-fn length(len: i64, limits: &Limits) -> Result<usize, DecodeError> {
-    let len = u128::try_from(len).map_err(|_| DecodeError::OutOfRange {
-        type_name: "length",
-    })?;
-    checked_len(len, limits)
 }
 
 /// `input` past its first `len` bytes.

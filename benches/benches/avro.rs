@@ -8,6 +8,7 @@ use typeinfo_benches::avro_comparison::{
 };
 use typeinfo_benches::contenders::{CloneFloor, Contender};
 use typeinfo_benches::datasets::{SEED, app_events, log};
+use typeinfo_benches::interleaved::Operation;
 
 /// Serialize, then deserialize beside `floor` (what cloning the records costs).
 fn compare<'a>(
@@ -16,23 +17,22 @@ fn compare<'a>(
     mut all: Vec<Box<dyn Contender + 'a>>,
     floor: Box<dyn Contender + 'a>,
 ) {
-    time(c, dataset, &mut all, "serialize");
+    time(c, dataset, &mut all, Operation::Serialize);
     all.insert(0, floor);
-    time(c, dataset, &mut all, "deserialize");
+    time(c, dataset, &mut all, Operation::Deserialize);
 }
 
-fn time(c: &mut Criterion, dataset: &str, all: &mut [Box<dyn Contender + '_>], operation: &str) {
-    let mut group = c.benchmark_group(format!("avro/{dataset}/{operation}"));
+fn time(
+    c: &mut Criterion,
+    dataset: &str,
+    all: &mut [Box<dyn Contender + '_>],
+    operation: Operation,
+) {
+    let mut group = c.benchmark_group(format!("avro/{dataset}/{}", operation.name()));
     for contender in all {
         group.throughput(Throughput::Bytes(contender.bytes() as u64));
         group.bench_function(contender.name(), |b| {
-            b.iter(|| {
-                if operation == "serialize" {
-                    contender.serialize()
-                } else {
-                    contender.deserialize()
-                }
-            })
+            b.iter(|| operation.run(&mut **contender))
         });
     }
     group.finish();
@@ -60,13 +60,13 @@ fn benches(c: &mut Criterion) {
         c,
         "log-older-writer",
         &mut resolved_read_contenders(&mirror, true).expect("log resolved"),
-        "deserialize",
+        Operation::Deserialize,
     );
     time(
         c,
         "app-events-older-writer",
         &mut resolved_read_contenders(&sessions, false).expect("app-events resolved"),
-        "deserialize",
+        Operation::Deserialize,
     );
 }
 

@@ -3,7 +3,7 @@
 
 use crate::contenders::Dataset;
 use crate::datasets::{factories, flink_mini, log, mesh};
-use typeinfo::config::{ConfigError, SerializationConfig};
+use typeinfo_serializers::config::{ConfigError, SerializationConfig};
 use typeinfo_serializers::select::{Explanation, Serializer};
 
 /// The config in `file` (the defaults without one), whose factory entries pick from the
@@ -34,7 +34,7 @@ pub fn datasets(config: &SerializationConfig) -> Result<Vec<Explanation>, Config
 #[cfg(test)]
 mod tests {
     use super::*;
-    use typeinfo::config::Format;
+    use typeinfo_serializers::config::Format;
 
     fn lines(config: &SerializationConfig) -> Vec<String> {
         let explained = datasets(config).unwrap();

@@ -8,7 +8,7 @@ use crate::kryo_configs;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use std::sync::Arc;
-use typeinfo::config::{Format, GenericTypes, SerializationConfig};
+use typeinfo_serializers::config::{Format, GenericTypes, SerializationConfig};
 use typeinfo_engine::{Element, LatencyMarker};
 use typeinfo_serializers::RecordCodec;
 use typeinfo_serializers::avro::file::{Codec, FileWriter};

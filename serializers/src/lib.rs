@@ -5,6 +5,7 @@
 pub mod avro;
 pub mod baselines;
 pub mod compact;
+pub mod config;
 mod decode_support;
 pub mod key;
 pub mod kryo;
@@ -13,6 +14,7 @@ pub mod record;
 pub mod select;
 pub mod varint;
 
+pub use config::{ConfigError, Format, GenericTypes, SerializationConfig};
 pub use record::{RecordCodec, RecordSerializer, WithFactories};
 pub use select::Serializer;
 

@@ -4,12 +4,12 @@
 use crate::avro::AvroCodec;
 use crate::baselines::{BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson};
 use crate::compact::Compact;
-use crate::kryo::{Generated, Kryo, Registry};
+use crate::config::{ConfigError, Format, SerializationConfig};
+use crate::kryo::{Generated, Kryo};
 use crate::pojo::Pojo;
 use crate::record::{RecordSerializer, WithFactories};
 use core::fmt;
 use serde::{Serialize, de::DeserializeOwned};
-use typeinfo::config::{ConfigError, Format, SerializationConfig};
 use typeinfo::info::GenericField;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo};
 
@@ -35,9 +35,10 @@ pub struct Explanation {
     pub factory_fields: Vec<FactoryField>,
     /// Under kryo: the type's class name and its id, if registered.
     pub kryo_class: Option<(&'static str, Option<u32>)>,
-    /// Under kryo: whether its generated code writes the record (references off), rather
-    /// than serde.
-    pub kryo_generated: bool,
+    /// Whether typeinfo's generated code writes the record (pojo, compact, avro, kryo
+    /// without references), where generic fields and their factories live; else the whole
+    /// record goes through serde.
+    pub generated: bool,
 }
 
 /// A generic field written by a factory from the config.
@@ -51,14 +52,6 @@ pub struct FactoryField {
     pub used: bool,
 }
 
-impl Explanation {
-    /// Whether the format runs typeinfo's generated code for the record, where generic
-    /// fields and their factories live.
-    fn runs_generated_code(&self) -> bool {
-        self.format.is_generated() || self.kryo_generated
-    }
-}
-
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} → {} ({})", self.type_name, self.format, self.reason)?;
@@ -70,14 +63,14 @@ impl fmt::Display for Explanation {
             )?,
             None => {}
         }
-        if self.kryo_generated {
+        if self.generated && self.format == Format::Kryo {
             f.write_str(match self.factory_fields.is_empty() {
                 true => "; generated code writes Kryo's bytes (fields by name, generic fields through serde)",
                 false => "; generated code writes Kryo's bytes (fields by name, generic fields through serde where no factory writes them)",
             })?;
         } else if self.format == Format::Kryo {
             f.write_str("; the whole record goes through serde (kryo references are on)")?;
-        } else if !self.format.is_generated() {
+        } else if !self.generated {
             f.write_str("; the whole record goes through serde")?;
         }
         for FactoryField {
@@ -100,7 +93,7 @@ impl fmt::Display for Explanation {
                 )?,
             }
         }
-        if !self.runs_generated_code() {
+        if !self.generated {
             return Ok(());
         }
         for field in &self.generic_fields {
@@ -127,10 +120,9 @@ impl<T> fmt::Debug for Serializer<T> {
 /// The choice for `T` under `config`, before building anything.
 fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, ConfigError> {
     let (format, reason) = config.format_for::<T>();
-    let kryo_generated = format == Format::Kryo && !config.kryo().references;
     // The generic-field fallback exists only inside the generated code; a serde format
     // (a baseline, kryo with references) takes the whole record through serde anyway.
-    let runs_generated_code = format.is_generated() || kryo_generated;
+    let generated = config.runs_generated_code(format);
     let generic_fields = if format.is_generated() {
         config.check_generic_types::<T>()?
     } else {
@@ -142,14 +134,14 @@ fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, 
             Some(FactoryField {
                 field,
                 factory,
-                used: runs_generated_code,
+                used: generated,
             })
         })
         .collect();
     let kryo_class = (format == Format::Kryo)
         .then(|| crate::kryo::class_name(T::TYPE_INFO))
         .flatten()
-        .map(|class| (class, config.kryo().registrations.get(class).copied()));
+        .map(|class| (class, config.kryo().registry().id_of(class)));
     Ok(Explanation {
         type_name: core::any::type_name::<T>(),
         format,
@@ -157,27 +149,16 @@ fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, 
         generic_fields,
         factory_fields,
         kryo_class,
-        kryo_generated,
+        generated,
     })
 }
 
 /// The kryo serializer the config's `[kryo]` section describes.
-pub fn kryo(config: &SerializationConfig) -> Result<Kryo, ConfigError> {
+pub fn kryo(config: &SerializationConfig) -> Kryo {
     let section = config.kryo();
-    let mut registry = Registry::new();
-    for (name, id) in &section.registrations {
-        registry
-            .register_name(name, *id)
-            .map_err(|e| ConfigError::Invalid {
-                key: format!("kryo.registrations.\"{name}\""),
-                value: id.to_string(),
-                allowed: e.to_string(),
-            })?;
-    }
-    registry.registration_required(section.registration_required);
-    Ok(Kryo::new(registry)
-        .references(section.references)
-        .limits(*config.limits()))
+    Kryo::new(section.registry().clone())
+        .references(section.references())
+        .limits(*config.limits())
 }
 
 /// The avro codec of `T`: an error names the type and why it has no Avro schema.
@@ -219,7 +200,7 @@ fn generated_code<T: Encode + Decode + 'static>(
         Format::Compact => Some(Box::new(Compact::new(limits))),
         Format::Avro => Some(Box::new(avro::<T>(config, explanation)?)),
         // `Generated` refuses references: those records go through serde.
-        Format::Kryo => Generated::new(kryo(config)?)
+        Format::Kryo => Generated::new(kryo(config))
             .ok()
             .map(|g| Box::new(g) as Box<dyn RecordSerializer<T>>),
         Format::BincodeSerde
@@ -266,7 +247,7 @@ impl<T: Encode + Decode + Serialize + DeserializeOwned + 'static> Serializer<T> 
             Format::Json => Box::new(Json::new(limits)),
             Format::SimdJson => Box::new(SimdJson::new(limits)),
             Format::JsonValue => Box::new(JsonValue::new(limits)),
-            Format::Kryo => Box::new(kryo(config)?),
+            Format::Kryo => Box::new(kryo(config)),
             Format::Avro => Box::new(avro::<T>(config, &explanation)?),
         };
         Ok(Serializer { explanation, inner })

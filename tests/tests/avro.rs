@@ -1,7 +1,8 @@
 //! Avro on its own: the schema mapping, the wire details that differ from the other
 //! formats, hostile datums and container files, and the selection config.
 
-use typeinfo::{Limits, SerializationConfig, TypeInfo};
+use typeinfo::{Limits, TypeInfo};
+use typeinfo_serializers::SerializationConfig;
 use typeinfo_serializers::Serializer;
 use typeinfo_serializers::avro::file::{Codec, FileErrorKind, FileReader, FileWriter};
 use typeinfo_serializers::avro::{self, AvroCodec, schema_of, single_object};

@@ -1,8 +1,8 @@
 //! The selection config: files, builder, validation messages and the generic-types policy.
 
-use typeinfo::config::{ConfigError, Format, GenericTypes, SerializationConfig};
 use typeinfo::prelude::*;
 use typeinfo_serializers::Serializer;
+use typeinfo_serializers::config::{ConfigError, Format, GenericTypes, SerializationConfig};
 use typeinfo_tests::types::*;
 
 #[test]
@@ -219,6 +219,43 @@ fn warn_and_allow_serialize_generic_fields() {
     }
 }
 
+/// Warnings go through the `log` facade, once per type; the library never prints.
+#[test]
+fn warn_logs_once_per_type_through_the_log_facade() {
+    use std::sync::Mutex;
+    static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    struct Capture;
+    impl log::Log for Capture {
+        fn enabled(&self, _: &log::Metadata) -> bool {
+            true
+        }
+        fn log(&self, record: &log::Record) {
+            let line = format!("{} {}: {}", record.level(), record.target(), record.args());
+            SEEN.lock().unwrap().push(line);
+        }
+        fn flush(&self) {}
+    }
+    #[derive(TypeInfo, serde::Serialize, serde::Deserialize)]
+    struct WarnedOnce {
+        #[typeinfo(generic)]
+        payload: Opaque,
+    }
+    log::set_logger(&Capture).unwrap();
+    log::set_max_level(log::LevelFilter::Warn);
+    let config = SerializationConfig::default();
+    for _ in 0..3 {
+        Serializer::<WarnedOnce>::new(&config).unwrap();
+    }
+    let seen = SEEN.lock().unwrap();
+    let ours: Vec<_> = seen.iter().filter(|l| l.contains("WarnedOnce")).collect();
+    assert_eq!(ours.len(), 1, "{seen:?}");
+    assert!(
+        ours[0].starts_with("WARN typeinfo: `config::warn_logs_once_per_type_through_the_log_facade::WarnedOnce` has generic fields serialized through serde (payload)"),
+        "{}",
+        ours[0]
+    );
+}
+
 #[test]
 fn serializer_applies_config_limits_and_overrides() {
     let config = SerializationConfig::builder()
@@ -307,7 +344,7 @@ fn kryo_section_configures_the_kryo_serializer() {
     )
     .unwrap();
     assert!(config.force_kryo());
-    assert_eq!(config.kryo().registrations.get("Tree"), Some(&12));
+    assert_eq!(config.kryo().registry().id_of("Tree"), Some(12));
     let built = SerializationConfig::builder()
         .force_kryo(true)
         .kryo_registration_required(true)
@@ -361,7 +398,6 @@ fn kryo_section_configures_the_kryo_serializer() {
     let mut generated_bytes = Vec::new();
     generated.encode_into(&tree, &mut generated_bytes).unwrap();
     let serde_bytes = typeinfo_serializers::select::kryo(&plain)
-        .unwrap()
         .to_vec(&tree)
         .unwrap();
     assert_eq!(generated_bytes, serde_bytes);
@@ -391,6 +427,16 @@ fn bad_kryo_settings_say_what_is_allowed() {
         .unwrap_err()
         .to_string();
     assert!(twice.contains("`A` has 9"), "{twice}");
+    // A second id for a class is refused, not a silent replacement of the first.
+    let renumbered = (SerializationConfig::builder().kryo_register("A", 9))
+        .kryo_register("A", 10)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        renumbered,
+        "bad config: `kryo.registrations.\"A\"` = 10 is not allowed; allowed: one id per class (`A` already has 9)"
+    );
     let conflict =
         SerializationConfig::from_toml("force_kryo = true\n[types.\"a::B\"]\nformat = \"pojo\"")
             .unwrap_err()
@@ -423,8 +469,8 @@ fn the_example_config_registers_kryo_classes() {
     );
     let config = SerializationConfig::from_file(path).unwrap();
     assert!(!config.force_kryo());
-    assert_eq!(config.kryo().registrations.len(), 4);
-    assert_eq!(config.kryo().registrations.get("Log"), Some(&10));
+    assert_eq!(config.kryo().registry().registrations().count(), 4);
+    assert_eq!(config.kryo().registry().id_of("Log"), Some(10));
 }
 
 /// `generic_types` governs the fallback inside the generated formats; under a serde format

@@ -4,11 +4,11 @@
 
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-use typeinfo::config::{ConfigError, Format, GenericTypes, SerializationConfig};
 use typeinfo::factory::{Factories, Factory};
 use typeinfo::prelude::*;
 use typeinfo::{DecodeError, Decoder, EncodeError, Encoder};
 use typeinfo_serializers::Serializer;
+use typeinfo_serializers::config::{ConfigError, Format, GenericTypes, SerializationConfig};
 
 /// Stands for a type from another crate: serde's traits only.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]

@@ -2,7 +2,6 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod codec;
-pub mod config;
 pub mod error;
 pub mod ext;
 pub mod factory;
@@ -12,7 +11,6 @@ pub mod limits;
 pub mod path;
 
 pub use codec::{Decode, Decoder, Encode, Encoder, RawLayout, StructKind};
-pub use config::{ConfigError, Format, GenericTypes, SerializationConfig};
 pub use error::{DecodeError, EncodeError, EncodeErrorKind};
 pub use info::{HasTypeInfo, TypeInfo};
 pub use limits::Limits;

@@ -7,9 +7,9 @@ pub mod transfer;
 use crate::error::EngineError;
 use serde::{Serialize, de::DeserializeOwned};
 use std::sync::Arc;
-use typeinfo::config::{Format, SerializationConfig};
 use typeinfo::{Decode, Encode, HasTypeInfo};
 use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::config::{Format, SerializationConfig};
 use typeinfo_serializers::kryo::class_name;
 use typeinfo_serializers::select::Serializer;
 
@@ -73,7 +73,7 @@ impl JobFormat {
                 builder = builder.kryo_register(*class, id);
             }
         }
-        let config_error = |e: typeinfo::config::ConfigError| EngineError::Config {
+        let config_error = |e: typeinfo_serializers::config::ConfigError| EngineError::Config {
             key: "--format".into(),
             value: self.name.clone(),
             allowed: e.to_string(),

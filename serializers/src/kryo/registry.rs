@@ -12,11 +12,11 @@ pub const DEFAULT_REGISTRATIONS: [&str; 9] = [
 ];
 
 /// The first id a user type may take.
-pub const FIRST_USER_ID: u32 = typeinfo::config::KRYO_FIRST_USER_ID;
+pub const FIRST_USER_ID: u32 = 9;
 const _: () = assert!(FIRST_USER_ID as usize == DEFAULT_REGISTRATIONS.len());
 
 /// The largest id: Kryo writes `id + 2` as an int varint.
-pub const MAX_ID: u32 = typeinfo::config::KRYO_MAX_ID;
+pub const MAX_ID: u32 = i32::MAX as u32 - 2;
 
 /// Class names (as serde names the type: `LogRecord`, or a `rename`) and their ids.
 ///
@@ -107,6 +107,25 @@ impl fmt::Display for RegistryError {
     }
 }
 
+impl RegistryError {
+    /// What would have been accepted, for a config error that names its own key.
+    pub fn allowed(&self) -> String {
+        match self {
+            RegistryError::ReservedId { .. } => format!(
+                "an id from {FIRST_USER_ID} to {MAX_ID} (0 to {} are Kryo's default registrations)",
+                FIRST_USER_ID - 1
+            ),
+            RegistryError::DuplicateId { id, first, .. } => {
+                format!("an id not already registered (`{first}` has {id})")
+            }
+            RegistryError::DuplicateName { name, first, .. } => {
+                format!("one id per class (`{name}` already has {first})")
+            }
+            RegistryError::NotAClass { .. } => "a struct or enum".into(),
+        }
+    }
+}
+
 impl std::error::Error for RegistryError {}
 
 impl Registry {
@@ -183,6 +202,13 @@ impl Registry {
             return None;
         }
         self.by_name.get(name).copied()
+    }
+
+    /// Every registration, by name.
+    pub fn registrations(&self) -> impl Iterator<Item = (&str, u32)> {
+        let mut all: Vec<_> = self.by_name.iter().map(|(n, &id)| (&**n, id)).collect();
+        all.sort_unstable();
+        all.into_iter()
     }
 
     /// The class registered as `id`.

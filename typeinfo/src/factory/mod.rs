@@ -36,9 +36,9 @@
 //! // The entry's key is the type's full name, as `explain` prints it.
 //! let name = core::any::type_name::<Celsius>();
 //! let file = format!("[types.\"{name}\"]\nfactory = \"celsius\"\n");
-//! let config = typeinfo::SerializationConfig::from_toml_with(&file, &catalog)?;
+//! let config = typeinfo_serializers::SerializationConfig::from_toml_with(&file, &catalog)?;
 //! assert_eq!(config.factory_for(name).map(|f| f.name()), Some("celsius"));
-//! # Ok::<(), typeinfo::ConfigError>(())
+//! # Ok::<(), typeinfo_serializers::ConfigError>(())
 //! ```
 //!
 //! The config's factories are in force while a serializer built from it encodes or decodes

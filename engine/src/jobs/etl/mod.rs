@@ -28,8 +28,8 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 pub use topic::{PARTITIONS, RawEvent};
 use typeinfo::TypeInfo;
-use typeinfo::config::Format;
 use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::config::Format;
 
 /// How the job's records are represented and read: the steps that differ between typed
 /// records and JSON trees.

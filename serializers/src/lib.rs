@@ -2,6 +2,7 @@
 //! `typeinfo` crate ([`typeinfo::Encoder`], [`typeinfo::Decoder`]), so the code that
 //! `#[derive(TypeInfo)]` generates runs, monomorphised, in every one of them.
 
+#[cfg(feature = "avro")]
 pub mod avro;
 pub mod baselines;
 pub mod compact;

@@ -1,8 +1,6 @@
 //! From a config and a type to a ready serializer: the one entry point that applies the
 //! selection rules (format, per-type overrides, `generic_types`, limits), and says why.
 
-use crate::avro::AvroCodec;
-use crate::baselines::{BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson};
 use crate::compact::Compact;
 use crate::config::{ConfigError, Format, SerializationConfig};
 use crate::kryo::{Generated, Kryo};
@@ -162,15 +160,45 @@ pub fn kryo(config: &SerializationConfig) -> Kryo {
 }
 
 /// The avro codec of `T`: an error names the type and why it has no Avro schema.
+#[cfg(feature = "avro")]
 fn avro<T: Encode + Decode + 'static>(
     config: &SerializationConfig,
     explanation: &Explanation,
-) -> Result<AvroCodec<T>, ConfigError> {
-    AvroCodec::new(*config.limits()).map_err(|e| ConfigError::Invalid {
+) -> Result<Box<dyn RecordSerializer<T>>, ConfigError> {
+    match crate::avro::AvroCodec::<T>::new(*config.limits()) {
+        Ok(codec) => Ok(Box::new(codec)),
+        Err(e) => Err(ConfigError::Invalid {
+            key: format!("format of {}", explanation.type_name),
+            value: format!("\"{}\" ({})", explanation.format, explanation.reason),
+            allowed: format!("a format whose schema the type has; {e}"),
+        }),
+    }
+}
+
+/// Left out of this build: [`explain`] refuses the format before this is reached.
+#[cfg(not(feature = "avro"))]
+fn avro<T: Encode + Decode + 'static>(
+    _: &SerializationConfig,
+    explanation: &Explanation,
+) -> Result<Box<dyn RecordSerializer<T>>, ConfigError> {
+    Err(missing_feature(explanation, "avro"))
+}
+
+/// A config that selects a format this build leaves out.
+fn missing_feature(explanation: &Explanation, feature: &str) -> ConfigError {
+    let built: Vec<_> = (Format::ALL.iter())
+        .filter(|f| f.missing_feature().is_none())
+        .map(|f| f.name())
+        .collect();
+    ConfigError::Invalid {
         key: format!("format of {}", explanation.type_name),
         value: format!("\"{}\" ({})", explanation.format, explanation.reason),
-        allowed: format!("a format whose schema the type has; {e}"),
-    })
+        allowed: format!(
+            "a format this build has: {}; \"{}\" needs the `{feature}` feature of typeinfo-serializers",
+            built.join(", "),
+            explanation.format
+        ),
+    }
 }
 
 /// The serializer of generated code the explanation chose, with the config's factories for
@@ -198,7 +226,7 @@ fn generated_code<T: Encode + Decode + 'static>(
     Ok(match explanation.format {
         Format::Pojo => Some(Box::new(Pojo::new(limits))),
         Format::Compact => Some(Box::new(Compact::new(limits))),
-        Format::Avro => Some(Box::new(avro::<T>(config, explanation)?)),
+        Format::Avro => Some(avro::<T>(config, explanation)?),
         // `Generated` refuses references: those records go through serde.
         Format::Kryo => Generated::new(kryo(config))
             .ok()
@@ -237,19 +265,13 @@ impl<T: Encode + Decode + Serialize + DeserializeOwned + 'static> Serializer<T> 
         if let Some(inner) = generated(config, &explanation)? {
             return Ok(Serializer { explanation, inner });
         }
-        let limits = *config.limits();
-        let inner: Box<dyn RecordSerializer<T>> = match explanation.format {
-            Format::Pojo => Box::new(Pojo::new(limits)),
-            Format::Compact => Box::new(Compact::new(limits)),
-            Format::BincodeSerde => Box::new(BincodeSerde::new(limits)),
-            Format::Msgpack => Box::new(MessagePack::new(limits)),
-            Format::MsgpackNamed => Box::new(MessagePackNamed::new(limits)),
-            Format::Json => Box::new(Json::new(limits)),
-            Format::SimdJson => Box::new(SimdJson::new(limits)),
-            Format::JsonValue => Box::new(JsonValue::new(limits)),
-            Format::Kryo => Box::new(kryo(config)),
-            Format::Avro => Box::new(avro::<T>(config, &explanation)?),
-        };
+        // Every generated format was built above; what is left goes through serde.
+        let inner = crate::baselines::of_format(explanation.format, *config.limits())
+            .or_else(|| (explanation.format == Format::Kryo).then(|| Box::new(kryo(config)) as _))
+            .ok_or_else(|| {
+                let feature = explanation.format.missing_feature().unwrap_or("?");
+                missing_feature(&explanation, feature)
+            })?;
         Ok(Serializer { explanation, inner })
     }
 }

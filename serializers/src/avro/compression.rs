@@ -22,8 +22,17 @@ pub enum Codec {
     Zstandard,
 }
 
-/// The codec names a reader accepts, for messages.
-pub const SUPPORTED: &str = "null, deflate, snappy, zstandard";
+/// Every codec, in the order they are listed.
+const ALL_CODECS: [Codec; 4] = [Codec::Null, Codec::Deflate, Codec::Snappy, Codec::Zstandard];
+
+/// The codec names this build reads and writes, for messages.
+pub fn supported() -> String {
+    let names: Vec<_> = (ALL_CODECS.into_iter())
+        .filter(|c| c.missing_feature().is_none())
+        .map(Codec::name)
+        .collect();
+    names.join(", ")
+}
 
 /// Why a block does not decompress.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +54,17 @@ impl Codec {
     }
 
     pub(super) fn from_name(name: &[u8]) -> Option<Codec> {
-        [Codec::Null, Codec::Deflate, Codec::Snappy, Codec::Zstandard]
-            .into_iter()
-            .find(|codec| codec.name().as_bytes() == name)
+        (ALL_CODECS.into_iter()).find(|codec| codec.name().as_bytes() == name)
+    }
+
+    /// The cargo feature of this crate the codec needs, if this build lacks it: snappy and
+    /// zstandard are opt-in (`avro-snappy`, `avro-zstd`), null and deflate always built.
+    pub fn missing_feature(self) -> Option<&'static str> {
+        match self {
+            Codec::Snappy if !cfg!(feature = "avro-snappy") => Some("avro-snappy"),
+            Codec::Zstandard if !cfg!(feature = "avro-zstd") => Some("avro-zstd"),
+            _ => None,
+        }
     }
 
     /// The block `data` as this codec stores it.
@@ -62,6 +79,7 @@ impl Codec {
                 encoder.write_all(data)?;
                 encoder.finish()?
             }
+            #[cfg(feature = "avro-snappy")]
             Codec::Snappy => {
                 let mut out = snap::raw::Encoder::new()
                     .compress_vec(data)
@@ -69,7 +87,10 @@ impl Codec {
                 out.extend_from_slice(&crc32fast::hash(data).to_be_bytes());
                 out
             }
+            #[cfg(feature = "avro-zstd")]
             Codec::Zstandard => zstd::bulk::compress(data, zstd::DEFAULT_COMPRESSION_LEVEL)?,
+            #[allow(unreachable_patterns)]
+            other => return Err(io::Error::other(other.unavailable())),
         }))
     }
 
@@ -81,6 +102,7 @@ impl Codec {
             Codec::Null => Ok(raw),
             Codec::Deflate => read_bounded(flate2::read::DeflateDecoder::new(&raw[..]), limit)
                 .map_err(|e| e.or_invalid(|e| invalid(&e))),
+            #[cfg(feature = "avro-snappy")]
             Codec::Snappy => {
                 let (compressed, crc) = raw
                     .split_last_chunk::<4>()
@@ -97,6 +119,7 @@ impl Codec {
                 }
                 Ok(data)
             }
+            #[cfg(feature = "avro-zstd")]
             Codec::Zstandard => {
                 let mut decoder = zstd::stream::read::Decoder::with_buffer(&raw[..])
                     .map_err(|e| invalid(&e))?
@@ -108,10 +131,22 @@ impl Codec {
                     .map_err(|e| invalid(&e))?;
                 read_bounded(decoder, limit).map_err(|e| e.or_invalid(|e| invalid(&e)))
             }
+            #[allow(unreachable_patterns)]
+            other => Err(invalid(&other.unavailable())),
         }
+    }
+
+    /// Why a codec this build lacks cannot run.
+    fn unavailable(self) -> String {
+        let feature = self.missing_feature().unwrap_or("?");
+        format!(
+            "this build has no {} codec (enable the `{feature}` feature of typeinfo-serializers)",
+            self.name()
+        )
     }
 }
 
+#[cfg(feature = "avro-zstd")]
 /// The base-2 log of the smallest Zstandard window that covers `limit` bytes, within the
 /// range the format allows (2^10 to 2^31).
 fn window_log(limit: usize) -> u32 {
@@ -172,14 +207,19 @@ fn read_bounded(mut reader: impl Read, limit: usize) -> Result<Vec<u8>, Bounded>
 mod tests {
     use super::*;
 
-    const ALL: [Codec; 4] = [Codec::Null, Codec::Deflate, Codec::Snappy, Codec::Zstandard];
+    /// The codecs this build has.
+    fn built() -> Vec<Codec> {
+        (ALL_CODECS.into_iter())
+            .filter(|c| c.missing_feature().is_none())
+            .collect()
+    }
 
     #[test]
     fn every_codec_round_trips_and_names_itself() {
         let data: Vec<u8> = (0..20_000u32)
             .flat_map(|i| (i % 251).to_le_bytes())
             .collect();
-        for codec in ALL {
+        for codec in built() {
             let stored = codec.compress(&data).unwrap().into_owned();
             assert_eq!(
                 codec.decompress(stored, data.len()).unwrap(),
@@ -191,10 +231,28 @@ mod tests {
         assert_eq!(Codec::from_name(b"bzip2"), None);
     }
 
+    /// A codec left out of the build says which feature brings it, on both sides.
+    #[test]
+    fn a_codec_left_out_names_its_feature() {
+        for codec in ALL_CODECS {
+            let Some(feature) = codec.missing_feature() else {
+                assert!(codec.compress(b"abc").is_ok(), "{codec:?}");
+                continue;
+            };
+            let written = codec.compress(b"abc").unwrap_err().to_string();
+            assert!(written.contains(feature), "{written}");
+            match codec.decompress(b"abc".to_vec(), 10) {
+                Err(DecompressError::Invalid(why)) => assert!(why.contains(feature), "{why}"),
+                other => panic!("{codec:?}: {other:?}"),
+            }
+            assert!(!supported().contains(codec.name()));
+        }
+    }
+
     #[test]
     fn output_beyond_the_limit_is_refused() {
         let data = vec![7u8; 100_000];
-        for codec in ALL.into_iter().skip(1) {
+        for codec in built().into_iter().skip(1) {
             let stored = codec.compress(&data).unwrap().into_owned();
             assert_eq!(
                 codec.decompress(stored, 99_999),
@@ -204,6 +262,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "avro-zstd")]
     #[test]
     fn a_zstandard_window_wider_than_the_limit_is_refused() {
         use zstd::zstd_safe::CParameter;
@@ -231,7 +290,7 @@ mod tests {
     #[test]
     fn damaged_blocks_are_errors_that_name_the_codec() {
         let data = b"a block of datums, a block of datums".repeat(20);
-        for codec in ALL.into_iter().skip(1) {
+        for codec in built().into_iter().skip(1) {
             let mut stored = codec.compress(&data).unwrap().into_owned();
             let middle = stored.len() / 2;
             stored[middle] ^= 0x55;

@@ -5,7 +5,7 @@
 //! is refused before anything is allocated for it, decompression stops at the same limit,
 //! and a damaged block is an error that gives its byte offset.
 
-use super::compression::{DecompressError, SUPPORTED};
+use super::compression::{DecompressError, supported};
 use super::schema::{Schema, SchemaError};
 use super::{AvroCodec, AvroEncoder, Resolved};
 use crate::decode_support::checked_len;
@@ -78,8 +78,16 @@ impl fmt::Display for FileError {
             FileErrorKind::UnknownCodec(name) => {
                 write!(
                     f,
-                    "codec `{name}` is not supported (supported: {SUPPORTED})"
-                )
+                    "codec `{name}` is not supported (supported: {}",
+                    supported()
+                )?;
+                match Codec::from_name(name.as_bytes()).and_then(Codec::missing_feature) {
+                    Some(feature) => write!(
+                        f,
+                        "; `{name}` needs the `{feature}` feature of typeinfo-serializers)"
+                    ),
+                    None => f.write_str(")"),
+                }
             }
             FileErrorKind::Truncated => f.write_str("file ends inside a block"),
             FileErrorKind::SyncMismatch { block } => {
@@ -145,6 +153,13 @@ impl<T: Encode + Decode + 'static, W: Write> FileWriter<T, W> {
 
     /// A writer with the given sync marker (for reproducible files).
     pub fn with_sync_marker(out: W, compression: Codec, sync: [u8; 16]) -> Result<Self, FileError> {
+        // A file this build could not read back is refused before its header.
+        if compression.missing_feature().is_some() {
+            return Err(FileError {
+                offset: 0,
+                kind: FileErrorKind::UnknownCodec(compression.name().into()),
+            });
+        }
         let codec = AvroCodec::<T>::new(Limits::default()).map_err(|e| FileError {
             offset: 0,
             kind: FileErrorKind::Schema(e),
@@ -444,11 +459,12 @@ impl<R: Read> FileReader<R> {
         self.schema = Schema::parse(text).map_err(|e| self.error(FileErrorKind::Schema(e)))?;
         self.codec = match self.meta("avro.codec") {
             None => Codec::Null,
-            Some(name) => Codec::from_name(name).ok_or_else(|| {
-                self.error(FileErrorKind::UnknownCodec(
-                    String::from_utf8_lossy(name).into_owned(),
-                ))
-            })?,
+            Some(name) => (Codec::from_name(name).filter(|c| c.missing_feature().is_none()))
+                .ok_or_else(|| {
+                    self.error(FileErrorKind::UnknownCodec(
+                        String::from_utf8_lossy(name).into_owned(),
+                    ))
+                })?,
         };
         let mut sync = [0u8; 16];
         self.exact(&mut sync)?;

@@ -20,60 +20,84 @@
 //! | `apache-avro` | apache-avro 0.22 through serde with the schema typeinfo derives (`write_ser` / `read_deser`) |
 //! | `json-value` | records converted to `serde_json::Value` trees and back, serialized as such: Flink's `JsonNode` records |
 
+//!
+//! Each sits behind the cargo feature of its name (`bincode`, `msgpack`, `json`, `simd-json`,
+//! `apache-avro`; `baselines` turns on all of them), so a user of the generated formats
+//! compiles none of these libraries.
+
+#[cfg(feature = "apache-avro")]
 mod apache_avro;
+#[cfg(feature = "bincode")]
 mod bincode2;
+#[cfg(feature = "json")]
 mod json;
+#[cfg(feature = "msgpack")]
 mod msgpack;
+#[cfg(feature = "simd-json")]
+mod simd_json;
 
+#[cfg(feature = "apache-avro")]
 pub use apache_avro::ApacheAvro;
+#[cfg(feature = "bincode")]
 pub use bincode2::{Bincode, BincodeSerde, config as bincode_config};
-pub use json::{Json, JsonTree, JsonValue, SimdJson};
+#[cfg(feature = "json")]
+pub use json::{Json, JsonTree, JsonValue};
+#[cfg(feature = "msgpack")]
 pub use msgpack::{MessagePack, MessagePackNamed};
+#[cfg(feature = "simd-json")]
+pub use simd_json::SimdJson;
 
-use crate::record::{RecordSerializer, append_record, check_record_size};
-use std::fmt::Display;
-use typeinfo::{DecodeError, EncodeError, Limits};
+#[cfg(any(
+    feature = "bincode",
+    feature = "msgpack",
+    feature = "json",
+    feature = "simd-json",
+    feature = "apache-avro"
+))]
+mod support;
+#[cfg(any(
+    feature = "bincode",
+    feature = "msgpack",
+    feature = "json",
+    feature = "simd-json",
+    feature = "apache-avro"
+))]
+use support::{RecordLimit, decode_error};
 
-fn encode_error(format: &str, e: impl Display) -> EncodeError {
-    EncodeError::custom(format!("{format}: {e}"))
-}
+use crate::config::Format;
+use crate::record::RecordSerializer;
+use typeinfo::Limits;
 
-fn decode_error(format: &str, e: impl Display) -> DecodeError {
-    DecodeError::Custom(format!("{format}: {e}").into())
-}
-
-/// The limits a baseline enforces itself: the record size, both ways.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct RecordLimit(Limits);
-
-impl RecordLimit {
-    fn encode(
-        &self,
-        format: &str,
-        out: &mut Vec<u8>,
-        encode: impl FnOnce(&mut Vec<u8>) -> Result<(), String>,
-    ) -> Result<(), EncodeError> {
-        append_record(out, &self.0, |out| {
-            encode(out).map_err(|e| encode_error(format, e))
-        })
+/// The serde baseline `format` names, with `limits`; `None` for a format of generated code
+/// or one this build leaves out ([`Format::missing_feature`] says which).
+pub fn of_format<T>(format: Format, limits: Limits) -> Option<Box<dyn RecordSerializer<T>>>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + 'static,
+{
+    let _ = limits;
+    match format {
+        #[cfg(feature = "bincode")]
+        Format::BincodeSerde => Some(Box::new(BincodeSerde::new(limits))),
+        #[cfg(feature = "msgpack")]
+        Format::Msgpack => Some(Box::new(MessagePack::new(limits))),
+        #[cfg(feature = "msgpack")]
+        Format::MsgpackNamed => Some(Box::new(MessagePackNamed::new(limits))),
+        #[cfg(feature = "json")]
+        Format::Json => Some(Box::new(Json::new(limits))),
+        #[cfg(feature = "simd-json")]
+        Format::SimdJson => Some(Box::new(SimdJson::new(limits))),
+        #[cfg(feature = "json")]
+        Format::JsonValue => Some(Box::new(JsonValue::new(limits))),
+        _ => None,
     }
-
-    fn check(&self, bytes: &[u8]) -> Result<(), DecodeError> {
-        check_record_size(bytes, &self.0)
-    }
 }
 
-/// Every serde baseline for `T`, with `limits`.
+/// Every serde baseline this build has for `T`, with `limits`.
 pub fn all<T>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>>
 where
     T: serde::Serialize + serde::de::DeserializeOwned + 'static,
 {
-    vec![
-        Box::new(BincodeSerde::new(limits)),
-        Box::new(MessagePack::new(limits)),
-        Box::new(MessagePackNamed::new(limits)),
-        Box::new(Json::new(limits)),
-        Box::new(SimdJson::new(limits)),
-        Box::new(JsonValue::new(limits)),
-    ]
+    (Format::ALL.iter())
+        .filter_map(|&format| of_format(format, limits))
+        .collect()
 }

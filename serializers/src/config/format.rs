@@ -68,6 +68,20 @@ impl Format {
         matches!(self, Format::Pojo | Format::Compact | Format::Avro)
     }
 
+    /// The cargo feature of typeinfo-serializers the format needs, if this build lacks it
+    /// (pojo, compact and kryo are always built).
+    pub fn missing_feature(self) -> Option<&'static str> {
+        let (feature, built) = match self {
+            Format::Pojo | Format::Compact | Format::Kryo => return None,
+            Format::Avro => ("avro", cfg!(feature = "avro")),
+            Format::BincodeSerde => ("bincode", cfg!(feature = "bincode")),
+            Format::Msgpack | Format::MsgpackNamed => ("msgpack", cfg!(feature = "msgpack")),
+            Format::Json | Format::JsonValue => ("json", cfg!(feature = "json")),
+            Format::SimdJson => ("simd-json", cfg!(feature = "simd-json")),
+        };
+        (!built).then_some(feature)
+    }
+
     /// The names of every format, for error messages.
     pub(crate) fn allowed() -> String {
         Format::ALL

@@ -184,6 +184,10 @@ impl RunArgs {
                 _ => unreachable!("every flag in FLAGS has an arm"),
             }
         }
+        // One record limit: the network's and the serializers' are the same setting.
+        run.format = run
+            .format
+            .with_max_record_bytes(run.network.max_record_bytes);
         match (run.job, record_bytes) {
             (JobKind::Transfer, Some(n @ 1..=0x400_0000)) => run.record_bytes = n,
             (JobKind::Transfer, Some(n)) => {
@@ -370,6 +374,20 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `--max-record-bytes` is one setting: the network and the serializers refuse the same
+    /// records.
+    #[test]
+    fn max_record_bytes_reaches_the_serializers() {
+        let run = RunArgs::parse(&["--job", "transfer", "--max-record-bytes", "100"]).unwrap();
+        assert_eq!(run.network.max_record_bytes, 100);
+        let serializer = run.format.serializer::<Vec<u8>>(&[]).unwrap();
+        let mut out = Vec::new();
+        serializer.encode_into(&vec![7u8; 90], &mut out).unwrap();
+        out.clear();
+        let e = serializer.encode_into(&vec![7u8; 200], &mut out).unwrap_err();
+        assert!(e.to_string().contains("100"), "{e}");
+    }
 
     fn error(args: &[&str]) -> String {
         RunArgs::parse(args).unwrap_err().to_string()

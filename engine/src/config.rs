@@ -31,6 +31,9 @@ impl BufferTimeout {
     }
 }
 
+/// The largest record an element can carry: its 4-byte length counts the tag byte too.
+pub const MAX_RECORD_BYTES: usize = u32::MAX as usize - 1;
+
 /// Buffers, their size, and the limits of one job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkConfig {
@@ -95,11 +98,13 @@ impl NetworkConfig {
             1,
             "a record takes at least one byte",
         )?;
-        if u32::try_from(self.max_record_bytes).is_err() {
+        if self.max_record_bytes > MAX_RECORD_BYTES {
             return Err(EngineError::Config {
                 key: "--max-record-bytes".into(),
                 value: self.max_record_bytes.to_string(),
-                allowed: format!("at most {} (a 4-byte length prefix)", u32::MAX - 1),
+                allowed: format!(
+                    "at most {MAX_RECORD_BYTES} (an element's 4-byte length covers its tag byte too)"
+                ),
             });
         }
         Ok(())
@@ -151,5 +156,20 @@ mod tests {
                 .contains("--exclusive-buffers")
         );
         NetworkConfig::default().validate().unwrap();
+    }
+
+    /// The largest accepted limit is the largest record an element length can frame.
+    #[test]
+    fn max_record_bytes_stops_where_the_length_prefix_does() {
+        let at = |max_record_bytes| NetworkConfig {
+            max_record_bytes,
+            ..NetworkConfig::default()
+        };
+        at(MAX_RECORD_BYTES).validate().unwrap();
+        let over = at(MAX_RECORD_BYTES + 1).validate().unwrap_err().to_string();
+        assert!(
+            over.contains("4294967295") && over.contains("at most 4294967294"),
+            "{over}"
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! ```
 
 use std::time::{SystemTime, UNIX_EPOCH};
+use typeinfo::{EncodeError, EncodeErrorKind};
 
 pub(crate) const LENGTH_BYTES: usize = 4;
 pub(crate) const TAG_RECORD: u8 = 0;
@@ -66,4 +67,31 @@ fn unix_nanos() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64)
+}
+
+/// The length prefix of an element of `size` bytes (tag and payload): an error, never a
+/// wrapped length, for one a `u32` cannot state.
+pub(crate) fn element_length(size: usize) -> Result<u32, EncodeError> {
+    u32::try_from(size).map_err(|_| {
+        EncodeErrorKind::RecordTooLarge {
+            size: size.saturating_sub(1),
+            limit: crate::config::MAX_RECORD_BYTES,
+        }
+        .into()
+    })
+}
+
+#[cfg(test)]
+mod length_tests {
+    use super::*;
+
+    /// The boundary the network's `max_record_bytes` check stops at: a record of
+    /// `MAX_RECORD_BYTES` frames, one byte more does not.
+    #[test]
+    fn the_length_prefix_frames_up_to_u32_max() {
+        let largest = crate::config::MAX_RECORD_BYTES + 1;
+        assert_eq!(element_length(largest).unwrap(), u32::MAX);
+        let e = element_length(largest + 1).unwrap_err().to_string();
+        assert!(e.contains("4294967295") && e.contains("4294967294"), "{e}");
+    }
 }

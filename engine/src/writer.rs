@@ -8,7 +8,9 @@
 
 use crate::config::{BufferTimeout, NetworkConfig};
 use crate::control::JobControl;
-use crate::element::{LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK};
+use crate::element::{
+    LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK, element_length,
+};
 use crate::error::EngineError;
 use crate::gate::{ChannelEvent, Delivery, Outlet};
 use crate::metrics::OutputMetrics;
@@ -183,7 +185,7 @@ impl<T> RecordWriter<T> {
                 .into(),
             ));
         }
-        let length = u32::try_from(size).expect("max_record_bytes fits a u32, checked");
+        let length = element_length(size).map_err(|e| self.encode_error(e))?;
         self.scratch[..LENGTH_BYTES].copy_from_slice(&length.to_le_bytes());
         Ok(())
     }

@@ -21,6 +21,8 @@ pub struct JobFormat {
     name: String,
     format: Format,
     register: bool,
+    /// The serializers' record limit: the same number the network refuses records over.
+    max_record_bytes: usize,
 }
 
 impl JobFormat {
@@ -40,7 +42,15 @@ impl JobFormat {
             name: name.to_owned(),
             format,
             register,
+            max_record_bytes: typeinfo::Limits::DEFAULT.max_record_bytes,
         })
+    }
+
+    /// The record limit of the job's serializers: give it the network's
+    /// `max_record_bytes`, so both sides of an edge refuse the same records.
+    pub fn with_max_record_bytes(mut self, bytes: usize) -> Self {
+        self.max_record_bytes = bytes;
+        self
     }
 
     /// Every name [`JobFormat::parse`] takes.
@@ -67,7 +77,8 @@ impl JobFormat {
     where
         T: Encode + Decode + Serialize + DeserializeOwned + Send + Sync + 'static,
     {
-        let mut builder = SerializationConfig::builder().default_format(self.format);
+        let mut builder = (SerializationConfig::builder().default_format(self.format))
+            .max_record_bytes(self.max_record_bytes);
         if self.format == Format::Kryo && self.register {
             for (id, class) in (10..).zip(classes) {
                 builder = builder.kryo_register(*class, id);

@@ -61,7 +61,7 @@ fn run_job(args: &[&str]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("error: {}", runner::error_message(e));
             ExitCode::FAILURE
         }
     }

@@ -136,9 +136,62 @@ fn switch(key: &str, value: &str, on: &str, off: &str) -> Result<bool, EngineErr
     }
 }
 
+/// The engine settings the command line sets, by the name the library's errors use; each
+/// is the flag of the same name with dashes (`max_record_bytes` → `--max-record-bytes`).
+const SETTINGS: &[&str] = &[
+    "format",
+    "task_managers",
+    "network_buffers",
+    "segment_size",
+    "exclusive_buffers",
+    "floating_buffers",
+    "buffer_timeout",
+    "max_record_bytes",
+];
+
+fn flag_of(setting: &str) -> String {
+    format!("--{}", setting.replace('_', "-"))
+}
+
+/// An engine error as the command line says it: settings named by their flags.
+pub fn in_flags(e: EngineError) -> EngineError {
+    match e {
+        EngineError::Config {
+            key,
+            value,
+            allowed,
+        } if SETTINGS.contains(&key.as_str()) => EngineError::Config {
+            key: flag_of(&key),
+            value,
+            allowed,
+        },
+        other => other,
+    }
+}
+
+/// What the command line prints for an engine error.
+pub fn error_message(e: EngineError) -> String {
+    match in_flags(e) {
+        EngineError::InsufficientBuffers {
+            required,
+            available,
+            breakdown,
+        } => format!(
+            "the job needs {required} network buffers but the pool has {available} \
+             ({breakdown}); raise --network-buffers, or lower --parallelism, \
+             --exclusive-buffers or --floating-buffers"
+        ),
+        other => other.to_string(),
+    }
+}
+
 impl RunArgs {
-    /// Parses the arguments after `run`.
+    /// Parses the arguments after `run`; errors name the flags.
     pub fn parse(args: &[&str]) -> Result<Self, EngineError> {
+        Self::parse_settings(args).map_err(in_flags)
+    }
+
+    fn parse_settings(args: &[&str]) -> Result<Self, EngineError> {
         let mut run = RunArgs {
             job: JobKind::FlinkMini,
             format: JobFormat::parse("pojo")?,
@@ -385,7 +438,9 @@ mod tests {
         let mut out = Vec::new();
         serializer.encode_into(&vec![7u8; 90], &mut out).unwrap();
         out.clear();
-        let e = serializer.encode_into(&vec![7u8; 200], &mut out).unwrap_err();
+        let e = serializer
+            .encode_into(&vec![7u8; 200], &mut out)
+            .unwrap_err();
         assert!(e.to_string().contains("100"), "{e}");
     }
 

@@ -24,7 +24,7 @@ impl BufferTimeout {
             .parse::<u64>()
             .map(|ms| BufferTimeout::After(Duration::from_millis(ms)))
             .map_err(|_| EngineError::Config {
-                key: "--buffer-timeout".into(),
+                key: "buffer_timeout".into(),
                 value: value.into(),
                 allowed: "milliseconds (0 flushes after every record) or `off`".into(),
             })
@@ -66,7 +66,7 @@ impl Default for NetworkConfig {
 }
 
 impl NetworkConfig {
-    /// Refuses settings that cannot work, naming the flag.
+    /// Refuses settings that cannot work, naming the setting (the field's name).
     pub fn validate(&self) -> Result<(), EngineError> {
         let at_least = |key: &str, value: usize, min: usize, why: &str| {
             if value < min {
@@ -81,26 +81,26 @@ impl NetworkConfig {
         };
         // A segment must hold at least an element's 4-byte length and its tag.
         at_least(
-            "--segment-size",
+            "segment_size",
             self.segment_size,
             8,
             "a buffer holds a record's 4-byte length and more",
         )?;
         at_least(
-            "--exclusive-buffers",
+            "exclusive_buffers",
             self.exclusive_buffers,
             1,
             "every channel needs a buffer of its own to make progress",
         )?;
         at_least(
-            "--max-record-bytes",
+            "max_record_bytes",
             self.max_record_bytes,
             1,
             "a record takes at least one byte",
         )?;
         if self.max_record_bytes > MAX_RECORD_BYTES {
             return Err(EngineError::Config {
-                key: "--max-record-bytes".into(),
+                key: "max_record_bytes".into(),
                 value: self.max_record_bytes.to_string(),
                 allowed: format!(
                     "at most {MAX_RECORD_BYTES} (an element's 4-byte length covers its tag byte too)"
@@ -129,7 +129,7 @@ mod tests {
         );
         assert_eq!(
             BufferTimeout::parse("soon").unwrap_err().to_string(),
-            "invalid --buffer-timeout `soon`: milliseconds (0 flushes after every record) or `off`"
+            "invalid buffer_timeout `soon`: milliseconds (0 flushes after every record) or `off`"
         );
     }
 
@@ -143,7 +143,7 @@ mod tests {
             tiny.validate()
                 .unwrap_err()
                 .to_string()
-                .contains("--segment-size")
+                .contains("segment_size")
         );
         let none = NetworkConfig {
             exclusive_buffers: 0,
@@ -153,7 +153,7 @@ mod tests {
             none.validate()
                 .unwrap_err()
                 .to_string()
-                .contains("--exclusive-buffers")
+                .contains("exclusive_buffers")
         );
         NetworkConfig::default().validate().unwrap();
     }

@@ -1,4 +1,6 @@
-//! What can go wrong in a job, said so that the user knows which edge, task or flag to look at.
+//! What can go wrong in a job, said so that the user knows which edge, task or setting to
+//! look at. Settings go by their names in [`crate::NetworkConfig`] (`max_record_bytes`); a
+//! command line maps them to its flags.
 
 use std::fmt;
 use typeinfo::{DecodeError, EncodeError};
@@ -64,8 +66,8 @@ impl fmt::Display for EngineError {
             } => write!(
                 f,
                 "the job needs {required} network buffers but the pool has {available} \
-                 ({breakdown}); raise --network-buffers, or lower --parallelism, \
-                 --exclusive-buffers or --floating-buffers"
+                 ({breakdown}); raise network_buffers, or lower the parallelism, \
+                 exclusive_buffers or floating_buffers"
             ),
             EngineError::Config {
                 key,
@@ -111,14 +113,44 @@ impl fmt::Display for EngineError {
     }
 }
 
-impl std::error::Error for EngineError {}
+impl std::error::Error for EngineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            EngineError::Encode { source, .. } => Some(source),
+            EngineError::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::error::Error;
 
     #[test]
-    fn too_few_buffers_names_the_numbers_and_the_flags() {
+    fn wrapped_errors_stay_reachable_as_the_source() {
+        let inner = DecodeError::UnexpectedEnd {
+            needed: 4,
+            available: 1,
+        };
+        let e = EngineError::Decode {
+            edge: "a → b".into(),
+            channel: 1,
+            source: inner.clone(),
+        };
+        let source = e.source().and_then(|s| s.downcast_ref::<DecodeError>());
+        assert_eq!(source, Some(&inner));
+        let encode = EngineError::Encode {
+            edge: "a → b".into(),
+            source: EncodeError::custom("no"),
+        };
+        assert!(encode.source().unwrap().is::<EncodeError>());
+        assert!(EngineError::Cancelled.source().is_none());
+    }
+
+    #[test]
+    fn too_few_buffers_names_the_numbers_and_the_settings() {
         let e = EngineError::InsufficientBuffers {
             required: 40,
             available: 8,
@@ -127,7 +159,7 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "the job needs 40 network buffers but the pool has 8 (2 gates × 20); raise \
-             --network-buffers, or lower --parallelism, --exclusive-buffers or --floating-buffers"
+             network_buffers, or lower the parallelism, exclusive_buffers or floating_buffers"
         );
     }
 }

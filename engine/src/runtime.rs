@@ -182,7 +182,7 @@ impl JobGraph {
         let task_managers = transport.task_managers();
         if task_managers == 0 {
             return Err(EngineError::Config {
-                key: "--task-managers".into(),
+                key: "task_managers".into(),
                 value: "0".into(),
                 allowed: "at least 1".into(),
             });

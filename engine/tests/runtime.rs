@@ -63,7 +63,7 @@ fn too_few_buffers_fail_at_start_with_the_numbers() {
             ..
         }
     ));
-    assert!(e.to_string().contains("raise --network-buffers"), "{e}");
+    assert!(e.to_string().contains("raise network_buffers"), "{e}");
 }
 
 #[test]

@@ -31,7 +31,7 @@ impl JobFormat {
             "kryo-unregistered" => (Format::Kryo, false),
             other => (
                 other.parse::<Format>().map_err(|_| EngineError::Config {
-                    key: "--format".into(),
+                    key: "format".into(),
                     value: name.into(),
                     allowed: format!("one of {}", Self::names().join(", ")),
                 })?,
@@ -85,7 +85,7 @@ impl JobFormat {
             }
         }
         let config_error = |e: typeinfo_serializers::config::ConfigError| EngineError::Config {
-            key: "--format".into(),
+            key: "format".into(),
             value: self.name.clone(),
             allowed: e.to_string(),
         };

@@ -26,6 +26,7 @@ pub mod contenders;
 pub mod datasets;
 pub mod explain;
 pub mod interleaved;
+pub mod jobs;
 pub mod report;
 pub mod runner;
 pub mod samples;

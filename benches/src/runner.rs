@@ -1,8 +1,8 @@
 //! `typeinfo run`: one engine job in one format, with every flag checked, and its metrics.
 
+use crate::jobs::{JobFormat, etl, flink_mini, transfer};
 use std::fmt::Write as _;
 use std::time::Duration;
-use typeinfo_engine::jobs::{JobFormat, etl, flink_mini, transfer};
 use typeinfo_engine::{
     BufferTimeout, EngineError, JobGraph, JobReport, NetworkConfig, Transport, WorkerArgs,
     WorkerCommand,

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use typeinfo_engine::jobs::{JobFormat, flink_mini};
+use typeinfo_benches::jobs::{JobFormat, flink_mini};
 use typeinfo_engine::{EngineError, NetworkConfig, Transport, WorkerCommand};
 
 fn binary() -> PathBuf {

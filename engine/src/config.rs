@@ -1,7 +1,7 @@
 //! The network settings of a job, with Flink's defaults, checked before anything starts.
 
+use crate::communication::segment::DEFAULT_SEGMENT_SIZE;
 use crate::error::EngineError;
-use crate::segment::DEFAULT_SEGMENT_SIZE;
 use std::time::Duration;
 
 /// When a partly filled buffer is sent downstream (Flink's `execution.buffer-timeout`).

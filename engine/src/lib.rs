@@ -8,43 +8,42 @@
 //! reassembles and decodes them. Task managers are thread groups of one process, or OS
 //! processes of the same program started by the job's coordinator (`Transport::Processes`).
 //! Every format plugs in through `typeinfo_serializers::RecordSerializer`; the engine knows
-//! none of them.
+//! none of them (it builds with `typeinfo-serializers`' default features off).
+//!
+//! Three floors, each importing only the ones below it:
+//! - [`communication`]: segments, pools, gates, elements, record writer and reader,
+//!   partitioners, output metrics, the TCP transport and the cancel signal;
+//! - [`dataflow`]: the job builder, operators, tasks, wiring, the in-process runtime,
+//!   transports and reports;
+//! - `cluster`: task managers as processes (coordinator, workers, their messages).
+//!
+//! `run` (the one place that picks in-process or cluster), [`config`] and [`error`] sit
+//! beside them. The built-in jobs live with the crate that runs them (`typeinfo-benches`).
 
 mod cluster;
+pub mod communication;
 pub mod config;
-pub mod control;
-pub mod element;
+pub mod dataflow;
 pub mod error;
-pub mod gate;
-pub mod job;
-pub mod jobs;
-pub mod metrics;
-mod net;
-pub mod operator;
-pub mod partition;
-pub mod pool;
-pub mod reader;
-pub mod runtime;
-pub mod segment;
-pub mod task;
-mod wires;
-pub mod writer;
+mod run;
+mod wire_usize;
 
-pub use cluster::{WorkerArgs, WorkerCommand};
-pub use config::{BufferTimeout, NetworkConfig};
-pub use control::JobControl;
-pub use element::{Element, LatencyMarker};
-pub use error::EngineError;
-pub use gate::{ChannelEvent, Delivery, GateSender, InputGate, Outlet, Polled};
-pub use job::{JobBuilder, JobGraph, Stream};
-pub use metrics::{Latencies, OutputMetrics};
-pub use operator::{Output, SinkResult, WindowAggregate, checksum};
-pub use partition::{KeyHash, Partitioner};
-pub use pool::{Buffer, LocalBufferPool, NetworkBufferPool};
-pub use reader::{Next, RecordReader};
-pub use runtime::{ConnectionReport, EdgeReport, JobReport, Transport};
-pub use segment::{
+pub use cluster::WorkerArgs;
+pub use communication::control::JobControl;
+pub use communication::element::{Element, LatencyMarker};
+pub use communication::gate::{ChannelEvent, Delivery, GateSender, InputGate, Outlet, Polled};
+pub use communication::metrics::{Latencies, OutputMetrics};
+pub use communication::partition::{KeyHash, Partitioner};
+pub use communication::pool::{Buffer, LocalBufferPool, NetworkBufferPool};
+pub use communication::reader::{Next, RecordReader};
+pub use communication::segment::{
     DEFAULT_SEGMENT_SIZE, Segment, SegmentChainReader, SegmentChainWriter, SegmentSizeError,
 };
-pub use task::{Emission, Source, TaskReport};
-pub use writer::RecordWriter;
+pub use communication::writer::RecordWriter;
+pub use config::{BufferTimeout, NetworkConfig};
+pub use dataflow::job::{JobBuilder, JobGraph, Stream};
+pub use dataflow::operator::{Output, WindowAggregate, checksum};
+pub use dataflow::report::{ConnectionReport, EdgeReport, JobReport, SinkResult, TaskReport};
+pub use dataflow::task::{Emission, Source};
+pub use dataflow::transport::{Transport, WorkerCommand};
+pub use error::EngineError;

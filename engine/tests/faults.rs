@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use typeinfo_engine::jobs::JobFormat;
 use typeinfo_engine::{
     ChannelEvent, Delivery, Emission, EngineError, InputGate, JobBuilder, JobControl,
     NetworkBufferPool, NetworkConfig, Partitioner, RecordReader, Transport,
@@ -22,10 +21,8 @@ fn threads() -> Option<usize> {
 }
 
 fn bytes_serializer() -> Arc<dyn RecordSerializer<Vec<u8>>> {
-    JobFormat::parse("pojo")
-        .unwrap()
-        .serializer::<Vec<u8>>(&[])
-        .unwrap()
+    let config = typeinfo_serializers::SerializationConfig::default();
+    Arc::new(typeinfo_serializers::select::Serializer::new(&config).unwrap())
 }
 
 /// Runs a job that must fail, and checks it failed with `expected` in time, leaving no

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
-use typeinfo_engine::jobs::JobFormat;
 use typeinfo_engine::{Emission, JobBuilder, NetworkConfig, Partitioner, Transport};
 
 /// The resident set of this process in bytes, where the OS tells it.
@@ -31,10 +30,9 @@ fn a_slow_sink_keeps_the_resident_set_flat() {
         network_buffers: 128,
         ..NetworkConfig::default()
     };
-    let serializer = JobFormat::parse("pojo")
-        .unwrap()
-        .serializer::<Vec<u8>>(&[])
-        .unwrap();
+    let pojo = typeinfo_serializers::SerializationConfig::default();
+    let serializer: Arc<dyn typeinfo_serializers::RecordSerializer<Vec<u8>>> =
+        Arc::new(typeinfo_serializers::select::Serializer::new(&pojo).unwrap());
     for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
         let job = JobBuilder::new("slow sink", true)
             .source(

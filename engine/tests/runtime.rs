@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use typeinfo_engine::jobs::JobFormat;
 use typeinfo_engine::{
     Emission, EngineError, JobBuilder, JobGraph, NetworkConfig, Partitioner, Transport,
     WindowAggregate,
@@ -13,18 +12,10 @@ use typeinfo_serializers::RecordSerializer;
 
 fn pojo<T>() -> Arc<dyn RecordSerializer<T>>
 where
-    T: typeinfo::Encode
-        + typeinfo::Decode
-        + serde::Serialize
-        + serde::de::DeserializeOwned
-        + Send
-        + Sync
-        + 'static,
+    T: typeinfo::Encode + typeinfo::Decode + Send + Sync + 'static,
 {
-    JobFormat::parse("pojo")
-        .unwrap()
-        .serializer::<T>(&[])
-        .unwrap()
+    let config = typeinfo_serializers::SerializationConfig::default();
+    Arc::new(typeinfo_serializers::select::Serializer::<T>::new(&config).unwrap())
 }
 
 fn numbers(records: u64, slow_every: Option<u64>) -> JobGraph {
@@ -141,18 +132,14 @@ fn a_record_an_operator_refuses_fails_the_job_naming_the_operator() {
 }
 
 /// Readings of a few sensors, in event-time order per source.
-#[derive(
-    typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Hash,
-)]
+#[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq, Hash)]
 struct Reading {
     sensor: u32,
     time_ms: i64,
     value: u32,
 }
 
-#[derive(
-    typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash,
-)]
+#[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq, Eq, Hash)]
 struct WindowSum {
     sensor: u32,
     start: i64,
@@ -259,41 +246,4 @@ fn windows_give_the_same_results_in_every_topology() {
             );
         }
     }
-}
-
-#[test]
-fn connections_report_the_bytes_of_their_remote_channels() {
-    let format = JobFormat::parse("pojo").unwrap();
-    let job = typeinfo_engine::jobs::transfer::job(&format, 2, 2_000, 3_000).unwrap();
-    let report = job
-        .run(
-            &NetworkConfig::default(),
-            Transport::Tcp { task_managers: 2 },
-        )
-        .unwrap();
-    assert_eq!(report.sink.records, 2_000);
-    let directions: Vec<(usize, usize)> = report
-        .connections
-        .iter()
-        .map(|c| (c.from_task_manager, c.to_task_manager))
-        .collect();
-    assert_eq!(directions, [(0, 1), (1, 0)]);
-    // Round robin sends half of each source's records to the other task manager, and some
-    // of the latency markers (the rest of what was written).
-    let mut one = Vec::new();
-    pojo::<Vec<u8>>()
-        .encode_into(&vec![0; 3_000], &mut one)
-        .unwrap();
-    let framed = (4 + 1 + one.len()) as u64; // length, tag, record
-    let remote: u64 = report.connections.iter().map(|c| c.bytes).sum();
-    let markers = report.edges[0].output.bytes - 2_000 * framed;
-    assert!(
-        (1_000 * framed..=1_000 * framed + markers).contains(&remote),
-        "{remote} {markers}"
-    );
-    let local = typeinfo_engine::jobs::transfer::job(&format, 2, 100, 10)
-        .unwrap()
-        .run(&NetworkConfig::default(), Transport::Local)
-        .unwrap();
-    assert!(local.connections.is_empty());
 }

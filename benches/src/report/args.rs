@@ -3,9 +3,9 @@
 use super::jobs::JobPlan;
 use super::{JOBS, micro};
 use crate::datasets::DatasetKind;
+use crate::jobs::JobFormat;
 use crate::runner::JobKind;
 use std::path::PathBuf;
-use typeinfo_engine::jobs::JobFormat;
 
 pub const USAGE: &str =
     "typeinfo [--quick] [--datasets LIST|none] [--formats LIST] [--jobs LIST|none]

@@ -2,14 +2,15 @@
 //! same job, runs its own subtasks, watches the workers and gathers their reports.
 
 use super::message::{self, Message};
-use super::{WorkerCommand, describe_job, first_difference, mesh};
+use super::{describe_job, first_difference, mesh};
+use crate::communication::control::JobControl;
 use crate::config::NetworkConfig;
-use crate::control::JobControl;
+use crate::dataflow::job::JobGraph;
+use crate::dataflow::report::{ConnectionReport, JobReport, TaskReport};
+use crate::dataflow::runtime::Checked;
+use crate::dataflow::transport::WorkerCommand;
+use crate::dataflow::wires::{Peers, Placement, carrying, connected_pairs};
 use crate::error::EngineError;
-use crate::job::JobGraph;
-use crate::runtime::{Checked, ConnectionReport, JobReport};
-use crate::task::TaskReport;
-use crate::wires::{Peers, Placement, carrying, connected_pairs};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};

@@ -8,8 +8,7 @@
 //! coordinator → worker  Cancel   the job failed elsewhere
 //! ```
 
-use crate::runtime::ConnectionReport;
-use crate::task::TaskReport;
+use crate::dataflow::report::{ConnectionReport, TaskReport};
 use std::io::{self, Read, Write};
 use typeinfo::TypeInfo;
 
@@ -94,8 +93,8 @@ pub(crate) fn receive(input: &mut impl Read) -> Result<Option<Message>, String> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::OutputMetrics;
-    use crate::operator::SinkResult;
+    use crate::communication::metrics::OutputMetrics;
+    use crate::dataflow::report::SinkResult;
     use std::time::Duration;
 
     #[test]

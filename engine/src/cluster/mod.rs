@@ -11,7 +11,6 @@
 //! they finish; the first failure anywhere cancels every process, and a worker that dies
 //! fails the job with an error that names it and the edges it carried.
 
-pub(crate) mod as_u64;
 mod coordinator;
 mod mesh;
 mod message;
@@ -20,18 +19,9 @@ mod worker;
 pub(crate) use coordinator::coordinate;
 
 use crate::config::NetworkConfig;
+use crate::dataflow::job::JobGraph;
 use crate::error::EngineError;
-use crate::job::JobGraph;
 use std::net::SocketAddr;
-use std::path::PathBuf;
-
-/// How the coordinator starts a worker: a program and its arguments, to which it appends
-/// `--coordinator ADDRESS --task-manager I`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WorkerCommand {
-    pub program: PathBuf,
-    pub args: Vec<String>,
-}
 
 /// What a worker is told on its command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

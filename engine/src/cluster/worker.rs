@@ -2,12 +2,12 @@
 
 use super::message::{self, Message};
 use super::{WorkerArgs, describe_job, mesh};
+use crate::communication::control::JobControl;
 use crate::config::NetworkConfig;
-use crate::control::JobControl;
+use crate::dataflow::job::JobGraph;
+use crate::dataflow::transport::Transport;
+use crate::dataflow::wires::{Peers, Placement, connected_pairs};
 use crate::error::EngineError;
-use crate::job::JobGraph;
-use crate::runtime::Transport;
-use crate::wires::{Peers, Placement, connected_pairs};
 use std::net::{Ipv4Addr, Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

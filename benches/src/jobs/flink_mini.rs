@@ -5,12 +5,12 @@
 //! registered 294, Kryo default 206 ops/ms.
 
 use super::{JobFormat, class};
-use crate::error::EngineError;
-use crate::job::{JobBuilder, JobGraph};
-use crate::partition::Partitioner;
-use crate::task::Emission;
 use serde::{Deserialize, Serialize};
 use typeinfo::TypeInfo;
+use typeinfo_engine::Emission;
+use typeinfo_engine::EngineError;
+use typeinfo_engine::Partitioner;
+use typeinfo_engine::{JobBuilder, JobGraph};
 
 /// Flink's `MyPojo` (its `someObject` field is always null there and is left out).
 #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Hash)]

@@ -7,19 +7,20 @@
 //! on, a forward edge between stages of equal parallelism does not close anything: the
 //! operators pass values in the same thread (Flink's chaining rule).
 
+use crate::communication::control::JobControl;
+use crate::communication::gate::{InputGate, Outlet};
+use crate::communication::partition::Partitioner;
+use crate::communication::pool::LocalBufferPool;
+use crate::communication::reader::RecordReader;
+use crate::communication::writer::RecordWriter;
 use crate::config::NetworkConfig;
-use crate::control::JobControl;
-use crate::error::EngineError;
-use crate::gate::{InputGate, Outlet};
-use crate::operator::{
-    ChecksumSink, Filter, FlatMap, Map, NetworkOutput, Output, SinkResult, TryMap, TumblingWindows,
+use crate::dataflow::operator::{
+    ChecksumSink, Filter, FlatMap, Map, NetworkOutput, Output, TryMap, TumblingWindows,
     WindowAggregate,
 };
-use crate::partition::Partitioner;
-use crate::pool::LocalBufferPool;
-use crate::reader::RecordReader;
-use crate::task::{Emission, NetworkTask, Source, SourceTask, Task};
-use crate::writer::RecordWriter;
+use crate::dataflow::report::SinkResult;
+use crate::dataflow::task::{Emission, NetworkTask, Source, SourceTask, Task};
+use crate::error::EngineError;
 use std::hash::Hash;
 use std::sync::Arc;
 use typeinfo_serializers::RecordSerializer;

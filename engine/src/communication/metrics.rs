@@ -11,10 +11,10 @@ pub struct OutputMetrics {
     pub buffers: u64,
     /// Time spent waiting for a free buffer: back pressure.
     pub blocked: Duration,
-    #[typeinfo(with = "crate::cluster::as_u64")]
+    #[typeinfo(with = "crate::wire_usize")]
     pub pool_capacity: usize,
     /// The most buffers on loan at one time.
-    #[typeinfo(with = "crate::cluster::as_u64")]
+    #[typeinfo(with = "crate::wire_usize")]
     pub pool_peak: usize,
 }
 

@@ -3,12 +3,12 @@
 
 use super::rules::{self, Apps, Facts, Tier, UNKNOWN_COUNTRY};
 use super::{Model, RawEvent};
-use crate::error::EngineError;
 use crate::jobs::{JobFormat, class};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use typeinfo::TypeInfo;
+use typeinfo_engine::EngineError;
 use typeinfo_serializers::RecordSerializer;
 
 /// An upload as the SDK sends it.

@@ -5,9 +5,9 @@
 //! back, so a fast channel cannot starve a slow one. The queues hold buffers of bounded pools
 //! and at most one end-of-partition event per channel, so they are bounded too.
 
-use crate::control::{CANCEL_CHECK, JobControl};
+use crate::communication::control::{CANCEL_CHECK, JobControl};
+use crate::communication::pool::Buffer;
 use crate::error::EngineError;
-use crate::pool::Buffer;
 use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Instant;
@@ -201,10 +201,10 @@ impl Outlet for GateSender {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pool::NetworkBufferPool;
+    use crate::communication::pool::NetworkBufferPool;
     use std::time::Duration;
 
-    fn filled(pool: &crate::pool::LocalBufferPool, byte: u8) -> Buffer {
+    fn filled(pool: &crate::communication::pool::LocalBufferPool, byte: u8) -> Buffer {
         let mut b = pool.try_request().unwrap();
         b.append(&[byte]);
         b

@@ -4,10 +4,10 @@ pub mod etl;
 pub mod flink_mini;
 pub mod transfer;
 
-use crate::error::EngineError;
 use serde::{Serialize, de::DeserializeOwned};
 use std::sync::Arc;
 use typeinfo::{Decode, Encode, HasTypeInfo};
+use typeinfo_engine::EngineError;
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::config::{Format, SerializationConfig};
 use typeinfo_serializers::kryo::class_name;

@@ -7,12 +7,12 @@
 //! allocation), and its buffers go back to their pool at once, so a reader never holds
 //! memory its producer needs to make progress.
 
-use crate::element::{
+use crate::communication::element::{
     Element, LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK,
 };
+use crate::communication::gate::{InputGate, Polled};
+use crate::communication::pool::Buffer;
 use crate::error::EngineError;
-use crate::gate::{InputGate, Polled};
-use crate::pool::Buffer;
 use std::sync::Arc;
 use std::time::Instant;
 use typeinfo_serializers::RecordSerializer;
@@ -289,12 +289,12 @@ fn decode<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::communication::control::JobControl;
+    use crate::communication::gate::{Delivery, Outlet};
+    use crate::communication::partition::Partitioner;
+    use crate::communication::pool::NetworkBufferPool;
+    use crate::communication::writer::RecordWriter;
     use crate::config::{BufferTimeout, NetworkConfig};
-    use crate::control::JobControl;
-    use crate::gate::{Delivery, Outlet};
-    use crate::partition::Partitioner;
-    use crate::pool::NetworkBufferPool;
-    use crate::writer::RecordWriter;
     use proptest::prelude::*;
     use typeinfo::{DecodeError, EncodeError};
 
@@ -332,7 +332,10 @@ mod tests {
         records: &[Vec<u8>],
         channels: usize,
         buffers: usize,
-    ) -> (Vec<Vec<Vec<u8>>>, crate::metrics::OutputMetrics) {
+    ) -> (
+        Vec<Vec<Vec<u8>>>,
+        crate::communication::metrics::OutputMetrics,
+    ) {
         let config = config();
         let control = JobControl::new();
         let global = NetworkBufferPool::new(buffers, config.segment_size);
@@ -468,7 +471,9 @@ mod tests {
             senders[0].deliver(Delivery::Buffer(buffer));
         }
         if end {
-            senders[0].deliver(Delivery::Event(crate::gate::ChannelEvent::EndOfPartition));
+            senders[0].deliver(Delivery::Event(
+                crate::communication::gate::ChannelEvent::EndOfPartition,
+            ));
         }
         RecordReader::new("a → b".into(), gate, Arc::new(Raw), 100)
     }

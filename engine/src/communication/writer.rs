@@ -6,16 +6,16 @@
 //! scratch vector and then copied into buffers: every format plugs in through
 //! `RecordSerializer::encode_into`, and the copy is one `memcpy` per buffer touched.
 
-use crate::config::{BufferTimeout, NetworkConfig};
-use crate::control::JobControl;
-use crate::element::{
+use crate::communication::control::JobControl;
+use crate::communication::element::{
     LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK, element_length,
 };
+use crate::communication::gate::{ChannelEvent, Delivery, Outlet};
+use crate::communication::metrics::OutputMetrics;
+use crate::communication::partition::{Partitioner, channel_of};
+use crate::communication::pool::{Buffer, LocalBufferPool};
+use crate::config::{BufferTimeout, NetworkConfig};
 use crate::error::EngineError;
-use crate::gate::{ChannelEvent, Delivery, Outlet};
-use crate::metrics::OutputMetrics;
-use crate::partition::{Partitioner, channel_of};
-use crate::pool::{Buffer, LocalBufferPool};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use typeinfo::{EncodeError, EncodeErrorKind};

@@ -4,10 +4,10 @@
 use super::frame::{self, Header};
 use super::send::SendSide;
 use super::{Cancellable, Incoming};
+use crate::communication::gate::{ChannelEvent, Delivery, GateSender};
+use crate::communication::pool::{Buffer, NetworkBufferPool, Recycler};
+use crate::communication::segment::Segment;
 use crate::error::EngineError;
-use crate::gate::{ChannelEvent, Delivery, GateSender};
-use crate::pool::{Buffer, NetworkBufferPool, Recycler};
-use crate::segment::Segment;
 use std::collections::HashMap;
 use std::io::BufReader;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,6 +1,6 @@
 //! flink-mini gives the same records, by checksum, in every format and topology.
 
-use typeinfo_engine::jobs::{JobFormat, flink_mini};
+use typeinfo_benches::jobs::{JobFormat, flink_mini};
 use typeinfo_engine::{NetworkConfig, Transport};
 
 const RECORDS: u64 = 20_000;

@@ -2,11 +2,11 @@
 //! typed records and on JSON trees alike.
 
 use std::collections::HashMap;
-use typeinfo_engine::jobs::JobFormat;
-use typeinfo_engine::jobs::etl::rules::Apps;
-use typeinfo_engine::jobs::etl::trees::Trees;
-use typeinfo_engine::jobs::etl::typed::Typed;
-use typeinfo_engine::jobs::etl::{
+use typeinfo_benches::jobs::JobFormat;
+use typeinfo_benches::jobs::etl::rules::Apps;
+use typeinfo_benches::jobs::etl::trees::Trees;
+use typeinfo_benches::jobs::etl::typed::Typed;
+use typeinfo_benches::jobs::etl::{
     self, AppMinute, MinuteCounts, Model, PARTITIONS, WINDOW_MS, topic,
 };
 use typeinfo_engine::{JobReport, NetworkConfig, Transport, checksum};

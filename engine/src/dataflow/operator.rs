@@ -2,11 +2,10 @@
 //! and calls the next, so a chain runs in one thread with no serialization (Flink's
 //! `ChainingOutput`). The last output of a chain is a network writer or a sink.
 
-use crate::element::LatencyMarker;
+use crate::communication::element::LatencyMarker;
+use crate::communication::writer::RecordWriter;
+use crate::dataflow::report::{SinkResult, TaskReport};
 use crate::error::EngineError;
-use crate::metrics::Latencies;
-use crate::task::TaskReport;
-use crate::writer::RecordWriter;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash};
 use std::time::Instant;
@@ -233,24 +232,6 @@ impl<T: Send> Output<T> for NetworkOutput<T> {
         let metrics = self.0.finish()?;
         report.outputs.push((edge, metrics));
         Ok(())
-    }
-}
-
-/// What a sink saw: how many records, an order-independent checksum of them, and latencies.
-#[derive(typeinfo::TypeInfo, Debug, Clone, Default, PartialEq, Eq)]
-pub struct SinkResult {
-    pub records: u64,
-    /// The wrapping sum of a fixed hash of every record: equal for equal multisets, in any
-    /// order, so every format and topology of a job must give the same.
-    pub checksum: u64,
-    pub latencies: Latencies,
-}
-
-impl SinkResult {
-    pub fn merge(&mut self, other: &SinkResult) {
-        self.records += other.records;
-        self.checksum = self.checksum.wrapping_add(other.checksum);
-        self.latencies.merge(&other.latencies);
     }
 }
 

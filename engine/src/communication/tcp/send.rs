@@ -2,9 +2,9 @@
 //! sent only against credit, and the credits this end announces for its own inputs.
 
 use super::frame;
-use crate::control::{CANCEL_CHECK, JobControl};
+use crate::communication::control::{CANCEL_CHECK, JobControl};
+use crate::communication::gate::{Delivery, Outlet};
 use crate::error::EngineError;
-use crate::gate::{Delivery, Outlet};
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufWriter, Write};
 use std::net::TcpStream;

@@ -4,11 +4,11 @@
 
 use super::Model;
 use super::rules::{self, Apps, Facts, Tier, UNKNOWN_COUNTRY};
-use crate::error::EngineError;
 use crate::jobs::JobFormat;
 use serde_json::{Map, Value};
 use std::sync::Arc;
 use typeinfo::Limits;
+use typeinfo_engine::EngineError;
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::baselines::JsonTree;
 

@@ -3,29 +3,12 @@
 //! the clock every few records, and waits for input no longer than its next flush is due,
 //! so no flusher thread shares the writers' buffers.
 
-use crate::element::{Element, LatencyMarker};
+use crate::communication::element::{Element, LatencyMarker};
+use crate::communication::reader::{Next, RecordReader};
+use crate::dataflow::operator::Output;
+use crate::dataflow::report::TaskReport;
 use crate::error::EngineError;
-use crate::metrics::OutputMetrics;
-use crate::operator::{Output, SinkResult};
-use crate::reader::{Next, RecordReader};
 use std::time::{Duration, Instant};
-
-/// What one subtask did.
-#[derive(typeinfo::TypeInfo, Debug, Clone, Default)]
-pub struct TaskReport {
-    /// `stage[subtask]`.
-    pub task: String,
-    #[typeinfo(with = "crate::cluster::as_u64")]
-    pub task_manager: usize,
-    /// Records and bytes read per input edge.
-    pub inputs: Vec<(String, u64, u64)>,
-    pub outputs: Vec<(String, OutputMetrics)>,
-    pub sink: Option<SinkResult>,
-    pub late_records: u64,
-    /// Records a source subtask emitted (0 for other tasks).
-    pub source_records: u64,
-    pub busy: Duration,
-}
 
 /// One subtask, ready to run on its thread.
 pub trait Task: Send {

@@ -16,18 +16,18 @@ pub mod topic;
 pub mod trees;
 pub mod typed;
 
-use crate::error::EngineError;
-use crate::job::{JobBuilder, JobGraph};
 use crate::jobs::JobFormat;
-use crate::operator::WindowAggregate;
-use crate::partition::Partitioner;
-use crate::task::Emission;
 use rules::{Apps, Facts, Tier};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
 use std::sync::Arc;
 pub use topic::{PARTITIONS, RawEvent};
 use typeinfo::TypeInfo;
+use typeinfo_engine::Emission;
+use typeinfo_engine::EngineError;
+use typeinfo_engine::Partitioner;
+use typeinfo_engine::WindowAggregate;
+use typeinfo_engine::{JobBuilder, JobGraph};
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::config::Format;
 

@@ -1,6 +1,6 @@
 //! A `usize` field of a report as it travels between task manager processes: a `u64`,
 //! refused on the way in when it does not fit this machine's `usize`. Use as
-//! `#[typeinfo(with = "crate::cluster::as_u64")]`.
+//! `#[typeinfo(with = "crate::wire_usize")]`.
 
 use typeinfo::{DecodeError, Decoder, EncodeError, Encoder, HasTypeInfo, TypeInfo};
 

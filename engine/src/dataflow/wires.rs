@@ -5,14 +5,14 @@
 //! the same id in the process that writes it and in the one that reads it; only the ends a
 //! process holds are built there.
 
+use crate::communication::control::JobControl;
+use crate::communication::gate::{InputGate, Outlet};
+use crate::communication::pool::NetworkBufferPool;
+use crate::communication::tcp::{Endpoint, FloatingPool, Incoming, RemoteOutlet};
 use crate::config::NetworkConfig;
-use crate::control::JobControl;
+use crate::dataflow::job::{EdgeSpec, JobGraph};
+use crate::dataflow::report::ConnectionReport;
 use crate::error::EngineError;
-use crate::gate::{InputGate, Outlet};
-use crate::job::{EdgeSpec, JobGraph};
-use crate::net::{Endpoint, FloatingPool, Incoming, RemoteOutlet};
-use crate::pool::NetworkBufferPool;
-use crate::runtime::ConnectionReport;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::Arc;

@@ -20,11 +20,11 @@ mod send;
 pub(crate) use receive::FloatingPool;
 pub use send::RemoteOutlet;
 
-use crate::control::{CANCEL_CHECK, JobControl};
+use crate::communication::control::{CANCEL_CHECK, JobControl};
+use crate::communication::gate::GateSender;
+use crate::communication::pool::NetworkBufferPool;
+use crate::communication::segment::Segment;
 use crate::error::EngineError;
-use crate::gate::GateSender;
-use crate::pool::NetworkBufferPool;
-use crate::segment::Segment;
 use receive::ReceiveChannel;
 use send::SendSide;
 use std::collections::HashMap;
@@ -159,7 +159,7 @@ impl Read for Cancellable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gate::{InputGate, Polled};
+    use crate::communication::gate::{InputGate, Polled};
     use std::io::Write;
     use std::net::TcpListener;
     use std::time::{Duration, Instant};

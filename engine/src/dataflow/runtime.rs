@@ -1,93 +1,20 @@
 //! Running a job graph: place subtasks on task managers, size and check the buffer pools,
 //! wire local and remote channels, run every subtask on its own thread, and gather reports.
 
-use crate::cluster::WorkerCommand;
+use crate::communication::control::JobControl;
+use crate::communication::metrics::OutputMetrics;
+use crate::communication::pool::NetworkBufferPool;
 use crate::config::NetworkConfig;
-use crate::control::JobControl;
+use crate::dataflow::job::{JobGraph, Wiring};
+use crate::dataflow::report::SinkResult;
+use crate::dataflow::report::{ConnectionReport, EdgeReport, JobReport, TaskReport};
+use crate::dataflow::task::Task;
+use crate::dataflow::transport::Transport;
+use crate::dataflow::wires::{Peers, Placement, Wires, consumers_per_producer, producers_of};
 use crate::error::EngineError;
-use crate::job::{JobGraph, Wiring};
-use crate::metrics::OutputMetrics;
-use crate::operator::SinkResult;
-use crate::pool::NetworkBufferPool;
-use crate::task::{Task, TaskReport};
-use crate::wires::{Peers, Placement, Wires, consumers_per_producer, producers_of};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use typeinfo::TypeInfo;
-
-/// How task managers are laid out and talk. Subtask `i` of every stage runs on task manager
-/// `i % task_managers`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Transport {
-    /// One task manager: every channel is local.
-    Local,
-    /// Task managers as thread groups of this process, connected over loopback TCP.
-    Tcp { task_managers: usize },
-    /// Task managers as OS processes on this machine, connected over loopback TCP. This
-    /// process is task manager 0 and the coordinator; it starts `worker` once for each of
-    /// the others, and each worker must build the same job graph.
-    Processes {
-        task_managers: usize,
-        worker: WorkerCommand,
-    },
-}
-
-impl Transport {
-    pub fn task_managers(&self) -> usize {
-        match self {
-            Transport::Local => 1,
-            Transport::Tcp { task_managers } | Transport::Processes { task_managers, .. } => {
-                *task_managers
-            }
-        }
-    }
-}
-
-/// One edge of a finished job, summed over its subtasks.
-#[derive(Debug, Clone)]
-pub struct EdgeReport {
-    pub name: String,
-    pub format: &'static str,
-    pub partitioner: String,
-    pub local_channels: usize,
-    pub remote_channels: usize,
-    pub output: OutputMetrics,
-    pub records_read: u64,
-}
-
-/// One direction of a connection between task managers: all the channels it carried.
-#[derive(TypeInfo, Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionReport {
-    #[typeinfo(with = "crate::cluster::as_u64")]
-    pub from_task_manager: usize,
-    #[typeinfo(with = "crate::cluster::as_u64")]
-    pub to_task_manager: usize,
-    /// Buffer payload sent (frame headers and credits not counted).
-    pub bytes: u64,
-    pub buffers: u64,
-}
-
-/// What a job did.
-#[derive(Debug, Clone)]
-pub struct JobReport {
-    pub job: String,
-    pub elapsed: Duration,
-    /// The buffers of one network pool: the process's, or with task managers as processes,
-    /// each task manager's.
-    pub network_buffers: usize,
-    /// The most buffers one pool needs.
-    pub required_buffers: usize,
-    pub edges: Vec<EdgeReport>,
-    pub tasks: Vec<TaskReport>,
-    /// Every sink's result, merged.
-    pub sink: SinkResult,
-    pub late_records: u64,
-    /// Records the sources emitted: the job's input, which ops/ms count.
-    pub source_records: u64,
-    /// Per direction of each TCP connection (none over local channels).
-    pub connections: Vec<ConnectionReport>,
-}
 
 /// The buffers the subtasks of the task managers `placement` holds need: per producing
 /// subtask one pool (`channels × exclusive + floating`), per consuming subtask the same for
@@ -141,17 +68,13 @@ pub(crate) struct Ran {
 }
 
 impl JobGraph {
-    /// Runs the job to its end. Fails before starting anything when the settings or the
-    /// buffers do not suffice; fails (and stops every task) when any task fails.
-    pub fn run(
+    /// Runs every subtask in this process (one task manager, or thread groups over
+    /// loopback TCP) once [`JobGraph::check`] has passed.
+    pub(crate) fn run_in_process(
         &self,
         config: &NetworkConfig,
-        transport: Transport,
+        checked: Checked,
     ) -> Result<JobReport, EngineError> {
-        let checked = self.check(config, &transport)?;
-        if let Transport::Processes { worker, .. } = &transport {
-            return crate::cluster::coordinate(self, config, checked, worker);
-        }
         let placement = Placement {
             task_managers: checked.task_managers,
             here: None,

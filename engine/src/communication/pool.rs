@@ -5,9 +5,9 @@
 //! global pool is short), so a running job never waits on memory another task holds while
 //! that task waits on it: the deadlock Flink 1.1 had under load cannot happen.
 
-use crate::control::{CANCEL_CHECK, JobControl};
+use crate::communication::control::{CANCEL_CHECK, JobControl};
+use crate::communication::segment::Segment;
 use crate::error::EngineError;
-use crate::segment::Segment;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};

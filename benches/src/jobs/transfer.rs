@@ -5,10 +5,10 @@
 //! them, in each direction.
 
 use super::JobFormat;
-use crate::error::EngineError;
-use crate::job::{JobBuilder, JobGraph};
-use crate::partition::Partitioner;
-use crate::task::Emission;
+use typeinfo_engine::Emission;
+use typeinfo_engine::EngineError;
+use typeinfo_engine::Partitioner;
+use typeinfo_engine::{JobBuilder, JobGraph};
 
 /// The job: `records` records of `record_bytes` bytes over `parallelism` sources and sinks.
 pub fn job(

@@ -8,7 +8,7 @@ use typeinfo_serializers::select::{Explanation, Serializer};
 
 /// The config in `file` (the defaults without one), whose factory entries pick from the
 /// datasets' factories ([`factories::catalog`]).
-pub fn load(file: Option<&str>) -> Result<SerializationConfig, ConfigError> {
+pub fn load(file: Option<&std::path::Path>) -> Result<SerializationConfig, ConfigError> {
     match file {
         Some(path) => SerializationConfig::from_file_with(path, &factories::catalog()),
         None => Ok(SerializationConfig::default()),
@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn the_factory_example_explains_the_payload_factory() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/factories.toml");
-        let config = load(Some(path)).unwrap();
+        let config = load(Some(path.as_ref())).unwrap();
         let lines = lines(&config);
         assert_eq!(
             lines[4],

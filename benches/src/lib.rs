@@ -22,6 +22,7 @@ macro_rules! record {
 }
 
 pub mod avro_comparison;
+pub mod cli;
 pub mod contenders;
 pub mod datasets;
 pub mod explain;

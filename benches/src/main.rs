@@ -1,63 +1,76 @@
 //! `cargo run --release`: the main job, the comparison report on the built-in datasets and
 //! engine jobs; `run` runs one engine job; `explain` shows which serializer a config selects.
 
+use clap::Parser;
 use std::process::ExitCode;
+use typeinfo_benches::cli::{Cli, Command, ExplainFlags};
 use typeinfo_benches::explain;
 use typeinfo_benches::report::{self, ReportArgs};
 use typeinfo_benches::runner::{self, RunArgs};
 use typeinfo_engine::WorkerArgs;
 
-const USAGE: &str = "usage: typeinfo [MAIN JOB FLAGS] (below)
-       typeinfo explain [--config FILE]
-       typeinfo run [FLAGS] (below)
-       typeinfo --help
+/// Shows the library's warnings (`generic_types = "warn"`) on standard error.
+struct StderrLogger;
 
-explain: prints, for each record type of the built-in datasets, the serializer that the
-config FILE (TOML; the defaults without it) selects and why. Its factory entries pick from
-the datasets' factories: flink-mini-payload (see examples/factories.toml).
-";
+impl log::Log for StderrLogger {
+    fn enabled(&self, metadata: &log::Metadata) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+    fn log(&self, record: &log::Record) {
+        if self.enabled(record.metadata()) {
+            let level = match record.level() {
+                log::Level::Error => "error",
+                _ => "warning",
+            };
+            eprintln!("{level}: {}", record.args());
+        }
+    }
+    fn flush(&self) {}
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["--help" | "-h"] => {
-            println!("{USAGE}\n{}\n\n{}", report::USAGE, runner::USAGE);
-            ExitCode::SUCCESS
+    static LOGGER: StderrLogger = StderrLogger;
+    if log::set_logger(&LOGGER).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
+    let argv: Vec<String> = std::env::args().collect();
+    // What follows the program (and the subcommand): what the report records and what a
+    // worker is given.
+    let given: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+    let after_subcommand = given.get(1..).unwrap_or_default();
+    let parsed = Cli::try_parse_from(&argv).map(Cli::into_command);
+    let parsed = parsed.and_then(|command| match command {
+        Command::Report(flags) => {
+            let args = match given.first() {
+                Some(&"report") => after_subcommand,
+                _ => &given[..],
+            };
+            ReportArgs::from_flags(flags, args).map(Parsed::Report)
         }
-        ["explain"] => explain_config(None),
-        ["explain", "--config", file] => explain_config(Some(file)),
-        ["explain", "--config"] => usage_error("`--config` needs a FILE"),
-        ["run", rest @ ..] => run_job(rest),
-        ["worker", rest @ ..] => run_worker(rest),
-        [] => main_job(&[]),
-        [flag, ..] if flag.starts_with("--") => main_job(&args),
-        ["explain", other, ..] => usage_error(&format!(
-            "unknown argument `{other}` to explain; it takes --config FILE"
-        )),
-        [other, ..] => usage_error(&format!(
-            "unknown argument `{other}`; expected run, explain or --help"
-        )),
+        Command::Run(flags) => RunArgs::from_flags(flags, after_subcommand).map(Parsed::Run),
+        Command::Explain(flags) => Ok(Parsed::Explain(flags)),
+        Command::Worker { args } => Ok(Parsed::Worker(args)),
+    });
+    match parsed {
+        Err(e) => e.exit(),
+        Ok(Parsed::Report(args)) => main_job(&args),
+        Ok(Parsed::Run(args)) => run_job(&args),
+        Ok(Parsed::Explain(flags)) => explain_config(&flags),
+        Ok(Parsed::Worker(args)) => run_worker(&args),
     }
 }
 
-fn usage_error(message: &str) -> ExitCode {
-    eprintln!(
-        "error: {message}\n\n{USAGE}\n{}\n\n{}",
-        report::USAGE,
-        runner::USAGE
-    );
-    ExitCode::from(2)
+enum Parsed {
+    Report(ReportArgs),
+    Run(RunArgs),
+    Explain(ExplainFlags),
+    Worker(Vec<String>),
 }
 
-fn run_job(args: &[&str]) -> ExitCode {
-    let args = match RunArgs::parse(args) {
-        Ok(args) => args,
-        Err(e) => return usage_error(&e.to_string()),
-    };
+fn run_job(args: &RunArgs) -> ExitCode {
     match args.run() {
         Ok(report) => {
-            print!("{}", runner::describe(&args, &report));
+            print!("{}", runner::describe(args, &report));
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -69,11 +82,12 @@ fn run_job(args: &[&str]) -> ExitCode {
 
 /// A task manager process of `run --transport processes`, started by the coordinator; it
 /// reports to the coordinator, and says here only why it failed.
-fn run_worker(args: &[&str]) -> ExitCode {
-    match RunArgs::run_worker(args) {
+fn run_worker(args: &[String]) -> ExitCode {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match RunArgs::run_worker(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            let index = WorkerArgs::split(args).map(|(_, w)| w.task_manager.to_string());
+            let index = WorkerArgs::split(&args).map(|(_, w)| w.task_manager.to_string());
             eprintln!(
                 "worker (task manager {}): error: {e}",
                 index.as_deref().unwrap_or("?")
@@ -83,8 +97,8 @@ fn run_worker(args: &[&str]) -> ExitCode {
     }
 }
 
-fn explain_config(file: Option<&str>) -> ExitCode {
-    let config = match explain::load(file) {
+fn explain_config(flags: &ExplainFlags) -> ExitCode {
+    let config = match explain::load(flags.config.as_deref()) {
         Ok(config) => config,
         Err(e) => {
             eprintln!("error: {e}");
@@ -103,13 +117,9 @@ fn explain_config(file: Option<&str>) -> ExitCode {
     }
 }
 
-fn main_job(args: &[&str]) -> ExitCode {
-    let args = match ReportArgs::parse(args) {
-        Ok(args) => args,
-        Err(e) => return usage_error(&e),
-    };
-    let progress = report::Progress::new(report::steps(&args));
-    let result = report::run(&args, &progress).and_then(|found| {
+fn main_job(args: &ReportArgs) -> ExitCode {
+    let progress = report::Progress::new(report::steps(args));
+    let result = report::run(args, &progress).and_then(|found| {
         let files = report::write(&found, &args.out)?;
         Ok((found, files))
     });

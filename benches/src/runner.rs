@@ -1,33 +1,15 @@
 //! `typeinfo run`: one engine job in one format, with every flag checked, and its metrics.
 
+use crate::cli::{Partitioning, RunFlags, Switch, TransportKind};
 use crate::jobs::{JobFormat, etl, flink_mini, transfer};
 use std::fmt::Write as _;
 use std::time::Duration;
 use typeinfo_engine::{
-    BufferTimeout, EngineError, JobGraph, JobReport, NetworkConfig, Transport, WorkerArgs,
-    WorkerCommand,
+    EngineError, JobGraph, JobReport, NetworkConfig, Transport, WorkerArgs, WorkerCommand,
 };
 
-pub const USAGE: &str = "typeinfo run [--job flink-mini|etl|transfer] [--format NAME]
-             [--parallelism N] [--records N] [--record-bytes N]
-             [--partitioner rebalance|forward] [--chaining on|off]
-             [--transport local|tcp|processes] [--task-managers N] [--network-buffers N]
-             [--segment-size BYTES] [--exclusive-buffers N] [--floating-buffers N]
-             [--buffer-timeout MS|off] [--max-record-bytes N]
-
-run: one engine job in one format (default: flink-mini, pojo, parallelism 4, 1,000,000
-records, rebalance, chaining on, local channels; Flink's buffer defaults). tcp places subtask
-i on task manager i % N (default 2), thread groups connected over loopback TCP with
-credit-based flow control; processes does the same with task managers 1.. as worker
-processes of this program, each with its own pool of --network-buffers. flink-mini with --partitioner forward and chaining on runs
-source and sink in one chain, without serialization. etl reads --records JSON uploads
-from a topic of 2 partitions into an ETL stage of --parallelism; its edges are fixed, and
-with --format json-value its operators work on serde_json::Value trees. transfer moves
---record-bytes byte records (default 16384) from sources rebalanced to sinks: the network
-path alone; with tcp, each connection's payload throughput is printed.";
-
 /// The built-in jobs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum JobKind {
     FlinkMini,
     Etl,
@@ -43,13 +25,6 @@ impl JobKind {
             JobKind::Etl => "etl",
             JobKind::Transfer => "transfer",
         }
-    }
-
-    pub fn parse(name: &str) -> Result<Self, EngineError> {
-        Self::ALL
-            .into_iter()
-            .find(|job| job.name() == name)
-            .ok_or_else(|| invalid("--job", name, "flink-mini, etl or transfer"))
     }
 }
 
@@ -68,46 +43,11 @@ pub struct RunArgs {
     pub network: NetworkConfig,
 }
 
-const FLAGS: &[&str] = &[
-    "--job",
-    "--format",
-    "--parallelism",
-    "--records",
-    "--record-bytes",
-    "--partitioner",
-    "--chaining",
-    "--transport",
-    "--task-managers",
-    "--network-buffers",
-    "--segment-size",
-    "--exclusive-buffers",
-    "--floating-buffers",
-    "--buffer-timeout",
-    "--max-record-bytes",
-];
-
 fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
     EngineError::Config {
         key: key.into(),
         value: value.into(),
         allowed: allowed.into(),
-    }
-}
-
-fn number<N: std::str::FromStr>(key: &str, value: &str) -> Result<N, EngineError> {
-    value
-        .replace('_', "")
-        .parse()
-        .map_err(|_| invalid(key, value, "a whole number"))
-}
-
-/// `--transport`: `None` for local channels, else whether task managers are processes.
-fn transport(value: &str) -> Result<Option<bool>, EngineError> {
-    match value {
-        "local" => Ok(None),
-        "tcp" => Ok(Some(false)),
-        "processes" => Ok(Some(true)),
-        _ => Err(invalid("--transport", value, "local, tcp or processes")),
     }
 }
 
@@ -126,14 +66,6 @@ fn worker_command(args: &[&str]) -> Result<WorkerCommand, EngineError> {
         program,
         args: worker_args,
     })
-}
-
-fn switch(key: &str, value: &str, on: &str, off: &str) -> Result<bool, EngineError> {
-    match value {
-        v if v == on => Ok(true),
-        v if v == off => Ok(false),
-        _ => Err(invalid(key, value, &format!("{on} or {off}"))),
-    }
 }
 
 /// The engine settings the command line sets, by the name the library's errors use; each
@@ -187,56 +119,47 @@ pub fn error_message(e: EngineError) -> String {
 
 impl RunArgs {
     /// Parses the arguments after `run`; errors name the flags.
-    pub fn parse(args: &[&str]) -> Result<Self, EngineError> {
-        Self::parse_settings(args).map_err(in_flags)
+    pub fn parse(args: &[&str]) -> Result<Self, clap::Error> {
+        crate::cli::run_args(args)
     }
 
-    fn parse_settings(args: &[&str]) -> Result<Self, EngineError> {
+    /// The run the flags describe, with every default filled in and the flags that
+    /// depend on each other checked; `args` are the flags as given, which workers get.
+    pub fn from_flags(flags: RunFlags, args: &[&str]) -> Result<Self, clap::Error> {
+        Self::settings(flags, args).map_err(|e| crate::cli::refuse(Some("run"), in_flags(e)))
+    }
+
+    fn settings(flags: RunFlags, args: &[&str]) -> Result<Self, EngineError> {
+        let defaults = NetworkConfig::default();
         let mut run = RunArgs {
-            job: JobKind::FlinkMini,
-            format: JobFormat::parse("pojo")?,
-            parallelism: 4,
-            records: 1_000_000,
+            job: flags.job.unwrap_or(JobKind::FlinkMini),
+            format: match flags.format {
+                Some(format) => format,
+                None => JobFormat::parse("pojo")?,
+            },
+            parallelism: flags.parallelism.unwrap_or(4),
+            records: flags.records.unwrap_or(1_000_000),
             record_bytes: 16 << 10,
-            forward: false,
-            chaining: true,
+            forward: flags.partitioner == Some(Partitioning::Forward),
+            chaining: flags.chaining != Some(Switch::Off),
             transport: Transport::Local,
-            network: NetworkConfig::default(),
+            network: NetworkConfig {
+                network_buffers: flags.network_buffers.unwrap_or(defaults.network_buffers),
+                segment_size: flags.segment_size.unwrap_or(defaults.segment_size),
+                exclusive_buffers: flags
+                    .exclusive_buffers
+                    .unwrap_or(defaults.exclusive_buffers),
+                floating_buffers: flags.floating_buffers.unwrap_or(defaults.floating_buffers),
+                buffer_timeout: flags.buffer_timeout.unwrap_or(defaults.buffer_timeout),
+                max_record_bytes: flags.max_record_bytes.unwrap_or(defaults.max_record_bytes),
+            },
         };
-        let (mut remote, mut task_managers, mut record_bytes) = (None, None, None);
-        let mut rest = args;
-        while let [flag, tail @ ..] = rest {
-            if !FLAGS.contains(flag) {
-                return Err(invalid(
-                    "argument",
-                    flag,
-                    &format!("one of {}", FLAGS.join(", ")),
-                ));
-            }
-            let [value, tail @ ..] = tail else {
-                return Err(invalid(flag, "", "a value after the flag"));
-            };
-            rest = tail;
-            let net = &mut run.network;
-            match *flag {
-                "--job" => run.job = JobKind::parse(value)?,
-                "--format" => run.format = JobFormat::parse(value)?,
-                "--parallelism" => run.parallelism = number(flag, value)?,
-                "--records" => run.records = number(flag, value)?,
-                "--record-bytes" => record_bytes = Some(number::<usize>(flag, value)?),
-                "--partitioner" => run.forward = switch(flag, value, "forward", "rebalance")?,
-                "--chaining" => run.chaining = switch(flag, value, "on", "off")?,
-                "--transport" => remote = transport(value)?,
-                "--task-managers" => task_managers = Some(number::<usize>(flag, value)?),
-                "--network-buffers" => net.network_buffers = number(flag, value)?,
-                "--segment-size" => net.segment_size = number(flag, value)?,
-                "--exclusive-buffers" => net.exclusive_buffers = number(flag, value)?,
-                "--floating-buffers" => net.floating_buffers = number(flag, value)?,
-                "--buffer-timeout" => net.buffer_timeout = BufferTimeout::parse(value)?,
-                "--max-record-bytes" => net.max_record_bytes = number(flag, value)?,
-                _ => unreachable!("every flag in FLAGS has an arm"),
-            }
-        }
+        let remote = match flags.transport {
+            None | Some(TransportKind::Local) => None,
+            Some(TransportKind::Tcp) => Some(false),
+            Some(TransportKind::Processes) => Some(true),
+        };
+        let (task_managers, record_bytes) = (flags.task_managers, flags.record_bytes);
         // One record limit: the network's and the serializers' are the same setting.
         run.format = run
             .format
@@ -325,10 +248,18 @@ impl RunArgs {
 
     /// Runs the task manager a coordinator started this process as: `args` are the job's
     /// arguments, then the ones the coordinator appends.
-    pub fn run_worker(args: &[&str]) -> Result<(), EngineError> {
-        let (job_args, worker) = WorkerArgs::split(args)?;
-        let run = RunArgs::parse(job_args)?;
-        run.job()?.run_worker(&run.network, &run.transport, &worker)
+    pub fn run_worker(args: &[&str]) -> Result<(), String> {
+        let (job_args, worker) = WorkerArgs::split(args).map_err(error_message)?;
+        let run = RunArgs::parse(job_args).map_err(|e| {
+            let rendered = e.to_string();
+            rendered
+                .strip_prefix("error: ")
+                .unwrap_or(&rendered)
+                .trim_end()
+                .to_owned()
+        })?;
+        let job = run.job().map_err(error_message)?;
+        (job.run_worker(&run.network, &run.transport, &worker)).map_err(error_message)
     }
 }
 
@@ -427,6 +358,7 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use typeinfo_engine::BufferTimeout;
 
     /// `--max-record-bytes` is one setting: the network and the serializers refuse the same
     /// records.
@@ -450,44 +382,50 @@ mod tests {
 
     #[test]
     fn flags_are_checked_with_what_is_allowed() {
-        assert!(error(&["--jobs", "x"]).starts_with("invalid argument `--jobs`: one of --job,"));
-        assert_eq!(
-            error(&["--parallelism"]),
-            "invalid --parallelism ``: a value after the flag"
+        let refused = |args: &[&str], expected: &str| {
+            let e = error(args);
+            assert!(e.contains(expected), "{args:?}: {e}");
+        };
+        refused(&["--jobs", "x"], "a similar argument exists: '--job'");
+        refused(
+            &["--parallelism"],
+            "a value is required for '--parallelism <N>'",
         );
-        assert_eq!(
-            error(&["--parallelism", "four"]),
-            "invalid --parallelism `four`: a whole number"
+        refused(
+            &["--parallelism", "four"],
+            "'four' for '--parallelism <N>': allowed is a whole number",
         );
-        assert!(
-            error(&["--format", "xml"]).contains("one of pojo, compact, kryo, kryo-unregistered")
+        refused(
+            &["--format", "xml"],
+            "one of pojo, compact, kryo, kryo-unregistered",
         );
-        assert_eq!(
-            error(&["--task-managers", "3"]),
+        refused(
+            &["--task-managers", "3"],
             "invalid --task-managers `3`: 1 with --transport local; use --transport tcp or \
-             processes for more"
+             processes for more",
         );
-        assert!(error(&["--segment-size", "2"]).contains("at least 8"));
-        assert_eq!(
-            error(&["--chaining", "yes"]),
-            "invalid --chaining `yes`: on or off"
+        refused(
+            &["--segment-size", "2"],
+            "invalid --segment-size `2`: at least 8",
         );
-        assert_eq!(
-            error(&["--job", "wordcount"]),
-            "invalid --job `wordcount`: flink-mini, etl or transfer"
+        refused(&["--chaining", "yes"], "[possible values: on, off]");
+        refused(
+            &["--job", "wordcount"],
+            "[possible values: flink-mini, etl, transfer]",
         );
-        assert_eq!(
-            error(&["--record-bytes", "100"]),
-            "invalid --record-bytes `100`: only with --job transfer"
+        refused(
+            &["--record-bytes", "100"],
+            "invalid --record-bytes `100`: only with --job transfer",
         );
-        assert_eq!(
-            error(&["--job", "transfer", "--record-bytes", "0"]),
-            "invalid --record-bytes `0`: 1 to 64 MiB"
+        refused(
+            &["--job", "transfer", "--record-bytes", "0"],
+            "`0`: 1 to 64 MiB",
         );
-        assert_eq!(
-            error(&["--job", "etl", "--partitioner", "forward"]),
-            "invalid --partitioner `forward`: rebalance only with --job etl, whose edges are fixed"
+        refused(
+            &["--job", "etl", "--partitioner", "forward"],
+            "invalid --partitioner `forward`: rebalance only with --job etl, whose edges are fixed",
         );
+        refused(&["--parallelism", "0"], "Usage: typeinfo run [OPTIONS]");
     }
 
     #[test]

@@ -161,7 +161,23 @@ fn no_jobs_means_no_job_chart_and_bad_flags_are_refused() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("invalid value `protobuf` for --formats"),
+        stderr.contains("invalid value 'protobuf' for '--formats <LIST>'"),
+        "{stderr}"
+    );
+    for subcommand in ["report", "run", "explain"] {
+        let out = typeinfo(&[subcommand, "--help"]);
+        assert!(out.status.success(), "{subcommand}");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            help.contains(&format!("Usage: typeinfo {subcommand}")),
+            "{help}"
+        );
+    }
+    let out = typeinfo(&["run", "--formt", "pojo"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("a similar argument exists: '--format'"),
         "{stderr}"
     );
 }

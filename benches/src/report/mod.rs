@@ -10,7 +10,7 @@ mod markdown;
 pub mod micro;
 mod svg;
 
-pub use args::{ReportArgs, USAGE};
+pub use args::ReportArgs;
 pub use markdown::summary;
 
 use crate::datasets::DatasetKind;

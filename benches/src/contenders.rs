@@ -7,6 +7,7 @@
 use serde::{Serialize, de::DeserializeOwned};
 use std::hint::black_box;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo, Limits};
+use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::avro::AvroCodec;
 use typeinfo_serializers::baselines::{
     ApacheAvro, Bincode, BincodeSerde, Json, JsonValue, MessagePack, MessagePackNamed, SimdJson,
@@ -15,7 +16,6 @@ use typeinfo_serializers::baselines::{
 use typeinfo_serializers::compact::Compact;
 use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
-use typeinfo_serializers::{RecordSerializer, WithFactories};
 
 /// What every compared format must handle: a dataset type derives all of these.
 pub trait Dataset:
@@ -119,12 +119,11 @@ pub fn formats<T: Dataset>(limits: Limits) -> Vec<Box<dyn RecordSerializer<T>>> 
     // force, beside pojo's serde fallback.
     let factories = crate::datasets::factories::of::<T>();
     if !factories.is_empty() {
-        let inner = Box::new(Pojo::new(limits));
         formats.insert(
             1,
             Box::new(Named {
                 name: POJO_FACTORY,
-                inner: WithFactories::new(factories, inner),
+                inner: Pojo::new(limits).with_factories(factories),
             }),
         );
     }

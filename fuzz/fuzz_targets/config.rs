@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use typeinfo::config::SerializationConfig;
+use typeinfo_serializers::SerializationConfig;
 use typeinfo_serializers::Serializer;
 use typeinfo_tests::types::{Everything, Tree};
 

@@ -1,7 +1,9 @@
-//! Pieces every decoder shares: checked lengths, nesting depth, byte buffers filled only
-//! after the input proved it holds them.
+//! Pieces every decoder shares: checked lengths, the state beside the input (limits,
+//! nesting depth, factories), byte buffers filled only after the input proved it holds them;
+//! and the codec methods that are that state, written once for every format.
 
 use core::mem::MaybeUninit;
+use typeinfo::factory::Factories;
 use typeinfo::io::Reader;
 use typeinfo::{DecodeError, Limits};
 
@@ -78,3 +80,76 @@ impl Depth {
         self.0 -= 1;
     }
 }
+
+/// What every decoder keeps beside its input: the limits, the nesting depth, and the
+/// factories its serializer handed it for generic fields.
+#[derive(Debug, Clone, Copy)]
+pub struct DecodeState<'f> {
+    pub limits: Limits,
+    pub depth: Depth,
+    pub factories: &'f Factories,
+}
+
+impl<'f> DecodeState<'f> {
+    pub fn new(limits: Limits, factories: &'f Factories) -> Self {
+        DecodeState {
+            limits,
+            depth: Depth::default(),
+            factories,
+        }
+    }
+
+    /// A claimed element count, checked against `max_collection_len`.
+    #[inline]
+    pub fn len(&self, claimed: u128) -> Result<usize, DecodeError> {
+        checked_len(claimed, &self.limits)
+    }
+}
+
+/// The `Decoder` methods that are the [`DecodeState`] in field `$state`: limits, depth and
+/// (unless the format writes generic fields its own way) the factories of generic fields.
+macro_rules! decode_state_methods {
+    ($state:ident) => {
+        decode_state_methods!($state, without generic);
+
+        #[inline]
+        fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
+            &mut self,
+        ) -> Result<T, typeinfo::DecodeError> {
+            let factories = self.$state.factories;
+            typeinfo::codec::decode_generic_with(factories, self)
+        }
+    };
+    ($state:ident, without generic) => {
+        #[inline]
+        fn limits(&self) -> &typeinfo::Limits {
+            &self.$state.limits
+        }
+
+        #[inline]
+        fn enter(&mut self) -> Result<(), typeinfo::DecodeError> {
+            self.$state.depth.enter(&self.$state.limits)
+        }
+
+        #[inline]
+        fn leave(&mut self) {
+            self.$state.depth.leave();
+        }
+    };
+}
+
+/// `Encoder::encode_generic` for an encoder whose factories are in field `$factories`.
+macro_rules! encode_generic_by_factories {
+    ($factories:ident) => {
+        #[inline]
+        fn encode_generic<T: serde::Serialize + 'static>(
+            &mut self,
+            value: &T,
+        ) -> Result<(), typeinfo::EncodeError> {
+            let factories = self.$factories;
+            typeinfo::codec::encode_generic_with(factories, self, value)
+        }
+    };
+}
+
+pub(crate) use {decode_state_methods, encode_generic_by_factories};

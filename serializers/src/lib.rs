@@ -16,7 +16,7 @@ pub mod select;
 pub mod varint;
 
 pub use config::{ConfigError, Format, GenericTypes, SerializationConfig};
-pub use record::{RecordCodec, RecordSerializer, WithFactories};
+pub use record::{RecordCodec, RecordSerializer};
 pub use select::Serializer;
 
 #[doc(hidden)]

@@ -2,7 +2,7 @@
 //! limit and the trailing-bytes check written once.
 
 use typeinfo::factory::Factories;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, EncodeErrorKind, Limits};
+use typeinfo::{Decode, DecodeError, Decoder, Encode, EncodeError, EncodeErrorKind, Limits};
 
 /// A format that encodes and decodes whole records with generated code.
 pub trait RecordCodec {
@@ -58,34 +58,27 @@ impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C
     }
 }
 
-/// A serializer with factories in force while it runs (see [`typeinfo::factory`]): what
-/// [`Serializer`](crate::Serializer) builds when the config has factories for the record's
-/// generic fields.
-pub struct WithFactories<T> {
-    factories: Factories,
-    inner: Box<dyn RecordSerializer<T>>,
+/// A format's decoder over the bytes of one whole record.
+pub(crate) trait RecordDecoder<'b, 'f>: Decoder {
+    fn over(bytes: &'b [u8], limits: Limits, factories: &'f Factories) -> Self;
+
+    /// Ends the record, checking what the format checks at its end; returns the bytes left.
+    fn finish(self) -> Result<usize, DecodeError>;
 }
 
-impl<T> WithFactories<T> {
-    pub fn new(factories: Factories, inner: Box<dyn RecordSerializer<T>>) -> Self {
-        WithFactories { factories, inner }
-    }
-}
-
-impl<T> RecordSerializer<T> for WithFactories<T> {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        (self.factories).scope(|| self.inner.encode_into(value, out))
-    }
-
-    #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        self.factories.scope(|| self.inner.decode(bytes))
-    }
+/// [`RecordCodec::decode`] of a format whose decoder is `D`: the record size limit, the
+/// value, the format's end checks, and nothing left over.
+#[inline]
+pub(crate) fn decode_record<'b, 'f, D: RecordDecoder<'b, 'f>, T: Decode>(
+    bytes: &'b [u8],
+    limits: &Limits,
+    factories: &'f Factories,
+) -> Result<T, DecodeError> {
+    check_record_size(bytes, limits)?;
+    let mut decoder = D::over(bytes, *limits, factories);
+    let value = T::decode(&mut decoder)?;
+    let left = decoder.finish()?;
+    expect_end(value, left)
 }
 
 /// Runs `encode` appending to `out`, then applies the record size limit; undoes the append

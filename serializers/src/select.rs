@@ -5,9 +5,10 @@ use crate::compact::Compact;
 use crate::config::{ConfigError, Format, SerializationConfig};
 use crate::kryo::{Generated, Kryo};
 use crate::pojo::Pojo;
-use crate::record::{RecordSerializer, WithFactories};
+use crate::record::RecordSerializer;
 use core::fmt;
 use serde::{Serialize, de::DeserializeOwned};
+use typeinfo::factory::Factories;
 use typeinfo::info::GenericField;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo};
 
@@ -164,9 +165,10 @@ pub fn kryo(config: &SerializationConfig) -> Kryo {
 fn avro<T: Encode + Decode + 'static>(
     config: &SerializationConfig,
     explanation: &Explanation,
+    factories: Factories,
 ) -> Result<Box<dyn RecordSerializer<T>>, ConfigError> {
     match crate::avro::AvroCodec::<T>::new(*config.limits()) {
-        Ok(codec) => Ok(Box::new(codec)),
+        Ok(codec) => Ok(Box::new(codec.with_factories(factories))),
         Err(e) => Err(ConfigError::Invalid {
             key: format!("format of {}", explanation.type_name),
             value: format!("\"{}\" ({})", explanation.format, explanation.reason),
@@ -180,6 +182,7 @@ fn avro<T: Encode + Decode + 'static>(
 fn avro<T: Encode + Decode + 'static>(
     _: &SerializationConfig,
     explanation: &Explanation,
+    _: Factories,
 ) -> Result<Box<dyn RecordSerializer<T>>, ConfigError> {
     Err(missing_feature(explanation, "avro"))
 }
@@ -201,36 +204,23 @@ fn missing_feature(explanation: &Explanation, feature: &str) -> ConfigError {
     }
 }
 
-/// The serializer of generated code the explanation chose, with the config's factories for
-/// `T` in force around each call, or `None` for one through serde (a baseline, or kryo with
-/// references).
+/// The serializer of generated code the explanation chose, carrying the config's factories
+/// for `T` to every encoder and decoder it makes, or `None` for one through serde (a
+/// baseline, or kryo with references).
 fn generated<T: Encode + Decode + 'static>(
     config: &SerializationConfig,
     explanation: &Explanation,
 ) -> Result<Option<Box<dyn RecordSerializer<T>>>, ConfigError> {
-    let Some(inner) = generated_code::<T>(config, explanation)? else {
-        return Ok(None);
-    };
-    let factories = config.factories_of::<T>();
-    Ok(Some(match factories.is_empty() {
-        true => inner,
-        false => Box::new(WithFactories::new(factories, inner)),
-    }))
-}
-
-fn generated_code<T: Encode + Decode + 'static>(
-    config: &SerializationConfig,
-    explanation: &Explanation,
-) -> Result<Option<Box<dyn RecordSerializer<T>>>, ConfigError> {
     let limits = *config.limits();
+    let factories = config.factories_of::<T>();
     Ok(match explanation.format {
-        Format::Pojo => Some(Box::new(Pojo::new(limits))),
-        Format::Compact => Some(Box::new(Compact::new(limits))),
-        Format::Avro => Some(avro::<T>(config, explanation)?),
+        Format::Pojo => Some(Box::new(Pojo::new(limits).with_factories(factories))),
+        Format::Compact => Some(Box::new(Compact::new(limits).with_factories(factories))),
+        Format::Avro => Some(avro::<T>(config, explanation, factories)?),
         // `Generated` refuses references: those records go through serde.
         Format::Kryo => Generated::new(kryo(config))
             .ok()
-            .map(|g| Box::new(g) as Box<dyn RecordSerializer<T>>),
+            .map(|g| Box::new(g.with_factories(factories)) as Box<dyn RecordSerializer<T>>),
         Format::BincodeSerde
         | Format::Msgpack
         | Format::MsgpackNamed

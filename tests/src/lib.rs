@@ -14,8 +14,9 @@ use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
 use typeinfo_serializers::{RecordCodec, RecordSerializer, baselines};
 
-/// Runs `value` through every format (and configuration) and checks it comes back equal
-/// (bincode's `the_same`). Formats join as they land.
+/// Runs `value` through every generated format (pojo, compact, avro, and kryo's generated
+/// code in each configuration it supports) and checks it comes back equal (bincode's
+/// `the_same`).
 ///
 /// Values holding NaN are not equal to themselves; for them equality is checked bit for bit
 /// instead: the decoded value must encode to the very same bytes. (That needs a fixed
@@ -39,6 +40,25 @@ pub fn the_same<T: Encode + Decode + PartialEq + Debug>(value: &T) {
         |bytes| Avro::default().decode_from(Chunks::new(bytes, 3)),
         |v, out| Avro::default().encode_to(v, out),
     );
+    for (name, kryo) in kryo_generated_configurations() {
+        let bytes =
+            RecordCodec::to_vec(&kryo, value).unwrap_or_else(|e| panic!("{name}: encode: {e}"));
+        let back: T =
+            RecordCodec::decode(&kryo, &bytes).unwrap_or_else(|e| panic!("{name}: decode: {e}"));
+        assert_same(&kryo, value, &back, &bytes, &format!("{name} round trip"));
+    }
+}
+
+/// A byte-pinned test: `codec` writes `value` as exactly `expected`, and reads `expected`
+/// back as `value`.
+pub fn pinned<C: RecordCodec, T: Encode + Decode + PartialEq + Debug>(
+    codec: &C,
+    value: T,
+    expected: &[u8],
+) {
+    let bytes = codec.to_vec(&value).unwrap();
+    assert_eq!(bytes, expected, "{} encoding of {value:?}", C::NAME);
+    assert_eq!(codec.decode::<T>(expected).unwrap(), value, "{}", C::NAME);
 }
 
 /// The classes of the test types, registered with kryo.

@@ -302,30 +302,25 @@ fn factory_values_obey_the_limits() {
 }
 
 #[test]
-fn the_factories_are_in_force_only_inside_their_scope() {
+fn the_factories_travel_with_their_serializer() {
+    use typeinfo_serializers::pojo::Pojo;
+    use typeinfo_serializers::record::RecordCodec;
     let value = visit();
-    let serde_bytes = typeinfo_serializers::pojo::to_vec(&value).unwrap();
-    let factories = Factories::new([geo_factory(), celsius_factory()]);
-    let scoped = factories.scope(|| typeinfo_serializers::pojo::to_vec(&value).unwrap());
-    assert_ne!(scoped, serde_bytes);
-    // After a scope ends, by return or by unwinding, the outer set is back.
-    assert_eq!(
-        typeinfo_serializers::pojo::to_vec(&value).unwrap(),
-        serde_bytes
-    );
-    let unwound = std::panic::catch_unwind(|| factories.scope(|| panic!("inside")));
-    assert!(unwound.is_err());
-    assert_eq!(
-        typeinfo_serializers::pojo::to_vec(&value).unwrap(),
-        serde_bytes
-    );
-    // Scopes nest: the inner set replaces the outer one until it ends.
-    let only_celsius = Factories::new([celsius_factory()]);
-    factories.scope(|| {
-        let inner = only_celsius.scope(|| typeinfo_serializers::pojo::to_vec(&value).unwrap());
-        assert_ne!(inner, scoped);
-        assert_eq!(typeinfo_serializers::pojo::to_vec(&value).unwrap(), scoped);
-    });
+    let plain = Pojo::default();
+    let both = Pojo::default().with_factories(Factories::new([geo_factory(), celsius_factory()]));
+    let only_celsius = Pojo::default().with_factories(Factories::new([celsius_factory()]));
+    let serde_bytes = plain.to_vec(&value).unwrap();
+    // Interleaved on one thread, each serializer writes with its own set and no other.
+    for _ in 0..2 {
+        let with_both = both.to_vec(&value).unwrap();
+        let with_celsius = only_celsius.to_vec(&value).unwrap();
+        assert_ne!(with_both, serde_bytes);
+        assert_ne!(with_celsius, with_both);
+        assert_eq!(plain.to_vec(&value).unwrap(), serde_bytes);
+        assert_eq!(both.decode::<Visit>(&with_both).unwrap(), value);
+        assert_eq!(only_celsius.decode::<Visit>(&with_celsius).unwrap(), value);
+        assert_eq!(plain.decode::<Visit>(&serde_bytes).unwrap(), value);
+    }
 }
 
 #[test]

@@ -9,9 +9,7 @@ use typeinfo_tests::types::*;
 
 /// Encodes `value`, compares with `expected`, and decodes `expected` back to `value`.
 fn test_one<T: Encode + Decode + PartialEq + Debug>(value: T, expected: &[u8]) {
-    let bytes = pojo::to_vec(&value).unwrap();
-    assert_eq!(bytes, expected, "encoding of {value:?}");
-    assert_eq!(pojo::from_slice::<T>(expected).unwrap(), value);
+    typeinfo_tests::pinned(&pojo::Pojo::default(), value, expected);
 }
 
 #[test]

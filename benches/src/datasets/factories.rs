@@ -128,6 +128,14 @@ mod tests {
     fn the_codec_writes_what_the_derived_shape_writes() {
         let factories = Factories::new(catalog());
         let kryo = Generated::new(Kryo::new(Registry::new())).unwrap();
+        let with = |f: Factories| {
+            (
+                Pojo::default().with_factories(f.clone()),
+                compact::Compact::default().with_factories(f.clone()),
+                kryo.clone().with_factories(f),
+            )
+        };
+        let (pojo_f, compact_f, kryo_f) = with(factories);
         for (payload, shape) in payloads() {
             let direct = Direct(shape);
             let generic = Generic(payload.clone());
@@ -136,17 +144,17 @@ mod tests {
                 compact::to_vec(&direct).unwrap(),
                 kryo.to_vec(&direct).unwrap(),
             ];
-            let written = factories.scope(|| {
-                [
-                    pojo::to_vec(&generic).unwrap(),
-                    compact::to_vec(&generic).unwrap(),
-                    kryo.to_vec(&generic).unwrap(),
-                ]
-            });
+            let written = [
+                pojo_f.to_vec(&generic).unwrap(),
+                compact_f.to_vec(&generic).unwrap(),
+                kryo_f.to_vec(&generic).unwrap(),
+            ];
             assert_eq!(written, expected, "{payload:?}");
-            let back: Generic = factories.scope(|| pojo::from_slice(&written[0])).unwrap();
+            let back: Generic = pojo_f.decode(&written[0]).unwrap();
             assert_eq!(back.0, payload);
-            let back: Generic = factories.scope(|| kryo.decode(&written[2])).unwrap();
+            let back: Generic = compact_f.decode(&written[1]).unwrap();
+            assert_eq!(back.0, payload);
+            let back: Generic = kryo_f.decode(&written[2]).unwrap();
             assert_eq!(back.0, payload);
         }
     }
@@ -154,8 +162,8 @@ mod tests {
     #[test]
     fn unknown_tags_and_deep_nesting_are_errors() {
         let factories = Factories::new(catalog());
-        let err = factories
-            .scope(|| pojo::from_slice::<Generic>(&3u32.to_le_bytes()))
+        let err = (Pojo::default().with_factories(factories.clone()))
+            .decode::<Generic>(&3u32.to_le_bytes())
             .unwrap_err();
         assert!(
             matches!(err, DecodeError::InvalidTag { tag: 3, .. }),
@@ -165,10 +173,9 @@ mod tests {
         let shallow = Pojo::new(Limits {
             max_depth: 1,
             ..Limits::DEFAULT
-        });
-        let err = factories
-            .scope(|| shallow.decode::<Generic>(&0u32.to_le_bytes()))
-            .unwrap_err();
+        })
+        .with_factories(factories);
+        let err = shallow.decode::<Generic>(&0u32.to_le_bytes()).unwrap_err();
         assert!(matches!(err, DecodeError::DepthLimit { limit: 1 }), "{err}");
     }
 }

@@ -1,28 +1,35 @@
 //! The datum decoder: what generated code calls to read Avro's binary encoding.
 
-use crate::decode_support::{Depth, checked_len, read_byte_buf, variant_index};
+use crate::decode_support::{
+    DecodeState, checked_len, decode_state_methods, read_byte_buf, variant_index,
+};
 use crate::varint;
-use typeinfo::codec::generic::GenericDeserializer;
 use typeinfo::codec::{Decode, decode_array_with, is_u8, read_raw_array};
+use typeinfo::factory::Factories;
 use typeinfo::io::Reader;
 use typeinfo::{DecodeError, Decoder, Limits};
 
 /// Reads values in Avro's binary encoding from a [`Reader`].
 #[derive(Debug)]
-pub struct AvroDecoder<R> {
+pub struct AvroDecoder<'f, R> {
     reader: R,
-    limits: Limits,
-    depth: Depth,
+    state: DecodeState<'f>,
     /// A variant index already read with an optional enum's union index.
     pending_variant: Option<u32>,
 }
 
-impl<R: Reader> AvroDecoder<R> {
+impl<R: Reader> AvroDecoder<'static, R> {
     pub fn new(reader: R, limits: Limits) -> Self {
+        AvroDecoder::with_factories(reader, limits, Factories::none())
+    }
+}
+
+impl<'f, R: Reader> AvroDecoder<'f, R> {
+    /// A decoder whose generic fields are read by `factories` where they have one.
+    pub fn with_factories(reader: R, limits: Limits, factories: &'f Factories) -> Self {
         AvroDecoder {
             reader,
-            limits,
-            depth: Depth::default(),
+            state: DecodeState::new(limits, factories),
             pending_variant: None,
         }
     }
@@ -65,7 +72,7 @@ impl<R: Reader> AvroDecoder<R> {
     /// A non-negative `long` length, within `max_collection_len`.
     #[inline]
     fn len(&mut self) -> Result<usize, DecodeError> {
-        checked_length(self.long()?, &self.limits)
+        checked_length(self.long()?, &self.state.limits)
     }
 
     /// A block's item count. A negative count is followed by the block's size in bytes,
@@ -74,10 +81,10 @@ impl<R: Reader> AvroDecoder<R> {
     fn block(&mut self) -> Result<usize, DecodeError> {
         let count = self.long()?;
         if count >= 0 {
-            return checked_len(count as u128, &self.limits);
+            return checked_len(count as u128, &self.state.limits);
         }
         let _size = self.len()?;
-        checked_len(count.unsigned_abs().into(), &self.limits)
+        checked_len(count.unsigned_abs().into(), &self.state.limits)
     }
 
     #[inline]
@@ -86,11 +93,8 @@ impl<R: Reader> AvroDecoder<R> {
     }
 }
 
-impl<R: Reader> Decoder for AvroDecoder<R> {
-    #[inline]
-    fn limits(&self) -> &Limits {
-        &self.limits
-    }
+impl<R: Reader> Decoder for AvroDecoder<'_, R> {
+    decode_state_methods!(state, without generic);
 
     #[inline]
     fn remaining(&self) -> usize {
@@ -242,16 +246,6 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
         variant_index(index, type_name, variants)
     }
 
-    #[inline]
-    fn enter(&mut self) -> Result<(), DecodeError> {
-        self.depth.enter(&self.limits)
-    }
-
-    #[inline]
-    fn leave(&mut self) {
-        self.depth.leave();
-    }
-
     /// `[u8; N]` is a `fixed`; other arrays are Avro arrays whose blocks add up to `N`.
     #[inline]
     fn decode_array<T: Decode, const N: usize>(&mut self) -> Result<[T; N], DecodeError> {
@@ -291,14 +285,10 @@ impl<R: Reader> Decoder for AvroDecoder<R> {
         let bytes = self.decode_byte_buf()?;
         let mut inner = AvroDecoder {
             reader: &bytes[..],
-            limits: self.limits,
-            depth: self.depth,
+            state: self.state,
             pending_variant: None,
         };
-        let value = match typeinfo::factory::decode_in_scope(&mut inner) {
-            Some(done) => done?,
-            None => T::deserialize(GenericDeserializer::new(&mut inner))?,
-        };
+        let value = typeinfo::codec::decode_generic_with(self.state.factories, &mut inner)?;
         match inner.reader.remaining() {
             0 => Ok(value),
             remaining => Err(DecodeError::TrailingBytes { remaining }),

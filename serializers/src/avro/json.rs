@@ -58,7 +58,7 @@ enum Unions {
 /// Reads with the datum decoder, so lengths, blocks and limits are checked as there.
 struct Walker<'s, 'b> {
     schema: &'s Schema,
-    decoder: AvroDecoder<&'b [u8]>,
+    decoder: AvroDecoder<'static, &'b [u8]>,
     unions: Unions,
 }
 

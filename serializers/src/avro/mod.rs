@@ -32,24 +32,37 @@ pub use resolve::Resolved;
 pub use schema::{Schema, SchemaError, schema_for, schema_of};
 pub use ser::AvroEncoder;
 
-use crate::record::{RecordCodec, RecordSerializer, append_record, check_record_size, expect_end};
+use crate::record::{
+    RecordCodec, RecordDecoder, RecordSerializer, append_record, decode_record, expect_end,
+};
 use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use typeinfo::factory::Factories;
 use typeinfo::io::{Reader, Writer};
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
 /// Avro datums for any type, as the other generated formats offer them: it encodes and
 /// decodes without deriving a schema, so it does not check that the type has one
 /// ([`AvroCodec`] and [`to_vec`] do).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Avro {
     limits: Limits,
+    factories: Factories,
 }
 
 impl Avro {
     pub const fn new(limits: Limits) -> Self {
-        Avro { limits }
+        Avro {
+            limits,
+            factories: Factories::empty(),
+        }
+    }
+
+    /// The same, with `factories` writing and reading the generic fields of their types
+    /// (inside the `bytes` a generic field is, so the schema stays the same).
+    pub fn with_factories(self, factories: Factories) -> Self {
+        Avro { factories, ..self }
     }
 
     /// Writes `value` into any sink.
@@ -59,13 +72,20 @@ impl Avro {
         mut writer: W,
     ) -> Result<(), EncodeError> {
         let mut scratch = Vec::new();
-        value.encode(&mut AvroEncoder::new(&mut scratch))?;
+        value.encode(&mut AvroEncoder::with_factories(
+            &mut scratch,
+            &self.factories,
+        ))?;
         writer.write(&scratch)
     }
 
     /// Decodes one value from the front of any source, leaving what follows it unread.
     pub fn decode_from<T: Decode, R: Reader>(&self, reader: R) -> Result<T, DecodeError> {
-        T::decode(&mut AvroDecoder::new(reader, self.limits))
+        T::decode(&mut AvroDecoder::with_factories(
+            reader,
+            self.limits,
+            &self.factories,
+        ))
     }
 }
 
@@ -79,14 +99,23 @@ impl RecordCodec for Avro {
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
-            value.encode(&mut AvroEncoder::new(out))
+            value.encode(&mut AvroEncoder::with_factories(out, &self.factories))
         })
     }
 
     #[inline]
     fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        check_record_size(bytes, &self.limits)?;
-        decode_exact(bytes, self.limits)
+        decode_record::<AvroDecoder<_>, T>(bytes, &self.limits, &self.factories)
+    }
+}
+
+impl<'b, 'f> RecordDecoder<'b, 'f> for AvroDecoder<'f, &'b [u8]> {
+    fn over(bytes: &'b [u8], limits: Limits, factories: &'f Factories) -> Self {
+        AvroDecoder::with_factories(bytes, limits, factories)
+    }
+
+    fn finish(self) -> Result<usize, DecodeError> {
+        Ok(self.into_reader().len())
     }
 }
 
@@ -96,7 +125,7 @@ impl RecordCodec for Avro {
 pub struct AvroCodec<T: ?Sized> {
     schema: Arc<Schema>,
     fingerprint: u64,
-    limits: Limits,
+    format: Avro,
     _type: core::marker::PhantomData<fn(&T) -> T>,
 }
 
@@ -107,9 +136,17 @@ impl<T: Encode + Decode + 'static> AvroCodec<T> {
         Ok(AvroCodec {
             fingerprint,
             schema,
-            limits,
+            format: Avro::new(limits),
             _type: core::marker::PhantomData,
         })
+    }
+
+    /// The same, with `factories` writing and reading the generic fields of their types.
+    pub fn with_factories(self, factories: Factories) -> Self {
+        AvroCodec {
+            format: self.format.with_factories(factories),
+            ..self
+        }
     }
 }
 
@@ -125,7 +162,7 @@ impl<T: ?Sized> AvroCodec<T> {
     }
 
     pub fn limits(&self) -> &Limits {
-        &self.limits
+        &self.format.limits
     }
 }
 
@@ -133,7 +170,7 @@ impl<T: Encode + ?Sized> AvroCodec<T> {
     /// Appends the datum of `value` to `out`.
     #[inline]
     pub fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        RecordCodec::encode_into(&Avro::new(self.limits), value, out)
+        RecordCodec::encode_into(&self.format, value, out)
     }
 }
 
@@ -141,7 +178,7 @@ impl<T: Decode> AvroCodec<T> {
     /// Decodes one datum that fills `bytes` exactly.
     #[inline]
     pub fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        RecordCodec::decode(&Avro::new(self.limits), bytes)
+        RecordCodec::decode(&self.format, bytes)
     }
 }
 
@@ -150,7 +187,7 @@ impl<T: Decode> AvroCodec<T> {
 pub(crate) fn decode_exact<T: Decode>(bytes: &[u8], limits: Limits) -> Result<T, DecodeError> {
     let mut decoder = AvroDecoder::new(bytes, limits);
     let value = T::decode(&mut decoder)?;
-    expect_end(value, decoder.into_reader().len())
+    expect_end(value, RecordDecoder::finish(decoder)?)
 }
 
 impl<T: Encode + Decode> RecordSerializer<T> for AvroCodec<T> {

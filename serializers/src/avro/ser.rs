@@ -2,13 +2,14 @@
 
 use crate::varint;
 use typeinfo::codec::as_bytes_if_u8;
-use typeinfo::codec::generic::GenericSerializer;
+use typeinfo::factory::Factories;
 use typeinfo::{Encode, EncodeError, EncodeErrorKind, Encoder};
 
 /// Writes values in Avro's binary encoding into a vector.
 #[derive(Debug)]
 pub struct AvroEncoder<'a> {
     out: &'a mut Vec<u8>,
+    factories: &'a Factories,
     /// 1 right after an optional enum with data announced itself present: its variant index
     /// then counts past the union's `null` branch.
     variant_shift: u32,
@@ -16,8 +17,14 @@ pub struct AvroEncoder<'a> {
 
 impl<'a> AvroEncoder<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> Self {
+        AvroEncoder::with_factories(out, Factories::none())
+    }
+
+    /// An encoder whose generic fields are written by `factories` where they have one.
+    pub fn with_factories(out: &'a mut Vec<u8>, factories: &'a Factories) -> Self {
         AvroEncoder {
             out,
+            factories,
             variant_shift: 0,
         }
     }
@@ -192,11 +199,8 @@ impl Encoder for AvroEncoder<'_> {
         value: &T,
     ) -> Result<(), EncodeError> {
         let mut inner = Vec::new();
-        let mut encoder = AvroEncoder::new(&mut inner);
-        match typeinfo::factory::encode_in_scope(&mut encoder, value) {
-            Some(done) => done?,
-            None => value.serialize(GenericSerializer::new(&mut encoder))?,
-        }
+        let mut encoder = AvroEncoder::with_factories(&mut inner, self.factories);
+        typeinfo::codec::encode_generic_with(self.factories, &mut encoder, value)?;
         self.encode_bytes(&inner)
     }
 }

@@ -1,30 +1,38 @@
 //! The compact decoder.
 
-use crate::decode_support::{Depth, char_from, checked_len, read_byte_buf, variant_index};
+use crate::decode_support::{
+    DecodeState, char_from, checked_len, decode_state_methods, read_byte_buf, variant_index,
+};
 use crate::varint;
 use typeinfo::codec::{
     decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
 };
+use typeinfo::factory::Factories;
 use typeinfo::io::Reader;
 use typeinfo::{Decode, DecodeError, Decoder, Limits};
 
 /// Reads values in the compact format from a [`Reader`].
 #[derive(Debug)]
-pub struct CompactDecoder<R> {
+pub struct CompactDecoder<'f, R> {
     reader: R,
-    limits: Limits,
-    depth: Depth,
+    state: DecodeState<'f>,
     /// The unread bits of the open flag byte, low bit next, and how many remain.
     flags: u8,
     flags_left: u8,
 }
 
-impl<R: Reader> CompactDecoder<R> {
+impl<R: Reader> CompactDecoder<'static, R> {
     pub fn new(reader: R, limits: Limits) -> Self {
+        CompactDecoder::with_factories(reader, limits, Factories::none())
+    }
+}
+
+impl<'f, R: Reader> CompactDecoder<'f, R> {
+    /// A decoder whose generic fields are read by `factories` where they have one.
+    pub fn with_factories(reader: R, limits: Limits, factories: &'f Factories) -> Self {
         CompactDecoder {
             reader,
-            limits,
-            depth: Depth::default(),
+            state: DecodeState::new(limits, factories),
             flags: 0,
             flags_left: 0,
         }
@@ -69,7 +77,7 @@ impl<R: Reader> CompactDecoder<R> {
     #[inline]
     fn len(&mut self) -> Result<usize, DecodeError> {
         let claimed = self.unsigned(64, "length")?;
-        checked_len(claimed, &self.limits)
+        checked_len(claimed, &self.state.limits)
     }
 }
 
@@ -83,11 +91,8 @@ macro_rules! varints {
     )*};
 }
 
-impl<R: Reader> Decoder for CompactDecoder<R> {
-    #[inline]
-    fn limits(&self) -> &Limits {
-        &self.limits
-    }
+impl<R: Reader> Decoder for CompactDecoder<'_, R> {
+    decode_state_methods!(state);
 
     #[inline]
     fn remaining(&self) -> usize {
@@ -179,15 +184,5 @@ impl<R: Reader> Decoder for CompactDecoder<R> {
         }
         // SAFETY: as above.
         unsafe { read_raw_array(&mut self.reader) }
-    }
-
-    #[inline]
-    fn enter(&mut self) -> Result<(), DecodeError> {
-        self.depth.enter(&self.limits)
-    }
-
-    #[inline]
-    fn leave(&mut self) {
-        self.depth.leave();
     }
 }

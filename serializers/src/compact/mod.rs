@@ -25,19 +25,29 @@ mod ser;
 pub use de::CompactDecoder;
 pub use ser::CompactEncoder;
 
-use crate::record::{RecordCodec, append_record, check_record_size, expect_end};
+use crate::record::{RecordCodec, RecordDecoder, append_record, decode_record};
+use typeinfo::factory::Factories;
 use typeinfo::io::{Reader, Writer};
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
 /// The compact format with a set of limits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Compact {
     limits: Limits,
+    factories: Factories,
 }
 
 impl Compact {
     pub const fn new(limits: Limits) -> Self {
-        Compact { limits }
+        Compact {
+            limits,
+            factories: Factories::empty(),
+        }
+    }
+
+    /// The same, with `factories` writing and reading the generic fields of their types.
+    pub fn with_factories(self, factories: Factories) -> Self {
+        Compact { factories, ..self }
     }
 
     /// Writes `value` into any sink. Flag bytes are filled in after the fact, so the record
@@ -48,13 +58,16 @@ impl Compact {
         mut writer: W,
     ) -> Result<(), EncodeError> {
         let mut scratch = Vec::new();
-        value.encode(&mut CompactEncoder::new(&mut scratch))?;
+        value.encode(&mut CompactEncoder::with_factories(
+            &mut scratch,
+            &self.factories,
+        ))?;
         writer.write(&scratch)
     }
 
     /// Decodes one value from the front of any source, leaving what follows it unread.
     pub fn decode_from<T: Decode, R: Reader>(&self, reader: R) -> Result<T, DecodeError> {
-        let mut decoder = CompactDecoder::new(reader, self.limits);
+        let mut decoder = CompactDecoder::with_factories(reader, self.limits, &self.factories);
         let value = T::decode(&mut decoder)?;
         decoder.finish()?;
         Ok(value)
@@ -71,17 +84,24 @@ impl RecordCodec for Compact {
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
-            value.encode(&mut CompactEncoder::new(out))
+            value.encode(&mut CompactEncoder::with_factories(out, &self.factories))
         })
     }
 
     #[inline]
     fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        check_record_size(bytes, &self.limits)?;
-        let mut decoder = CompactDecoder::new(bytes, self.limits);
-        let value = T::decode(&mut decoder)?;
-        let reader = decoder.finish()?;
-        expect_end(value, reader.remaining())
+        decode_record::<CompactDecoder<_>, T>(bytes, &self.limits, &self.factories)
+    }
+}
+
+impl<'b, 'f> RecordDecoder<'b, 'f> for CompactDecoder<'f, &'b [u8]> {
+    fn over(bytes: &'b [u8], limits: Limits, factories: &'f Factories) -> Self {
+        CompactDecoder::with_factories(bytes, limits, factories)
+    }
+
+    /// The unused bits of the last flag byte must be zero.
+    fn finish(self) -> Result<usize, DecodeError> {
+        Ok(CompactDecoder::finish(self)?.len())
     }
 }
 

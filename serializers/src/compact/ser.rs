@@ -1,7 +1,9 @@
 //! The compact encoder.
 
+use crate::decode_support::encode_generic_by_factories;
 use crate::varint;
 use typeinfo::codec::{encode_slice_by_element, uniform_bytes};
+use typeinfo::factory::Factories;
 use typeinfo::{Encode, EncodeError, Encoder};
 
 /// No flag byte is open.
@@ -11,6 +13,7 @@ const CLOSED: u8 = 8;
 #[derive(Debug)]
 pub struct CompactEncoder<'a> {
     out: &'a mut Vec<u8>,
+    factories: &'a Factories,
     /// Where the open flag byte is, and how many of its bits are used (`CLOSED` = none open).
     flags_at: usize,
     flags_used: u8,
@@ -18,8 +21,14 @@ pub struct CompactEncoder<'a> {
 
 impl<'a> CompactEncoder<'a> {
     pub fn new(out: &'a mut Vec<u8>) -> Self {
+        CompactEncoder::with_factories(out, Factories::none())
+    }
+
+    /// An encoder whose generic fields are written by `factories` where they have one.
+    pub fn with_factories(out: &'a mut Vec<u8>, factories: &'a Factories) -> Self {
         CompactEncoder {
             out,
+            factories,
             flags_at: 0,
             flags_used: CLOSED,
         }
@@ -52,6 +61,8 @@ impl<'a> CompactEncoder<'a> {
 }
 
 impl Encoder for CompactEncoder<'_> {
+    encode_generic_by_factories!(factories);
+
     #[inline]
     fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError> {
         self.flag(v);

@@ -145,8 +145,9 @@ impl SerializationConfig {
         self.factories.get(type_name)
     }
 
-    /// The factories that write some generic field of `T`, to put in force (with
-    /// [`Factories::scope`]) while `T` is encoded or decoded.
+    /// The factories that write some generic field of `T`: what a serializer of `T` built
+    /// from this config hands its encoders and decoders (`Pojo::with_factories` and the
+    /// like).
     pub fn factories_of<T: HasTypeInfo + ?Sized>(&self) -> Factories {
         let fields = T::TYPE_INFO.generic_fields();
         Factories::new(

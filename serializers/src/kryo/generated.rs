@@ -14,6 +14,7 @@ use super::wire::Str;
 use crate::record::RecordCodec;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::fmt;
+use typeinfo::factory::Factories;
 use typeinfo::{Decode, DecodeError, Decoder, Encode, EncodeError, Encoder, Limits, StructKind};
 
 /// Kryo for derived types: the bytes of [`Kryo`], written by generated code.
@@ -38,6 +39,7 @@ use typeinfo::{Decode, DecodeError, Decoder, Encode, EncodeError, Encoder, Limit
 #[derive(Debug, Clone)]
 pub struct Generated {
     kryo: Kryo,
+    factories: Factories,
 }
 
 /// The generated path was asked for with references on, which it does not write.
@@ -61,7 +63,15 @@ impl Generated {
         if kryo.uses_references() {
             return Err(ReferencesUnsupported);
         }
-        Ok(Generated { kryo })
+        Ok(Generated {
+            kryo,
+            factories: Factories::default(),
+        })
+    }
+
+    /// The same, with `factories` writing the generic fields of their types.
+    pub fn with_factories(self, factories: Factories) -> Self {
+        Generated { factories, ..self }
     }
 
     pub fn kryo(&self) -> &Kryo {
@@ -79,20 +89,28 @@ impl RecordCodec for Generated {
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
         self.kryo.encode_with(out, Pass::Ordered, |ser| {
-            value.encode(&mut KryoEncoder { ser })
+            value.encode(&mut KryoEncoder {
+                ser,
+                factories: &self.factories,
+            })
         })
     }
 
     #[inline]
     fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        self.kryo
-            .decode_with(bytes, |de| T::decode(&mut KryoDecoder { de }))
+        self.kryo.decode_with(bytes, |de| {
+            T::decode(&mut KryoDecoder {
+                de,
+                factories: &self.factories,
+            })
+        })
     }
 }
 
 /// The writer as an [`Encoder`].
 struct KryoEncoder<'s, 'a> {
     ser: &'s mut Ser<'a>,
+    factories: &'s Factories,
 }
 
 /// `Encoder` methods that are the serde writer's method of the same value.
@@ -175,7 +193,8 @@ impl Encoder for KryoEncoder<'_, '_> {
 
     #[inline]
     fn encode_generic<T: Serialize + 'static>(&mut self, value: &T) -> Result<(), EncodeError> {
-        if let Some(done) = typeinfo::factory::encode_in_scope(self, value) {
+        let factories = self.factories;
+        if let Some(done) = factories.encode(value, self) {
             return done;
         }
         value.serialize(&mut *self.ser)
@@ -185,6 +204,7 @@ impl Encoder for KryoEncoder<'_, '_> {
 /// The reader as a [`Decoder`].
 struct KryoDecoder<'r, 'de, 'a> {
     de: &'r mut De<'de, 'a>,
+    factories: &'r Factories,
 }
 
 /// `Decoder` methods that are serde's `Deserialize` of the value over the serde reader.
@@ -288,7 +308,8 @@ impl Decoder for KryoDecoder<'_, '_, '_> {
 
     #[inline]
     fn decode_generic<T: DeserializeOwned + 'static>(&mut self) -> Result<T, DecodeError> {
-        if let Some(done) = typeinfo::factory::decode_in_scope(self) {
+        let factories = self.factories;
+        if let Some(done) = factories.decode(self) {
             return done;
         }
         T::deserialize(&mut *self.de)

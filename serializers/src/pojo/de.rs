@@ -1,27 +1,35 @@
 //! The pojo decoder. Every claimed length is checked against the limits and against the
 //! bytes that remain before anything is allocated for it (see `decode_support`).
 
-use crate::decode_support::{Depth, char_from, checked_len, read_byte_buf, variant_index};
+use crate::decode_support::{
+    DecodeState, char_from, decode_state_methods, read_byte_buf, variant_index,
+};
 use typeinfo::codec::{
     decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
 };
+use typeinfo::factory::Factories;
 use typeinfo::io::Reader;
 use typeinfo::{Decode, DecodeError, Decoder, Limits};
 
 /// Reads values in the pojo format from a [`Reader`].
 #[derive(Debug)]
-pub struct PojoDecoder<R> {
+pub struct PojoDecoder<'f, R> {
     reader: R,
-    limits: Limits,
-    depth: Depth,
+    state: DecodeState<'f>,
 }
 
-impl<R: Reader> PojoDecoder<R> {
+impl<R: Reader> PojoDecoder<'static, R> {
     pub fn new(reader: R, limits: Limits) -> Self {
+        PojoDecoder::with_factories(reader, limits, Factories::none())
+    }
+}
+
+impl<'f, R: Reader> PojoDecoder<'f, R> {
+    /// A decoder whose generic fields are read by `factories` where they have one.
+    pub fn with_factories(reader: R, limits: Limits, factories: &'f Factories) -> Self {
         PojoDecoder {
             reader,
-            limits,
-            depth: Depth::default(),
+            state: DecodeState::new(limits, factories),
         }
     }
 
@@ -33,7 +41,7 @@ impl<R: Reader> PojoDecoder<R> {
     #[inline]
     fn read_len(&mut self) -> Result<usize, DecodeError> {
         let claimed = u32::from_le_bytes(self.reader.read_array()?);
-        checked_len(claimed.into(), &self.limits)
+        self.state.len(claimed.into())
     }
 
     #[inline]
@@ -58,11 +66,8 @@ macro_rules! little_endian {
     )*};
 }
 
-impl<R: Reader> Decoder for PojoDecoder<R> {
-    #[inline]
-    fn limits(&self) -> &Limits {
-        &self.limits
-    }
+impl<R: Reader> Decoder for PojoDecoder<'_, R> {
+    decode_state_methods!(state);
 
     #[inline]
     fn remaining(&self) -> usize {
@@ -118,16 +123,6 @@ impl<R: Reader> Decoder for PojoDecoder<R> {
     ) -> Result<u32, DecodeError> {
         let index = u32::from_le_bytes(self.reader.read_array()?);
         variant_index(index.into(), type_name, variants)
-    }
-
-    #[inline]
-    fn enter(&mut self) -> Result<(), DecodeError> {
-        self.depth.enter(&self.limits)
-    }
-
-    #[inline]
-    fn leave(&mut self) {
-        self.depth.leave();
     }
 
     #[inline]

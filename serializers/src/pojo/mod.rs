@@ -26,19 +26,30 @@ mod ser;
 pub use de::PojoDecoder;
 pub use ser::PojoEncoder;
 
-use crate::record::{RecordCodec, append_record, check_record_size, expect_end};
+use crate::record::{RecordCodec, RecordDecoder, append_record, decode_record};
+use typeinfo::factory::Factories;
 use typeinfo::io::{Reader, Writer};
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
-/// The pojo format with a set of limits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The pojo format with a set of limits, and the factories of generic fields (none unless
+/// given).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Pojo {
     limits: Limits,
+    factories: Factories,
 }
 
 impl Pojo {
     pub const fn new(limits: Limits) -> Self {
-        Pojo { limits }
+        Pojo {
+            limits,
+            factories: Factories::empty(),
+        }
+    }
+
+    /// The same, with `factories` writing and reading the generic fields of their types.
+    pub fn with_factories(self, factories: Factories) -> Self {
+        Pojo { factories, ..self }
     }
 
     /// Writes `value` into any sink. The record size limit is not checked here: a sink that
@@ -48,12 +59,16 @@ impl Pojo {
         value: &T,
         writer: W,
     ) -> Result<(), EncodeError> {
-        value.encode(&mut PojoEncoder::new(writer))
+        value.encode(&mut PojoEncoder::with_factories(writer, &self.factories))
     }
 
     /// Decodes one value from the front of any source, leaving what follows it unread.
     pub fn decode_from<T: Decode, R: Reader>(&self, reader: R) -> Result<T, DecodeError> {
-        T::decode(&mut PojoDecoder::new(reader, self.limits))
+        T::decode(&mut PojoDecoder::with_factories(
+            reader,
+            self.limits,
+            &self.factories,
+        ))
     }
 }
 
@@ -67,16 +82,23 @@ impl RecordCodec for Pojo {
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
-            value.encode(&mut PojoEncoder::new(out))
+            value.encode(&mut PojoEncoder::with_factories(out, &self.factories))
         })
     }
 
     #[inline]
     fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        check_record_size(bytes, &self.limits)?;
-        let mut decoder = PojoDecoder::new(bytes, self.limits);
-        let value = T::decode(&mut decoder)?;
-        expect_end(value, decoder.into_reader().remaining())
+        decode_record::<PojoDecoder<_>, T>(bytes, &self.limits, &self.factories)
+    }
+}
+
+impl<'b, 'f> RecordDecoder<'b, 'f> for PojoDecoder<'f, &'b [u8]> {
+    fn over(bytes: &'b [u8], limits: Limits, factories: &'f Factories) -> Self {
+        PojoDecoder::with_factories(bytes, limits, factories)
+    }
+
+    fn finish(self) -> Result<usize, DecodeError> {
+        Ok(self.into_reader().len())
     }
 }
 

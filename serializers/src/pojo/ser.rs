@@ -1,18 +1,28 @@
 //! The pojo encoder.
 
+use crate::decode_support::encode_generic_by_factories;
 use typeinfo::codec::{encode_slice_by_element, raw_bytes};
+use typeinfo::factory::Factories;
 use typeinfo::io::Writer;
 use typeinfo::{Encode, EncodeError, EncodeErrorKind, Encoder};
 
 /// Writes values in the pojo format into a [`Writer`].
 #[derive(Debug)]
-pub struct PojoEncoder<W> {
+pub struct PojoEncoder<'f, W> {
     writer: W,
+    factories: &'f Factories,
 }
 
-impl<W: Writer> PojoEncoder<W> {
+impl<W: Writer> PojoEncoder<'static, W> {
     pub fn new(writer: W) -> Self {
-        PojoEncoder { writer }
+        PojoEncoder::with_factories(writer, Factories::none())
+    }
+}
+
+impl<'f, W: Writer> PojoEncoder<'f, W> {
+    /// An encoder whose generic fields are written by `factories` where they have one.
+    pub fn with_factories(writer: W, factories: &'f Factories) -> Self {
+        PojoEncoder { writer, factories }
     }
 
     pub fn into_writer(self) -> W {
@@ -39,7 +49,9 @@ macro_rules! little_endian {
     )*};
 }
 
-impl<W: Writer> Encoder for PojoEncoder<W> {
+impl<W: Writer> Encoder for PojoEncoder<'_, W> {
+    encode_generic_by_factories!(factories);
+
     little_endian! {
         encode_u8(u8);
         encode_u16(u16);

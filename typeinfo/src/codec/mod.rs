@@ -29,6 +29,7 @@ pub use tape::Tape;
 pub use text::{str_from_utf8, string_from_utf8};
 
 use crate::error::{DecodeError, EncodeError};
+use crate::factory::Factories;
 use crate::info::HasTypeInfo;
 use crate::limits::{Limits, cautious_capacity};
 use crate::path::Step;
@@ -168,16 +169,14 @@ pub trait Encoder: Sized {
         items.iter().try_for_each(|item| item.encode(self))
     }
 
-    /// Encodes a value the type system cannot see into (`#[typeinfo(generic)]`): with the
-    /// factory in force for its type (see [`crate::factory`]), else through serde.
+    /// Encodes a value the type system cannot see into (`#[typeinfo(generic)]`): through
+    /// serde. Encoders that carry factories (see [`crate::factory`]) override this with
+    /// [`encode_generic_with`].
     #[inline]
     fn encode_generic<T: serde::Serialize + 'static>(
         &mut self,
         value: &T,
     ) -> Result<(), EncodeError> {
-        if let Some(done) = crate::factory::encode_in_scope(self, value) {
-            return done;
-        }
         value.serialize(generic::GenericSerializer::new(self))
     }
 }
@@ -293,16 +292,41 @@ pub trait Decoder: Sized {
         decode_array_by_element(self)
     }
 
-    /// Decodes a value the type system cannot see into: with the factory in force for its
-    /// type, else through serde.
+    /// Decodes a value the type system cannot see into: through serde. Decoders that carry
+    /// factories override this with [`decode_generic_with`].
     #[inline]
     fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
         &mut self,
     ) -> Result<T, DecodeError> {
-        if let Some(done) = crate::factory::decode_in_scope(self) {
-            return done;
-        }
         T::deserialize(generic::GenericDeserializer::new(self))
+    }
+}
+
+/// [`Encoder::encode_generic`] for an encoder that carries `factories`: with the factory for
+/// `T`, else through serde (the trait's default). The set is borrowed apart from the encoder,
+/// so the factory can write into it.
+#[inline]
+pub fn encode_generic_with<E: Encoder, T: serde::Serialize + 'static>(
+    factories: &Factories,
+    encoder: &mut E,
+    value: &T,
+) -> Result<(), EncodeError> {
+    match factories.encode(value, encoder) {
+        Some(done) => done,
+        None => value.serialize(generic::GenericSerializer::new(encoder)),
+    }
+}
+
+/// [`Decoder::decode_generic`] for a decoder that carries `factories` (see
+/// [`encode_generic_with`]).
+#[inline]
+pub fn decode_generic_with<D: Decoder, T: serde::de::DeserializeOwned + 'static>(
+    factories: &Factories,
+    decoder: &mut D,
+) -> Result<T, DecodeError> {
+    match factories.decode(decoder) {
+        Some(done) => done,
+        None => T::deserialize(generic::GenericDeserializer::new(decoder)),
     }
 }
 

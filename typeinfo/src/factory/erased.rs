@@ -8,7 +8,8 @@
 //! and fixed-size arrays, which are generic: those go element by element, as the generic
 //! fallback's do, and read back the same way.
 
-use crate::codec::{Decoder, Encoder, StructKind};
+use super::Factories;
+use crate::codec::{Decoder, Encoder, StructKind, decode_generic_with, encode_generic_with};
 use crate::error::{DecodeError, EncodeError};
 use crate::limits::Limits;
 
@@ -20,7 +21,7 @@ macro_rules! erase {
         $(fn $method:ident(&mut self $(, $arg:ident: $ty:ty)*) -> $ret:ty;)*
         $(view fn $view:ident(&self) -> $view_ret:ty;)*
     ) => {
-        pub(crate) trait $dyn_trait {
+        pub trait $dyn_trait {
             $(fn $method(&mut self $(, $arg: $ty)*) -> $ret;)*
             $(fn $view(&self) -> $view_ret;)*
         }
@@ -90,17 +91,26 @@ erase! {
 /// [`Encoder::SORTED_FIELDS`], which is a constant and so cannot be erased.
 pub struct ErasedEncoder<'a, const SORTED: bool> {
     inner: &'a mut dyn DynEncoder,
+    factories: &'a Factories,
 }
 
 impl<'a, const SORTED: bool> ErasedEncoder<'a, SORTED> {
-    pub(crate) fn new(inner: &'a mut dyn DynEncoder) -> Self {
-        ErasedEncoder { inner }
+    pub fn new(inner: &'a mut dyn DynEncoder, factories: &'a Factories) -> Self {
+        ErasedEncoder { inner, factories }
     }
 }
 
 impl<const SORTED: bool> Encoder for ErasedEncoder<'_, SORTED> {
     const SORTED_FIELDS: bool = SORTED;
     forward_encoder!();
+
+    #[inline]
+    fn encode_generic<T: serde::Serialize + 'static>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        encode_generic_with(self.factories, self, value)
+    }
 }
 
 erase! {
@@ -139,15 +149,23 @@ erase! {
 /// Any format's decoder, seen through a trait object (see [`ErasedEncoder`]).
 pub struct ErasedDecoder<'a, const SORTED: bool> {
     inner: &'a mut dyn DynDecoder,
+    factories: &'a Factories,
 }
 
 impl<'a, const SORTED: bool> ErasedDecoder<'a, SORTED> {
-    pub(crate) fn new(inner: &'a mut dyn DynDecoder) -> Self {
-        ErasedDecoder { inner }
+    pub fn new(inner: &'a mut dyn DynDecoder, factories: &'a Factories) -> Self {
+        ErasedDecoder { inner, factories }
     }
 }
 
 impl<const SORTED: bool> Decoder for ErasedDecoder<'_, SORTED> {
     const SORTED_FIELDS: bool = SORTED;
     forward_decoder!();
+
+    #[inline]
+    fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
+        &mut self,
+    ) -> Result<T, DecodeError> {
+        decode_generic_with(self.factories, self)
+    }
 }

@@ -41,33 +41,31 @@
 //! # Ok::<(), typeinfo_serializers::ConfigError>(())
 //! ```
 //!
-//! The config's factories are in force while a serializer built from it encodes or decodes
-//! (see [`Factories::scope`]); the generic fields look them up by `TypeId`.
+//! A serializer built from the config hands the factories for its record type to every
+//! encoder and decoder it makes (`Pojo::new(limits).with_factories(set)` and the like in
+//! `typeinfo-serializers`); the generic fields look them up there by `TypeId`. Nothing is
+//! global: two serializers with different sets run side by side on one thread.
 
 mod erased;
-mod scope;
+mod set;
 
 pub use erased::{ErasedDecoder, ErasedEncoder};
-pub use scope::Factories;
-pub use scope::{decode_in_scope, encode_in_scope};
+pub use set::Factories;
 
 use crate::codec::{Decoder, Encoder};
 use crate::error::{DecodeError, EncodeError};
 use crate::info::TypeInfo;
 use core::any::{Any, TypeId};
 use core::fmt;
-use erased::{DynDecoder, DynEncoder};
-use std::panic::RefUnwindSafe;
-use std::sync::Arc;
+#[doc(hidden)]
+pub use erased::{DynDecoder, DynEncoder};
 
-// Only fn pointers are captured, so the closures are thread- and unwind-safe.
-type EncodeFn =
-    dyn Fn(&dyn Any, &mut dyn DynEncoder) -> Result<(), EncodeError> + Send + Sync + RefUnwindSafe;
-/// Decodes into the `Option<T>` behind the `Any`.
-type DecodeFn = dyn Fn(&mut dyn DynDecoder, &mut dyn Any) -> Result<(), DecodeError>
-    + Send
-    + Sync
-    + RefUnwindSafe;
+/// A codec's encode, with the format and the value's type erased.
+#[doc(hidden)]
+pub type EncodeFn = fn(&dyn Any, &mut dyn DynEncoder, &Factories) -> Result<(), EncodeError>;
+/// A codec's decode into the `Option<T>` behind the `Any`, with the format erased.
+#[doc(hidden)]
+pub type DecodeFn = fn(&mut dyn DynDecoder, &mut dyn Any, &Factories) -> Result<(), DecodeError>;
 
 /// A codec for one type, registered under a name. Build it with [`factory!`](crate::factory!).
 #[derive(Clone)]
@@ -76,34 +74,31 @@ pub struct Factory {
     type_name: &'static str,
     type_id: TypeId,
     type_info: fn() -> &'static TypeInfo,
-    /// Indexed by the format's `SORTED_FIELDS`.
-    encode: [Arc<EncodeFn>; 2],
-    decode: [Arc<DecodeFn>; 2],
+    /// Indexed by the format's `SORTED_FIELDS`. Plain function pointers: one indirect call
+    /// per value, with the codec inlined behind it.
+    encode: [EncodeFn; 2],
+    decode: [DecodeFn; 2],
 }
-
-/// The signatures a codec's functions take once the format is erased.
-pub type EncodeWith<T, const SORTED: bool> =
-    for<'a, 'b, 'c> fn(&'a T, &'b mut ErasedEncoder<'c, SORTED>) -> Result<(), EncodeError>;
-pub type DecodeWith<T, const SORTED: bool> =
-    for<'a, 'b> fn(&'a mut ErasedDecoder<'b, SORTED>) -> Result<T, DecodeError>;
 
 impl Factory {
     /// A factory named `name` for `T`. [`factory!`](crate::factory!) fills in the four
     /// functions from one codec path; each is the codec monomorphised for the erased
-    /// encoder or decoder of a format with declaration-order or sorted fields.
+    /// encoder or decoder of a format with declaration-order or sorted fields, wrapped by
+    /// [`erased_encode`] and [`erased_decode`].
+    #[doc(hidden)]
     pub fn new<T: 'static>(
         name: &'static str,
         type_info: fn() -> &'static TypeInfo,
-        encode: (EncodeWith<T, false>, EncodeWith<T, true>),
-        decode: (DecodeWith<T, false>, DecodeWith<T, true>),
+        encode: [EncodeFn; 2],
+        decode: [DecodeFn; 2],
     ) -> Factory {
         Factory {
             name,
             type_name: core::any::type_name::<T>(),
             type_id: TypeId::of::<T>(),
             type_info,
-            encode: [erase_encode(encode.0), erase_encode(encode.1)],
-            decode: [erase_decode(decode.0), erase_decode(decode.1)],
+            encode,
+            decode,
         }
     }
 
@@ -126,39 +121,59 @@ impl Factory {
         self.type_id
     }
 
+    /// Encodes `value`; generic fields inside it find their factories in `factories`.
     pub(crate) fn encode<E: Encoder>(
         &self,
         value: &dyn Any,
         encoder: &mut E,
+        factories: &Factories,
     ) -> Result<(), EncodeError> {
-        (self.encode[usize::from(E::SORTED_FIELDS)])(value, encoder)
+        (self.encode[usize::from(E::SORTED_FIELDS)])(value, encoder, factories)
     }
 
-    pub(crate) fn decode<T: 'static, D: Decoder>(&self, decoder: &mut D) -> Result<T, DecodeError> {
+    pub(crate) fn decode<T: 'static, D: Decoder>(
+        &self,
+        decoder: &mut D,
+        factories: &Factories,
+    ) -> Result<T, DecodeError> {
         let mut slot: Option<T> = None;
-        (self.decode[usize::from(D::SORTED_FIELDS)])(decoder, &mut slot)?;
+        (self.decode[usize::from(D::SORTED_FIELDS)])(decoder, &mut slot, factories)?;
         slot.ok_or_else(|| DecodeError::Custom(wrong_type(self.type_name)))
     }
 }
 
-fn erase_encode<T: 'static, const SORTED: bool>(f: EncodeWith<T, SORTED>) -> Arc<EncodeFn> {
-    Arc::new(move |value, encoder| match value.downcast_ref::<T>() {
-        Some(value) => f(value, &mut ErasedEncoder::new(encoder)),
+/// The body of an [`EncodeFn`]: `encode` (a codec's, inlined) on the erased encoder.
+#[doc(hidden)]
+#[inline(always)]
+pub fn erased_encode<T: 'static, const SORTED: bool>(
+    value: &dyn Any,
+    encoder: &mut dyn DynEncoder,
+    factories: &Factories,
+    encode: impl FnOnce(&T, &mut ErasedEncoder<'_, SORTED>) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
+    match value.downcast_ref::<T>() {
+        Some(value) => encode(value, &mut ErasedEncoder::new(encoder, factories)),
         None => Err(EncodeError::custom(wrong_type(core::any::type_name::<T>()))),
-    })
+    }
 }
 
-fn erase_decode<T: 'static, const SORTED: bool>(f: DecodeWith<T, SORTED>) -> Arc<DecodeFn> {
-    Arc::new(move |decoder, slot| {
-        let value = f(&mut ErasedDecoder::new(decoder))?;
-        match slot.downcast_mut::<Option<T>>() {
-            Some(slot) => {
-                *slot = Some(value);
-                Ok(())
-            }
-            None => Err(DecodeError::Custom(wrong_type(core::any::type_name::<T>()))),
+/// The body of a [`DecodeFn`]: `decode` (a codec's, inlined) on the erased decoder.
+#[doc(hidden)]
+#[inline(always)]
+pub fn erased_decode<T: 'static, const SORTED: bool>(
+    decoder: &mut dyn DynDecoder,
+    slot: &mut dyn Any,
+    factories: &Factories,
+    decode: impl FnOnce(&mut ErasedDecoder<'_, SORTED>) -> Result<T, DecodeError>,
+) -> Result<(), DecodeError> {
+    let value = decode(&mut ErasedDecoder::new(decoder, factories))?;
+    match slot.downcast_mut::<Option<T>>() {
+        Some(slot) => {
+            *slot = Some(value);
+            Ok(())
         }
-    })
+        None => Err(DecodeError::Custom(wrong_type(core::any::type_name::<T>()))),
+    }
 }
 
 /// Factories are found by `TypeId`, so this is never reached; it is an error, not a panic,
@@ -196,8 +211,22 @@ macro_rules! factory {
         $crate::factory::Factory::new::<$ty>(
             $name,
             $($codec)+::type_info,
-            (|v, e| $($codec)+::encode(v, e), |v, e| $($codec)+::encode(v, e)),
-            (|d| $($codec)+::decode(d), |d| $($codec)+::decode(d)),
+            [
+                |v, e, f| $crate::factory::erased_encode::<$ty, false>(v, e, f, |v, e| {
+                    $($codec)+::encode(v, e)
+                }),
+                |v, e, f| $crate::factory::erased_encode::<$ty, true>(v, e, f, |v, e| {
+                    $($codec)+::encode(v, e)
+                }),
+            ],
+            [
+                |d, s, f| $crate::factory::erased_decode::<$ty, false>(d, s, f, |d| {
+                    $($codec)+::decode(d)
+                }),
+                |d, s, f| $crate::factory::erased_decode::<$ty, true>(d, s, f, |d| {
+                    $($codec)+::decode(d)
+                }),
+            ],
         )
     };
 }

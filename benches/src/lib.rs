@@ -1,4 +1,5 @@
-//! Seeded datasets, the criterion benches and the comparison CLI of typeinfo.
+//! Seeded datasets, the built-in engine jobs ([`jobs`]), the criterion benches and the
+//! `typeinfo` command line ([`cli`]: `report`, `run`, `explain`) of typeinfo.
 
 /// Gives each record type of the datasets the derives every compared format needs: our
 /// `TypeInfo`, bincode 2's and bitcode's own codecs, serde's traits, and what the round-trip

@@ -1,6 +1,16 @@
 //! The wire formats of typeinfo. Each format implements the serializer traits of the
 //! `typeinfo` crate ([`typeinfo::Encoder`], [`typeinfo::Decoder`]), so the code that
 //! `#[derive(TypeInfo)]` generates runs, monomorphised, in every one of them.
+//!
+//! - the formats: [`pojo`], [`compact`], [`kryo`] (generated code and serde), `avro`
+//!   (feature `avro`, on by default);
+//! - the selection config beside them: [`config`] (formats, errors, the TOML file, the
+//!   builder) and [`select`] ([`Serializer`], `explain`): one place answers which format a
+//!   type gets, whether it runs generated code, and which factories its serializer carries;
+//! - [`record`]: whole records (the size limit, the trailing-bytes check), the traits the
+//!   engine and the reports hold;
+//! - [`baselines`]: the serde formats, each behind its cargo feature;
+//! - [`key`]: typed key selectors.
 
 #[cfg(feature = "avro")]
 pub mod avro;

@@ -170,7 +170,7 @@ pub trait Encoder: Sized {
     }
 
     /// Encodes a value the type system cannot see into (`#[typeinfo(generic)]`): through
-    /// serde. Encoders that carry factories (see [`crate::factory`]) override this with
+    /// serde. Encoders that carry factories (see [`crate::factory`](mod@crate::factory)) override this with
     /// [`encode_generic_with`].
     #[inline]
     fn encode_generic<T: serde::Serialize + 'static>(

@@ -2,7 +2,7 @@
 //! path: serde straight to and from the binary encoding (`GenericDatumWriter::write_ser`,
 //! `GenericDatumReader::read_deser`), with the schema typeinfo derives for the type.
 
-use super::{RecordLimit, decode_error};
+use super::support::{RecordLimit, decode_error};
 use crate::avro::{SchemaError, schema_of};
 use crate::record::RecordSerializer;
 use apache_avro::reader::datum::GenericDatumReader;

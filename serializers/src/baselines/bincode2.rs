@@ -1,6 +1,6 @@
 //! bincode 2.0.1, standard config: its own derive, and its serde path.
 
-use super::{RecordLimit, decode_error};
+use super::support::{RecordLimit, decode_error};
 use crate::record::{RecordSerializer, expect_end};
 use typeinfo::{DecodeError, EncodeError, Limits};
 

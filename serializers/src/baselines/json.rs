@@ -1,7 +1,7 @@
 //! JSON through serde_json two ways: straight to the record type, and through
 //! `serde_json::Value` trees (Flink's `JsonNode` records).
 
-use super::{RecordLimit, decode_error};
+use super::support::{RecordLimit, decode_error};
 use crate::record::RecordSerializer;
 use typeinfo::{DecodeError, EncodeError, Limits};
 

@@ -55,14 +55,6 @@ pub use simd_json::SimdJson;
     feature = "apache-avro"
 ))]
 mod support;
-#[cfg(any(
-    feature = "bincode",
-    feature = "msgpack",
-    feature = "json",
-    feature = "simd-json",
-    feature = "apache-avro"
-))]
-use support::{RecordLimit, decode_error};
 
 use crate::config::Format;
 use crate::record::RecordSerializer;

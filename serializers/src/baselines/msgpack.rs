@@ -1,6 +1,6 @@
 //! MessagePack through rmp-serde: structs as arrays, or as maps with field names.
 
-use super::{RecordLimit, decode_error};
+use super::support::{RecordLimit, decode_error};
 use crate::record::RecordSerializer;
 use typeinfo::{DecodeError, EncodeError, Limits};
 

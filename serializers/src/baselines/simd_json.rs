@@ -1,6 +1,6 @@
 //! simd-json, the SIMD JSON parser, through serde.
 
-use super::{RecordLimit, decode_error};
+use super::support::{RecordLimit, decode_error};
 use crate::record::RecordSerializer;
 use typeinfo::{DecodeError, EncodeError, Limits};
 

@@ -57,7 +57,7 @@ impl SerializationConfig {
     }
 
     /// Parses a config from TOML text whose `[types."…"] factory = "name"` entries pick
-    /// from `catalog`, the factories the program offers (see [`crate::factory`]).
+    /// from `catalog`, the factories the program offers (see [`typeinfo::factory`](mod@typeinfo::factory)).
     pub fn from_toml_with(text: &str, catalog: &[Factory]) -> Result<Self, ConfigError> {
         let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
             message: e.to_string(),

@@ -7,10 +7,7 @@
 use super::{JobFormat, class};
 use serde::{Deserialize, Serialize};
 use typeinfo::TypeInfo;
-use typeinfo_engine::Emission;
-use typeinfo_engine::EngineError;
-use typeinfo_engine::Partitioner;
-use typeinfo_engine::{JobBuilder, JobGraph};
+use typeinfo_engine::{Emission, EngineError, JobBuilder, JobGraph, Partitioner};
 
 /// Flink's `MyPojo` (its `someObject` field is always null there and is left out).
 #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,10 +5,7 @@
 //! them, in each direction.
 
 use super::JobFormat;
-use typeinfo_engine::Emission;
-use typeinfo_engine::EngineError;
-use typeinfo_engine::Partitioner;
-use typeinfo_engine::{JobBuilder, JobGraph};
+use typeinfo_engine::{Emission, EngineError, JobBuilder, JobGraph, Partitioner};
 
 /// The job: `records` records of `record_bytes` bytes over `parallelism` sources and sinks.
 pub fn job(

@@ -23,11 +23,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 pub use topic::{PARTITIONS, RawEvent};
 use typeinfo::TypeInfo;
-use typeinfo_engine::Emission;
-use typeinfo_engine::EngineError;
-use typeinfo_engine::Partitioner;
-use typeinfo_engine::WindowAggregate;
-use typeinfo_engine::{JobBuilder, JobGraph};
+use typeinfo_engine::{Emission, EngineError, JobBuilder, JobGraph, Partitioner, WindowAggregate};
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::config::Format;
 

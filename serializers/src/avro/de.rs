@@ -81,10 +81,10 @@ impl<'f, R: Reader> AvroDecoder<'f, R> {
     fn block(&mut self) -> Result<usize, DecodeError> {
         let count = self.long()?;
         if count >= 0 {
-            return checked_len(count as u128, &self.state.limits);
+            return self.state.len(count as u128);
         }
         let _size = self.len()?;
-        checked_len(count.unsigned_abs().into(), &self.state.limits)
+        self.state.len(count.unsigned_abs().into())
     }
 
     #[inline]

@@ -1,7 +1,7 @@
 //! The compact decoder.
 
 use crate::decode_support::{
-    DecodeState, char_from, checked_len, decode_state_methods, read_byte_buf, variant_index,
+    DecodeState, char_from, decode_state_methods, read_byte_buf, variant_index,
 };
 use crate::varint;
 use typeinfo::codec::{
@@ -77,7 +77,7 @@ impl<'f, R: Reader> CompactDecoder<'f, R> {
     #[inline]
     fn len(&mut self) -> Result<usize, DecodeError> {
         let claimed = self.unsigned(64, "length")?;
-        checked_len(claimed, &self.state.limits)
+        self.state.len(claimed)
     }
 }
 

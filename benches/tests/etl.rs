@@ -123,7 +123,7 @@ fn uploads_that_break_the_rules_are_refused_with_the_reason() {
     );
     let purchase = upload.replace(
         r#""events":[]"#,
-        r#""sent_at":1,"events":[{"name":"purchase","timestamp":1,"params":{"price":"1.5","currency":"USD"}}]"#,
+        r#""sent_at":1,"events":[{"name":"purchase","timestamp":1,"params":{"price":{"text":"1.5"},"currency":{"text":"USD"}}}]"#,
     );
     let refused = "price `1.5` is not a decimal with two places";
     let typed = Typed::parse(&purchase).unwrap();

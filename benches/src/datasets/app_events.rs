@@ -2,6 +2,9 @@
 //! device and session data with optional fields, and a list of custom events, each with a
 //! map of typed parameters. Nested, optional, maps and tagged unions: the shape Avro users
 //! move between systems. Every field has a `TypeInfo`, so every format sees all of it.
+//!
+//! The same model is the upload of the `etl` job ([`crate::jobs::etl`]), which reads it
+//! from JSON: serde's names are the ones SDKs send (`"ios"`, `{"text": "4.99"}`).
 
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
@@ -29,7 +32,8 @@ record! {
 }
 
 record! {
-    #[derive(Copy)]
+    #[derive(Copy, Eq)]
+    #[serde(rename_all = "lowercase")]
     pub enum Platform {
         Ios,
         Android,
@@ -38,7 +42,8 @@ record! {
 }
 
 record! {
-    #[derive(Copy)]
+    #[derive(Copy, Eq)]
+    #[serde(rename_all = "lowercase")]
     pub enum Network {
         Wifi,
         Cellular,
@@ -78,11 +83,22 @@ record! {
     Clone,
     PartialEq,
 )]
+#[serde(rename_all = "lowercase")]
 pub enum Param {
     Text(String),
     Int(i64),
     Real(f64),
     Flag(bool),
+}
+
+impl Param {
+    /// The text of a `Text` parameter.
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Param::Text(text) => Some(text),
+            _ => None,
+        }
+    }
 }
 
 /// The dataset: sessions, each serialized on its own.

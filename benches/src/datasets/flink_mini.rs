@@ -6,9 +6,11 @@
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
+use std::hash::{Hash, Hasher};
 
 record! {
     /// One event.
+    #[derive(Hash)]
     pub struct Event {
         pub id: i32,
         pub name: String,
@@ -25,6 +27,7 @@ record! {
 
 record! {
     /// One operation of an event.
+    #[derive(Hash)]
     pub struct Operation {
         pub id: i32,
         pub name: String,
@@ -47,6 +50,21 @@ pub enum Payload {
     Nothing,
     Note(String),
     Metric { name: String, value: f64 },
+}
+
+/// By the float's bits: the checksum of a job's sink tells whether records arrived as sent.
+impl Hash for Payload {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Payload::Nothing => {}
+            Payload::Note(note) => note.hash(state),
+            Payload::Metric { name, value } => {
+                name.hash(state);
+                value.to_bits().hash(state);
+            }
+        }
+    }
 }
 
 /// The dataset: the events, each serialized on its own.

@@ -1,7 +1,8 @@
 //! The simulated topic: what a mobile-analytics collector writes to Kafka. Each record is a
-//! session an SDK uploaded, as JSON text, with the collector's receive time as the record
-//! timestamp; within a partition, records are in receive-time order. Seeded, so every run
-//! and every format reads the same bytes.
+//! session an SDK uploaded, as JSON text of the app-event model
+//! ([`crate::datasets::app_events::AppEvent`]: parameters tagged with their type), with the
+//! collector's receive time as the record timestamp; within a partition, records are in
+//! receive-time order. Seeded, so every run and every format reads the same bytes.
 
 use rand::RngExt;
 use rand::SeedableRng;
@@ -27,8 +28,18 @@ const START_MS: i64 = 1_789_948_800_000;
 
 const APPS: u32 = 52;
 const PLATFORMS: [&str; 3] = ["ios", "android", "web"];
-const NETWORKS: [&str; 2] = ["wifi", "cellular"];
+const NETWORKS: [&str; 3] = ["wifi", "cellular", "offline"];
 const COUNTRIES: [&str; 6] = ["DE", "US", "BR", "JP", "IN", "FR"];
+/// Where devices that share their location are: a capital of each country, as the SDK
+/// writes it (four decimals).
+const LOCATIONS: [&str; 6] = [
+    r#"{"latitude":52.52,"longitude":13.405}"#,
+    r#"{"latitude":38.9072,"longitude":-77.0369}"#,
+    r#"{"latitude":-15.7975,"longitude":-47.8919}"#,
+    r#"{"latitude":35.6762,"longitude":139.6503}"#,
+    r#"{"latitude":28.6139,"longitude":77.209}"#,
+    r#"{"latitude":48.8566,"longitude":2.3522}"#,
+];
 const VERSIONS: [&str; 4] = ["3.2.0", "3.2.1", "3.3.0", "4.0.0-beta"];
 const SCREENS: [&str; 5] = ["home", "shop", "level", "settings", "leaderboard"];
 const ITEMS: [(&str, &str); 4] = [
@@ -91,6 +102,30 @@ impl Writer {
     fn number(&mut self, key: &str, n: impl itoa::Integer) -> &mut Self {
         self.raw(",\"").raw(key).raw("\":").int(n)
     }
+
+    /// `"key":{"text":"value"}`, a parameter as the SDK tags it.
+    fn text_param(&mut self, key: &str, value: &str) -> &mut Self {
+        self.raw("\"")
+            .raw(key)
+            .raw(r#"":{"text":""#)
+            .raw(value)
+            .raw("\"}")
+    }
+
+    /// `"key":{"text":"{prefix}{n}"}`.
+    fn code_param(&mut self, key: &str, prefix: &str, n: impl itoa::Integer) -> &mut Self {
+        self.raw("\"")
+            .raw(key)
+            .raw(r#"":{"text":""#)
+            .raw(prefix)
+            .int(n)
+            .raw("\"}")
+    }
+
+    /// `"key":{"int":n}`.
+    fn int_param(&mut self, key: &str, n: impl itoa::Integer) -> &mut Self {
+        self.raw("\"").raw(key).raw(r#"":{"int":"#).int(n).raw("}")
+    }
 }
 
 /// One upload as JSON text, written directly (a collector forwards bytes, it does not
@@ -128,6 +163,9 @@ fn upload(rng: &mut Pcg64Mcg, received_at: i64) -> String {
     if rng.random_range(0..10) < 7 {
         json.text("network", pick(rng, &NETWORKS));
     }
+    if rng.random_range(0..10) < 3 {
+        json.raw(r#","location":"#).raw(pick(rng, &LOCATIONS));
+    }
     json.raw(r#","events":["#);
     let count = rng.random_range(0..8);
     let mut timestamp = sent_at - rng.random_range(1_000..1_800_000);
@@ -158,40 +196,41 @@ fn event(rng: &mut Pcg64Mcg, json: &mut Writer, timestamp: i64) {
     match kind {
         0..=4 => {
             json.number("duration_ms", rng.random_range(100..120_000))
-                .raw(r#","params":{"screen":""#)
-                .raw(pick(rng, &SCREENS));
+                .raw(r#","params":{"#)
+                .text_param("screen", pick(rng, &SCREENS));
         }
         5 | 6 => {
-            json.raw(r#","params":{"button":"b"#)
-                .int(rng.random_range(0..20))
-                .raw(r#"","screen":""#)
-                .raw(pick(rng, &SCREENS));
+            json.raw(r#","params":{"#)
+                .code_param("button", "b", rng.random_range(0..20))
+                .raw(",")
+                .text_param("screen", pick(rng, &SCREENS));
         }
         7 => {
             let (item, price) = ITEMS[rng.random_range(0..ITEMS.len())];
-            json.raw(r#","params":{"currency":""#)
-                .raw(pick(rng, &CURRENCIES))
-                .raw(r#"","item":""#)
-                .raw(item)
-                .raw(r#"","price":""#)
-                .raw(price);
+            json.raw(r#","params":{"#)
+                .text_param("currency", pick(rng, &CURRENCIES))
+                .raw(",")
+                .text_param("item", item)
+                .raw(",")
+                .text_param("price", price);
         }
         8 => {
             json.number("duration_ms", rng.random_range(10_000..600_000))
-                .raw(r#","params":{"level":""#)
-                .int(rng.random_range(1..80));
+                .raw(r#","params":{"#)
+                .int_param("level", rng.random_range(1..80));
         }
         _ => {
-            json.raw(r#","params":{"code":"E"#)
-                .int(rng.random_range(100..120));
+            json.raw(r#","params":{"#)
+                .code_param("code", "E", rng.random_range(100..120));
         }
     }
-    json.raw("\"}}");
+    json.raw("}}");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::datasets::app_events::{AppEvent, Network, Param};
 
     #[test]
     fn partitions_are_seeded_ordered_and_valid_json() {
@@ -199,9 +238,24 @@ mod tests {
         assert_eq!(a, partition(0, 500).collect::<Vec<_>>());
         assert_ne!(a[0], partition(1, 1).next().unwrap());
         assert!(a.windows(2).all(|w| w[0].timestamp <= w[1].timestamp));
-        for record in &a {
-            let tree: serde_json::Value = serde_json::from_str(&record.json).unwrap();
-            assert_eq!(tree["received_at"], record.timestamp);
-        }
+        let uploads: Vec<AppEvent> = a
+            .iter()
+            .map(|record| {
+                let tree: serde_json::Value = serde_json::from_str(&record.json).unwrap();
+                assert_eq!(tree["received_at"], record.timestamp);
+                serde_json::from_str(&record.json).unwrap()
+            })
+            .collect();
+        // Every shape of the model occurs: a location, each network, typed parameters.
+        assert!(uploads.iter().any(|u| u.location.is_some()));
+        assert!(uploads.iter().any(|u| u.network == Some(Network::Offline)));
+        let params = || {
+            uploads
+                .iter()
+                .flat_map(|u| &u.events)
+                .flat_map(|e| e.params.values())
+        };
+        assert!(params().any(|p| matches!(p, Param::Int(_))));
+        assert!(params().any(|p| matches!(p, Param::Text(_))));
     }
 }

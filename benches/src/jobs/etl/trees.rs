@@ -90,8 +90,8 @@ impl Model for Trees {
             times.push((integer(event, "timestamp")?, duration));
             if text(event, "name")? == "purchase" {
                 let params = object(field(event, "params")?, "`params`")?;
-                revenue_usd_cents +=
-                    rules::usd_cents(text(params, "price")?, text(params, "currency")?)?;
+                let param = |key: &str| text(object(field(params, key)?, key)?, "text");
+                revenue_usd_cents += rules::usd_cents(param("price")?, param("currency")?)?;
                 purchases += 1;
             }
         }
@@ -99,7 +99,7 @@ impl Model for Trees {
         if fields.get("country").is_none_or(Value::is_null) {
             fields.insert("country".into(), UNKNOWN_COUNTRY.into());
         }
-        for gone in ["sent_at", "sdk_version", "network"] {
+        for gone in ["sent_at", "sdk_version", "network", "location"] {
             fields.remove(gone);
         }
         fields.insert("tier".into(), tier.name().into());

@@ -1,57 +1,15 @@
-//! The job on typed records: parsed once from JSON into structs, which travel in the chosen
-//! format; operators read fields.
+//! The job on typed records: parsed once from JSON into the app-event model of the datasets
+//! ([`AppEvent`]), which travels in the chosen format; operators read fields.
 
 use super::rules::{self, Apps, Facts, Tier, UNKNOWN_COUNTRY};
 use super::{Model, RawEvent};
+use crate::datasets::app_events::{AppEvent, CustomEvent, Location, Network, Param, Platform};
 use crate::jobs::{JobFormat, class};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use typeinfo::TypeInfo;
 use typeinfo_engine::EngineError;
 use typeinfo_serializers::RecordSerializer;
-
-/// An upload as the SDK sends it.
-#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub struct Upload {
-    pub app_key: String,
-    pub device_id: String,
-    pub session_id: String,
-    /// Device clock, ms since the epoch.
-    pub sent_at: i64,
-    /// Collector clock, ms since the epoch: the event time.
-    pub received_at: i64,
-    pub platform: Platform,
-    pub app_version: String,
-    pub sdk_version: String,
-    pub country: Option<String>,
-    pub network: Option<Network>,
-    pub events: Vec<SdkEvent>,
-}
-
-#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    Ios,
-    Android,
-    Web,
-}
-
-#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Network {
-    Wifi,
-    Cellular,
-}
-
-/// An event the app defined; parameters are strings, as SDKs send them.
-#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-pub struct SdkEvent {
-    pub name: String,
-    pub timestamp: i64,
-    pub duration_ms: Option<u32>,
-    pub params: BTreeMap<String, String>,
-}
 
 /// An upload after enrichment: what the session is worth to the app's dashboard.
 #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -68,20 +26,22 @@ pub struct Session {
     pub session_length_ms: i64,
     pub purchases: u32,
     pub revenue_usd_cents: i64,
-    pub events: Vec<SdkEvent>,
+    pub events: Vec<CustomEvent>,
 }
 
 /// The kryo classes the typed job registers, in id order.
 pub(super) fn classes() -> Vec<&'static str> {
     vec![
         class::<RawEvent>(),
-        class::<Upload>(),
-        class::<SdkEvent>(),
+        class::<AppEvent>(),
+        class::<CustomEvent>(),
         class::<Session>(),
         class::<super::AppMinute>(),
         class::<Platform>(),
         class::<Network>(),
         class::<Tier>(),
+        class::<Location>(),
+        class::<Param>(),
     ]
 }
 
@@ -90,7 +50,7 @@ pub(super) fn classes() -> Vec<&'static str> {
 pub struct Typed;
 
 impl Model for Typed {
-    type Upload = Upload;
+    type Upload = AppEvent;
     type Session = Session;
 
     fn edges(
@@ -98,7 +58,7 @@ impl Model for Typed {
         classes: &[&'static str],
     ) -> Result<
         (
-            Arc<dyn RecordSerializer<Upload>>,
+            Arc<dyn RecordSerializer<AppEvent>>,
             Arc<dyn RecordSerializer<Session>>,
         ),
         EngineError,
@@ -106,11 +66,11 @@ impl Model for Typed {
         Ok((format.serializer(classes)?, format.serializer(classes)?))
     }
 
-    fn parse(json: &str) -> Result<Upload, String> {
+    fn parse(json: &str) -> Result<AppEvent, String> {
         serde_json::from_str(json).map_err(|e| format!("upload is not valid: {e}"))
     }
 
-    fn enrich(upload: Upload, apps: &Apps) -> Result<Session, String> {
+    fn enrich(upload: AppEvent, apps: &Apps) -> Result<Session, String> {
         let mut purchases = 0;
         let mut revenue_usd_cents = 0;
         for event in upload.events.iter().filter(|e| e.name == "purchase") {
@@ -118,7 +78,8 @@ impl Model for Typed {
                 event
                     .params
                     .get(key)
-                    .ok_or_else(|| format!("purchase without `{key}`"))
+                    .and_then(Param::as_text)
+                    .ok_or_else(|| format!("purchase without a text `{key}`"))
             };
             revenue_usd_cents += rules::usd_cents(param("price")?, param("currency")?)?;
             purchases += 1;

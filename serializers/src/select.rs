@@ -137,6 +137,9 @@ fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, 
             })
         })
         .collect();
+    if format == Format::Kryo {
+        check_registrations::<T>(config)?;
+    }
     let kryo_class = (format == Format::Kryo)
         .then(|| crate::kryo::class_name(T::TYPE_INFO))
         .flatten()
@@ -149,6 +152,32 @@ fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, 
         factory_fields,
         kryo_class,
         generated,
+    })
+}
+
+/// With `registration_required`, every class `T` writes must be registered: refused here,
+/// naming each one, rather than on every record.
+fn check_registrations<T: HasTypeInfo>(config: &SerializationConfig) -> Result<(), ConfigError> {
+    let registry = config.kryo().registry();
+    if !registry.is_registration_required() {
+        return Ok(());
+    }
+    let missing: Vec<_> = (crate::kryo::classes(T::TYPE_INFO).into_iter())
+        .filter(|class| registry.id_of(class).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let list = missing.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>();
+    Err(ConfigError::Invalid {
+        key: "kryo.registration_required".into(),
+        value: "true".into(),
+        allowed: format!(
+            "it only when every class `{}` writes is registered; not registered: {} (add each under [kryo.registrations] with an id from {})",
+            core::any::type_name::<T>(),
+            list.join(", "),
+            crate::kryo::FIRST_USER_ID,
+        ),
     })
 }
 

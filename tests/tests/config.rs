@@ -1,5 +1,6 @@
 //! The selection config: files, builder, validation messages and the generic-types policy.
 
+use proptest::strategy::{Strategy, ValueTree};
 use typeinfo::prelude::*;
 use typeinfo_serializers::Serializer;
 use typeinfo_serializers::config::{ConfigError, Format, GenericTypes, SerializationConfig};
@@ -370,17 +371,9 @@ fn kryo_section_configures_the_kryo_serializer() {
     assert_eq!(bytes[..2], [14, 1]);
     assert_eq!(serializer.decode(&bytes).unwrap(), tree);
 
-    // registration_required reaches the serializer.
-    let unit = Serializer::<Unit>::with_serde(&config).unwrap();
-    let e = unit.encode_into(&Unit, &mut Vec::new()).unwrap_err();
-    assert!(
-        e.to_string().contains("class `Unit` is not registered"),
-        "{e}"
-    );
-    assert_eq!(
-        unit.explanation().to_string(),
-        "typeinfo_tests::types::Unit → kryo (force_kryo); class `Unit` is not registered, so every record carries its name; the whole record goes through serde (kryo references are on)"
-    );
+    // registration_required refuses the serializer of a type with an unregistered class.
+    let e = Serializer::<Unit>::with_serde(&config).unwrap_err();
+    assert!(e.to_string().contains("not registered: `Unit`"), "{e}");
 
     // Without references, generated code writes the same bytes, also for a type without
     // serde; a type without serde cannot have references.
@@ -490,4 +483,55 @@ fn generic_types_apply_to_generated_formats_only() {
         .build()
         .unwrap();
     assert!(Serializer::<Attributes>::with_serde(&pojo).is_err());
+}
+
+/// `registration_required` is checked when the serializer is built, for both kryo paths,
+/// naming every class the type writes that has no id (nested ones too, each once), as
+/// Flink's `registerType` check does; not on every record.
+#[test]
+fn registration_required_fails_when_the_serializer_is_built() {
+    let required = |classes: &[(&str, u32)], references: bool| {
+        let mut builder = SerializationConfig::builder()
+            .force_kryo(true)
+            .kryo_registration_required(true)
+            .kryo_references(references);
+        for (class, id) in classes {
+            builder = builder.kryo_register(*class, *id);
+        }
+        builder.build().unwrap()
+    };
+    for references in [false, true] {
+        let config = required(&[("Tree", 12)], references);
+        let e = Serializer::<Everything>::with_serde(&config).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "bad config: `kryo.registration_required` = true is not allowed; allowed: it only when \
+             every class `typeinfo_tests::types::Everything` writes is registered; not registered: \
+             `Everything`, `Collections`, `Pair`, `Tuple`, `Unit` (add each under \
+             [kryo.registrations] with an id from 9)",
+            "references {references}"
+        );
+        let all = [
+            ("Everything", 10),
+            ("Collections", 11),
+            ("Tree", 12),
+            ("Pair", 13),
+            ("Tuple", 14),
+            ("Unit", 15),
+        ];
+        let serializer = Serializer::<Everything>::with_serde(&required(&all, references)).unwrap();
+        let value = (typeinfo_tests::strategies::everything())
+            .new_tree(&mut proptest::test_runner::TestRunner::deterministic())
+            .unwrap()
+            .current();
+        let mut bytes = Vec::new();
+        serializer.encode_into(&value, &mut bytes).unwrap();
+        assert_eq!(serializer.decode(&bytes).unwrap(), value);
+    }
+    // Without the requirement, unregistered classes are written by name.
+    let lenient = SerializationConfig::builder()
+        .force_kryo(true)
+        .build()
+        .unwrap();
+    assert!(Serializer::<Everything>::new(&lenient).is_ok());
 }

@@ -32,12 +32,14 @@ mod generated;
 mod memo;
 mod order;
 mod plan;
+mod reachable;
 mod registry;
 mod ser;
 pub mod wire;
 
 pub use dynamic::VariantIndex;
 pub use generated::{Generated, ReferencesUnsupported};
+pub use reachable::classes;
 pub use registry::{
     DEFAULT_REGISTRATIONS, FIRST_USER_ID, MAX_ID, Registry, RegistryError, class_name,
 };

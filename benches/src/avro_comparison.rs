@@ -262,3 +262,21 @@ where
     }
     Ok(all)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::datasets::SEED;
+
+    /// The report's avro comparison needs apache-avro to take app-events: serde's names
+    /// (`"ios"`, `"text"`) and the derived schema's must agree.
+    #[test]
+    fn apache_avro_writes_app_events_as_ours_does() {
+        let sessions = app_events::generate(SEED, 200).sessions;
+        let contenders = app_events_contenders(&sessions);
+        assert_eq!(
+            contenders.map(|c| c.len()).map_err(|e| e.to_string()),
+            Ok(2)
+        );
+    }
+}

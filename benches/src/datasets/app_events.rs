@@ -4,7 +4,8 @@
 //! move between systems. Every field has a `TypeInfo`, so every format sees all of it.
 //!
 //! The same model is the upload of the `etl` job ([`crate::jobs::etl`]), which reads it
-//! from JSON: serde's names are the ones SDKs send (`"ios"`, `{"text": "4.99"}`).
+//! from JSON: serde's names are the ones SDKs send (`"ios"`, `{"text": "4.99"}`), and each
+//! variant names itself the same way for typeinfo, so the Avro schema agrees with serde.
 
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
@@ -35,8 +36,11 @@ record! {
     #[derive(Copy, Eq)]
     #[serde(rename_all = "lowercase")]
     pub enum Platform {
+        #[typeinfo(rename = "ios")]
         Ios,
+        #[typeinfo(rename = "android")]
         Android,
+        #[typeinfo(rename = "web")]
         Web,
     }
 }
@@ -45,8 +49,11 @@ record! {
     #[derive(Copy, Eq)]
     #[serde(rename_all = "lowercase")]
     pub enum Network {
+        #[typeinfo(rename = "wifi")]
         Wifi,
+        #[typeinfo(rename = "cellular")]
         Cellular,
+        #[typeinfo(rename = "offline")]
         Offline,
     }
 }
@@ -85,9 +92,13 @@ record! {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Param {
+    #[typeinfo(rename = "text")]
     Text(String),
+    #[typeinfo(rename = "int")]
     Int(i64),
+    #[typeinfo(rename = "real")]
     Real(f64),
+    #[typeinfo(rename = "flag")]
     Flag(bool),
 }
 

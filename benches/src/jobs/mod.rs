@@ -9,7 +9,7 @@ use std::sync::Arc;
 use typeinfo::{Decode, Encode, HasTypeInfo};
 use typeinfo_engine::EngineError;
 use typeinfo_serializers::RecordSerializer;
-use typeinfo_serializers::config::{Format, SerializationConfig};
+use typeinfo_serializers::config::{Format, GenericTypes, SerializationConfig};
 use typeinfo_serializers::kryo::class_name;
 use typeinfo_serializers::select::Serializer;
 
@@ -77,8 +77,11 @@ impl JobFormat {
     where
         T: Encode + Decode + Serialize + DeserializeOwned + Send + Sync + 'static,
     {
+        // The jobs' generic fields are deliberate (flink-mini's `someObject`, as in Flink's
+        // benchmark), so they are allowed without the warning a user's config would give.
         let mut builder = (SerializationConfig::builder().default_format(self.format))
-            .max_record_bytes(self.max_record_bytes);
+            .max_record_bytes(self.max_record_bytes)
+            .generic_types(GenericTypes::Allow);
         if self.format == Format::Kryo && self.register {
             for (id, class) in (10..).zip(classes) {
                 builder = builder.kryo_register(*class, id);

@@ -78,6 +78,7 @@ pub fn kryo_registry() -> Registry {
         "StdFields",
         "StdOnly",
         "Ecosystem",
+        "Counts",
     ];
     for (id, name) in (10..).zip(classes) {
         registry

@@ -371,3 +371,44 @@ fn std_types_have_the_descriptors_of_their_representation() {
     let info = <SystemTime as typeinfo::HasTypeInfo>::TYPE_INFO;
     assert_eq!(info.to_string(), "SystemTime");
 }
+
+/// `usize` and `isize` are written as `u64` and `i64`, the same bytes in every format, and a
+/// record holding them derives and round-trips like any other.
+#[test]
+fn pointer_sized_integers_are_written_as_64_bits() {
+    #[derive(typeinfo::TypeInfo, Debug, PartialEq)]
+    struct Counts {
+        len: usize,
+        offset: isize,
+    }
+    #[derive(typeinfo::TypeInfo, Debug, PartialEq)]
+    struct Wide {
+        len: u64,
+        offset: i64,
+    }
+    for (len, offset) in [(0, 0), (usize::MAX, isize::MIN), (300, -300)] {
+        let counts = Counts { len, offset };
+        typeinfo_tests::the_same(&counts);
+        let wide = Wide {
+            len: len as u64,
+            offset: offset as i64,
+        };
+        use typeinfo_serializers::{RecordCodec, avro::Avro, compact::Compact, pojo::Pojo};
+        assert_eq!(
+            Pojo::default().to_vec(&counts).unwrap(),
+            Pojo::default().to_vec(&wide).unwrap()
+        );
+        assert_eq!(
+            Compact::default().to_vec(&counts).unwrap(),
+            Compact::default().to_vec(&wide).unwrap()
+        );
+        assert_eq!(
+            Avro::default().to_vec(&counts).unwrap(),
+            Avro::default().to_vec(&wide).unwrap()
+        );
+    }
+    assert!(matches!(
+        <usize as typeinfo::HasTypeInfo>::TYPE_INFO,
+        typeinfo::TypeInfo::U64
+    ));
+}

@@ -55,6 +55,38 @@ numbers! {
     f64 => F64, encode_f64, decode_f64;
 }
 
+/// `usize` and `isize` are written as 64-bit integers, so bytes mean the same on every
+/// target; a value that does not fit the reader's target is an error, not a wrap.
+macro_rules! pointer_sized {
+    ($($ty:ty as $wide:ty => $info:ident, $enc:ident, $dec:ident;)*) => {$(
+        impl HasTypeInfo for $ty {
+            const TYPE_INFO: &'static TypeInfo = &TypeInfo::$info;
+        }
+        impl Encode for $ty {
+            #[inline]
+            fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+                // Lossless: the assertion below keeps targets with wider pointers out.
+                e.$enc(*self as $wide)
+            }
+        }
+        impl Decode for $ty {
+            #[inline]
+            fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+                <$ty>::try_from(d.$dec()?).map_err(|_| DecodeError::OutOfRange {
+                    type_name: stringify!($ty),
+                })
+            }
+        }
+    )*};
+}
+
+const _: () = assert!(usize::BITS <= 64, "usize is written as 64 bits");
+
+pointer_sized! {
+    usize as u64 => U64, encode_u64, decode_u64;
+    isize as i64 => I64, encode_i64, decode_i64;
+}
+
 /// `bool` and `char`: their memory is their encoding, but not every pattern is valid, so they
 /// are raw for encoding only.
 macro_rules! checked {

@@ -35,6 +35,11 @@ use crate::limits::{Limits, cautious_capacity};
 use crate::path::Step;
 
 /// A type that can be written by any format.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written by typeinfo",
+    label = "typeinfo does not support `{Self}`",
+    note = "derive `TypeInfo` for it if it is yours; for a type from another crate, give the field `#[typeinfo(with = \"path::to::codec\")]` (a codec of your own) or `#[typeinfo(generic)]` (written through serde)"
+)]
 pub trait Encode: HasTypeInfo {
     /// Whether the value's memory is exactly its fixed-width little-endian encoding, which
     /// lets formats that use that encoding copy whole slices at once.
@@ -57,6 +62,11 @@ pub trait Encode: HasTypeInfo {
 }
 
 /// A type that can be read by any format.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read by typeinfo",
+    label = "typeinfo does not support `{Self}`",
+    note = "derive `TypeInfo` for it if it is yours; for a type from another crate, give the field `#[typeinfo(with = \"path::to::codec\")]` (a codec of your own) or `#[typeinfo(generic)]` (written through serde)"
+)]
 pub trait Decode: HasTypeInfo + Sized {
     /// Whether every byte pattern of the value's size is a valid value, equal to decoding its
     /// fixed-width little-endian encoding (see [`Encode::RAW`]).

@@ -15,6 +15,11 @@ pub use walk::GenericField;
 pub type TypeRef = fn() -> &'static TypeInfo;
 
 /// Types that have a descriptor. Implemented for the std types and by `#[derive(TypeInfo)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no typeinfo descriptor",
+    label = "typeinfo does not support `{Self}`",
+    note = "derive `TypeInfo` for it if it is yours; for a type from another crate, give the field `#[typeinfo(with = \"path::to::codec\")]` (a codec of your own) or `#[typeinfo(generic)]` (written through serde)"
+)]
 pub trait HasTypeInfo {
     /// The descriptor of `Self`.
     const TYPE_INFO: &'static TypeInfo;

@@ -412,3 +412,62 @@ fn pointer_sized_integers_are_written_as_64_bits() {
         typeinfo::TypeInfo::U64
     ));
 }
+
+/// `Result<T, E>` is written as the derived `enum { Ok(T), Err(E) }` is, in every format.
+#[test]
+fn results_are_written_as_a_derived_enum() {
+    #[derive(typeinfo::TypeInfo, Debug, PartialEq)]
+    struct Counts {
+        outcome: Result<u32, String>,
+        nested: Vec<Result<Option<i64>, (u8, bool)>>,
+    }
+    #[derive(typeinfo::TypeInfo, Debug, PartialEq)]
+    #[typeinfo(rename = "Result")]
+    enum Mirror<T, E> {
+        Ok(T),
+        Err(E),
+    }
+    #[derive(typeinfo::TypeInfo, Debug, PartialEq)]
+    #[typeinfo(rename = "Counts")]
+    struct Mirrored {
+        outcome: Mirror<u32, String>,
+        nested: Vec<Mirror<Option<i64>, (u8, bool)>>,
+    }
+    let counts = Counts {
+        outcome: Err("late".into()),
+        nested: vec![Ok(Some(-3)), Ok(None), Err((7, true))],
+    };
+    let mirrored = Mirrored {
+        outcome: Mirror::Err("late".into()),
+        nested: vec![
+            Mirror::Ok(Some(-3)),
+            Mirror::Ok(None),
+            Mirror::Err((7, true)),
+        ],
+    };
+    typeinfo_tests::the_same(&counts);
+    typeinfo_tests::the_same(&Counts {
+        outcome: Ok(9),
+        nested: vec![],
+    });
+    use typeinfo_serializers::{RecordCodec, avro::Avro, compact::Compact, pojo::Pojo};
+    assert_eq!(
+        Pojo::default().to_vec(&counts).unwrap(),
+        Pojo::default().to_vec(&mirrored).unwrap()
+    );
+    assert_eq!(
+        Compact::default().to_vec(&counts).unwrap(),
+        Compact::default().to_vec(&mirrored).unwrap()
+    );
+    assert_eq!(
+        Avro::default().to_vec(&counts).unwrap(),
+        Avro::default().to_vec(&mirrored).unwrap()
+    );
+    // A tag past `Err` is an error.
+    let err =
+        RecordCodec::decode::<Result<u8, u8>>(&Pojo::default(), &[2, 0, 0, 0, 1]).unwrap_err();
+    assert!(
+        matches!(err, typeinfo::DecodeError::InvalidTag { tag: 2, .. }),
+        "{err}"
+    );
+}

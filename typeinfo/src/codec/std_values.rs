@@ -6,7 +6,7 @@ use super::via::{logical, via};
 use super::{Decode, Decoder, Encode, Encoder};
 use crate::error::{DecodeError, EncodeError, EncodeErrorKind, ValueError};
 use crate::info::{
-    EnumInfo, HasTypeInfo, LogicalKind, StructStyle, TypeInfo, TypeName, VariantInfo,
+    EnumInfo, FieldInfo, HasTypeInfo, LogicalKind, StructStyle, TypeInfo, TypeName, VariantInfo,
 };
 use crate::path::Step;
 use core::cmp::Ordering;
@@ -252,5 +252,77 @@ impl Decode for Ordering {
                 type_name: "Ordering",
                 tag: index,
             })
+    }
+}
+
+/// `Result<T, E>`, as a derived `enum Result { Ok(T), Err(E) }` is: variant 0 or 1, then its
+/// value.
+impl<T: HasTypeInfo, E: HasTypeInfo> HasTypeInfo for Result<T, E> {
+    const TYPE_INFO: &'static TypeInfo = &TypeInfo::Enum(&EnumInfo {
+        name: TypeName {
+            name: "Result",
+            module_path: "core::result",
+            namespace: None,
+            full: core::any::type_name::<Result<T, E>>,
+            aliases: &[],
+        },
+        variants: &[
+            VariantInfo {
+                name: "Ok",
+                style: StructStyle::Tuple,
+                fields: &[FieldInfo {
+                    name: "0",
+                    ty: T::type_info,
+                    default: None,
+                    aliases: &[],
+                }],
+            },
+            VariantInfo {
+                name: "Err",
+                style: StructStyle::Tuple,
+                fields: &[FieldInfo {
+                    name: "0",
+                    ty: E::type_info,
+                    default: None,
+                    aliases: &[],
+                }],
+            },
+        ],
+        default_variant: None,
+    });
+}
+
+impl<T: Encode, E: Encode> Encode for Result<T, E> {
+    #[inline]
+    fn encode<En: Encoder>(&self, e: &mut En) -> Result<(), EncodeError> {
+        match self {
+            Ok(value) => {
+                e.encode_variant(0)?;
+                value.encode(e)
+            }
+            Err(error) => {
+                e.encode_variant(1)?;
+                error.encode(e)
+            }
+        }
+    }
+}
+
+impl<T: Decode, E: Decode> Decode for Result<T, E> {
+    #[inline]
+    fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
+        // One level against `max_depth`, as a derived enum counts.
+        d.enter()?;
+        let value = match d.decode_variant("Result", 2) {
+            Ok(0) => T::decode(d).map(Ok),
+            Ok(1) => E::decode(d).map(Err),
+            Ok(tag) => Err(DecodeError::InvalidTag {
+                type_name: "Result",
+                tag,
+            }),
+            Err(e) => Err(e),
+        };
+        d.leave();
+        value
     }
 }

@@ -98,6 +98,34 @@ fn misplaced_steps_say_why() {
         e.to_string(),
         "`[*]` needs a list, set, array or map, but `user` is `u64`"
     );
+    // A field of a collection's elements: the message gives the expression to write.
+    let e = Session::type_info().resolve("events.name").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`events` is a Vec: select `name` in each element with `events[*].name`"
+    );
+    assert!(matches!(e, PathError::FieldOfCollection { .. }));
+    assert!(Session::type_info().resolve("events[*].name").is_ok());
+    let e = Session::type_info().resolve("tags.x").unwrap_err();
+    assert!(e.to_string().contains("with `tags[*].x`"), "{e}");
+    // Inside an enum, no variant can be chosen.
+    #[derive(TypeInfo)]
+    #[allow(dead_code)]
+    enum Payment {
+        Card { last4: String },
+        Cash,
+    }
+    #[derive(TypeInfo)]
+    #[allow(dead_code)]
+    struct Order {
+        payment: Payment,
+    }
+    let e = Order::type_info().resolve("payment.last4").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`payment` is the enum `Payment`, and a field expression cannot choose one of its \
+         variants, so `last4` cannot be selected; select `payment` itself"
+    );
     for bad in ["", ".user", "user.", "events[0]", "events[*]name", "us-er"] {
         assert!(
             matches!(

@@ -73,6 +73,18 @@ pub enum PathError {
     },
     /// A field was selected inside a type that has none.
     NoFields { at: String, type_name: &'static str },
+    /// A field was selected on a collection rather than on its elements.
+    FieldOfCollection {
+        at: String,
+        field: String,
+        type_name: &'static str,
+    },
+    /// A field was selected inside an enum, whose variants a path cannot choose between.
+    FieldOfEnum {
+        at: String,
+        field: String,
+        type_name: &'static str,
+    },
     /// `[*]` was applied to a type that is not a collection.
     NotACollection { at: String, type_name: &'static str },
     /// The selected type is not the type the caller asked for.
@@ -121,6 +133,26 @@ impl fmt::Display for PathError {
             PathError::NoFields { at, type_name } => {
                 write!(f, "`{type_name}` at {} has no fields to select", place(at))
             }
+            PathError::FieldOfCollection {
+                at,
+                field,
+                type_name,
+            } => write!(
+                f,
+                "{} is a {type_name}: select `{field}` in each element with `{at}[*].{field}`",
+                place(at)
+            ),
+            PathError::FieldOfEnum {
+                at,
+                field,
+                type_name,
+            } => write!(
+                f,
+                "{} is the enum `{type_name}`, and a field expression cannot choose one of its \
+                 variants, so `{field}` cannot be selected; select {} itself",
+                place(at),
+                place(at)
+            ),
             PathError::NotACollection { at, type_name } => write!(
                 f,
                 "`[*]` needs a list, set, array or map, but {} is `{type_name}`",
@@ -281,6 +313,18 @@ fn select_field(
                     available: TUPLE_POSITIONS[..items.len().min(TUPLE_POSITIONS.len())].to_vec(),
                 })
         }
+        TypeInfo::List(..) | TypeInfo::Set(..) | TypeInfo::Array(..) | TypeInfo::Map(..) => {
+            Err(PathError::FieldOfCollection {
+                at: at.to_owned(),
+                field: name.to_owned(),
+                type_name: ty.kind_name(),
+            })
+        }
+        TypeInfo::Enum(e) => Err(PathError::FieldOfEnum {
+            at: at.to_owned(),
+            field: name.to_owned(),
+            type_name: e.name.name,
+        }),
         other => Err(PathError::NoFields {
             at: at.to_owned(),
             type_name: other.kind_name(),

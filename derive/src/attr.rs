@@ -51,8 +51,48 @@ fn unknown(meta: &ParseNestedMeta, allowed: &str) -> syn::Error {
     ))
 }
 
+/// The value of `key = "..."`; a missing `=` or a value that is not a string is refused
+/// with the form the key takes.
 fn string(meta: &ParseNestedMeta) -> syn::Result<LitStr> {
-    meta.value()?.parse()
+    let key = meta
+        .path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let example = match key.as_str() {
+        "rename" => "name",
+        "crate" => "::typeinfo",
+        "namespace" => "com.example",
+        "alias" => "old_name",
+        "with" => "codecs::point",
+        "default" => "defaults::zero",
+        _ => "...",
+    };
+    let form = |e: syn::Error| {
+        syn::Error::new(
+            e.span(),
+            format!("`{key}` takes a string, as in `{key} = \"{example}\"`"),
+        )
+    };
+    meta.value().map_err(form)?.parse().map_err(form)
+}
+
+/// A `rename`: the name a type, field or variant has in schemas and field expressions, so
+/// one Avro and field expressions can take.
+fn schema_name(meta: &ParseNestedMeta, what: &str) -> syn::Result<String> {
+    let lit = string(meta)?;
+    let name = lit.value();
+    if is_schema_name(&name) {
+        return Ok(name);
+    }
+    Err(syn::Error::new(
+        lit.span(),
+        format!(
+            "`rename` takes the {what}'s name in schemas and field expressions: letters, digits \
+             and `_`, starting with a letter or `_`, as Avro names are (such as `rename = \"user_id\"`); \
+             \"{name}\" is not one"
+        ),
+    ))
 }
 
 /// A string literal whose content parses as `T`; `what` explains the expected form.
@@ -82,8 +122,8 @@ impl ContainerAttrs {
         let mut aliases = Vec::new();
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
-                let name = string(meta)?;
-                rename.set(cx, meta, name.value());
+                let name = schema_name(meta, "type")?;
+                rename.set(cx, meta, name);
             } else if meta.path.is_ident("crate") {
                 let path = parse_string_as::<Path>(
                     meta,
@@ -145,8 +185,8 @@ impl VariantAttrs {
         let mut default = Once::new("default");
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
-                let name = string(meta)?;
-                rename.set(cx, meta, name.value());
+                let name = schema_name(meta, "variant")?;
+                rename.set(cx, meta, name);
                 Ok(())
             } else if meta.path.is_ident("default") {
                 default.set(cx, meta, meta.path.clone());
@@ -195,8 +235,8 @@ impl FieldAttrs {
         let mut aliases = Vec::new();
         for_each_item(cx, attrs, |cx, meta| {
             if meta.path.is_ident("rename") {
-                let name = string(meta)?;
-                rename.set(cx, meta, (name.value(), meta.path.clone()));
+                let name = schema_name(meta, "field")?;
+                rename.set(cx, meta, (name, meta.path.clone()));
             } else if meta.path.is_ident("skip") {
                 skip.set(cx, meta, meta.path.clone());
             } else if meta.path.is_ident("generic") {

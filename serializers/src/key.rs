@@ -3,13 +3,16 @@
 //! The expression is resolved against `T`'s descriptor once, and the key type `K` is checked
 //! against what it selects, so a mistyped key fails before the first record. Per record the
 //! generated `encode_path` walks straight to the selected value and encodes only it.
+//! Equal keys give equal bytes: a key type holding a hash-ordered collection, which two
+//! equal values may iterate differently, is refused when the selector is built.
 
 use crate::pojo::Pojo;
 use crate::record::RecordCodec;
 use core::fmt;
 use core::marker::PhantomData;
+use typeinfo::info::CollectionKind;
 use typeinfo::path::{FieldPath, PathError};
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits, TypeInfo};
 
 /// Reads `T`s and yields `K`s, without owning either (so the selector is `Send + Sync`).
 type Selects<T, K> = PhantomData<(fn(&T), fn() -> K)>;
@@ -51,6 +54,20 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
+/// The first collection inside `key` whose iteration order equal values need not share:
+/// such a key has no canonical bytes. (What a generic field holds is serde's and not seen.)
+fn unordered_collection(key: &'static TypeInfo) -> Option<&'static str> {
+    let mut found = None;
+    key.visit(&mut |ty| {
+        if let TypeInfo::Set(kind, _) | TypeInfo::Map(kind, ..) = ty
+            && *kind != CollectionKind::BTree
+        {
+            found.get_or_insert(ty.kind_name());
+        }
+    });
+    found
+}
+
 /// Keys are our own freshly encoded bytes: no limit applies to reading them back.
 const TRUSTED: Pojo = Pojo::new(Limits {
     max_record_bytes: usize::MAX,
@@ -67,6 +84,12 @@ impl<T: Encode + ?Sized, K: Decode> KeySelector<T, K> {
                 expression: expression.to_owned(),
                 expected: K::TYPE_INFO.kind_name().to_owned(),
                 found: path.target().kind_name().to_owned(),
+            });
+        }
+        if let Some(collection) = unordered_collection(path.target()) {
+            return Err(PathError::UnorderedKey {
+                expression: expression.to_owned(),
+                collection,
             });
         }
         Ok(KeySelector {

@@ -175,3 +175,43 @@ fn a_key_of_the_wrong_type_is_refused_up_front() {
         "`device.os` selects a value of type String, not the requested u32"
     );
 }
+
+/// Equal keys must give equal bytes: a key that holds a hash-ordered collection (two equal
+/// values may iterate it differently) is refused when the selector is built.
+#[test]
+fn keys_holding_hash_collections_are_refused_when_the_selector_is_built() {
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    #[derive(TypeInfo, Debug, Clone, PartialEq)]
+    struct Labels {
+        names: HashMap<String, u32>,
+    }
+    #[derive(TypeInfo, Debug, Clone, PartialEq)]
+    struct Job {
+        id: u32,
+        tags: HashSet<String>,
+        sorted: BTreeSet<String>,
+        labels: Option<Labels>,
+    }
+    let e = KeySelector::<Job, HashSet<String>>::new("tags").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`tags` selects a key that holds a HashSet, whose order two equal values need not \
+         share, so equal keys could give different bytes and reach different subtasks; key by \
+         a field without it, or hold a BTreeMap or BTreeSet there"
+    );
+    // Nested inside the selected value, too.
+    let e = KeySelector::<Job, Option<Labels>>::new("labels").unwrap_err();
+    assert!(
+        matches!(
+            e,
+            PathError::UnorderedKey {
+                collection: "HashMap",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    // Ordered collections and plain fields stay keys.
+    assert!(KeySelector::<Job, BTreeSet<String>>::new("sorted").is_ok());
+    assert!(KeySelector::<Job, u32>::new("id").is_ok());
+}

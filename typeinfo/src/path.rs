@@ -87,6 +87,13 @@ pub enum PathError {
     },
     /// `[*]` was applied to a type that is not a collection.
     NotACollection { at: String, type_name: &'static str },
+    /// The selected key holds a collection whose order two equal values need not share
+    /// (`HashMap`, `HashSet`, `IndexMap`, `IndexSet`), so equal keys could give different
+    /// bytes.
+    UnorderedKey {
+        expression: String,
+        collection: &'static str,
+    },
     /// The selected type is not the type the caller asked for.
     TypeMismatch {
         expression: String,
@@ -157,6 +164,16 @@ impl fmt::Display for PathError {
                 f,
                 "`[*]` needs a list, set, array or map, but {} is `{type_name}`",
                 place(at)
+            ),
+            PathError::UnorderedKey {
+                expression,
+                collection,
+            } => write!(
+                f,
+                "`{expression}` selects a key that holds a {collection}, whose order two equal \
+                 values need not share, so equal keys could give different bytes and reach \
+                 different subtasks; key by a field without it, or hold a BTreeMap or BTreeSet \
+                 there"
             ),
             PathError::TypeMismatch {
                 expression,

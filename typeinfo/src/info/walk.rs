@@ -1,4 +1,5 @@
-//! Walks over a descriptor: finding the generic (opaque) fields of a type.
+//! Walks over a descriptor: every descriptor a type reaches ([`TypeInfo::visit`]), and the
+//! generic (opaque) fields of a type, with their paths.
 
 use super::{FieldInfo, TypeInfo};
 
@@ -23,6 +24,14 @@ impl GenericField {
 }
 
 impl TypeInfo {
+    /// Calls `f` on this descriptor and on every one it reaches (through options,
+    /// collections, maps, tuples, fields, variants and logical representations), each user
+    /// type once, so recursive types terminate. Generic fields are visited as
+    /// [`TypeInfo::Generic`]; what they hold is serde's and not seen.
+    pub fn visit(&'static self, f: &mut impl FnMut(&'static TypeInfo)) {
+        visit(self, &mut Vec::new(), f);
+    }
+
     /// Every place in this type whose value goes through the generic fallback. A user type is
     /// not re-entered while it is being walked, so recursive types terminate.
     pub fn generic_fields(&self) -> Vec<GenericField> {
@@ -109,4 +118,40 @@ fn with_segment(path: &mut String, segment: &str, f: impl FnOnce(&mut String)) {
     path.push_str(segment);
     f(path);
     path.truncate(len);
+}
+
+fn visit(
+    ty: &'static TypeInfo,
+    seen: &mut Vec<&'static str>,
+    f: &mut impl FnMut(&'static TypeInfo),
+) {
+    let user_type = match ty {
+        TypeInfo::Struct(s) => Some(s.name.full_name()),
+        TypeInfo::Enum(e) => Some(e.name.full_name()),
+        _ => None,
+    };
+    if let Some(name) = user_type {
+        if seen.contains(&name) {
+            return;
+        }
+        seen.push(name);
+    }
+    f(ty);
+    match ty {
+        TypeInfo::Option(t)
+        | TypeInfo::List(_, t)
+        | TypeInfo::Set(_, t)
+        | TypeInfo::Array(_, t) => visit(t(), seen, f),
+        TypeInfo::Map(_, k, v) => {
+            visit(k(), seen, f);
+            visit(v(), seen, f);
+        }
+        TypeInfo::Tuple(items) => items.iter().for_each(|t| visit(t(), seen, f)),
+        TypeInfo::Logical(l) => visit((l.repr)(), seen, f),
+        TypeInfo::Struct(s) => s.fields.iter().for_each(|x| visit(x.type_info(), seen, f)),
+        TypeInfo::Enum(e) => (e.variants.iter())
+            .flat_map(|v| v.fields)
+            .for_each(|x| visit(x.type_info(), seen, f)),
+        _ => {}
+    }
 }

@@ -372,6 +372,29 @@ fn std_types_have_the_descriptors_of_their_representation() {
     assert_eq!(info.to_string(), "SystemTime");
 }
 
+/// `a` and `b` are written as the same bytes in pojo, compact and avro.
+fn same_bytes<A: typeinfo::Encode + Debug, B: typeinfo::Encode>(a: &A, b: &B) {
+    use typeinfo_serializers::{RecordCodec, avro::Avro, compact::Compact, pojo::Pojo};
+    let pojo = Pojo::default();
+    let compact = Compact::default();
+    let avro = Avro::default();
+    assert_eq!(
+        pojo.to_vec(a).unwrap(),
+        pojo.to_vec(b).unwrap(),
+        "pojo {a:?}"
+    );
+    assert_eq!(
+        compact.to_vec(a).unwrap(),
+        compact.to_vec(b).unwrap(),
+        "compact {a:?}"
+    );
+    assert_eq!(
+        avro.to_vec(a).unwrap(),
+        avro.to_vec(b).unwrap(),
+        "avro {a:?}"
+    );
+}
+
 /// `usize` and `isize` are written as `u64` and `i64`, the same bytes in every format, and a
 /// record holding them derives and round-trips like any other.
 #[test]
@@ -393,19 +416,7 @@ fn pointer_sized_integers_are_written_as_64_bits() {
             len: len as u64,
             offset: offset as i64,
         };
-        use typeinfo_serializers::{RecordCodec, avro::Avro, compact::Compact, pojo::Pojo};
-        assert_eq!(
-            Pojo::default().to_vec(&counts).unwrap(),
-            Pojo::default().to_vec(&wide).unwrap()
-        );
-        assert_eq!(
-            Compact::default().to_vec(&counts).unwrap(),
-            Compact::default().to_vec(&wide).unwrap()
-        );
-        assert_eq!(
-            Avro::default().to_vec(&counts).unwrap(),
-            Avro::default().to_vec(&wide).unwrap()
-        );
+        same_bytes(&counts, &wide);
     }
     assert!(matches!(
         <usize as typeinfo::HasTypeInfo>::TYPE_INFO,
@@ -450,19 +461,8 @@ fn results_are_written_as_a_derived_enum() {
         outcome: Ok(9),
         nested: vec![],
     });
-    use typeinfo_serializers::{RecordCodec, avro::Avro, compact::Compact, pojo::Pojo};
-    assert_eq!(
-        Pojo::default().to_vec(&counts).unwrap(),
-        Pojo::default().to_vec(&mirrored).unwrap()
-    );
-    assert_eq!(
-        Compact::default().to_vec(&counts).unwrap(),
-        Compact::default().to_vec(&mirrored).unwrap()
-    );
-    assert_eq!(
-        Avro::default().to_vec(&counts).unwrap(),
-        Avro::default().to_vec(&mirrored).unwrap()
-    );
+    same_bytes(&counts, &mirrored);
+    use typeinfo_serializers::{RecordCodec, pojo::Pojo};
     // A tag past `Err` is an error.
     let err =
         RecordCodec::decode::<Result<u8, u8>>(&Pojo::default(), &[2, 0, 0, 0, 1]).unwrap_err();

@@ -8,17 +8,16 @@
 //! is not registered still fails when such a value is written.
 
 use typeinfo::TypeInfo;
-use typeinfo::info::StructStyle;
 
 /// The class names `info` writes, each once, in the order a walk from the root meets them.
 pub fn classes(info: &'static TypeInfo) -> Vec<&'static str> {
     let mut found = Vec::new();
     info.visit(&mut |ty| {
-        if let TypeInfo::Struct(s) = ty {
-            let newtype = s.style == StructStyle::Tuple && s.fields.len() == 1;
-            if !newtype && !found.contains(&s.name.name) {
-                found.push(s.name.name);
-            }
+        if let TypeInfo::Struct(s) = ty
+            && !s.is_newtype()
+            && !found.contains(&s.name.name)
+        {
+            found.push(s.name.name);
         }
     });
     found

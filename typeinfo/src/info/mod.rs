@@ -171,12 +171,27 @@ pub struct StructInfo {
     pub fields: &'static [FieldInfo],
 }
 
+impl StructInfo {
+    /// A tuple struct of one field: transparent, as serde's newtype struct.
+    pub fn is_newtype(&self) -> bool {
+        self.style.is_newtype(self.fields.len())
+    }
+}
+
 /// How a struct or variant writes its fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StructStyle {
     Named,
     Tuple,
     Unit,
+}
+
+impl StructStyle {
+    /// Whether a struct or variant of this style with `fields` fields is a newtype: one
+    /// positional field, which serde and every format treat as transparent.
+    pub const fn is_newtype(self, fields: usize) -> bool {
+        matches!(self, StructStyle::Tuple) && fields == 1
+    }
 }
 
 /// One serialized field of a struct or variant (skipped fields are not listed).
@@ -233,6 +248,13 @@ pub struct VariantInfo {
     pub name: &'static str,
     pub style: StructStyle,
     pub fields: &'static [FieldInfo],
+}
+
+impl VariantInfo {
+    /// A tuple variant of one field (serde's newtype variant).
+    pub fn is_newtype(&self) -> bool {
+        self.style.is_newtype(self.fields.len())
+    }
 }
 
 /// A type serialized through serde by the generic fallback.

@@ -349,7 +349,7 @@ impl Builder {
     }
 
     fn structure(&mut self, s: &'static StructInfo) -> Result<Node, SchemaError> {
-        if s.style == StructStyle::Tuple && s.fields.len() == 1 {
+        if s.is_newtype() {
             // A newtype is transparent, as in serde.
             let full = s.name.full_name();
             if self.newtypes.contains(&full) {
@@ -411,7 +411,7 @@ impl Builder {
             };
             // apache-avro writes a newtype variant's value as the record's only field when
             // the record says so.
-            let properties = if v.style == StructStyle::Tuple && v.fields.len() == 1 {
+            let properties = if v.is_newtype() {
                 vec![(
                     "org.apache.avro.rust.union_of_records".to_owned(),
                     serde_json::Value::Bool(true),

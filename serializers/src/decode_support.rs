@@ -99,6 +99,19 @@ impl<'f> DecodeState<'f> {
         }
     }
 
+    /// A copy for a decoder nested in this one's (a factory's value over a slice). The
+    /// depth is copied on its own: the caller has just stored it, and a wide copy of the
+    /// whole state would load it with other bytes, a load that cannot take the value from
+    /// the pending store and waits for it (about 6 ns a value on pojo; `benches/factories.rs`
+    /// in typeinfo-benches times the path).
+    #[inline]
+    pub fn copy_for_nested(&self) -> Self {
+        DecodeState {
+            depth: core::hint::black_box(self.depth),
+            ..*self
+        }
+    }
+
     /// A claimed element count, checked against `max_collection_len`.
     #[inline]
     pub fn len(&self, claimed: u128) -> Result<usize, DecodeError> {
@@ -106,21 +119,9 @@ impl<'f> DecodeState<'f> {
     }
 }
 
-/// The `Decoder` methods that are the [`DecodeState`] in field `$state`: limits, depth and
-/// (unless the format writes generic fields its own way) the factories of generic fields.
+/// The `Decoder` methods that are the [`DecodeState`] in field `$state`: limits and depth.
 macro_rules! decode_state_methods {
     ($state:ident) => {
-        decode_state_methods!($state, without generic);
-
-        #[inline]
-        fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
-            &mut self,
-        ) -> Result<T, typeinfo::DecodeError> {
-            let factories = self.$state.factories;
-            typeinfo::codec::decode_generic_with(factories, self)
-        }
-    };
-    ($state:ident, without generic) => {
         #[inline]
         fn limits(&self) -> &typeinfo::Limits {
             &self.$state.limits
@@ -138,18 +139,4 @@ macro_rules! decode_state_methods {
     };
 }
 
-/// `Encoder::encode_generic` for an encoder whose factories are in field `$factories`.
-macro_rules! encode_generic_by_factories {
-    ($factories:ident) => {
-        #[inline]
-        fn encode_generic<T: serde::Serialize + 'static>(
-            &mut self,
-            value: &T,
-        ) -> Result<(), typeinfo::EncodeError> {
-            let factories = self.$factories;
-            typeinfo::codec::encode_generic_with(factories, self, value)
-        }
-    };
-}
-
-pub(crate) use {decode_state_methods, encode_generic_by_factories};
+pub(crate) use decode_state_methods;

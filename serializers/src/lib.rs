@@ -16,6 +16,7 @@
 pub mod avro;
 pub mod baselines;
 pub mod compact;
+mod compiled;
 pub mod config;
 mod decode_support;
 pub mod key;
@@ -25,9 +26,12 @@ pub mod record;
 pub mod select;
 pub mod varint;
 
+pub use compiled::factory_of;
 pub use config::{ConfigError, Format, GenericTypes, SerializationConfig};
 pub use record::{RecordCodec, RecordSerializer};
 pub use select::Serializer;
 
 #[doc(hidden)]
 pub use serde as __serde;
+#[doc(hidden)]
+pub use typeinfo as __typeinfo;

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-use typeinfo::factory::{Factories, Factory};
+use typeinfo::factory::{Codec, Factories, Factory};
 use typeinfo::prelude::*;
 use typeinfo::{DecodeError, Decoder, EncodeError, Encoder};
 use typeinfo_serializers::Serializer;
@@ -94,11 +94,11 @@ const GEO: &str = "factories::GeoPoint";
 const CELSIUS: &str = "factories::Celsius";
 
 fn geo_factory() -> Factory {
-    typeinfo::factory!("geo", GeoPoint, GeoCodec)
+    typeinfo_serializers::factory!("geo", GeoPoint, GeoCodec)
 }
 
 fn celsius_factory() -> Factory {
-    typeinfo::factory!("celsius", Celsius, celsius_codec)
+    typeinfo_serializers::factory!("celsius", Celsius, celsius_codec)
 }
 
 fn visit() -> Visit {
@@ -168,6 +168,217 @@ fn a_factory_writes_the_field_exactly_as_its_representation() {
             bytes,
             "{format}: the factories are in force, not serde"
         );
+    }
+}
+
+/// The two codecs as [`Codec`] implementations, for `Factory::of` (erased only) and
+/// `factory_of` (also compiled for each format).
+struct GeoAsCodec;
+
+impl Codec<GeoPoint> for GeoAsCodec {
+    fn type_info() -> &'static typeinfo::TypeInfo {
+        GeoCodec::type_info()
+    }
+    fn encode<E: Encoder>(value: &GeoPoint, e: &mut E) -> Result<(), EncodeError> {
+        GeoCodec::encode(value, e)
+    }
+    fn decode<D: Decoder>(d: &mut D) -> Result<GeoPoint, DecodeError> {
+        GeoCodec::decode(d)
+    }
+}
+
+struct CelsiusAsCodec;
+
+impl Codec<Celsius> for CelsiusAsCodec {
+    fn type_info() -> &'static typeinfo::TypeInfo {
+        celsius_codec::type_info()
+    }
+    fn encode<E: Encoder>(value: &Celsius, e: &mut E) -> Result<(), EncodeError> {
+        celsius_codec::encode(value, e)
+    }
+    fn decode<D: Decoder>(d: &mut D) -> Result<Celsius, DecodeError> {
+        celsius_codec::decode(d)
+    }
+}
+
+fn erased_only() -> Factories {
+    Factories::new([
+        Factory::of::<GeoPoint, GeoAsCodec>("geo"),
+        Factory::of::<Celsius, CelsiusAsCodec>("celsius"),
+    ])
+}
+
+fn compiled() -> Factories {
+    Factories::new([
+        typeinfo_serializers::factory_of::<GeoPoint, GeoAsCodec>("geo"),
+        typeinfo_serializers::factory_of::<Celsius, CelsiusAsCodec>("celsius"),
+    ])
+}
+
+/// The compiled entries and the trait-object path run the same codec on the same format:
+/// they write the same bytes and read each other's, in every generated format.
+#[test]
+fn compiled_and_erased_factories_write_the_same_bytes() {
+    use typeinfo_serializers::RecordCodec;
+    use typeinfo_serializers::avro::Avro;
+    use typeinfo_serializers::compact::Compact;
+    use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
+    use typeinfo_serializers::pojo::Pojo;
+
+    fn check<C: RecordCodec>(name: &str, compiled: &C, erased: &C, value: &Visit) {
+        let bytes = compiled.to_vec(value).unwrap();
+        assert_eq!(erased.to_vec(value).unwrap(), bytes, "{name}");
+        let back: Visit = RecordCodec::decode(erased, &bytes).unwrap();
+        assert_eq!(&back, value, "{name}");
+        let back: Visit = RecordCodec::decode(compiled, &bytes).unwrap();
+        assert_eq!(&back, value, "{name}");
+    }
+    let kryo = Generated::new(Kryo::new(Registry::new())).unwrap();
+    let mut values = vec![visit()];
+    values.push(Visit {
+        tags: vec![],
+        ..visit()
+    });
+    for value in &values {
+        check(
+            "pojo",
+            &Pojo::default().with_factories(compiled()),
+            &Pojo::default().with_factories(erased_only()),
+            value,
+        );
+        check(
+            "compact",
+            &Compact::default().with_factories(compiled()),
+            &Compact::default().with_factories(erased_only()),
+            value,
+        );
+        check(
+            "avro",
+            &Avro::default().with_factories(compiled()),
+            &Avro::default().with_factories(erased_only()),
+            value,
+        );
+        check(
+            "kryo",
+            &kryo.clone().with_factories(compiled()),
+            &kryo.clone().with_factories(erased_only()),
+            value,
+        );
+    }
+}
+
+thread_local! {
+    /// The encoder and decoder types `SeenCodec` ran on, on this thread.
+    static SEEN: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Celsius's codec, noting the encoder and decoder it is handed.
+struct SeenCodec;
+
+impl Codec<Celsius> for SeenCodec {
+    fn type_info() -> &'static typeinfo::TypeInfo {
+        celsius_codec::type_info()
+    }
+    fn encode<E: Encoder>(value: &Celsius, e: &mut E) -> Result<(), EncodeError> {
+        SEEN.with(|seen| seen.borrow_mut().push(core::any::type_name::<E>()));
+        celsius_codec::encode(value, e)
+    }
+    fn decode<D: Decoder>(d: &mut D) -> Result<Celsius, DecodeError> {
+        SEEN.with(|seen| seen.borrow_mut().push(core::any::type_name::<D>()));
+        celsius_codec::decode(d)
+    }
+}
+
+/// A compiled factory runs on each format's own encoder and decoder, not behind a trait
+/// object (that is what makes it as fast as generated code); one built with
+/// `Factory::of` runs behind one.
+#[test]
+fn compiled_factories_run_on_the_formats_own_encoders() {
+    use typeinfo_serializers::RecordCodec;
+    use typeinfo_serializers::compact::Compact;
+    use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
+    use typeinfo_serializers::pojo::Pojo;
+
+    fn seen_by<C: RecordCodec>(codec: &C) -> Vec<&'static str> {
+        SEEN.with(|seen| seen.borrow_mut().clear());
+        let bytes = codec.to_vec(&visit()).unwrap();
+        let _: Visit = RecordCodec::decode(codec, &bytes).unwrap();
+        SEEN.with(|seen| seen.take())
+    }
+    let compiled = || {
+        Factories::new([
+            geo_factory(),
+            typeinfo_serializers::factory_of::<Celsius, SeenCodec>("celsius"),
+        ])
+    };
+    let kryo = Generated::new(Kryo::new(Registry::new())).unwrap();
+    let runs = [
+        ("Pojo", seen_by(&Pojo::default().with_factories(compiled()))),
+        (
+            "Compact",
+            seen_by(&Compact::default().with_factories(compiled())),
+        ),
+        ("Kryo", seen_by(&kryo.with_factories(compiled()))),
+    ];
+    for (format, seen) in runs {
+        assert_eq!(seen.len(), 2, "{format}: {seen:?}");
+        assert!(
+            seen.iter()
+                .all(|t| t.contains(format) && !t.contains("Erased")),
+            "{format}: {seen:?}"
+        );
+    }
+    let erased = Factories::new([Factory::of::<Celsius, SeenCodec>("celsius"), geo_factory()]);
+    let seen = seen_by(&Pojo::default().with_factories(erased));
+    assert!(seen.iter().all(|t| t.contains("Erased")), "{seen:?}");
+}
+
+/// Two chunks, as the engine's segment chains hand a record that spans buffers.
+struct TwoChunks<'a>(&'a [u8], &'a [u8]);
+
+impl typeinfo::io::Reader for TwoChunks<'_> {
+    fn remaining(&self) -> usize {
+        self.0.len() + self.1.len()
+    }
+    fn chunk(&self) -> &[u8] {
+        if self.0.is_empty() { self.1 } else { self.0 }
+    }
+    fn advance(&mut self, n: usize) {
+        if self.0.is_empty() {
+            self.1 = &self.1[n..];
+        } else {
+            self.0 = &self.0[n..];
+        }
+    }
+}
+
+/// A writer that is not a vector and a reader whose bytes are not one slice take the
+/// trait-object path, with the bytes of the compiled one.
+#[test]
+fn streams_that_are_not_one_slice_take_the_erased_path_to_the_same_bytes() {
+    use typeinfo_serializers::RecordCodec;
+    use typeinfo_serializers::compact::Compact;
+    use typeinfo_serializers::pojo::Pojo;
+
+    let value = visit();
+    let pojo = Pojo::default().with_factories(compiled());
+    let bytes = pojo.to_vec(&value).unwrap();
+    let mut streamed = Vec::new();
+    pojo.encode_to(&value, typeinfo::io::IoWriter(&mut streamed))
+        .unwrap();
+    assert_eq!(streamed, bytes);
+    let compact = Compact::default().with_factories(compiled());
+    let compact_bytes = compact.to_vec(&value).unwrap();
+    // Every split point, the ones inside a factory's value included.
+    for at in 0..=bytes.len() {
+        let (head, tail) = bytes.split_at(at);
+        let back: Visit = pojo.decode_from(TwoChunks(head, tail)).unwrap();
+        assert_eq!(back, value, "pojo split at {at}");
+    }
+    for at in 0..=compact_bytes.len() {
+        let (head, tail) = compact_bytes.split_at(at);
+        let back: Visit = compact.decode_from(TwoChunks(head, tail)).unwrap();
+        assert_eq!(back, value, "compact split at {at}");
     }
 }
 

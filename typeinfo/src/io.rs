@@ -18,6 +18,13 @@ pub trait Writer {
     fn write_array<const N: usize>(&mut self, bytes: [u8; N]) -> Result<(), EncodeError> {
         self.write(&bytes)
     }
+
+    /// The vector this writer appends to, if it is one: lets a format run code compiled
+    /// for vectors (a factory's) on it.
+    #[inline]
+    fn as_vec(&mut self) -> Option<&mut Vec<u8>> {
+        None
+    }
 }
 
 impl Writer for Vec<u8> {
@@ -32,6 +39,11 @@ impl Writer for Vec<u8> {
         self.extend_from_slice(&bytes);
         Ok(())
     }
+
+    #[inline]
+    fn as_vec(&mut self) -> Option<&mut Vec<u8>> {
+        Some(self)
+    }
 }
 
 impl<W: Writer + ?Sized> Writer for &mut W {
@@ -43,6 +55,11 @@ impl<W: Writer + ?Sized> Writer for &mut W {
     #[inline]
     fn write_array<const N: usize>(&mut self, bytes: [u8; N]) -> Result<(), EncodeError> {
         (**self).write_array(bytes)
+    }
+
+    #[inline]
+    fn as_vec(&mut self) -> Option<&mut Vec<u8>> {
+        (**self).as_vec()
     }
 }
 
@@ -104,6 +121,27 @@ pub trait Reader {
 
     /// Consumes `n` bytes of the current chunk; `n <= self.chunk().len()`.
     fn advance(&mut self, n: usize);
+
+    /// Whether the remaining bytes are one slice (a slice's always are), so that
+    /// [`Reader::with_one_slice`] sees them all.
+    #[inline]
+    fn is_one_slice(&self) -> bool {
+        self.chunk().len() == self.remaining()
+    }
+
+    /// Runs `read` over the current chunk as a slice and consumes what it read: all the
+    /// remaining bytes when [`Reader::is_one_slice`]. Lets a format run code compiled for
+    /// slices (a factory's) on any reader; a slice hands over itself, so nothing is copied
+    /// back afterwards.
+    #[inline]
+    fn with_one_slice<T>(&mut self, read: impl FnOnce(&mut &[u8]) -> T) -> T {
+        let chunk = self.chunk();
+        let mut unread = chunk;
+        let out = read(&mut unread);
+        let consumed = chunk.len() - unread.len();
+        self.advance(consumed);
+        out
+    }
 
     /// Reads exactly `N` bytes.
     #[inline]
@@ -181,6 +219,16 @@ impl Reader for &[u8] {
     }
 
     #[inline]
+    fn is_one_slice(&self) -> bool {
+        true
+    }
+
+    #[inline]
+    fn with_one_slice<T>(&mut self, read: impl FnOnce(&mut &[u8]) -> T) -> T {
+        read(self)
+    }
+
+    #[inline]
     fn read_array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         match self.split_first_chunk::<N>() {
             Some((head, rest)) => {
@@ -209,6 +257,16 @@ impl<R: Reader + ?Sized> Reader for &mut R {
     #[inline]
     fn advance(&mut self, n: usize) {
         (**self).advance(n)
+    }
+
+    #[inline]
+    fn is_one_slice(&self) -> bool {
+        (**self).is_one_slice()
+    }
+
+    #[inline]
+    fn with_one_slice<T>(&mut self, read: impl FnOnce(&mut &[u8]) -> T) -> T {
+        (**self).with_one_slice(read)
     }
 
     #[inline]

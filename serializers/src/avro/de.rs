@@ -1,5 +1,6 @@
 //! The datum decoder: what generated code calls to read Avro's binary encoding.
 
+use crate::compiled::decode_generic_or_serde;
 use crate::decode_support::{
     DecodeState, checked_len, decode_state_methods, read_byte_buf, variant_index,
 };
@@ -94,7 +95,7 @@ impl<'f, R: Reader> AvroDecoder<'f, R> {
 }
 
 impl<R: Reader> Decoder for AvroDecoder<'_, R> {
-    decode_state_methods!(state, without generic);
+    decode_state_methods!(state);
 
     #[inline]
     fn remaining(&self) -> usize {
@@ -288,7 +289,10 @@ impl<R: Reader> Decoder for AvroDecoder<'_, R> {
             state: self.state,
             pending_variant: None,
         };
-        let value = typeinfo::codec::decode_generic_with(self.state.factories, &mut inner)?;
+        let value =
+            decode_generic_or_serde(self.state.factories, &mut inner, true, |compiled, d| {
+                (compiled.avro_decode)(d)
+            })?;
         match inner.reader.remaining() {
             0 => Ok(value),
             remaining => Err(DecodeError::TrailingBytes { remaining }),

@@ -1,5 +1,6 @@
 //! The datum encoder: what generated code calls to write Avro's binary encoding.
 
+use crate::compiled::encode_generic_or_serde;
 use crate::varint;
 use typeinfo::codec::as_bytes_if_u8;
 use typeinfo::factory::Factories;
@@ -200,7 +201,9 @@ impl Encoder for AvroEncoder<'_> {
     ) -> Result<(), EncodeError> {
         let mut inner = Vec::new();
         let mut encoder = AvroEncoder::with_factories(&mut inner, self.factories);
-        typeinfo::codec::encode_generic_with(self.factories, &mut encoder, value)?;
+        encode_generic_or_serde(self.factories, &mut encoder, value, |compiled, e| {
+            Some((compiled.avro_encode)(value, e))
+        })?;
         self.encode_bytes(&inner)
     }
 }

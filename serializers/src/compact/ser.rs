@@ -1,6 +1,6 @@
 //! The compact encoder.
 
-use crate::decode_support::encode_generic_by_factories;
+use crate::compiled::encode_generic_or_serde;
 use crate::varint;
 use typeinfo::codec::{encode_slice_by_element, uniform_bytes};
 use typeinfo::factory::Factories;
@@ -61,7 +61,16 @@ impl<'a> CompactEncoder<'a> {
 }
 
 impl Encoder for CompactEncoder<'_> {
-    encode_generic_by_factories!(factories);
+    #[inline]
+    fn encode_generic<T: serde::Serialize + 'static>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        let factories = self.factories;
+        encode_generic_or_serde(factories, self, value, |compiled, e| {
+            Some((compiled.compact_encode)(value, e))
+        })
+    }
 
     #[inline]
     fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError> {

@@ -11,6 +11,7 @@ use super::Kryo;
 use super::de::De;
 use super::ser::{Pass, Ser};
 use super::wire::Str;
+use crate::compiled::{decode_generic, encode_generic};
 use crate::record::RecordCodec;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::fmt;
@@ -108,7 +109,7 @@ impl RecordCodec for Generated {
 }
 
 /// The writer as an [`Encoder`].
-struct KryoEncoder<'s, 'a> {
+pub(crate) struct KryoEncoder<'s, 'a> {
     ser: &'s mut Ser<'a>,
     factories: &'s Factories,
 }
@@ -194,15 +195,18 @@ impl Encoder for KryoEncoder<'_, '_> {
     #[inline]
     fn encode_generic<T: Serialize + 'static>(&mut self, value: &T) -> Result<(), EncodeError> {
         let factories = self.factories;
-        if let Some(done) = factories.encode(value, self) {
-            return done;
-        }
-        value.serialize(&mut *self.ser)
+        encode_generic(
+            factories,
+            self,
+            value,
+            |compiled, e| Some((compiled.kryo_encode)(value, e)),
+            |e| value.serialize(&mut *e.ser),
+        )
     }
 }
 
 /// The reader as a [`Decoder`].
-struct KryoDecoder<'r, 'de, 'a> {
+pub(crate) struct KryoDecoder<'r, 'de, 'a> {
     de: &'r mut De<'de, 'a>,
     factories: &'r Factories,
 }
@@ -309,9 +313,12 @@ impl Decoder for KryoDecoder<'_, '_, '_> {
     #[inline]
     fn decode_generic<T: DeserializeOwned + 'static>(&mut self) -> Result<T, DecodeError> {
         let factories = self.factories;
-        if let Some(done) = factories.decode(self) {
-            return done;
-        }
-        T::deserialize(&mut *self.de)
+        decode_generic(
+            factories,
+            self,
+            true,
+            |compiled, d| (compiled.kryo_decode)(d),
+            |d| T::deserialize(&mut *d.de),
+        )
     }
 }

@@ -28,7 +28,7 @@
 mod class_names;
 mod de;
 mod dynamic;
-mod generated;
+pub(crate) mod generated;
 mod memo;
 mod order;
 mod plan;

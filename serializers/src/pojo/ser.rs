@@ -1,6 +1,6 @@
 //! The pojo encoder.
 
-use crate::decode_support::encode_generic_by_factories;
+use crate::compiled::encode_generic_or_serde;
 use typeinfo::codec::{encode_slice_by_element, raw_bytes};
 use typeinfo::factory::Factories;
 use typeinfo::io::Writer;
@@ -50,7 +50,18 @@ macro_rules! little_endian {
 }
 
 impl<W: Writer> Encoder for PojoEncoder<'_, W> {
-    encode_generic_by_factories!(factories);
+    #[inline]
+    fn encode_generic<T: serde::Serialize + 'static>(
+        &mut self,
+        value: &T,
+    ) -> Result<(), EncodeError> {
+        let factories = self.factories;
+        encode_generic_or_serde(factories, self, value, |compiled, e| {
+            let out = e.writer.as_vec()?;
+            let mut over_vec = PojoEncoder::with_factories(out, e.factories);
+            Some((compiled.pojo_encode)(value, &mut over_vec))
+        })
+    }
 
     little_endian! {
         encode_u8(u8);

@@ -1,6 +1,8 @@
 //! Encoders and decoders behind a trait object, so that a codec chosen at run time (a
-//! factory from the config) can run inside any format. The generated code stays generic
-//! over the format; only a factory's value pays one dynamic call per primitive.
+//! factory from the config) can run inside any format, one dynamic call per primitive.
+//! typeinfo-serializers' formats run a factory compiled for their own encoders and come
+//! here only for what that does not cover (a writer that is not a vector, a reader whose
+//! bytes are not one slice); a format of another crate always does.
 //!
 //! The erased side forwards every call that decides the wire (primitives, strings, tags,
 //! lengths, variants, struct and tuple starts), so a factory's value is written in the

@@ -32,7 +32,7 @@
 //!     }
 //! }
 //!
-//! let catalog = [typeinfo::factory!("celsius", Celsius, CelsiusCodec)];
+//! let catalog = [typeinfo_serializers::factory!("celsius", Celsius, CelsiusCodec)];
 //! // The entry's key is the type's full name, as `explain` prints it.
 //! let name = core::any::type_name::<Celsius>();
 //! let file = format!("[types.\"{name}\"]\nfactory = \"celsius\"\n");
@@ -41,6 +41,9 @@
 //! # Ok::<(), typeinfo_serializers::ConfigError>(())
 //! ```
 //!
+//! `typeinfo_serializers::factory!` compiles the codec for each of its formats' encoders
+//! and decoders, so a factory's value costs one call, not one per primitive; any other
+//! encoder or decoder runs it behind trait objects ([`ErasedEncoder`], [`ErasedDecoder`]).
 //! A serializer built from the config hands the factories for its record type to every
 //! encoder and decoder it makes (`Pojo::new(limits).with_factories(set)` and the like in
 //! `typeinfo-serializers`); the generic fields look them up there by `TypeId`. Nothing is
@@ -59,47 +62,73 @@ use core::any::{Any, TypeId};
 use core::fmt;
 #[doc(hidden)]
 pub use erased::{DynDecoder, DynEncoder};
+use std::sync::Arc;
+
+/// A codec for `T` with the contract of `#[typeinfo(with = ...)]`, as a trait, so that a
+/// factory can compile it for every encoder and decoder it meets.
+/// `typeinfo_serializers::factory!` implements it for a codec module or type.
+pub trait Codec<T> {
+    /// The descriptor of what the codec writes.
+    fn type_info() -> &'static TypeInfo;
+    fn encode<E: Encoder>(value: &T, encoder: &mut E) -> Result<(), EncodeError>;
+    fn decode<D: Decoder>(decoder: &mut D) -> Result<T, DecodeError>;
+}
 
 /// A codec's encode, with the format and the value's type erased.
-#[doc(hidden)]
-pub type EncodeFn = fn(&dyn Any, &mut dyn DynEncoder, &Factories) -> Result<(), EncodeError>;
+type EncodeFn = fn(&dyn Any, &mut dyn DynEncoder, &Factories) -> Result<(), EncodeError>;
 /// A codec's decode into the `Option<T>` behind the `Any`, with the format erased.
-#[doc(hidden)]
-pub type DecodeFn = fn(&mut dyn DynDecoder, &mut dyn Any, &Factories) -> Result<(), DecodeError>;
+type DecodeFn = fn(&mut dyn DynDecoder, &mut dyn Any, &Factories) -> Result<(), DecodeError>;
 
-/// A codec for one type, registered under a name. Build it with [`factory!`](crate::factory!).
+/// A codec for one type, registered under a name. Build it with
+/// `typeinfo_serializers::factory!`.
+///
+/// It holds the codec twice: behind trait objects (one dynamic call per primitive, for any
+/// encoder or decoder) and, optionally, compiled for a set of formats' own encoders and
+/// decoders (one call per value), which those formats find with [`Factory::compiled`].
 #[derive(Clone)]
 pub struct Factory {
     name: &'static str,
     type_name: &'static str,
     type_id: TypeId,
     type_info: fn() -> &'static TypeInfo,
-    /// Indexed by the format's `SORTED_FIELDS`. Plain function pointers: one indirect call
-    /// per value, with the codec inlined behind it.
+    /// Indexed by the format's `SORTED_FIELDS`.
     encode: [EncodeFn; 2],
     decode: [DecodeFn; 2],
+    compiled: Option<(TypeId, Arc<dyn Any + Send + Sync>)>,
 }
 
 impl Factory {
-    /// A factory named `name` for `T`. [`factory!`](crate::factory!) fills in the four
-    /// functions from one codec path; each is the codec monomorphised for the erased
-    /// encoder or decoder of a format with declaration-order or sorted fields, wrapped by
-    /// [`erased_encode`] and [`erased_decode`].
-    #[doc(hidden)]
-    pub fn new<T: 'static>(
-        name: &'static str,
-        type_info: fn() -> &'static TypeInfo,
-        encode: [EncodeFn; 2],
-        decode: [DecodeFn; 2],
-    ) -> Factory {
+    /// A factory named `name` for `T`, writing with codec `C` behind trait objects.
+    pub fn of<T: 'static, C: Codec<T>>(name: &'static str) -> Factory {
         Factory {
             name,
             type_name: core::any::type_name::<T>(),
             type_id: TypeId::of::<T>(),
-            type_info,
-            encode,
-            decode,
+            type_info: C::type_info,
+            encode: [erased_encode::<T, C, false>, erased_encode::<T, C, true>],
+            decode: [erased_decode::<T, C, false>, erased_decode::<T, C, true>],
+            compiled: None,
         }
+    }
+
+    /// The same, with the codec also compiled for some formats: a value of the type those
+    /// formats look up with [`Factory::compiled`].
+    pub fn with_compiled<X: Any + Send + Sync>(self, compiled: X) -> Factory {
+        Factory {
+            compiled: Some((TypeId::of::<X>(), Arc::new(compiled))),
+            ..self
+        }
+    }
+
+    /// The codec compiled as `X`, if this factory carries one.
+    #[inline]
+    pub fn compiled<X: Any>(&self) -> Option<&X> {
+        let (id, compiled) = self.compiled.as_ref()?;
+        if *id != TypeId::of::<X>() {
+            return None;
+        }
+        // SAFETY: the `Arc` holds an `X`: `with_compiled` took `id` from it.
+        Some(unsafe { &*Arc::as_ptr(compiled).cast::<X>() })
     }
 
     /// The name the config file refers to it by.
@@ -121,8 +150,9 @@ impl Factory {
         self.type_id
     }
 
-    /// Encodes `value`; generic fields inside it find their factories in `factories`.
-    pub(crate) fn encode<E: Encoder>(
+    /// Encodes `value` behind trait objects; generic fields inside it find their factories
+    /// in `factories`.
+    pub fn encode<E: Encoder>(
         &self,
         value: &dyn Any,
         encoder: &mut E,
@@ -131,7 +161,8 @@ impl Factory {
         (self.encode[usize::from(E::SORTED_FIELDS)])(value, encoder, factories)
     }
 
-    pub(crate) fn decode<T: 'static, D: Decoder>(
+    /// Decodes a `T` behind trait objects (see [`Factory::encode`]).
+    pub fn decode<T: 'static, D: Decoder>(
         &self,
         decoder: &mut D,
         factories: &Factories,
@@ -142,31 +173,23 @@ impl Factory {
     }
 }
 
-/// The body of an [`EncodeFn`]: `encode` (a codec's, inlined) on the erased encoder.
-#[doc(hidden)]
-#[inline(always)]
-pub fn erased_encode<T: 'static, const SORTED: bool>(
+fn erased_encode<T: 'static, C: Codec<T>, const SORTED: bool>(
     value: &dyn Any,
     encoder: &mut dyn DynEncoder,
     factories: &Factories,
-    encode: impl FnOnce(&T, &mut ErasedEncoder<'_, SORTED>) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError> {
     match value.downcast_ref::<T>() {
-        Some(value) => encode(value, &mut ErasedEncoder::new(encoder, factories)),
+        Some(value) => C::encode(value, &mut ErasedEncoder::<SORTED>::new(encoder, factories)),
         None => Err(EncodeError::custom(wrong_type(core::any::type_name::<T>()))),
     }
 }
 
-/// The body of a [`DecodeFn`]: `decode` (a codec's, inlined) on the erased decoder.
-#[doc(hidden)]
-#[inline(always)]
-pub fn erased_decode<T: 'static, const SORTED: bool>(
+fn erased_decode<T: 'static, C: Codec<T>, const SORTED: bool>(
     decoder: &mut dyn DynDecoder,
     slot: &mut dyn Any,
     factories: &Factories,
-    decode: impl FnOnce(&mut ErasedDecoder<'_, SORTED>) -> Result<T, DecodeError>,
 ) -> Result<(), DecodeError> {
-    let value = decode(&mut ErasedDecoder::new(decoder, factories))?;
+    let value = C::decode(&mut ErasedDecoder::<SORTED>::new(decoder, factories))?;
     match slot.downcast_mut::<Option<T>>() {
         Some(slot) => {
             *slot = Some(value);
@@ -196,37 +219,4 @@ impl PartialEq for Factory {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name && self.type_id == other.type_id
     }
-}
-
-/// A [`Factory`] named `$name` for type `$ty`, from a codec path (a module or a type that
-/// provides `type_info()`, `encode(&value, encoder)` and `decode(decoder)`, the contract of
-/// `#[typeinfo(with = ...)]`):
-///
-/// ```ignore
-/// let factory = typeinfo::factory!("geo-point", geo::Point, PointCodec);
-/// ```
-#[macro_export]
-macro_rules! factory {
-    ($name:expr, $ty:ty, $($codec:tt)+) => {
-        $crate::factory::Factory::new::<$ty>(
-            $name,
-            $($codec)+::type_info,
-            [
-                |v, e, f| $crate::factory::erased_encode::<$ty, false>(v, e, f, |v, e| {
-                    $($codec)+::encode(v, e)
-                }),
-                |v, e, f| $crate::factory::erased_encode::<$ty, true>(v, e, f, |v, e| {
-                    $($codec)+::encode(v, e)
-                }),
-            ],
-            [
-                |d, s, f| $crate::factory::erased_decode::<$ty, false>(d, s, f, |d| {
-                    $($codec)+::decode(d)
-                }),
-                |d, s, f| $crate::factory::erased_decode::<$ty, true>(d, s, f, |d| {
-                    $($codec)+::decode(d)
-                }),
-            ],
-        )
-    };
 }

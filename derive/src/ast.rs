@@ -1,14 +1,19 @@
 //! The derive's internal view of the input, built once with all attributes parsed and
 //! checked; code generation reads only this.
 
-use crate::attr::{ContainerAttrs, FieldAttrs, VariantAttrs};
+use crate::attr::{ContainerAttrs, FieldAttrs, VariantAttrs, is_schema_name};
 use crate::ctxt::Ctxt;
+use crate::serde_attr::{RenameRule, SerdeContainer, SerdeField, SerdeVariant};
+use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Member, Type};
 
 pub struct Container<'a> {
     pub original: &'a DeriveInput,
     /// The name in descriptors (the ident, or `rename`).
     pub name: String,
+    /// The name serde gives the type (its `rename`, or the ident): what kryo writes as the
+    /// class name, on both its serde and its generated path.
+    pub wire_name: String,
     pub attrs: ContainerAttrs,
     pub data: Data<'a>,
 }
@@ -40,6 +45,9 @@ pub struct Field<'a> {
     pub member: Member,
     /// The name in descriptors and field expressions.
     pub name: String,
+    /// The name serde gives the field: what formats that order fields by name sort by, so
+    /// that kryo's serde and generated paths write the same order.
+    pub wire_name: String,
     pub ty: &'a Type,
     pub attrs: FieldAttrs,
 }
@@ -65,9 +73,10 @@ impl<'a> Container<'a> {
     pub fn from_ast(input: &'a DeriveInput) -> syn::Result<Self> {
         let mut cx = Ctxt::default();
         let attrs = ContainerAttrs::parse(&mut cx, &input.attrs);
+        let serde = SerdeContainer::parse(&input.attrs);
         let data = match &input.data {
             syn::Data::Struct(s) => {
-                let (style, fields) = fields_from_ast(&mut cx, &s.fields);
+                let (style, fields) = fields_from_ast(&mut cx, &s.fields, serde.rename_all);
                 Data::Struct(style, fields)
             }
             syn::Data::Enum(e) => Data::Enum(
@@ -75,10 +84,19 @@ impl<'a> Container<'a> {
                     .iter()
                     .map(|v| {
                         let vattrs = VariantAttrs::parse(&mut cx, &v.attrs);
-                        let (style, fields) = fields_from_ast(&mut cx, &v.fields);
+                        let vserde = SerdeVariant::parse(&v.attrs);
+                        let field_rule = vserde.rename_all.or(serde.rename_all_fields);
+                        let (style, fields) = fields_from_ast(&mut cx, &v.fields, field_rule);
+                        let ident = v.ident.to_string();
+                        let serde_name = vserde.rename.unwrap_or_else(|| match serde.rename_all {
+                            Some(rule) => rule.apply_to_variant(&ident),
+                            None => ident.clone(),
+                        });
                         Variant {
                             ident: &v.ident,
-                            name: vattrs.rename.unwrap_or_else(|| v.ident.to_string()),
+                            name: vattrs
+                                .rename
+                                .unwrap_or_else(|| schema_name_or(serde_name, &ident)),
                             default: vattrs.default,
                             style,
                             fields,
@@ -94,13 +112,16 @@ impl<'a> Container<'a> {
                 Data::Struct(Style::Unit, Vec::new())
             }
         };
+        let ident = input.ident.to_string();
+        let wire_name = serde.rename.unwrap_or_else(|| ident.clone());
         let name = attrs
             .rename
             .clone()
-            .unwrap_or_else(|| input.ident.to_string());
+            .unwrap_or_else(|| schema_name_or(wire_name.clone(), &ident));
         let container = Container {
             original: input,
             name,
+            wire_name,
             attrs,
             data,
         };
@@ -214,7 +235,21 @@ fn check_fields(cx: &mut Ctxt, fields: &[Field]) {
     }
 }
 
-fn fields_from_ast<'a>(cx: &mut Ctxt, fields: &'a syn::Fields) -> (Style, Vec<Field<'a>>) {
+/// serde's name when schemas and field expressions can take it, else the Rust name (give
+/// such an item `#[typeinfo(rename)]` for another).
+fn schema_name_or(serde_name: String, ident: &str) -> String {
+    if is_schema_name(&serde_name) {
+        serde_name
+    } else {
+        ident.to_owned()
+    }
+}
+
+fn fields_from_ast<'a>(
+    cx: &mut Ctxt,
+    fields: &'a syn::Fields,
+    rename_all: Option<RenameRule>,
+) -> (Style, Vec<Field<'a>>) {
     let style = match fields {
         syn::Fields::Named(_) => Style::Named,
         syn::Fields::Unnamed(_) => Style::Tuple,
@@ -224,20 +259,47 @@ fn fields_from_ast<'a>(cx: &mut Ctxt, fields: &'a syn::Fields) -> (Style, Vec<Fi
         .iter()
         .enumerate()
         .map(|(i, field)| {
-            let attrs = FieldAttrs::parse(cx, &field.attrs);
+            let mut attrs = FieldAttrs::parse(cx, &field.attrs);
+            let serde = SerdeField::parse(&field.attrs);
             let member = match &field.ident {
                 Some(ident) => Member::Named(ident.clone()),
                 None => Member::Unnamed(i.into()),
             };
-            let name = match (&attrs.rename, &field.ident) {
-                (Some((name, _)), _) => name.clone(),
-                (None, Some(ident)) => ident.to_string().trim_start_matches("r#").to_owned(),
-                (None, None) => i.to_string(),
+            let rust_name = match &field.ident {
+                Some(ident) => ident.to_string().trim_start_matches("r#").to_owned(),
+                None => i.to_string(),
             };
+            let wire_name = match (&field.ident, serde.rename) {
+                (None, _) => rust_name.clone(),
+                (Some(_), Some(name)) => name,
+                (Some(_), None) => match rename_all {
+                    Some(rule) => rule.apply_to_field(&rust_name),
+                    None => rust_name.clone(),
+                },
+            };
+            let name = match &attrs.rename {
+                Some((name, _)) => name.clone(),
+                None => schema_name_or(wire_name.clone(), &rust_name),
+            };
+            // serde's `skip`, `default` and `alias`, where typeinfo's own do not say.
+            if serde.skip && attrs.skip.is_none() {
+                attrs.skip = Some(syn::parse_quote_spanned!(field.ty.span()=> skip));
+            }
+            if attrs.default.is_none() {
+                attrs.default = serde.default;
+            }
+            for alias in serde.aliases {
+                let value = alias.value();
+                let known = attrs.aliases.iter().any(|a| a.value() == value);
+                if is_schema_name(&value) && !known && value != name {
+                    attrs.aliases.push(alias);
+                }
+            }
             Field {
                 original: field,
                 member,
                 name,
+                wire_name,
                 ty: &field.ty,
                 attrs,
             }

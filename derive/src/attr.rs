@@ -164,7 +164,7 @@ impl ContainerAttrs {
 }
 
 /// A name as Avro's schemas allow it: `[A-Za-z_][A-Za-z0-9_]*`.
-fn is_schema_name(name: &str) -> bool {
+pub fn is_schema_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()

@@ -11,6 +11,7 @@ mod ast;
 mod attr;
 mod ctxt;
 mod expand;
+mod serde_attr;
 
 #[proc_macro_derive(TypeInfo, attributes(typeinfo))]
 pub fn derive_type_info(input: TokenStream) -> TokenStream {

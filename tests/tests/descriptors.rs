@@ -138,3 +138,96 @@ mod renamed_runtime {
         assert_eq!(Renamed::type_info().kind_name(), "Renamed");
     }
 }
+
+/// An application type with serde's names on it and nothing of typeinfo's but the derive.
+#[derive(typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+#[serde(rename = "Order", rename_all = "camelCase")]
+struct OrderRecord {
+    order_id: u64,
+    #[serde(rename = "customer")]
+    customer_name: String,
+    #[serde(alias = "total", alias = "sum-total")]
+    amount_cents: i64,
+    #[serde(skip)]
+    cached: u32,
+    #[serde(default)]
+    note: Option<String>,
+    #[typeinfo(rename = "status_code")]
+    status: Status,
+}
+
+#[derive(typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+#[serde(rename_all = "snake_case", rename_all_fields = "PascalCase")]
+enum Status {
+    Placed,
+    InTransit {
+        since_ms: u64,
+    },
+    #[serde(rename = "gone")]
+    Cancelled,
+}
+
+/// Names Avro cannot take (kebab-case) stay the Rust names in schemas.
+#[derive(typeinfo::TypeInfo, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+struct Kebab {
+    max_items: u32,
+}
+
+fn field_names(info: &Info) -> Vec<&'static str> {
+    match info {
+        Info::Struct(s) => s.fields.iter().map(|f| f.name).collect(),
+        other => panic!("a struct, not {other:?}"),
+    }
+}
+
+/// The derive honours serde's `rename`, `rename_all`, `rename_all_fields`, `skip`,
+/// `default` and `alias`; typeinfo's own attribute wins where both speak.
+#[test]
+fn serde_attributes_name_the_descriptor() {
+    let info = OrderRecord::type_info();
+    let Info::Struct(s) = info else { panic!() };
+    assert_eq!((s.name.name, s.name.wire_name), ("Order", "Order"));
+    assert_eq!(
+        field_names(info),
+        ["orderId", "customer", "amountCents", "note", "status_code"],
+        "`cached` is skipped"
+    );
+    let amount = &s.fields[2];
+    assert_eq!(
+        amount.aliases,
+        ["total"],
+        "an alias Avro cannot take is not kept"
+    );
+    assert!(
+        s.fields[3].default.is_some(),
+        "serde's default is the reader's default"
+    );
+    let Info::Enum(e) = Status::type_info() else {
+        panic!()
+    };
+    let variants: Vec<_> = e.variants.iter().map(|v| v.name).collect();
+    assert_eq!(variants, ["placed", "in_transit", "gone"]);
+    assert_eq!(e.variants[1].fields[0].name, "SinceMs");
+    assert_eq!(field_names(Kebab::type_info()), ["max_items"]);
+
+    // JSON and field expressions use the same names.
+    let order = OrderRecord {
+        order_id: 1,
+        customer_name: "Ada".into(),
+        amount_cents: 250,
+        cached: 0,
+        note: None,
+        status: Status::InTransit { since_ms: 5 },
+    };
+    let json = serde_json::to_value(&order).unwrap();
+    for name in ["orderId", "customer", "amountCents", "note"] {
+        assert!(json.get(name).is_some(), "{name} in {json}");
+    }
+    assert!(info.resolve("customer").is_ok());
+    assert!(info.resolve("customer_name").is_err());
+    assert_eq!(
+        json["status"],
+        serde_json::json!({"in_transit": {"SinceMs": 5}})
+    );
+}

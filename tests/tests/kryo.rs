@@ -61,8 +61,8 @@ fn the_same_generated<T: Encode + Decode + PartialEq + Debug>(value: &T) -> Vec<
     all
 }
 
-/// For types whose serde and typeinfo views agree (no `typeinfo` attributes), generated
-/// code writes the serde path's bytes, and each path reads the other's.
+/// Generated code writes the serde path's bytes (the derive reads serde's names), and each
+/// path reads the other's.
 fn generated_is_serde<T>(value: &T)
 where
     T: Encode + Decode + Serialize + DeserializeOwned + PartialEq + Debug,
@@ -564,4 +564,67 @@ fn back_references_cannot_amplify_without_bound() {
             .unwrap(),
         few
     );
+}
+
+/// The type: serde renames `zeta` to `alpha`, which sorts before `beta`.
+#[derive(typeinfo::TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct SerdeRenamed {
+    #[serde(rename = "alpha")]
+    zeta: u32,
+    beta: String,
+}
+
+/// typeinfo's own names differ from serde's everywhere: the type, a field (whose schema
+/// name would sort first), and every field through `rename_all`.
+#[derive(typeinfo::TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[serde(rename = "Wire", rename_all = "camelCase")]
+#[typeinfo(rename = "Schema")]
+struct BothRenamed {
+    second_field: u32,
+    #[typeinfo(rename = "a_first")]
+    first_field: String,
+    #[serde(rename = "zz")]
+    inner: SerdeRenamed,
+}
+
+/// Kryo's serde path and its generated path write the same bytes for types whose serde and
+/// typeinfo names differ, and each reads the other's, registered by name or not.
+#[test]
+fn kryo_paths_agree_when_serde_renames_fields() {
+    let renamed = SerdeRenamed {
+        zeta: 7,
+        beta: "b".into(),
+    };
+    let both = BothRenamed {
+        second_field: 1,
+        first_field: "one".into(),
+        inner: renamed.clone(),
+    };
+    let mut registry = Registry::new();
+    registry.register::<BothRenamed>(40).unwrap();
+    registry.register::<SerdeRenamed>(41).unwrap();
+    assert_eq!(
+        registry.id_of("Wire"),
+        Some(40),
+        "registered under serde's name"
+    );
+    for kryo in [Kryo::default(), Kryo::new(registry)] {
+        let generated = Generated::new(kryo.clone()).unwrap();
+        let by_serde = kryo.to_vec(&renamed).unwrap();
+        assert_eq!(generated.to_vec(&renamed).unwrap(), by_serde);
+        assert_eq!(
+            generated.decode::<SerdeRenamed>(&by_serde).unwrap(),
+            renamed
+        );
+        let by_serde = kryo.to_vec(&both).unwrap();
+        assert_eq!(generated.to_vec(&both).unwrap(), by_serde);
+        assert_eq!(kryo.decode::<BothRenamed>(&by_serde).unwrap(), both);
+        assert_eq!(generated.decode::<BothRenamed>(&by_serde).unwrap(), both);
+    }
+    // Unregistered, the class name on the wire is serde's.
+    let bytes = Generated::new(Kryo::default())
+        .unwrap()
+        .to_vec(&both)
+        .unwrap();
+    assert!(bytes.windows(4).any(|w| w == b"Wir\xe5"), "{bytes:?}");
 }

@@ -36,11 +36,8 @@ record! {
     #[derive(Copy, Eq)]
     #[serde(rename_all = "lowercase")]
     pub enum Platform {
-        #[typeinfo(rename = "ios")]
         Ios,
-        #[typeinfo(rename = "android")]
         Android,
-        #[typeinfo(rename = "web")]
         Web,
     }
 }
@@ -49,11 +46,8 @@ record! {
     #[derive(Copy, Eq)]
     #[serde(rename_all = "lowercase")]
     pub enum Network {
-        #[typeinfo(rename = "wifi")]
         Wifi,
-        #[typeinfo(rename = "cellular")]
         Cellular,
-        #[typeinfo(rename = "offline")]
         Offline,
     }
 }
@@ -92,13 +86,9 @@ record! {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Param {
-    #[typeinfo(rename = "text")]
     Text(String),
-    #[typeinfo(rename = "int")]
     Int(i64),
-    #[typeinfo(rename = "real")]
     Real(f64),
-    #[typeinfo(rename = "flag")]
     Flag(bool),
 }
 

@@ -12,7 +12,7 @@ pub fn expand(cont: &Container) -> TokenStream {
     let (raw, body) = match &cont.data {
         Data::Struct(style, fields) => {
             let construct = construct(quote!(Self), *style, fields);
-            let name = &cont.name;
+            let name = &cont.wire_name;
             let len = fields.iter().filter(|f| !f.is_skipped()).count();
             let kind = struct_kind(*style, fields.len());
             (

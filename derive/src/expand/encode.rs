@@ -15,7 +15,7 @@ pub fn expand(cont: &Container) -> TokenStream {
                 let member = &f.member;
                 quote!(self.#member)
             };
-            let name = &cont.name;
+            let name = &cont.wire_name;
             let len = serialized(fields).count();
             let kind = struct_kind(*style, fields.len());
             let encodes = in_wire_order(*style, fields, |i| {

@@ -22,6 +22,7 @@ pub fn expand(cont: &Container) -> TokenStream {
     }
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let name = &cont.name;
+    let wire_name = &cont.wire_name;
     let namespace = match &cont.attrs.namespace {
         Some(ns) => quote!(::core::option::Option::Some(#ns)),
         None => quote!(::core::option::Option::None),
@@ -30,6 +31,7 @@ pub fn expand(cont: &Container) -> TokenStream {
     let type_name = quote! {
         _typeinfo::info::TypeName {
             name: #name,
+            wire_name: #wire_name,
             module_path: ::core::module_path!(),
             namespace: #namespace,
             full: _typeinfo::__private::type_name::<Self>,

@@ -93,9 +93,9 @@ fn field_assertions(cont: &Container) -> TokenStream {
 }
 
 /// The declaration indices of the serialized fields of a named struct or struct variant in
-/// the order formats with `SORTED_FIELDS` write them (by name, Java's UTF-16 order, as
-/// Kryo's `FieldSerializer`), or `None` when that is the declaration order (always, for
-/// tuple and unit styles).
+/// the order formats with `SORTED_FIELDS` write them (by serde's name, which kryo's serde
+/// path sorts by too, in Java's UTF-16 order, as Kryo's `FieldSerializer`), or `None` when
+/// that is the declaration order (always, for tuple and unit styles).
 fn sorted_order(style: Style, fields: &[Field]) -> Option<Vec<usize>> {
     if style != Style::Named {
         return None;
@@ -106,9 +106,9 @@ fn sorted_order(style: Style, fields: &[Field]) -> Option<Vec<usize>> {
     let mut sorted = declared.clone();
     sorted.sort_by(|&a, &b| {
         fields[a]
-            .name
+            .wire_name
             .encode_utf16()
-            .cmp(fields[b].name.encode_utf16())
+            .cmp(fields[b].wire_name.encode_utf16())
     });
     (sorted != declared).then_some(sorted)
 }

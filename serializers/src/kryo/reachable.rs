@@ -15,9 +15,9 @@ pub fn classes(info: &'static TypeInfo) -> Vec<&'static str> {
     info.visit(&mut |ty| {
         if let TypeInfo::Struct(s) = ty
             && !s.is_newtype()
-            && !found.contains(&s.name.name)
+            && !found.contains(&s.name.wire_name)
         {
-            found.push(s.name.name);
+            found.push(s.name.wire_name);
         }
     });
     found

@@ -166,8 +166,8 @@ impl Registry {
         Ok(self)
     }
 
-    /// Registers the derived type `T` under its class name, the short name its descriptor
-    /// carries (which is serde's name unless one of them renames it).
+    /// Registers the derived type `T` under its class name: serde's name for it (its
+    /// `#[serde(rename)]`, or the ident), whatever `#[typeinfo(rename)]` says.
     pub fn register<T: HasTypeInfo + ?Sized>(
         &mut self,
         id: u32,
@@ -218,11 +218,12 @@ impl Registry {
     }
 }
 
-/// The class name of a struct or enum descriptor: its short name.
+/// The class name of a struct or enum descriptor: the name serde gives it, which kryo's
+/// serde path writes too.
 pub fn class_name(info: &TypeInfo) -> Option<&'static str> {
     match info {
-        TypeInfo::Struct(s) => Some(s.name.name),
-        TypeInfo::Enum(e) => Some(e.name.name),
+        TypeInfo::Struct(s) => Some(s.name.wire_name),
+        TypeInfo::Enum(e) => Some(e.name.wire_name),
         _ => None,
     }
 }

@@ -220,6 +220,7 @@ impl HasTypeInfo for Ordering {
     const TYPE_INFO: &'static TypeInfo = &TypeInfo::Enum(&EnumInfo {
         name: TypeName {
             name: "Ordering",
+            wire_name: "Ordering",
             module_path: "core::cmp",
             namespace: None,
             full: core::any::type_name::<Ordering>,
@@ -261,6 +262,7 @@ impl<T: HasTypeInfo, E: HasTypeInfo> HasTypeInfo for Result<T, E> {
     const TYPE_INFO: &'static TypeInfo = &TypeInfo::Enum(&EnumInfo {
         name: TypeName {
             name: "Result",
+            wire_name: "Result",
             module_path: "core::result",
             namespace: None,
             full: core::any::type_name::<Result<T, E>>,

@@ -143,8 +143,12 @@ pub enum CollectionKind {
 /// The name of a type, as the user wrote it and as Rust names it in full.
 #[derive(Debug, Clone, Copy)]
 pub struct TypeName {
-    /// The name used in schemas and field expressions (the ident, or its `rename`).
+    /// The name used in schemas and field expressions (the ident, or its `rename`, or
+    /// serde's when schemas can take it).
     pub name: &'static str,
+    /// The name serde gives the type (its `rename`, or the ident): what formats that name
+    /// types on the wire write (kryo's class names), on their serde and generated paths alike.
+    pub wire_name: &'static str,
     /// The module the type was defined in.
     pub module_path: &'static str,
     /// Where the type lives in schemas (`#[typeinfo(namespace = "...")]`); `None` derives it

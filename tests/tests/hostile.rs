@@ -264,3 +264,73 @@ fn error_messages_read_well() {
         "length 10 exceeds max_collection_len (2)"
     );
 }
+
+#[derive(typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+struct Line {
+    count: u32,
+    text: String,
+}
+
+/// One vocabulary: the same failure reads the same in every generated format and in
+/// kryo's serde path (cut input, bad UTF-8, bytes after the value); one byte is one byte.
+#[test]
+fn one_failure_one_message_in_every_format() {
+    use typeinfo_serializers::avro::Avro;
+    use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
+    let line = Line {
+        count: 3,
+        text: "é".into(),
+    };
+    let kryo = Kryo::new(Registry::new());
+    let generated = Generated::new(kryo.clone()).unwrap();
+    type Decode<'a> = Box<dyn Fn(&[u8]) -> DecodeError + 'a>;
+    let formats: Vec<(&str, Vec<u8>, Decode)> = vec![
+        (
+            "pojo",
+            Pojo::default().to_vec(&line).unwrap(),
+            Box::new(|b| Pojo::default().decode::<Line>(b).unwrap_err()),
+        ),
+        (
+            "compact",
+            Compact::default().to_vec(&line).unwrap(),
+            Box::new(|b| Compact::default().decode::<Line>(b).unwrap_err()),
+        ),
+        (
+            "avro",
+            Avro::default().to_vec(&line).unwrap(),
+            Box::new(|b| Avro::default().decode::<Line>(b).unwrap_err()),
+        ),
+        (
+            "kryo",
+            generated.to_vec(&line).unwrap(),
+            Box::new(|b| generated.decode::<Line>(b).unwrap_err()),
+        ),
+        (
+            "kryo serde",
+            kryo.to_vec(&line).unwrap(),
+            Box::new(|b| kryo.decode::<Line>(b).unwrap_err()),
+        ),
+    ];
+    for (name, bytes, decode) in &formats {
+        let cut = decode(&bytes[..bytes.len() - 1]).to_string();
+        assert!(
+            cut.starts_with("unexpected end of input: ") && cut.contains(" needed, "),
+            "{name}: {cut}"
+        );
+        let mut bad = bytes.clone();
+        let at = bad.iter().position(|&b| b == 0xc3).expect("the é");
+        bad[at] = 0xff;
+        assert_eq!(
+            decode(&bad).to_string(),
+            "string is not utf-8 (valid up to byte 0)",
+            "{name}"
+        );
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(
+            decode(&longer).to_string(),
+            "1 byte left after the value",
+            "{name}"
+        );
+    }
+}

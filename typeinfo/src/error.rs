@@ -140,12 +140,21 @@ pub enum DecodeError {
     Custom(Box<str>),
 }
 
+/// `1 byte`, `2 bytes`.
+fn bytes(n: usize) -> String {
+    match n {
+        1 => "1 byte".into(),
+        n => format!("{n} bytes"),
+    }
+}
+
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodeError::UnexpectedEnd { needed, available } => write!(
                 f,
-                "unexpected end of input: {needed} bytes needed, {available} available"
+                "unexpected end of input: {} needed, {available} available",
+                bytes(*needed)
             ),
             DecodeError::InvalidTag { type_name, tag } => {
                 write!(f, "invalid tag {tag} for {type_name}")
@@ -181,7 +190,7 @@ impl fmt::Display for DecodeError {
                 write!(f, "duplicate key in {type_name}")
             }
             DecodeError::TrailingBytes { remaining } => {
-                write!(f, "{remaining} bytes left after the value")
+                write!(f, "{} left after the value", bytes(*remaining))
             }
             DecodeError::Custom(msg) => f.write_str(msg),
         }

@@ -55,8 +55,8 @@ fn same_bytes<A: 'static, B: 'static>(
     for (i, (a, b)) in a.iter().zip(b).enumerate() {
         x.clear();
         y.clear();
-        ours.encode_into(a, &mut x).map_err(|e| e.to_string())?;
-        theirs.encode_into(b, &mut y).map_err(|e| e.to_string())?;
+        ours.write_record(a, &mut x).map_err(|e| e.to_string())?;
+        theirs.write_record(b, &mut y).map_err(|e| e.to_string())?;
         if x != y {
             return Err(format!(
                 "record {i}: typeinfo and apache-avro wrote different bytes"
@@ -177,11 +177,11 @@ impl<T: Encode + Decode + 'static> RecordSerializer<T> for OlderWriter<T> {
         self.older.name()
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.write_older(value, out)
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.reader.decode(bytes)
     }
 }
@@ -217,11 +217,11 @@ impl<T: Encode + Decode + DeserializeOwned + 'static> RecordSerializer<T> for Ap
         "apache resolved"
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.ours.write_older(value, out)
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         let error = |e: apache_avro::Error| DecodeError::Custom(e.to_string().into());
         let mut input = bytes;
         let value = self.reader.read_value(&mut input).map_err(error)?;

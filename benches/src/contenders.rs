@@ -150,13 +150,13 @@ impl<T, S: RecordSerializer<T>> RecordSerializer<T> for Named<S> {
     }
 
     #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        self.inner.encode_into(value, out)
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.inner.write_record(value, out)
     }
 
     #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        self.inner.decode(bytes)
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.inner.read_record(bytes)
     }
 }
 
@@ -188,10 +188,10 @@ impl<'a, T: Dataset> Format<'a, T> {
         for record in records {
             let start = bytes.len();
             serializer
-                .encode_into(record, &mut bytes)
+                .write_record(record, &mut bytes)
                 .map_err(|e| format!("{name}: encode failed: {e}"))?;
             let back = serializer
-                .decode(&bytes[start..])
+                .read_record(&bytes[start..])
                 .map_err(|e| format!("{name}: decode failed: {e}"))?;
             if back != *record {
                 return Err(format!("{name}: the round trip gave a different value"));
@@ -221,7 +221,7 @@ impl<T: Dataset> Contender for Format<'_, T> {
         self.out.clear();
         for record in black_box(self.records) {
             self.serializer
-                .encode_into(record, &mut self.out)
+                .write_record(record, &mut self.out)
                 .expect("checked at construction");
         }
         black_box(&self.out);
@@ -232,7 +232,7 @@ impl<T: Dataset> Contender for Format<'_, T> {
         for &end in &self.ends {
             black_box(
                 self.serializer
-                    .decode(black_box(&self.bytes[start..end]))
+                    .read_record(black_box(&self.bytes[start..end]))
                     .expect("checked at construction"),
             );
             start = end;
@@ -373,12 +373,12 @@ impl<T: Serialize + DeserializeOwned> RecordSerializer<T> for Postcard {
         "postcard"
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         postcard::serialize_with_flavor(value, Append(out))
             .map_err(|e| EncodeError::custom(format!("postcard: {e}")))
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         match postcard::take_from_bytes(bytes) {
             Ok((value, [])) => Ok(value),
             Ok((_, rest)) => Err(DecodeError::TrailingBytes {

@@ -368,10 +368,10 @@ mod tests {
         assert_eq!(run.network.max_record_bytes, 100);
         let serializer = run.format.serializer::<Vec<u8>>(&[]).unwrap();
         let mut out = Vec::new();
-        serializer.encode_into(&vec![7u8; 90], &mut out).unwrap();
+        serializer.write_record(&vec![7u8; 90], &mut out).unwrap();
         out.clear();
         let e = serializer
-            .encode_into(&vec![7u8; 200], &mut out)
+            .write_record(&vec![7u8; 200], &mut out)
             .unwrap_err();
         assert!(e.to_string().contains("100"), "{e}");
     }

@@ -26,7 +26,7 @@ fn connections_report_the_bytes_of_their_remote_channels() {
     format
         .serializer::<Vec<u8>>(&[])
         .unwrap()
-        .encode_into(&vec![0; 3_000], &mut one)
+        .write_record(&vec![0; 3_000], &mut one)
         .unwrap();
     let framed = (4 + 1 + one.len()) as u64; // length, tag, record
     let remote: u64 = report.connections.iter().map(|c| c.bytes).sum();

@@ -30,16 +30,17 @@ pub trait RecordCodec {
 
 /// A serializer for records of one type `T`, chosen at run time: the config, the engine and
 /// the reports hold a `Box<dyn RecordSerializer<T>>`, one dynamic call per record. Every
-/// generated-code format is one; so is every serde baseline (`crate::baselines`).
+/// generated-code format is one; so is every serde baseline (`crate::baselines`). Its
+/// methods are named apart from [`RecordCodec`]'s, so both traits can be in scope.
 pub trait RecordSerializer<T>: Send + Sync {
     /// The format's name in configs and reports.
     fn name(&self) -> &'static str;
 
     /// Appends the encoding of `value` to `out`.
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError>;
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError>;
 
     /// Decodes one record that fills `bytes` exactly.
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError>;
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError>;
 }
 
 impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C {
@@ -48,13 +49,13 @@ impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C
     }
 
     #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        RecordCodec::encode_into(self, value, out)
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.encode_into(value, out)
     }
 
     #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        RecordCodec::decode(self, bytes)
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.decode(bytes)
     }
 }
 
@@ -126,5 +127,25 @@ pub(crate) fn expect_end<T>(value: T, remaining: usize) -> Result<T, DecodeError
     match remaining {
         0 => Ok(value),
         remaining => Err(DecodeError::TrailingBytes { remaining }),
+    }
+}
+
+#[cfg(test)]
+mod both_traits {
+    use crate::pojo::Pojo;
+    use crate::{RecordCodec, RecordSerializer};
+
+    /// With both traits in scope, every call names one method (E0034 before).
+    #[test]
+    fn both_in_scope_do_not_collide() {
+        let pojo = Pojo::default();
+        let bytes = pojo.to_vec(&7u32).unwrap();
+        let value: u32 = pojo.decode(&bytes).unwrap();
+        let mut out = Vec::new();
+        pojo.write_record(&value, &mut out).unwrap();
+        assert_eq!(out, bytes);
+        let again: u32 = pojo.read_record(&out).unwrap();
+        assert_eq!(again, 7);
+        assert_eq!(RecordSerializer::<u32>::name(&pojo), "pojo");
     }
 }

@@ -318,13 +318,13 @@ impl<T> Serializer<T> {
     /// Appends the encoding of `value` to `out`.
     #[inline]
     pub fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        self.inner.encode_into(value, out)
+        self.inner.write_record(value, out)
     }
 
     /// Decodes one value that fills `bytes` exactly.
     #[inline]
     pub fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        self.inner.decode(bytes)
+        self.inner.read_record(bytes)
     }
 }
 
@@ -335,12 +335,12 @@ impl<T> RecordSerializer<T> for Serializer<T> {
     }
 
     #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        self.inner.encode_into(value, out)
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        self.inner.write_record(value, out)
     }
 
     #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        self.inner.decode(bytes)
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.inner.read_record(bytes)
     }
 }

@@ -135,10 +135,10 @@ where
     {
         let mut bytes = Vec::new();
         format
-            .encode_into(value, &mut bytes)
+            .write_record(value, &mut bytes)
             .unwrap_or_else(|e| panic!("{name}: encode: {e}"));
         let back = format
-            .decode(&bytes)
+            .read_record(&bytes)
             .unwrap_or_else(|e| panic!("{name}: decode: {e}"));
         assert_eq!(&back, value, "{name} round trip");
     }

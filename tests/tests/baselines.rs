@@ -20,7 +20,7 @@ proptest! {
             the_same_serde(&v, &["bincode-serde", "msgpack", "msgpack-named", "json", "simd-json", "kryo"]);
         } else {
             let json_value = baselines::all::<Scalars>(Limits::DEFAULT).into_iter().find(|f| f.name() == "json-value").unwrap();
-            let e = json_value.encode_into(&v, &mut Vec::new()).unwrap_err().to_string();
+            let e = json_value.write_record(&v, &mut Vec::new()).unwrap_err().to_string();
             prop_assert_eq!(e, "json-value: number out of range");
         }
     }
@@ -60,10 +60,10 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
         for format in baselines::all::<Everything>(Limits::DEFAULT) {
-            let _ = format.decode(&bytes);
+            let _ = format.read_record(&bytes);
         }
         for format in baselines::all::<Tree>(Limits::DEFAULT) {
-            let _ = format.decode(&bytes);
+            let _ = format.read_record(&bytes);
         }
     }
 }
@@ -77,7 +77,7 @@ fn record_size_limit_applies_both_ways() {
     let long = "a string longer than eight bytes".to_owned();
     for format in baselines::all::<String>(tight) {
         let mut out = vec![7];
-        let e = format.encode_into(&long, &mut out).unwrap_err();
+        let e = format.write_record(&long, &mut out).unwrap_err();
         assert!(
             matches!(e.kind(), EncodeErrorKind::RecordTooLarge { limit: 8, .. }),
             "{}: {e}",
@@ -89,7 +89,7 @@ fn record_size_limit_applies_both_ways() {
             "{}: a refused record leaves the buffer as it was",
             format.name()
         );
-        let e = format.decode(&[b'"'; 9]).unwrap_err();
+        let e = format.read_record(&[b'"'; 9]).unwrap_err();
         assert_eq!(
             e,
             DecodeError::RecordTooLarge { size: 9, limit: 8 },
@@ -106,15 +106,21 @@ fn bincode_length_claims_are_capped() {
     use typeinfo_serializers::RecordSerializer;
     // Varint 0xfc then a u32 of 200 Mi: a claim of 1.6 GB of u64s in 5 bytes.
     let claim = [0xfc, 0x00, 0x00, 0x80, 0x0c];
-    let e = RecordSerializer::<Vec<u64>>::decode(&baselines::Bincode::new(Limits::DEFAULT), &claim)
-        .unwrap_err();
+    let e = RecordSerializer::<Vec<u64>>::read_record(
+        &baselines::Bincode::new(Limits::DEFAULT),
+        &claim,
+    )
+    .unwrap_err();
     assert_eq!(e.to_string(), "bincode: LimitExceeded");
 }
 
 #[test]
 fn errors_name_the_format() {
     for format in baselines::all::<Tree>(Limits::DEFAULT) {
-        let e = format.decode(b"\xff\xff garbage").unwrap_err().to_string();
+        let e = format
+            .read_record(b"\xff\xff garbage")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with(&format!("{}: ", format.name())), "{e}");
     }
 }

@@ -119,9 +119,9 @@ where
         .filter(|(name, _)| !name.contains("required"))
     {
         let mut bytes = Vec::new();
-        RecordSerializer::encode_into(&kryo, value, &mut bytes)
+        RecordSerializer::write_record(&kryo, value, &mut bytes)
             .unwrap_or_else(|e| panic!("{name}: encode: {e}"));
-        let back: T = RecordSerializer::decode(&kryo, &bytes)
+        let back: T = RecordSerializer::read_record(&kryo, &bytes)
             .unwrap_or_else(|e| panic!("{name}: decode: {e}"));
         assert_eq!(&back, value, "{name} round trip");
     }

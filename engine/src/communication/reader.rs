@@ -262,7 +262,7 @@ fn decode<T>(
     let (tag, payload) = element.split_first().expect("size checked non-zero");
     match *tag {
         TAG_RECORD => serializer
-            .decode(payload)
+            .read_record(payload)
             .map(Element::Record)
             .map_err(ElementError::Decode),
         TAG_WATERMARK => payload
@@ -305,11 +305,11 @@ mod tests {
         fn name(&self) -> &'static str {
             "raw"
         }
-        fn encode_into(&self, value: &Vec<u8>, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        fn write_record(&self, value: &Vec<u8>, out: &mut Vec<u8>) -> Result<(), EncodeError> {
             out.extend_from_slice(value);
             Ok(())
         }
-        fn decode(&self, bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
+        fn read_record(&self, bytes: &[u8]) -> Result<Vec<u8>, DecodeError> {
             Ok(bytes.to_vec())
         }
     }

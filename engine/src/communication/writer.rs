@@ -4,7 +4,7 @@
 //!
 //! As in Flink's `SpanningRecordSerializer`, a record is serialized once into a reused
 //! scratch vector and then copied into buffers: every format plugs in through
-//! `RecordSerializer::encode_into`, and the copy is one `memcpy` per buffer touched.
+//! `RecordSerializer::write_record`, and the copy is one `memcpy` per buffer touched.
 
 use crate::communication::control::JobControl;
 use crate::communication::element::{
@@ -95,7 +95,7 @@ impl<T> RecordWriter<T> {
     /// Serializes `record` onto the channel its partitioner picks.
     pub fn emit(&mut self, record: &T) -> Result<(), EngineError> {
         self.start_element(TAG_RECORD);
-        let encoded = self.serializer.encode_into(record, &mut self.scratch);
+        let encoded = self.serializer.write_record(record, &mut self.scratch);
         encoded.map_err(|source| self.encode_error(source))?;
         self.finish_element()?;
         self.metrics.records += 1;

@@ -196,12 +196,12 @@ impl<T: Encode + Decode> RecordSerializer<T> for AvroCodec<T> {
     }
 
     #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         AvroCodec::encode_into(self, value, out)
     }
 
     #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         AvroCodec::decode(self, bytes)
     }
 }

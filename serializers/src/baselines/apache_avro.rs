@@ -63,7 +63,7 @@ impl<T: Serialize + DeserializeOwned> RecordSerializer<T> for ApacheAvro<T> {
         NAME
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.limit.encode(NAME, out, |out| {
             self.writer
                 .write_ser(out, value)
@@ -72,7 +72,7 @@ impl<T: Serialize + DeserializeOwned> RecordSerializer<T> for ApacheAvro<T> {
         })
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.limit.check(bytes)?;
         let mut input = bytes;
         let value = self

@@ -43,14 +43,14 @@ impl<T: bincode::Encode + bincode::Decode<()>> RecordSerializer<T> for Bincode {
     }
 
     #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.0.encode("bincode", out, |out| {
             bincode::encode_into_writer(value, Append(out), config()).map_err(|e| e.to_string())
         })
     }
 
     #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.0.check(bytes)?;
         let (value, read) =
             bincode::decode_from_slice(bytes, config()).map_err(|e| decode_error("bincode", e))?;
@@ -74,7 +74,7 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
     }
 
     #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.0.encode("bincode-serde", out, |out| {
             bincode::serde::encode_into_writer(value, Append(out), config())
                 .map_err(|e| e.to_string())
@@ -82,7 +82,7 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
     }
 
     #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.0.check(bytes)?;
         let (value, read) = bincode::serde::decode_from_slice(bytes, config())
             .map_err(|e| decode_error("bincode-serde", e))?;
@@ -109,14 +109,14 @@ mod tests {
             bytes: vec![1, 2],
         };
         let mut out = Vec::new();
-        RecordSerializer::encode_into(&Bincode::default(), &line, &mut out).unwrap();
+        RecordSerializer::write_record(&Bincode::default(), &line, &mut out).unwrap();
         assert_eq!(
-            RecordSerializer::<Line>::decode(&Bincode::default(), &out).unwrap(),
+            RecordSerializer::<Line>::read_record(&Bincode::default(), &out).unwrap(),
             line
         );
         out.push(0);
         assert_eq!(
-            RecordSerializer::<Line>::decode(&Bincode::default(), &out),
+            RecordSerializer::<Line>::read_record(&Bincode::default(), &out),
             Err(DecodeError::TrailingBytes { remaining: 1 })
         );
     }

@@ -20,13 +20,13 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
         "json"
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.0.encode("json", out, |out| {
             serde_json::to_writer(out, value).map_err(|e| e.to_string())
         })
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.0.check(bytes)?;
         serde_json::from_slice(bytes).map_err(|e| decode_error("json", e))
     }
@@ -49,14 +49,14 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
         "json-value"
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.0.encode("json-value", out, |out| {
             let tree = serde_json::to_value(value).map_err(|e| e.to_string())?;
             serde_json::to_writer(out, &tree).map_err(|e| e.to_string())
         })
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.0.check(bytes)?;
         let tree: serde_json::Value =
             serde_json::from_slice(bytes).map_err(|e| decode_error("json-value", e))?;
@@ -81,11 +81,15 @@ impl RecordSerializer<serde_json::Value> for JsonTree {
         "json-value"
     }
 
-    fn encode_into(&self, value: &serde_json::Value, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        self.0.encode_into(value, out)
+    fn write_record(
+        &self,
+        value: &serde_json::Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), EncodeError> {
+        self.0.write_record(value, out)
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<serde_json::Value, DecodeError> {
-        self.0.decode(bytes)
+    fn read_record(&self, bytes: &[u8]) -> Result<serde_json::Value, DecodeError> {
+        self.0.read_record(bytes)
     }
 }

@@ -39,13 +39,13 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
         "msgpack"
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.0.encode("msgpack", out, |out| {
             rmp_serde::encode::write(out, value).map_err(|e| e.to_string())
         })
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         decode(&self.0, "msgpack", bytes)
     }
 }
@@ -55,13 +55,13 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
         "msgpack-named"
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.0.encode("msgpack-named", out, |out| {
             rmp_serde::encode::write_named(out, value).map_err(|e| e.to_string())
         })
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         decode(&self.0, "msgpack-named", bytes)
     }
 }

@@ -19,13 +19,13 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned> RecordSerializer<T> for 
         "simd-json"
     }
 
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         self.0.encode("simd-json", out, |out| {
             simd_json::serde::to_writer(out, value).map_err(|e| e.to_string())
         })
     }
 
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.0.check(bytes)?;
         let mut copy = bytes.to_vec();
         simd_json::serde::from_slice(&mut copy).map_err(|e| decode_error("simd-json", e))

@@ -227,12 +227,12 @@ impl<T: Serialize + DeserializeOwned> RecordSerializer<T> for Kryo {
     }
 
     #[inline]
-    fn encode_into(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    fn write_record(&self, value: &T, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         Kryo::encode_into(self, value, out)
     }
 
     #[inline]
-    fn decode(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         Kryo::decode(self, bytes)
     }
 }

@@ -1,7 +1,7 @@
 //! `#[derive(TypeInfo)]` for the `typeinfo` crate.
 //!
-//! The macro parses the input into an internal AST ([`ast`]) while collecting every attribute
-//! error ([`ctxt`]), checks attribute combinations, then generates three impls: the type's
+//! The macro parses the input into an internal AST (`ast`) while collecting every attribute
+//! error (`ctxt`), checks attribute combinations, then generates three impls: the type's
 //! descriptor (`HasTypeInfo`), its encoder and its decoder (`Encode`, `Decode`).
 
 use proc_macro::TokenStream;

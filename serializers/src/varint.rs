@@ -77,7 +77,7 @@ fn write_long(out: &mut Vec<u8>, v: u64) {
     }
 }
 
-/// Appends `v` as a varint; at most 19 bytes. Values that fit 64 bits take [`write`]'s path.
+/// Appends `v` as a varint; at most 19 bytes. Values that fit 64 bits take [`write`](fn@write)'s path.
 #[inline]
 pub fn write_u128(out: &mut Vec<u8>, v: u128) {
     if let Ok(small) = u64::try_from(v) {

@@ -4,7 +4,7 @@
 //! print, so a datum can be compared across implementations, and what a person can read.
 //!
 //! Field defaults in schemas use the same encoding except for unions, which are written
-//! bare and must take their first branch; [`default_to_json`] and [`default_to_datum`]
+//! bare and must take their first branch; `default_to_json` and `default_to_datum`
 //! convert those.
 
 use super::schema::{NamedKind, Node, Schema};

@@ -1,4 +1,4 @@
-//! Avro schemas in parsed form: built from a type's [`TypeInfo`](typeinfo::TypeInfo)
+//! Avro schemas in parsed form: built from a type's [`TypeInfo`](enum@typeinfo::TypeInfo)
 //! ([`schema_of`]) or parsed from JSON ([`Schema::parse`]), printed as JSON or in the
 //! spec's Parsing Canonical Form, and fingerprinted.
 //!

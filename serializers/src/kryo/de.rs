@@ -41,10 +41,22 @@ pub(super) struct De<'de, 'a> {
     pub(super) limits: &'a Limits,
     pub(super) references: bool,
     pub(super) state: &'a mut DecodeState,
+    /// User types (structs, enums) the value is nested in, bounded by `max_depth`: the
+    /// depth the generated path counts, so both paths accept the same values.
     pub(super) depth: Depth,
+    /// Containers (options, sequences, tuples, maps) the value is nested in. They are not
+    /// part of the depth users count, but they are bounded (see [`container_bound`]), so a
+    /// `Deserialize` that recurses through containers alone cannot exhaust the stack.
+    pub(super) containers: u32,
     pub(super) slot: Slot,
     /// A trait object's class, already read to pick the concrete type.
     pub(super) class_read: Option<&'static str>,
+}
+
+/// How deep containers may nest: eight per user type allowed, and at least 64, far more
+/// than any type's own nesting of options, lists and maps between two user types.
+pub(super) fn container_bound(limits: &Limits) -> u32 {
+    limits.max_depth.saturating_mul(8).max(64)
 }
 
 fn error(msg: impl core::fmt::Display) -> DecodeError {
@@ -257,6 +269,7 @@ impl<'de> De<'de, '_> {
         }
     }
 
+    /// Runs `f` one user type deeper.
     fn nested<T>(
         &mut self,
         f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
@@ -264,6 +277,22 @@ impl<'de> De<'de, '_> {
         self.depth.enter(self.limits)?;
         let result = f(self);
         self.depth.leave();
+        result
+    }
+
+    /// Runs `f` one container deeper.
+    fn in_container<T>(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<T, DecodeError>,
+    ) -> Result<T, DecodeError> {
+        if self.containers >= container_bound(self.limits) {
+            return Err(DecodeError::DepthLimit {
+                limit: self.limits.max_depth,
+            });
+        }
+        self.containers += 1;
+        let result = f(self);
+        self.containers -= 1;
         result
     }
 
@@ -359,7 +388,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         if !self.option_tag()? {
             return visitor.visit_none();
         }
-        self.nested(|de| visitor.visit_some(&mut *de))
+        self.in_container(|de| visitor.visit_some(&mut *de))
     }
 
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
@@ -381,12 +410,12 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        visitor.visit_newtype_struct(self)
+        self.nested(|de| visitor.visit_newtype_struct(&mut *de))
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         let len = self.counted()?;
-        self.nested(|de| visitor.visit_seq(Elements::new(de, len, Slot::Element)))
+        self.in_container(|de| visitor.visit_seq(Elements::new(de, len, Slot::Element)))
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -395,7 +424,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
         self.plain()?;
-        self.nested(|de| visitor.visit_seq(Elements::new(de, len, Slot::Field)))
+        self.in_container(|de| visitor.visit_seq(Elements::new(de, len, Slot::Field)))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -410,7 +439,7 @@ impl<'de> de::Deserializer<'de> for &mut De<'de, '_> {
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         let len = self.counted()?;
-        self.nested(|de| visitor.visit_map(Elements::new(de, len, Slot::Field)))
+        self.in_container(|de| visitor.visit_map(Elements::new(de, len, Slot::Field)))
     }
 
     fn deserialize_struct<V: Visitor<'de>>(

@@ -202,6 +202,7 @@ impl Kryo {
                 references: self.references,
                 state,
                 depth: Default::default(),
+                containers: 0,
                 slot: Slot::Field,
                 class_read: None,
             };

@@ -628,3 +628,88 @@ fn kryo_paths_agree_when_serde_renames_fields() {
         .unwrap();
     assert!(bytes.windows(4).any(|w| w == b"Wir\xe5"), "{bytes:?}");
 }
+
+/// A chain of nodes, each one user type deeper, linked through `Option<Box<_>>`.
+#[derive(typeinfo::TypeInfo, Serialize, Deserialize, Debug, PartialEq)]
+struct Link {
+    value: u8,
+    next: Option<Box<Link>>,
+}
+
+fn chain(levels: usize) -> Link {
+    let mut link = Link {
+        value: 0,
+        next: None,
+    };
+    for _ in 1..levels {
+        link = Link {
+            value: 1,
+            next: Some(Box::new(link)),
+        };
+    }
+    link
+}
+
+/// The serde path counts one level per user type, as the generated path does (an option
+/// around a struct no longer counts a second level): both read `max_depth` levels and
+/// refuse one more, with the same error.
+#[test]
+fn kryo_serde_counts_each_level_once() {
+    let limits = Limits {
+        max_depth: 10,
+        ..Limits::DEFAULT
+    };
+    let kryo = Kryo::new(Registry::new()).limits(limits);
+    let generated = Generated::new(kryo.clone()).unwrap();
+    let write = Kryo::new(Registry::new());
+    for levels in [1, 9, 10] {
+        let bytes = write.to_vec(&chain(levels)).unwrap();
+        assert_eq!(
+            kryo.decode::<Link>(&bytes).unwrap(),
+            chain(levels),
+            "{levels}"
+        );
+        assert_eq!(
+            generated.decode::<Link>(&bytes).unwrap(),
+            chain(levels),
+            "{levels}"
+        );
+    }
+    let bytes = write.to_vec(&chain(11)).unwrap();
+    let deep = DecodeError::DepthLimit { limit: 10 };
+    assert_eq!(kryo.decode::<Link>(&bytes).unwrap_err(), deep);
+    assert_eq!(generated.decode::<Link>(&bytes).unwrap_err(), deep);
+}
+
+/// A `Deserialize` that recurses through sequences alone, with no user type to count,
+/// still stops at a bound instead of exhausting the stack.
+#[test]
+fn kryo_serde_bounds_recursion_through_containers() {
+    #[derive(Debug)]
+    struct Nest;
+    impl<'de> Deserialize<'de> for Nest {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Nest;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("nested lists")
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                    self,
+                    mut seq: A,
+                ) -> Result<Nest, A::Error> {
+                    while seq.next_element::<Nest>()?.is_some() {}
+                    Ok(Nest)
+                }
+            }
+            d.deserialize_seq(Visit)
+        }
+    }
+    // Each level: a list of one element (Kryo's varint length + 1).
+    let bytes = vec![2u8; 200_000];
+    let e = Kryo::new(Registry::new())
+        .decode::<Nest>(&bytes)
+        .unwrap_err();
+    assert_eq!(e, DecodeError::DepthLimit { limit: 128 });
+}

@@ -81,6 +81,66 @@ impl Depth {
     }
 }
 
+/// The nesting depth on the writing side, bounded by the `max_depth` the reader will apply:
+/// an encoder refuses, with the reader's limit and message, what its reader would refuse.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteDepth {
+    depth: u32,
+    max_depth: u32,
+}
+
+impl Default for WriteDepth {
+    fn default() -> Self {
+        WriteDepth::new(Limits::DEFAULT.max_depth)
+    }
+}
+
+impl WriteDepth {
+    pub fn new(max_depth: u32) -> Self {
+        WriteDepth {
+            depth: 0,
+            max_depth,
+        }
+    }
+
+    #[inline]
+    pub fn enter(&mut self) -> Result<(), typeinfo::EncodeError> {
+        if self.depth >= self.max_depth {
+            return Err(typeinfo::EncodeErrorKind::DepthLimit {
+                limit: self.max_depth,
+            }
+            .into());
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    #[inline]
+    pub fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    pub fn max_depth(&self) -> u32 {
+        self.max_depth
+    }
+}
+
+/// `Encoder::enter` and `Encoder::leave` for an encoder whose [`WriteDepth`] is in field
+/// `$depth`.
+macro_rules! write_depth_methods {
+    ($depth:ident) => {
+        #[inline]
+        fn enter(&mut self) -> Result<(), typeinfo::EncodeError> {
+            self.$depth.enter()
+        }
+
+        #[inline]
+        fn leave(&mut self) {
+            self.$depth.leave();
+        }
+    };
+}
+
 /// What every decoder keeps beside its input: the limits, the nesting depth, and the
 /// factories its serializer handed it for generic fields.
 #[derive(Debug, Clone, Copy)]
@@ -139,4 +199,4 @@ macro_rules! decode_state_methods {
     };
 }
 
-pub(crate) use decode_state_methods;
+pub(crate) use {decode_state_methods, write_depth_methods};

@@ -334,3 +334,106 @@ fn one_failure_one_message_in_every_format() {
         );
     }
 }
+
+/// Chains one user type deeper per link, through the shapes formats nest in: an option
+/// around a struct, a newtype variant, a struct variant.
+#[derive(typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+struct Chain {
+    next: Option<Box<Chain>>,
+}
+
+#[derive(typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+enum Wrapped {
+    End,
+    Inside(Box<Wrapped>),
+    Field { next: Box<Wrapped> },
+}
+
+fn chain(levels: u32) -> Chain {
+    (1..levels).fold(Chain { next: None }, |c, _| Chain {
+        next: Some(Box::new(c)),
+    })
+}
+
+fn wrapped(levels: u32) -> Wrapped {
+    (1..levels).fold(Wrapped::End, |w, i| match i % 2 {
+        0 => Wrapped::Inside(Box::new(w)),
+        _ => Wrapped::Field { next: Box::new(w) },
+    })
+}
+
+/// What the reader would refuse, the writer refuses first, with the same limit and
+/// message: a value `max_depth` levels deep writes and reads in every format (kryo's serde
+/// path too); one level more is refused on writing.
+#[test]
+fn writers_refuse_what_their_readers_refuse() {
+    use typeinfo_serializers::avro::Avro;
+    use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
+    let limits = Limits {
+        max_depth: 6,
+        ..Limits::DEFAULT
+    };
+    let kryo = Kryo::new(Registry::new()).limits(limits);
+    let generated = Generated::new(kryo.clone()).unwrap();
+    fn check<T, W, R>(name: &str, ok: &T, deep: &T, write: W, read: R)
+    where
+        T: PartialEq + std::fmt::Debug,
+        W: Fn(&T) -> Result<Vec<u8>, EncodeError>,
+        R: Fn(&[u8]) -> Result<T, DecodeError>,
+    {
+        let bytes = write(ok).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(&read(&bytes).unwrap(), ok, "{name}");
+        let e = write(deep).unwrap_err();
+        assert_eq!(
+            e.kind(),
+            &EncodeErrorKind::DepthLimit { limit: 6 },
+            "{name}"
+        );
+        assert_eq!(
+            e.to_string(),
+            DecodeError::DepthLimit { limit: 6 }.to_string(),
+            "{name}"
+        );
+    }
+    macro_rules! every_format {
+        ($ok:expr, $deep:expr, $ty:ty) => {
+            check(
+                "pojo",
+                &$ok,
+                &$deep,
+                |v| Pojo::new(limits).to_vec(v),
+                |b| Pojo::new(limits).decode::<$ty>(b),
+            );
+            check(
+                "compact",
+                &$ok,
+                &$deep,
+                |v| Compact::new(limits).to_vec(v),
+                |b| Compact::new(limits).decode::<$ty>(b),
+            );
+            check(
+                "avro",
+                &$ok,
+                &$deep,
+                |v| Avro::new(limits).to_vec(v),
+                |b| Avro::new(limits).decode::<$ty>(b),
+            );
+            check(
+                "kryo",
+                &$ok,
+                &$deep,
+                |v| generated.to_vec(v),
+                |b| generated.decode::<$ty>(b),
+            );
+            check(
+                "kryo serde",
+                &$ok,
+                &$deep,
+                |v| kryo.to_vec(v),
+                |b| kryo.decode::<$ty>(b),
+            );
+        };
+    }
+    every_format!(chain(6), chain(7), Chain);
+    every_format!(wrapped(6), wrapped(7), Wrapped);
+}

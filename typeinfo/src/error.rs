@@ -24,6 +24,8 @@ pub enum EncodeErrorKind {
     /// The value has no encoding in its type's representation (a `SystemTime` beyond the
     /// range of an `i64` of nanoseconds, a path that is not UTF-8).
     Unrepresentable(&'static ValueError),
+    /// Nesting deeper than the configured `max_depth`: the reader would refuse it.
+    DepthLimit { limit: u32 },
     /// A serde `Serialize` impl of a generic field failed, or used a feature the format lacks.
     Custom(Box<str>),
 }
@@ -74,6 +76,9 @@ impl fmt::Display for EncodeErrorKind {
                 f,
                 "encoded record of {size} bytes exceeds max_record_bytes ({limit})"
             ),
+            EncodeErrorKind::DepthLimit { limit } => {
+                write!(f, "nesting deeper than max_depth ({limit})")
+            }
             EncodeErrorKind::BufferFull { needed, available } => write!(
                 f,
                 "output buffer full: {needed} more bytes needed, {available} available"

@@ -85,7 +85,12 @@ pub fn expand(cont: &Container) -> TokenStream {
 
             #[inline]
             fn encode<__E: _typeinfo::Encoder>(&self, __e: &mut __E) -> _typeinfo::__private::Result<(), _typeinfo::EncodeError> {
-                #body
+                // One level against `max_depth`, as the decoder counts it: a writer refuses
+                // what its reader would.
+                __e.enter()?;
+                let __done = (|| -> _typeinfo::__private::Result<(), _typeinfo::EncodeError> { #body })();
+                __e.leave();
+                __done
             }
 
             #path

@@ -72,10 +72,10 @@ impl Avro {
         mut writer: W,
     ) -> Result<(), EncodeError> {
         let mut scratch = Vec::new();
-        value.encode(&mut AvroEncoder::with_factories(
-            &mut scratch,
-            &self.factories,
-        ))?;
+        value.encode(
+            &mut AvroEncoder::with_factories(&mut scratch, &self.factories)
+                .with_max_depth(self.limits.max_depth),
+        )?;
         writer.write(&scratch)
     }
 
@@ -99,7 +99,10 @@ impl RecordCodec for Avro {
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
-            value.encode(&mut AvroEncoder::with_factories(out, &self.factories))
+            value.encode(
+                &mut AvroEncoder::with_factories(out, &self.factories)
+                    .with_max_depth(self.limits.max_depth),
+            )
         })
     }
 

@@ -1,6 +1,7 @@
 //! The datum encoder: what generated code calls to write Avro's binary encoding.
 
 use crate::compiled::encode_generic_or_serde;
+use crate::decode_support::{WriteDepth, write_depth_methods};
 use crate::varint;
 use typeinfo::codec::as_bytes_if_u8;
 use typeinfo::factory::Factories;
@@ -11,6 +12,7 @@ use typeinfo::{Encode, EncodeError, EncodeErrorKind, Encoder};
 pub struct AvroEncoder<'a> {
     out: &'a mut Vec<u8>,
     factories: &'a Factories,
+    depth: WriteDepth,
     /// 1 right after an optional enum with data announced itself present: its variant index
     /// then counts past the union's `null` branch.
     variant_shift: u32,
@@ -26,7 +28,17 @@ impl<'a> AvroEncoder<'a> {
         AvroEncoder {
             out,
             factories,
+            depth: WriteDepth::default(),
             variant_shift: 0,
+        }
+    }
+
+    /// The same, refusing values nested deeper than `max_depth` (a reader's limit; the
+    /// default's otherwise).
+    pub fn with_max_depth(self, max_depth: u32) -> Self {
+        AvroEncoder {
+            depth: WriteDepth::new(max_depth),
+            ..self
         }
     }
 
@@ -49,6 +61,8 @@ impl<'a> AvroEncoder<'a> {
 }
 
 impl Encoder for AvroEncoder<'_> {
+    write_depth_methods!(depth);
+
     #[inline]
     fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError> {
         self.out.push(u8::from(v));
@@ -201,6 +215,7 @@ impl Encoder for AvroEncoder<'_> {
     ) -> Result<(), EncodeError> {
         let mut inner = Vec::new();
         let mut encoder = AvroEncoder::with_factories(&mut inner, self.factories);
+        encoder.depth = self.depth;
         encode_generic_or_serde(self.factories, &mut encoder, value, |compiled, e| {
             Some((compiled.avro_encode)(value, e))
         })?;

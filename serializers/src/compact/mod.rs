@@ -58,10 +58,10 @@ impl Compact {
         mut writer: W,
     ) -> Result<(), EncodeError> {
         let mut scratch = Vec::new();
-        value.encode(&mut CompactEncoder::with_factories(
-            &mut scratch,
-            &self.factories,
-        ))?;
+        value.encode(
+            &mut CompactEncoder::with_factories(&mut scratch, &self.factories)
+                .with_max_depth(self.limits.max_depth),
+        )?;
         writer.write(&scratch)
     }
 
@@ -84,7 +84,10 @@ impl RecordCodec for Compact {
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
-            value.encode(&mut CompactEncoder::with_factories(out, &self.factories))
+            value.encode(
+                &mut CompactEncoder::with_factories(out, &self.factories)
+                    .with_max_depth(self.limits.max_depth),
+            )
         })
     }
 

@@ -1,6 +1,7 @@
 //! The compact encoder.
 
 use crate::compiled::encode_generic_or_serde;
+use crate::decode_support::{WriteDepth, write_depth_methods};
 use crate::varint;
 use typeinfo::codec::{encode_slice_by_element, uniform_bytes};
 use typeinfo::factory::Factories;
@@ -14,6 +15,7 @@ const CLOSED: u8 = 8;
 pub struct CompactEncoder<'a> {
     out: &'a mut Vec<u8>,
     factories: &'a Factories,
+    depth: WriteDepth,
     /// Where the open flag byte is, and how many of its bits are used (`CLOSED` = none open).
     flags_at: usize,
     flags_used: u8,
@@ -29,8 +31,18 @@ impl<'a> CompactEncoder<'a> {
         CompactEncoder {
             out,
             factories,
+            depth: WriteDepth::default(),
             flags_at: 0,
             flags_used: CLOSED,
+        }
+    }
+
+    /// The same, refusing values nested deeper than `max_depth` (a reader's limit; the
+    /// default's otherwise).
+    pub fn with_max_depth(self, max_depth: u32) -> Self {
+        CompactEncoder {
+            depth: WriteDepth::new(max_depth),
+            ..self
         }
     }
 
@@ -61,6 +73,8 @@ impl<'a> CompactEncoder<'a> {
 }
 
 impl Encoder for CompactEncoder<'_> {
+    write_depth_methods!(depth);
+
     #[inline]
     fn encode_generic<T: serde::Serialize + 'static>(
         &mut self,

@@ -12,6 +12,7 @@ use super::de::De;
 use super::ser::{Pass, Ser};
 use super::wire::Str;
 use crate::compiled::{decode_generic, encode_generic};
+use crate::decode_support::{WriteDepth, write_depth_methods};
 use crate::record::RecordCodec;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::fmt;
@@ -93,6 +94,7 @@ impl RecordCodec for Generated {
             value.encode(&mut KryoEncoder {
                 ser,
                 factories: &self.factories,
+                depth: WriteDepth::new(self.kryo.limits_in_force().max_depth),
             })
         })
     }
@@ -112,6 +114,7 @@ impl RecordCodec for Generated {
 pub(crate) struct KryoEncoder<'s, 'a> {
     ser: &'s mut Ser<'a>,
     factories: &'s Factories,
+    depth: WriteDepth,
 }
 
 /// `Encoder` methods that are the serde writer's method of the same value.
@@ -125,6 +128,8 @@ macro_rules! through_serde {
 }
 
 impl Encoder for KryoEncoder<'_, '_> {
+    write_depth_methods!(depth);
+
     const SORTED_FIELDS: bool = true;
 
     through_serde!(

@@ -44,6 +44,7 @@ pub use registry::{
     DEFAULT_REGISTRATIONS, FIRST_USER_ID, MAX_ID, Registry, RegistryError, class_name,
 };
 
+use crate::decode_support::WriteDepth;
 use crate::record::{RecordSerializer, append_record, check_record_size, expect_end};
 use de::{De, DecodeState};
 use ser::{EncodeState, Pass, Ser, Slot};
@@ -114,6 +115,11 @@ impl Kryo {
         &self.registry
     }
 
+    /// The limits its reader applies (and its generated writer, for the depth).
+    pub fn limits_in_force(&self) -> &Limits {
+        &self.limits
+    }
+
     pub fn uses_references(&self) -> bool {
         self.references
     }
@@ -171,6 +177,9 @@ impl Kryo {
             references: self.references,
             state,
             slot: Slot::Field,
+            depth: WriteDepth::new(self.limits.max_depth),
+            containers: 0,
+            container_bound: de::container_bound(&self.limits),
         }
     }
 

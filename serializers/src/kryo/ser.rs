@@ -7,6 +7,7 @@ use super::order::{FieldOrders, StructKey, struct_key};
 use super::plan::{Plan, StringMark};
 use super::registry::Registry;
 use super::wire;
+use crate::decode_support::WriteDepth;
 use serde::ser::{self, Serialize};
 use typeinfo::{EncodeError, EncodeErrorKind};
 
@@ -119,9 +120,52 @@ pub(super) struct Ser<'a> {
     pub(super) references: bool,
     pub(super) state: &'a mut EncodeState,
     pub(super) slot: Slot,
+    /// User types the value is nested in, bounded as the reader bounds them, so that what
+    /// is written can be read back (see `de::De::depth`).
+    pub(super) depth: WriteDepth,
+    /// Containers the value is nested in, bounded as the reader bounds them.
+    pub(super) containers: u32,
+    pub(super) container_bound: u32,
 }
 
 const HINT_FAILED: &str = "field order hint failed";
+
+impl Ser<'_> {
+    /// Enters one level, refusing what the reader's bounds would refuse.
+    fn enter(&mut self, level: Level) -> Result<(), EncodeError> {
+        match level {
+            Level::User => self.depth.enter(),
+            Level::Container if self.containers >= self.container_bound => {
+                Err(EncodeErrorKind::DepthLimit {
+                    limit: self.depth.max_depth(),
+                }
+                .into())
+            }
+            Level::Container => {
+                self.containers += 1;
+                Ok(())
+            }
+        }
+    }
+
+    fn leave(&mut self, level: Level) {
+        match level {
+            Level::User => self.depth.leave(),
+            Level::Container => self.containers -= 1,
+        }
+    }
+
+    fn nested(
+        &mut self,
+        level: Level,
+        f: impl FnOnce(&mut Self) -> Result<(), EncodeError>,
+    ) -> Result<(), EncodeError> {
+        self.enter(level)?;
+        let done = f(self);
+        self.leave(level);
+        done
+    }
+}
 
 #[cold]
 fn refused(name: &str) -> EncodeError {
@@ -332,6 +376,7 @@ impl<'s, 'a> Fields<'s, 'a> {
 
     #[inline]
     fn finish(self) -> Result<(), EncodeError> {
+        self.ser.depth.leave();
         match self.in_order {
             Some(handle) if self.next == self.ser.state.orders.len(handle) => Ok(()),
             Some(_) => Err(self.ser.state.write_again(HINT_FAILED)),
@@ -437,11 +482,25 @@ impl<'s, 'a> ser::SerializeStructVariant for Fields<'s, 'a> {
 pub(super) struct Elements<'s, 'a> {
     ser: &'s mut Ser<'a>,
     slot: Slot,
+    /// The level it entered: a user type (a tuple struct or variant) or a container.
+    level: Level,
+}
+
+#[derive(Clone, Copy)]
+enum Level {
+    User,
+    Container,
 }
 
 impl<'s, 'a> Elements<'s, 'a> {
-    fn of(ser: &'s mut Ser<'a>, slot: Slot) -> Result<Self, EncodeError> {
-        Ok(Elements { ser, slot })
+    fn of(ser: &'s mut Ser<'a>, slot: Slot, level: Level) -> Result<Self, EncodeError> {
+        ser.enter(level)?;
+        Ok(Elements { ser, slot, level })
+    }
+
+    fn close(self) -> Result<(), EncodeError> {
+        self.ser.leave(self.level);
+        Ok(())
     }
 
     #[inline]
@@ -462,7 +521,7 @@ macro_rules! elements {
             }
 
             fn end(self) -> Result<(), EncodeError> {
-                Ok(())
+                self.close()
             }
         }
     )*};
@@ -488,7 +547,7 @@ impl ser::SerializeMap for Elements<'_, '_> {
     }
 
     fn end(self) -> Result<(), EncodeError> {
-        Ok(())
+        self.close()
     }
 }
 
@@ -572,7 +631,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
 
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), EncodeError> {
         self.some();
-        value.serialize(self)
+        self.nested(Level::Container, |ser| value.serialize(ser))
     }
 
     fn serialize_unit(self) -> Result<(), EncodeError> {
@@ -591,8 +650,10 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         index: u32,
         _variant: &'static str,
     ) -> Result<(), EncodeError> {
-        self.variant(index);
-        Ok(())
+        self.nested(Level::User, |ser| {
+            ser.variant(index);
+            Ok(())
+        })
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -600,7 +661,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         _name: &'static str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        value.serialize(self)
+        self.nested(Level::User, |ser| value.serialize(ser))
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -614,18 +675,20 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
             // A trait object: the concrete struct writes its own class.
             return value.serialize(self);
         }
-        self.variant(index);
-        value.serialize(self)
+        self.nested(Level::User, |ser| {
+            ser.variant(index);
+            value.serialize(ser)
+        })
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Elements<'s, 'a>, EncodeError> {
         self.counted(len, "sequence")?;
-        Elements::of(self, Slot::Element)
+        Elements::of(self, Slot::Element, Level::Container)
     }
 
     fn serialize_tuple(self, _len: usize) -> Result<Elements<'s, 'a>, EncodeError> {
         self.plain();
-        Elements::of(self, Slot::Field)
+        Elements::of(self, Slot::Field, Level::Container)
     }
 
     fn serialize_tuple_struct(
@@ -634,7 +697,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         len: usize,
     ) -> Result<Elements<'s, 'a>, EncodeError> {
         self.class_object(name, len)?;
-        Elements::of(self, Slot::Field)
+        Elements::of(self, Slot::Field, Level::User)
     }
 
     fn serialize_tuple_variant(
@@ -645,12 +708,12 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         _len: usize,
     ) -> Result<Elements<'s, 'a>, EncodeError> {
         self.variant(index);
-        Elements::of(self, Slot::Field)
+        Elements::of(self, Slot::Field, Level::User)
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Elements<'s, 'a>, EncodeError> {
         self.counted(len, "map")?;
-        Elements::of(self, Slot::Field)
+        Elements::of(self, Slot::Field, Level::Container)
     }
 
     fn serialize_struct(
@@ -659,6 +722,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         len: usize,
     ) -> Result<Fields<'s, 'a>, EncodeError> {
         let facts = self.class_object(name, len)?;
+        self.depth.enter()?;
         Ok(Fields::open(self, name, len, Some(facts)))
     }
 
@@ -670,6 +734,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         len: usize,
     ) -> Result<Fields<'s, 'a>, EncodeError> {
         self.variant(index);
+        self.depth.enter()?;
         Ok(Fields::open(self, variant, len, None))
     }
 }

@@ -59,7 +59,10 @@ impl Pojo {
         value: &T,
         writer: W,
     ) -> Result<(), EncodeError> {
-        value.encode(&mut PojoEncoder::with_factories(writer, &self.factories))
+        value.encode(
+            &mut PojoEncoder::with_factories(writer, &self.factories)
+                .with_max_depth(self.limits.max_depth),
+        )
     }
 
     /// Decodes one value from the front of any source, leaving what follows it unread.
@@ -82,7 +85,10 @@ impl RecordCodec for Pojo {
         out: &mut Vec<u8>,
     ) -> Result<(), EncodeError> {
         append_record(out, &self.limits, |out| {
-            value.encode(&mut PojoEncoder::with_factories(out, &self.factories))
+            value.encode(
+                &mut PojoEncoder::with_factories(out, &self.factories)
+                    .with_max_depth(self.limits.max_depth),
+            )
         })
     }
 

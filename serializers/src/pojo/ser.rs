@@ -1,6 +1,7 @@
 //! The pojo encoder.
 
 use crate::compiled::encode_generic_or_serde;
+use crate::decode_support::{WriteDepth, write_depth_methods};
 use typeinfo::codec::{encode_slice_by_element, raw_bytes};
 use typeinfo::factory::Factories;
 use typeinfo::io::Writer;
@@ -11,6 +12,7 @@ use typeinfo::{Encode, EncodeError, EncodeErrorKind, Encoder};
 pub struct PojoEncoder<'f, W> {
     writer: W,
     factories: &'f Factories,
+    depth: WriteDepth,
 }
 
 impl<W: Writer> PojoEncoder<'static, W> {
@@ -22,7 +24,20 @@ impl<W: Writer> PojoEncoder<'static, W> {
 impl<'f, W: Writer> PojoEncoder<'f, W> {
     /// An encoder whose generic fields are written by `factories` where they have one.
     pub fn with_factories(writer: W, factories: &'f Factories) -> Self {
-        PojoEncoder { writer, factories }
+        PojoEncoder {
+            writer,
+            factories,
+            depth: WriteDepth::default(),
+        }
+    }
+
+    /// The same, refusing values nested deeper than `max_depth` (a reader's limit; the
+    /// default's otherwise).
+    pub fn with_max_depth(self, max_depth: u32) -> Self {
+        PojoEncoder {
+            depth: WriteDepth::new(max_depth),
+            ..self
+        }
     }
 
     pub fn into_writer(self) -> W {
@@ -50,6 +65,8 @@ macro_rules! little_endian {
 }
 
 impl<W: Writer> Encoder for PojoEncoder<'_, W> {
+    write_depth_methods!(depth);
+
     #[inline]
     fn encode_generic<T: serde::Serialize + 'static>(
         &mut self,
@@ -58,7 +75,11 @@ impl<W: Writer> Encoder for PojoEncoder<'_, W> {
         let factories = self.factories;
         encode_generic_or_serde(factories, self, value, |compiled, e| {
             let out = e.writer.as_vec()?;
-            let mut over_vec = PojoEncoder::with_factories(out, e.factories);
+            let mut over_vec = PojoEncoder {
+                writer: out,
+                factories: e.factories,
+                depth: e.depth,
+            };
             Some((compiled.pojo_encode)(value, &mut over_vec))
         })
     }

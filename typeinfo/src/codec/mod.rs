@@ -179,6 +179,17 @@ pub trait Encoder: Sized {
         items.iter().try_for_each(|item| item.encode(self))
     }
 
+    /// Enters one level of user-type nesting, as [`Decoder::enter`] does on the reading
+    /// side: a format whose reader bounds the depth refuses here what it would refuse there.
+    #[inline]
+    fn enter(&mut self) -> Result<(), EncodeError> {
+        Ok(())
+    }
+
+    /// Leaves a level entered with [`Encoder::enter`].
+    #[inline]
+    fn leave(&mut self) {}
+
     /// Encodes a value the type system cannot see into (`#[typeinfo(generic)]`): through
     /// serde. Encoders that carry factories (see [`crate::factory`](mod@crate::factory)) override this with
     /// [`encode_generic_with`].

@@ -297,16 +297,14 @@ impl<T: HasTypeInfo, E: HasTypeInfo> HasTypeInfo for Result<T, E> {
 impl<T: Encode, E: Encode> Encode for Result<T, E> {
     #[inline]
     fn encode<En: Encoder>(&self, e: &mut En) -> Result<(), EncodeError> {
-        match self {
-            Ok(value) => {
-                e.encode_variant(0)?;
-                value.encode(e)
-            }
-            Err(error) => {
-                e.encode_variant(1)?;
-                error.encode(e)
-            }
-        }
+        // One level against `max_depth`, as its decode counts.
+        e.enter()?;
+        let done = match self {
+            Ok(value) => e.encode_variant(0).and_then(|()| value.encode(e)),
+            Err(error) => e.encode_variant(1).and_then(|()| error.encode(e)),
+        };
+        e.leave();
+        done
     }
 }
 

@@ -87,6 +87,8 @@ erase! {
     fn encode_variant(&mut self, index: u32) -> Result<(), EncodeError>;
     fn encode_struct_start(&mut self, name: &'static str, kind: StructKind, len: usize) -> Result<(), EncodeError>;
     fn encode_tuple_start(&mut self, len: usize) -> Result<(), EncodeError>;
+    fn enter(&mut self) -> Result<(), EncodeError>;
+    fn leave(&mut self) -> ();
 }
 
 /// Any format's encoder, seen through a trait object. `SORTED` carries the format's

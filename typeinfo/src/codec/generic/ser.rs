@@ -13,6 +13,14 @@ impl<'a, E: Encoder> GenericSerializer<'a, E> {
     pub fn new(encoder: &'a mut E) -> Self {
         GenericSerializer { encoder }
     }
+
+    /// Runs `f` one level deeper, as the generic deserializer reads it.
+    fn nested(self, f: impl FnOnce(&mut E) -> Result<(), EncodeError>) -> Result<(), EncodeError> {
+        self.encoder.enter()?;
+        let done = f(self.encoder);
+        self.encoder.leave();
+        done
+    }
 }
 
 fn unknown_length(what: &str) -> EncodeError {
@@ -83,7 +91,7 @@ impl<'a, E: Encoder> ser::Serializer for GenericSerializer<'a, E> {
         index: u32,
         _: &'static str,
     ) -> Result<(), EncodeError> {
-        self.encoder.encode_variant(index)
+        self.nested(|e| e.encode_variant(index))
     }
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -91,7 +99,7 @@ impl<'a, E: Encoder> ser::Serializer for GenericSerializer<'a, E> {
         _: &'static str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        value.serialize(self)
+        self.nested(|e| value.serialize(GenericSerializer::new(e)))
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -101,24 +109,22 @@ impl<'a, E: Encoder> ser::Serializer for GenericSerializer<'a, E> {
         _: &'static str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        self.encoder.encode_variant(index)?;
-        value.serialize(self)
+        self.nested(|e| {
+            e.encode_variant(index)?;
+            value.serialize(GenericSerializer::new(e))
+        })
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a, E>, EncodeError> {
         let len = len.ok_or_else(|| unknown_length("sequence"))?;
+        self.encoder.enter()?;
         self.encoder.encode_seq_len(len)?;
-        Ok(Compound {
-            encoder: self.encoder,
-            end: End::Seq,
-        })
+        Ok(Compound::new(self.encoder, End::Seq))
     }
 
     fn serialize_tuple(self, _: usize) -> Result<Compound<'a, E>, EncodeError> {
-        Ok(Compound {
-            encoder: self.encoder,
-            end: End::Nothing,
-        })
+        self.encoder.enter()?;
+        Ok(Compound::new(self.encoder, End::Nothing))
     }
 
     fn serialize_tuple_struct(
@@ -126,10 +132,8 @@ impl<'a, E: Encoder> ser::Serializer for GenericSerializer<'a, E> {
         _: &'static str,
         _: usize,
     ) -> Result<Compound<'a, E>, EncodeError> {
-        Ok(Compound {
-            encoder: self.encoder,
-            end: End::Nothing,
-        })
+        self.encoder.enter()?;
+        Ok(Compound::new(self.encoder, End::Nothing))
     }
 
     fn serialize_tuple_variant(
@@ -139,27 +143,21 @@ impl<'a, E: Encoder> ser::Serializer for GenericSerializer<'a, E> {
         _: &'static str,
         _: usize,
     ) -> Result<Compound<'a, E>, EncodeError> {
+        self.encoder.enter()?;
         self.encoder.encode_variant(index)?;
-        Ok(Compound {
-            encoder: self.encoder,
-            end: End::Nothing,
-        })
+        Ok(Compound::new(self.encoder, End::Nothing))
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a, E>, EncodeError> {
         let len = len.ok_or_else(|| unknown_length("map"))?;
+        self.encoder.enter()?;
         self.encoder.encode_map_len(len)?;
-        Ok(Compound {
-            encoder: self.encoder,
-            end: End::Map,
-        })
+        Ok(Compound::new(self.encoder, End::Map))
     }
 
     fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'a, E>, EncodeError> {
-        Ok(Compound {
-            encoder: self.encoder,
-            end: End::Nothing,
-        })
+        self.encoder.enter()?;
+        Ok(Compound::new(self.encoder, End::Nothing))
     }
 
     fn serialize_struct_variant(
@@ -169,11 +167,9 @@ impl<'a, E: Encoder> ser::Serializer for GenericSerializer<'a, E> {
         _: &'static str,
         _: usize,
     ) -> Result<Compound<'a, E>, EncodeError> {
+        self.encoder.enter()?;
         self.encoder.encode_variant(index)?;
-        Ok(Compound {
-            encoder: self.encoder,
-            end: End::Nothing,
-        })
+        Ok(Compound::new(self.encoder, End::Nothing))
     }
 
     fn is_human_readable(&self) -> bool {
@@ -194,7 +190,13 @@ pub struct Compound<'a, E> {
     end: End,
 }
 
-impl<E: Encoder> Compound<'_, E> {
+impl<'a, E: Encoder> Compound<'a, E> {
+    /// A compound one level deeper: the caller has entered it (the level the generic
+    /// deserializer counts for it), and [`Compound::finish`] leaves it.
+    fn new(encoder: &'a mut E, end: End) -> Self {
+        Compound { encoder, end }
+    }
+
     #[inline]
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), EncodeError> {
         value.serialize(GenericSerializer::new(&mut *self.encoder))
@@ -202,11 +204,13 @@ impl<E: Encoder> Compound<'_, E> {
 
     #[inline]
     fn finish(self) -> Result<(), EncodeError> {
-        match self.end {
+        let done = match self.end {
             End::Nothing => Ok(()),
             End::Seq => self.encoder.encode_seq_end(),
             End::Map => self.encoder.encode_map_end(),
-        }
+        };
+        self.encoder.leave();
+        done
     }
 }
 

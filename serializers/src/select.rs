@@ -22,7 +22,8 @@ pub struct Serializer<T> {
 /// Which serializer a type gets, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Explanation {
-    /// The full Rust name of the type.
+    /// The type's name in config entries ([`crate::config::config_key`]): its module path
+    /// and name as written, for a derived type.
     pub type_name: &'static str,
     pub format: Format,
     /// `default format` or `per-type override`.
@@ -145,7 +146,7 @@ fn explain<T: HasTypeInfo>(config: &SerializationConfig) -> Result<Explanation, 
         .flatten()
         .map(|class| (class, config.kryo().registry().id_of(class)));
     Ok(Explanation {
-        type_name: core::any::type_name::<T>(),
+        type_name: crate::config::config_key::<T>(),
         format,
         reason,
         generic_fields,
@@ -174,7 +175,7 @@ fn check_registrations<T: HasTypeInfo>(config: &SerializationConfig) -> Result<(
         value: "true".into(),
         allowed: format!(
             "it only when every class `{}` writes is registered; not registered: {} (add each under [kryo.registrations] with an id from {})",
-            core::any::type_name::<T>(),
+            crate::config::config_key::<T>(),
             list.join(", "),
             crate::kryo::FIRST_USER_ID,
         ),

@@ -535,3 +535,34 @@ fn registration_required_fails_when_the_serializer_is_built() {
         .unwrap();
     assert!(Serializer::<Everything>::new(&lenient).is_ok());
 }
+
+/// A generic record: one stable key for every instantiation.
+#[derive(TypeInfo, Debug, PartialEq)]
+struct Envelope<T> {
+    body: T,
+}
+
+/// `[types."…"]` entries are keyed by the name the derive writes (module path and name as
+/// written, `TypeName::key`), which `explain` prints; `core::any::type_name`'s spelling
+/// still selects one instantiation.
+#[test]
+fn type_entries_are_keyed_by_the_stable_name() {
+    let key = match Envelope::<u32>::type_info() {
+        typeinfo::TypeInfo::Struct(s) => s.name.key,
+        _ => unreachable!(),
+    };
+    assert_eq!(key, "config::Envelope");
+    let config =
+        SerializationConfig::from_toml(&format!("[types.\"{key}\"]\nformat = \"compact\"\n"))
+            .unwrap();
+    assert_eq!(config.format_for::<Envelope<u32>>().0, Format::Compact);
+    assert_eq!(config.format_for::<Envelope<String>>().0, Format::Compact);
+    let explained = Serializer::<Envelope<u32>>::new(&config).unwrap();
+    assert_eq!(explained.explanation().type_name, key);
+    let one = core::any::type_name::<Envelope<u32>>();
+    let config =
+        SerializationConfig::from_toml(&format!("[types.\"{one}\"]\nformat = \"compact\"\n"))
+            .unwrap();
+    assert_eq!(config.format_for::<Envelope<u32>>().0, Format::Compact);
+    assert_eq!(config.format_for::<Envelope<String>>().0, Format::Pojo);
+}

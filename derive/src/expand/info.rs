@@ -23,6 +23,12 @@ pub fn expand(cont: &Container) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let name = &cont.name;
     let wire_name = &cont.wire_name;
+    let ident_text = cont
+        .original
+        .ident
+        .to_string()
+        .trim_start_matches("r#")
+        .to_owned();
     let namespace = match &cont.attrs.namespace {
         Some(ns) => quote!(::core::option::Option::Some(#ns)),
         None => quote!(::core::option::Option::None),
@@ -33,6 +39,7 @@ pub fn expand(cont: &Container) -> TokenStream {
             name: #name,
             wire_name: #wire_name,
             module_path: ::core::module_path!(),
+            key: ::core::concat!(::core::module_path!(), "::", #ident_text),
             namespace: #namespace,
             full: _typeinfo::__private::type_name::<Self>,
             aliases: &[#(#aliases),*],

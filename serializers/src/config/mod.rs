@@ -173,8 +173,11 @@ impl SerializationConfig {
         if self.force_avro {
             return (Format::Avro, "force_avro");
         }
-        let name = type_name_of(T::TYPE_INFO);
-        match name.and_then(|n| self.types.get(n)) {
+        let entry = type_keys(T::TYPE_INFO)
+            .into_iter()
+            .flatten()
+            .find_map(|key| self.types.get(key));
+        match entry {
             Some(format) => (*format, "per-type override"),
             None => (self.default_format, "default format"),
         }
@@ -192,9 +195,7 @@ impl SerializationConfig {
         if fields.is_empty() {
             return Ok(fields);
         }
-        let type_name = type_name_of(T::TYPE_INFO)
-            .unwrap_or_else(|| core::any::type_name::<T>())
-            .to_owned();
+        let type_name = config_key::<T>().to_owned();
         match self.generic_types {
             GenericTypes::Allow => {}
             GenericTypes::Deny => return Err(ConfigError::GenericTypeDenied { type_name, fields }),
@@ -218,11 +219,20 @@ impl SerializationConfig {
     }
 }
 
-fn type_name_of(info: &TypeInfo) -> Option<&'static str> {
+/// The names a `[types."…"]` entry may give a type, the stable one first: a derived type's
+/// [`TypeName::key`](typeinfo::info::TypeName::key) (module path and name as written), then
+/// its `core::any::type_name` (with generic arguments: an entry for one instantiation); a
+/// type without a descriptor has only the latter.
+fn type_keys(info: &TypeInfo) -> [Option<&'static str>; 2] {
     match info {
-        TypeInfo::Struct(s) => Some(s.name.full_name()),
-        TypeInfo::Enum(e) => Some(e.name.full_name()),
-        TypeInfo::Generic(g) => Some((g.type_name)()),
-        _ => None,
+        TypeInfo::Struct(s) => [Some(s.name.key), Some(s.name.full_name())],
+        TypeInfo::Enum(e) => [Some(e.name.key), Some(e.name.full_name())],
+        TypeInfo::Generic(g) => [Some((g.type_name)()), None],
+        _ => [None, None],
     }
+}
+
+/// The name `explain` prints for `T`, the one to copy into a `[types."…"]` entry.
+pub fn config_key<T: HasTypeInfo + ?Sized>() -> &'static str {
+    type_keys(T::TYPE_INFO)[0].unwrap_or_else(core::any::type_name::<T>)
 }

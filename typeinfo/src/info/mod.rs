@@ -151,6 +151,10 @@ pub struct TypeName {
     pub wire_name: &'static str,
     /// The module the type was defined in.
     pub module_path: &'static str,
+    /// The type's stable name: its module path and its name as written, without generic
+    /// arguments (`app::orders::Order`). The derive writes it, so it does not change with
+    /// the compiler, as `core::any::type_name`'s text may; config entries are keyed by it.
+    pub key: &'static str,
     /// Where the type lives in schemas (`#[typeinfo(namespace = "...")]`); `None` derives it
     /// from the module path.
     pub namespace: Option<&'static str>,

@@ -14,6 +14,8 @@ pub struct Container<'a> {
     /// The name serde gives the type (its `rename`, or the ident): what kryo writes as the
     /// class name, on both its serde and its generated path.
     pub wire_name: String,
+    /// See `TypeName::serde_reads_any`.
+    pub serde_reads_any: Option<String>,
     pub attrs: ContainerAttrs,
     pub data: Data<'a>,
 }
@@ -74,6 +76,7 @@ impl<'a> Container<'a> {
         let mut cx = Ctxt::default();
         let attrs = ContainerAttrs::parse(&mut cx, &input.attrs);
         let serde = SerdeContainer::parse(&input.attrs);
+        let mut serde_reads_any = serde.reads_any.clone();
         let data = match &input.data {
             syn::Data::Struct(s) => {
                 let (style, fields) = fields_from_ast(&mut cx, &s.fields, serde.rename_all);
@@ -85,6 +88,10 @@ impl<'a> Container<'a> {
                     .map(|v| {
                         let vattrs = VariantAttrs::parse(&mut cx, &v.attrs);
                         let vserde = SerdeVariant::parse(&v.attrs);
+                        if vserde.untagged && serde_reads_any.is_none() {
+                            serde_reads_any =
+                                Some(format!("#[serde(untagged)] on variant `{}`", v.ident));
+                        }
                         let field_rule = vserde.rename_all.or(serde.rename_all_fields);
                         let (style, fields) = fields_from_ast(&mut cx, &v.fields, field_rule);
                         let ident = v.ident.to_string();
@@ -122,6 +129,7 @@ impl<'a> Container<'a> {
             original: input,
             name,
             wire_name,
+            serde_reads_any,
             attrs,
             data,
         };

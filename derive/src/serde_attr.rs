@@ -103,6 +103,8 @@ fn restyle_snake(rule: RenameRule, snake: String) -> String {
 #[derive(Default)]
 pub struct SerdeContainer {
     pub rename: Option<String>,
+    /// The attribute that makes serde read the type through `deserialize_any`, as written.
+    pub reads_any: Option<String>,
     pub rename_all: Option<RenameRule>,
     pub rename_all_fields: Option<RenameRule>,
 }
@@ -111,6 +113,8 @@ pub struct SerdeContainer {
 #[derive(Default)]
 pub struct SerdeVariant {
     pub rename: Option<String>,
+    /// `#[serde(untagged)]` on the variant.
+    pub untagged: bool,
     pub rename_all: Option<RenameRule>,
 }
 
@@ -133,6 +137,8 @@ enum Item {
     SkipDeserializing,
     Default(Option<ExprPath>),
     Alias(LitStr),
+    /// `tag = "..."`, `content = "..."` or `untagged`, as written.
+    ReadsAny(String),
     Other,
 }
 
@@ -183,6 +189,11 @@ fn item(meta: &ParseNestedMeta) -> syn::Result<Item> {
         }
         "default" => Item::Default(None),
         "alias" => Item::Alias(meta.value()?.parse()?),
+        "tag" | "content" => {
+            let lit: LitStr = meta.value()?.parse()?;
+            Item::ReadsAny(format!("#[serde({key} = \"{}\")]", lit.value()))
+        }
+        "untagged" => Item::ReadsAny("#[serde(untagged)]".into()),
         _ => {
             pass_over(meta)?;
             Item::Other
@@ -234,6 +245,9 @@ impl SerdeContainer {
                 Item::Rename(name) => out.rename = Some(name),
                 Item::RenameAll(rule) => out.rename_all = Some(rule),
                 Item::RenameAllFields(rule) => out.rename_all_fields = Some(rule),
+                Item::ReadsAny(attr) => {
+                    out.reads_any.get_or_insert(attr);
+                }
                 _ => {}
             }
         }
@@ -248,6 +262,7 @@ impl SerdeVariant {
             match item {
                 Item::Rename(name) => out.rename = Some(name),
                 Item::RenameAll(rule) => out.rename_all = Some(rule),
+                Item::ReadsAny(_) => out.untagged = true,
                 _ => {}
             }
         }

@@ -10,7 +10,7 @@ use core::fmt;
 use serde::{Serialize, de::DeserializeOwned};
 use typeinfo::factory::Factories;
 use typeinfo::info::GenericField;
-use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo};
+use typeinfo::{Decode, DecodeError, Encode, EncodeError, HasTypeInfo, TypeInfo};
 
 /// The serializer a config selects for `T`: one dynamic call per record into code
 /// monomorphised for `T`.
@@ -218,6 +218,41 @@ fn avro<T: Encode + Decode + 'static>(
 }
 
 /// A config that selects a format this build leaves out.
+/// A type serde reads through `deserialize_any` (internally, adjacently or un-tagged
+/// enums), anywhere inside `T`, written by a format that does not describe itself: the
+/// bytes would write but never read back, so the serializer is refused when built.
+fn refuse_what_serde_cannot_read_back<T: HasTypeInfo>(
+    explanation: &Explanation,
+) -> Result<(), ConfigError> {
+    if explanation.format.is_self_describing() {
+        return Ok(());
+    }
+    let mut found = None;
+    T::TYPE_INFO.visit(&mut |ty| {
+        let name = match ty {
+            TypeInfo::Struct(s) => &s.name,
+            TypeInfo::Enum(e) => &e.name,
+            _ => return,
+        };
+        if let (None, Some(attr)) = (&found, name.serde_reads_any) {
+            found = Some((name.key, attr));
+        }
+    });
+    let Some((ty, attr)) = found else {
+        return Ok(());
+    };
+    Err(ConfigError::Invalid {
+        key: format!("format of {}", explanation.type_name),
+        value: format!("\"{}\" ({})", explanation.format, explanation.reason),
+        allowed: format!(
+            "a format serde can read `{ty}` back from: `{attr}` makes serde read it without \
+             being told its shape, which only self-describing formats answer (json, msgpack); \
+             or a generated format (pojo, compact, avro, kryo with references off), which \
+             writes the enum as it is declared"
+        ),
+    })
+}
+
 fn missing_feature(explanation: &Explanation, feature: &str) -> ConfigError {
     let built: Vec<_> = (Format::ALL.iter())
         .filter(|f| f.missing_feature().is_none())
@@ -286,6 +321,7 @@ impl<T: Encode + Decode + Serialize + DeserializeOwned + 'static> Serializer<T> 
             return Ok(Serializer { explanation, inner });
         }
         // Every generated format was built above; what is left goes through serde.
+        refuse_what_serde_cannot_read_back::<T>(&explanation)?;
         let inner = crate::baselines::of_format(explanation.format, *config.limits())
             .or_else(|| (explanation.format == Format::Kryo).then(|| Box::new(kryo(config)) as _))
             .ok_or_else(|| {

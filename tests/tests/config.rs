@@ -566,3 +566,52 @@ fn type_entries_are_keyed_by_the_stable_name() {
     assert_eq!(config.format_for::<Envelope<u32>>().0, Format::Compact);
     assert_eq!(config.format_for::<Envelope<String>>().0, Format::Pojo);
 }
+
+/// serde reads an internally tagged enum through `deserialize_any`.
+#[derive(TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+#[serde(tag = "type")]
+enum Tagged {
+    Circle { radius: f64 },
+    Empty,
+}
+
+#[derive(TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+struct Drawing {
+    shapes: Vec<Tagged>,
+}
+
+/// A serde format that does not describe itself would write such a type and never read it
+/// back: the serializer is refused when built, naming the type and the attribute; a
+/// self-describing format and the generated formats take it.
+#[test]
+fn serde_paths_that_cannot_read_a_type_back_are_refused_when_built() {
+    let drawing = Drawing {
+        shapes: vec![Tagged::Circle { radius: 1.5 }, Tagged::Empty],
+    };
+    let with = |format: Format, references: bool| {
+        SerializationConfig::builder()
+            .default_format(format)
+            .kryo_references(references)
+            .build()
+            .unwrap()
+    };
+    for (format, references) in [(Format::Kryo, true), (Format::BincodeSerde, false)] {
+        let e = Serializer::<Drawing>::with_serde(&with(format, references)).unwrap_err();
+        let message = e.to_string();
+        assert!(
+            message.contains("config::Tagged") && message.contains("#[serde(tag = \"type\")]"),
+            "{format}: {message}"
+        );
+    }
+    for (format, references) in [
+        (Format::Json, false),
+        (Format::Msgpack, false),
+        (Format::Kryo, false),
+        (Format::Pojo, false),
+    ] {
+        let serializer = Serializer::<Drawing>::with_serde(&with(format, references)).unwrap();
+        let mut bytes = Vec::new();
+        serializer.encode_into(&drawing, &mut bytes).unwrap();
+        assert_eq!(serializer.decode(&bytes).unwrap(), drawing, "{format}");
+    }
+}

@@ -23,6 +23,10 @@ pub fn expand(cont: &Container) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let name = &cont.name;
     let wire_name = &cont.wire_name;
+    let serde_reads_any = match &cont.serde_reads_any {
+        Some(attr) => quote!(::core::option::Option::Some(#attr)),
+        None => quote!(::core::option::Option::None),
+    };
     let ident_text = cont
         .original
         .ident
@@ -38,6 +42,7 @@ pub fn expand(cont: &Container) -> TokenStream {
         _typeinfo::info::TypeName {
             name: #name,
             wire_name: #wire_name,
+            serde_reads_any: #serde_reads_any,
             module_path: ::core::module_path!(),
             key: ::core::concat!(::core::module_path!(), "::", #ident_text),
             namespace: #namespace,

@@ -62,6 +62,19 @@ impl Format {
         }
     }
 
+    /// Whether the format names what it holds on the wire, so serde can read it without
+    /// being told the type (`deserialize_any`): JSON and MessagePack; not bincode or kryo.
+    pub fn is_self_describing(self) -> bool {
+        matches!(
+            self,
+            Format::Msgpack
+                | Format::MsgpackNamed
+                | Format::Json
+                | Format::SimdJson
+                | Format::JsonValue
+        )
+    }
+
     /// Whether the format runs typeinfo's generated code (else it goes through serde and
     /// needs the type's `Serialize` and `Deserialize`).
     pub fn is_generated(self) -> bool {

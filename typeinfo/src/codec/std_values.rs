@@ -221,6 +221,7 @@ impl HasTypeInfo for Ordering {
         name: TypeName {
             name: "Ordering",
             wire_name: "Ordering",
+            serde_reads_any: None,
             module_path: "core::cmp",
             key: "core::cmp::Ordering",
             namespace: None,
@@ -264,6 +265,7 @@ impl<T: HasTypeInfo, E: HasTypeInfo> HasTypeInfo for Result<T, E> {
         name: TypeName {
             name: "Result",
             wire_name: "Result",
+            serde_reads_any: None,
             module_path: "core::result",
             key: "core::result::Result",
             namespace: None,

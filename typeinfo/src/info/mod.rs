@@ -149,6 +149,10 @@ pub struct TypeName {
     /// The name serde gives the type (its `rename`, or the ident): what formats that name
     /// types on the wire write (kryo's class names), on their serde and generated paths alike.
     pub wire_name: &'static str,
+    /// The serde attribute, as written, that makes serde's derive read the type through
+    /// `deserialize_any` (`#[serde(tag = "type")]`, `#[serde(untagged)]`): only a
+    /// self-describing format can read it back, so the others refuse it when built.
+    pub serde_reads_any: Option<&'static str>,
     /// The module the type was defined in.
     pub module_path: &'static str,
     /// The type's stable name: its module path and its name as written, without generic

@@ -94,7 +94,7 @@ pub struct Factory {
     /// Indexed by the format's `SORTED_FIELDS`.
     encode: [EncodeFn; 2],
     decode: [DecodeFn; 2],
-    compiled: Option<(TypeId, Arc<dyn Any + Send + Sync>)>,
+    compiled: Option<Arc<dyn Any + Send + Sync>>,
 }
 
 impl Factory {
@@ -115,7 +115,7 @@ impl Factory {
     /// formats look up with [`Factory::compiled`].
     pub fn with_compiled<X: Any + Send + Sync>(self, compiled: X) -> Factory {
         Factory {
-            compiled: Some((TypeId::of::<X>(), Arc::new(compiled))),
+            compiled: Some(Arc::new(compiled)),
             ..self
         }
     }
@@ -123,12 +123,8 @@ impl Factory {
     /// The codec compiled as `X`, if this factory carries one.
     #[inline]
     pub fn compiled<X: Any>(&self) -> Option<&X> {
-        let (id, compiled) = self.compiled.as_ref()?;
-        if *id != TypeId::of::<X>() {
-            return None;
-        }
-        // SAFETY: the `Arc` holds an `X`: `with_compiled` took `id` from it.
-        Some(unsafe { &*Arc::as_ptr(compiled).cast::<X>() })
+        // A checked downcast: measured no slower than comparing a stored TypeId.
+        self.compiled.as_deref()?.downcast_ref()
     }
 
     /// The name the config file refers to it by.

@@ -148,3 +148,47 @@ pub(crate) fn decode_generic_or_serde<D: Decoder, T: serde::de::DeserializeOwned
         T::deserialize(GenericDeserializer::new(d))
     })
 }
+
+/// `Encoder::encode_generic` of a format whose serde fallback is the core's generic
+/// serializer and whose factories are in field `factories`: `$entry` runs the compiled
+/// entry on the encoder (`None` where this encoder cannot take it).
+macro_rules! encode_generic_compiled {
+    (|$compiled:ident, $encoder:ident, $value:ident| $entry:expr) => {
+        #[inline]
+        fn encode_generic<T: serde::Serialize + 'static>(
+            &mut self,
+            $value: &T,
+        ) -> Result<(), typeinfo::EncodeError> {
+            let factories = self.factories;
+            $crate::compiled::encode_generic_or_serde(
+                factories,
+                self,
+                $value,
+                |$compiled, $encoder| $entry,
+            )
+        }
+    };
+}
+
+/// `Decoder::decode_generic` of a format whose serde fallback is the core's generic
+/// deserializer, with its state in field `state` and its input in `reader`: `$entry` runs
+/// the compiled entry when the input left is one slice.
+macro_rules! decode_generic_compiled {
+    (|$compiled:ident, $decoder:ident| $entry:expr) => {
+        #[inline]
+        fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
+            &mut self,
+        ) -> Result<T, typeinfo::DecodeError> {
+            let factories = self.state.factories;
+            let one_slice = typeinfo::io::Reader::is_one_slice(&self.reader);
+            $crate::compiled::decode_generic_or_serde(
+                factories,
+                self,
+                one_slice,
+                |$compiled, $decoder| $entry,
+            )
+        }
+    };
+}
+
+pub(crate) use {decode_generic_compiled, encode_generic_compiled};

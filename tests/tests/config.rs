@@ -251,7 +251,7 @@ fn warn_logs_once_per_type_through_the_log_facade() {
     let ours: Vec<_> = seen.iter().filter(|l| l.contains("WarnedOnce")).collect();
     assert_eq!(ours.len(), 1, "{seen:?}");
     assert!(
-        ours[0].starts_with("WARN typeinfo: `config::warn_logs_once_per_type_through_the_log_facade::WarnedOnce` has generic fields serialized through serde (payload)"),
+        ours[0].starts_with("WARN typeinfo: `config::WarnedOnce` has generic fields serialized through serde (payload)"),
         "{}",
         ours[0]
     );

@@ -1,6 +1,6 @@
 //! The compact decoder.
 
-use crate::compiled::decode_generic_or_serde;
+use crate::compiled::decode_generic_compiled;
 use crate::decode_support::{
     DecodeState, char_from, decode_state_methods, read_byte_buf, variant_index,
 };
@@ -95,29 +95,25 @@ macro_rules! varints {
 impl<R: Reader> Decoder for CompactDecoder<'_, R> {
     decode_state_methods!(state);
 
-    #[inline]
-    fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
-        &mut self,
-    ) -> Result<T, DecodeError> {
-        let factories = self.state.factories;
-        let one_slice = self.reader.is_one_slice();
-        decode_generic_or_serde(factories, self, one_slice, |compiled, d| {
-            // The value may read flags from the open flag byte: it travels both ways.
-            let (state, flags, flags_left) =
-                (d.state.copy_for_nested(), &mut d.flags, &mut d.flags_left);
-            d.reader.with_one_slice(|unread| {
-                let mut over_slice = CompactDecoder {
-                    reader: unread,
-                    state,
-                    flags: *flags,
-                    flags_left: *flags_left,
-                };
-                let value = (compiled.compact_decode)(&mut over_slice);
-                (*flags, *flags_left) = (over_slice.flags, over_slice.flags_left);
-                value
-            })
+    decode_generic_compiled!(|compiled, decoder| {
+        // The value may read flags from the open flag byte: it travels both ways.
+        let (state, flags, flags_left) = (
+            decoder.state.copy_for_nested(),
+            &mut decoder.flags,
+            &mut decoder.flags_left,
+        );
+        decoder.reader.with_one_slice(|unread| {
+            let mut over_slice = CompactDecoder {
+                reader: unread,
+                state,
+                flags: *flags,
+                flags_left: *flags_left,
+            };
+            let value = (compiled.compact_decode)(&mut over_slice);
+            (*flags, *flags_left) = (over_slice.flags, over_slice.flags_left);
+            value
         })
-    }
+    });
 
     #[inline]
     fn remaining(&self) -> usize {

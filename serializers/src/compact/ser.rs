@@ -1,6 +1,6 @@
 //! The compact encoder.
 
-use crate::compiled::encode_generic_or_serde;
+use crate::compiled::encode_generic_compiled;
 use crate::decode_support::{WriteDepth, write_depth_methods};
 use crate::varint;
 use typeinfo::codec::{encode_slice_by_element, uniform_bytes};
@@ -75,16 +75,9 @@ impl<'a> CompactEncoder<'a> {
 impl Encoder for CompactEncoder<'_> {
     write_depth_methods!(depth);
 
-    #[inline]
-    fn encode_generic<T: serde::Serialize + 'static>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        let factories = self.factories;
-        encode_generic_or_serde(factories, self, value, |compiled, e| {
-            Some((compiled.compact_encode)(value, e))
-        })
-    }
+    encode_generic_compiled!(|compiled, encoder, value| Some((compiled.compact_encode)(
+        value, encoder
+    )));
 
     #[inline]
     fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError> {

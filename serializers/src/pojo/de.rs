@@ -1,7 +1,7 @@
 //! The pojo decoder. Every claimed length is checked against the limits and against the
 //! bytes that remain before anything is allocated for it (see `decode_support`).
 
-use crate::compiled::decode_generic_or_serde;
+use crate::compiled::decode_generic_compiled;
 use crate::decode_support::{
     DecodeState, char_from, decode_state_methods, read_byte_buf, variant_index,
 };
@@ -70,22 +70,15 @@ macro_rules! little_endian {
 impl<R: Reader> Decoder for PojoDecoder<'_, R> {
     decode_state_methods!(state);
 
-    #[inline]
-    fn decode_generic<T: serde::de::DeserializeOwned + 'static>(
-        &mut self,
-    ) -> Result<T, DecodeError> {
-        let factories = self.state.factories;
-        let one_slice = self.reader.is_one_slice();
-        decode_generic_or_serde(factories, self, one_slice, |compiled, d| {
-            let state = d.state.copy_for_nested();
-            d.reader.with_one_slice(|unread| {
-                (compiled.pojo_decode)(&mut PojoDecoder {
-                    reader: unread,
-                    state,
-                })
+    decode_generic_compiled!(|compiled, decoder| {
+        let state = decoder.state.copy_for_nested();
+        decoder.reader.with_one_slice(|unread| {
+            (compiled.pojo_decode)(&mut PojoDecoder {
+                reader: unread,
+                state,
             })
         })
-    }
+    });
 
     #[inline]
     fn remaining(&self) -> usize {

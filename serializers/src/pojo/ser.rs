@@ -1,6 +1,6 @@
 //! The pojo encoder.
 
-use crate::compiled::encode_generic_or_serde;
+use crate::compiled::encode_generic_compiled;
 use crate::decode_support::{WriteDepth, write_depth_methods};
 use typeinfo::codec::{encode_slice_by_element, raw_bytes};
 use typeinfo::factory::Factories;
@@ -67,22 +67,15 @@ macro_rules! little_endian {
 impl<W: Writer> Encoder for PojoEncoder<'_, W> {
     write_depth_methods!(depth);
 
-    #[inline]
-    fn encode_generic<T: serde::Serialize + 'static>(
-        &mut self,
-        value: &T,
-    ) -> Result<(), EncodeError> {
-        let factories = self.factories;
-        encode_generic_or_serde(factories, self, value, |compiled, e| {
-            let out = e.writer.as_vec()?;
-            let mut over_vec = PojoEncoder {
-                writer: out,
-                factories: e.factories,
-                depth: e.depth,
-            };
-            Some((compiled.pojo_encode)(value, &mut over_vec))
-        })
-    }
+    encode_generic_compiled!(|compiled, encoder, value| {
+        let out = encoder.writer.as_vec()?;
+        let mut over_vec = PojoEncoder {
+            writer: out,
+            factories: encoder.factories,
+            depth: encoder.depth,
+        };
+        Some((compiled.pojo_encode)(value, &mut over_vec))
+    });
 
     little_endian! {
         encode_u8(u8);

@@ -295,17 +295,71 @@ fn a_field_with_its_own_codec_is_described_and_written_by_it() {
     ));
 }
 
+/// Dates the formats could not hold: typeinfo's own formats write an instant whole
+/// (seconds and nanoseconds), so every date type's whole range travels; Avro keeps its
+/// `timestamp-nanos` long and refuses, by name, what that cannot hold.
 #[test]
-fn instants_outside_an_i64_of_nanoseconds_are_an_encoding_error() {
-    let far = UNIX_EPOCH + Duration::from_secs(300 * 365 * 86_400);
-    let err = pojo::to_vec(&far).unwrap_err();
-    assert!(err.to_string().contains("2262-04-11"), "{err}");
+fn instants_travel_in_their_whole_range_and_avro_refuses_by_name() {
+    use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
+    let kryo = Generated::new(Kryo::new(Registry::new())).unwrap();
+    let far = UNIX_EPOCH + Duration::new(300 * 365 * 86_400, 7);
+    let before = UNIX_EPOCH - Duration::new(400 * 365 * 86_400, 3);
+    let valid_until = NaiveDate::from_ymd_opt(9999, 12, 31)
+        .unwrap()
+        .and_hms_nano_opt(23, 59, 59, 999_999_999)
+        .unwrap();
     let ancient = NaiveDate::from_ymd_opt(1500, 1, 1)
         .unwrap()
         .and_hms_opt(0, 0, 0)
         .unwrap();
-    assert!(compact::to_vec(&ancient).is_err());
-    // A date has no such limit: a day count reaches far beyond.
+    for time in [far, before] {
+        assert_eq!(
+            pojo::from_slice::<SystemTime>(&pojo::to_vec(&time).unwrap()),
+            Ok(time)
+        );
+        assert_eq!(
+            compact::from_slice::<SystemTime>(&compact::to_vec(&time).unwrap()),
+            Ok(time)
+        );
+        assert_eq!(
+            kryo.decode::<SystemTime>(&kryo.to_vec(&time).unwrap()),
+            Ok(time)
+        );
+    }
+    for date_time in [valid_until, ancient] {
+        let utc = date_time.and_utc();
+        assert_eq!(pojo::from_slice(&pojo::to_vec(&utc).unwrap()), Ok(utc));
+        assert_eq!(
+            compact::from_slice(&compact::to_vec(&date_time).unwrap()),
+            Ok(date_time)
+        );
+        assert_eq!(kryo.decode(&kryo.to_vec(&utc).unwrap()), Ok(utc));
+    }
+    // pojo: an i64 of seconds, then a u32 of nanoseconds.
+    let mut expected = (-1i64).to_le_bytes().to_vec();
+    expected.extend(999_999_999u32.to_le_bytes());
+    let just_before = UNIX_EPOCH - Duration::from_nanos(1);
+    assert_eq!(pojo::to_vec(&just_before).unwrap(), expected);
+    let err = avro::to_vec(&far).unwrap_err().to_string();
+    assert!(
+        err.contains("SystemTime") && err.contains("2262-04-11"),
+        "{err}"
+    );
+    let err = avro::to_vec(&valid_until.and_utc())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("chrono::DateTime<Utc>"), "{err}");
+    // Within Avro's range the logical type is unchanged: a long of nanoseconds.
+    let nanos = avro::to_vec(&just_before).unwrap();
+    assert_eq!(nanos, avro::to_vec(&-1i64).unwrap());
+    // Nanoseconds of a billion or more have no instant.
+    let mut bad = 0i64.to_le_bytes().to_vec();
+    bad.extend(1_000_000_000u32.to_le_bytes());
+    assert!(matches!(
+        pojo::from_slice::<SystemTime>(&bad),
+        Err(DecodeError::InvalidValue(e)) if e.reason.contains("billion")
+    ));
+    // A date has no such limit either: a day count reaches far beyond.
     let day = NaiveDate::from_ymd_opt(-200_000, 2, 29).unwrap();
     assert_eq!(
         compact::from_slice::<NaiveDate>(&compact::to_vec(&day).unwrap()),

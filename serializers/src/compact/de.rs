@@ -95,6 +95,11 @@ macro_rules! varints {
 impl<R: Reader> Decoder for CompactDecoder<'_, R> {
     decode_state_methods!(state);
 
+    #[inline]
+    fn decode_instant(&mut self) -> Result<typeinfo::codec::epoch::Instant, DecodeError> {
+        typeinfo::codec::epoch::decode_whole(self)
+    }
+
     decode_generic_compiled!(|compiled, decoder| {
         // The value may read flags from the open flag byte: it travels both ways.
         let (state, flags, flags_left) = (

@@ -75,6 +75,16 @@ impl<'a> CompactEncoder<'a> {
 impl Encoder for CompactEncoder<'_> {
     write_depth_methods!(depth);
 
+    /// An instant whole (seconds, then nanoseconds): every date type's range.
+    #[inline]
+    fn encode_instant(
+        &mut self,
+        instant: typeinfo::codec::epoch::Instant,
+        _: &'static typeinfo::error::ValueError,
+    ) -> Result<(), EncodeError> {
+        typeinfo::codec::epoch::encode_whole(self, instant)
+    }
+
     encode_generic_compiled!(|compiled, encoder, value| Some((compiled.compact_encode)(
         value, encoder
     )));

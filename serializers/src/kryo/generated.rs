@@ -130,6 +130,16 @@ macro_rules! through_serde {
 impl Encoder for KryoEncoder<'_, '_> {
     write_depth_methods!(depth);
 
+    /// An instant whole (seconds, then nanoseconds): every date type's range.
+    #[inline]
+    fn encode_instant(
+        &mut self,
+        instant: typeinfo::codec::epoch::Instant,
+        _: &'static typeinfo::error::ValueError,
+    ) -> Result<(), EncodeError> {
+        typeinfo::codec::epoch::encode_whole(self, instant)
+    }
+
     const SORTED_FIELDS: bool = true;
 
     through_serde!(
@@ -227,6 +237,11 @@ macro_rules! through_serde_de {
 }
 
 impl Decoder for KryoDecoder<'_, '_, '_> {
+    #[inline]
+    fn decode_instant(&mut self) -> Result<typeinfo::codec::epoch::Instant, DecodeError> {
+        typeinfo::codec::epoch::decode_whole(self)
+    }
+
     const SORTED_FIELDS: bool = true;
 
     fn limits(&self) -> &Limits {

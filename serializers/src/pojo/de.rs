@@ -70,6 +70,11 @@ macro_rules! little_endian {
 impl<R: Reader> Decoder for PojoDecoder<'_, R> {
     decode_state_methods!(state);
 
+    #[inline]
+    fn decode_instant(&mut self) -> Result<typeinfo::codec::epoch::Instant, DecodeError> {
+        typeinfo::codec::epoch::decode_whole(self)
+    }
+
     decode_generic_compiled!(|compiled, decoder| {
         let state = decoder.state.copy_for_nested();
         decoder.reader.with_one_slice(|unread| {

@@ -67,6 +67,16 @@ macro_rules! little_endian {
 impl<W: Writer> Encoder for PojoEncoder<'_, W> {
     write_depth_methods!(depth);
 
+    /// An instant whole (seconds, then nanoseconds): every date type's range.
+    #[inline]
+    fn encode_instant(
+        &mut self,
+        instant: typeinfo::codec::epoch::Instant,
+        _: &'static typeinfo::error::ValueError,
+    ) -> Result<(), EncodeError> {
+        typeinfo::codec::epoch::encode_whole(self, instant)
+    }
+
     encode_generic_compiled!(|compiled, encoder, value| {
         let out = encoder.writer.as_vec()?;
         let mut over_vec = PojoEncoder {

@@ -10,7 +10,7 @@
 
 mod array;
 pub(crate) mod collections;
-pub(crate) mod epoch;
+pub mod epoch;
 pub mod generic;
 mod pointers;
 mod primitives;
@@ -179,6 +179,18 @@ pub trait Encoder: Sized {
         items.iter().try_for_each(|item| item.encode(self))
     }
 
+    /// Writes an instant (a date-time type's value). By default as an `i64` of nanoseconds
+    /// since 1970 (Avro's `timestamp-nanos`), refusing with `beyond_i64_nanos` what that
+    /// cannot hold; typeinfo's own formats write it whole ([`epoch::encode_whole`]).
+    #[inline]
+    fn encode_instant(
+        &mut self,
+        instant: epoch::Instant,
+        beyond_i64_nanos: &'static crate::error::ValueError,
+    ) -> Result<(), EncodeError> {
+        epoch::encode_as_nanos(self, instant, beyond_i64_nanos)
+    }
+
     /// Enters one level of user-type nesting, as [`Decoder::enter`] does on the reading
     /// side: a format whose reader bounds the depth refuses here what it would refuse there.
     #[inline]
@@ -293,6 +305,12 @@ pub trait Decoder: Sized {
     fn decode_tuple_start(&mut self, len: usize) -> Result<(), DecodeError> {
         let _ = len;
         Ok(())
+    }
+
+    /// Reads an instant written by [`Encoder::encode_instant`].
+    #[inline]
+    fn decode_instant(&mut self) -> Result<epoch::Instant, DecodeError> {
+        epoch::decode_from_nanos(self)
     }
 
     /// Enters one level of user-type nesting; fails beyond [`Limits::max_depth`].

@@ -1,7 +1,7 @@
 //! Value types of std: durations and instants, network addresses, paths, ranges and
 //! `Ordering`, each written as the plainest representation that keeps all of it.
 
-use super::epoch;
+use super::epoch::{self, Instant, InstantOf};
 use super::via::{logical, via};
 use super::{Decode, Decoder, Encode, Encoder};
 use crate::error::{DecodeError, EncodeError, EncodeErrorKind, ValueError};
@@ -30,27 +30,40 @@ via! {
     },
 }
 
+const BEYOND_SYSTEM_TIME: ValueError = ValueError {
+    type_name: "SystemTime",
+    reason: "outside the range of an i64 of seconds since 1970, or of this platform's SystemTime",
+};
+
 via! {
-    SystemTime as i64,
+    SystemTime as Instant,
     info = logical!("SystemTime", LogicalKind::TimestampNanos, i64),
     encode = |v| {
         let total = match v.duration_since(UNIX_EPOCH) {
             Ok(after) => after.as_nanos() as i128,
             Err(before) => -(before.duration().as_nanos() as i128),
         };
-        epoch::nanos!(total, "SystemTime")
+        let instant = Instant::from_nanos(total)
+            .ok_or(EncodeErrorKind::Unrepresentable(&BEYOND_SYSTEM_TIME))?;
+        Ok::<_, EncodeError>(InstantOf {
+            instant,
+            beyond_i64_nanos: &ValueError {
+                type_name: "SystemTime",
+                reason: epoch::BEYOND_I64_NANOS,
+            },
+        })
     },
-    decode = |nanos| {
-        let magnitude = Duration::from_nanos(nanos.unsigned_abs());
-        let time = if nanos >= 0 {
-            UNIX_EPOCH.checked_add(magnitude)
+    decode = |i| {
+        // `secs` is floored, so the nanoseconds always count forward from it.
+        let whole = Duration::from_secs(i.secs.unsigned_abs());
+        let at_secs = if i.secs >= 0 {
+            UNIX_EPOCH.checked_add(whole)
         } else {
-            UNIX_EPOCH.checked_sub(magnitude)
+            UNIX_EPOCH.checked_sub(whole)
         };
-        time.ok_or(DecodeError::InvalidValue(&ValueError {
-            type_name: "SystemTime",
-            reason: "outside the range of this platform's SystemTime",
-        }))
+        at_secs
+            .and_then(|t| t.checked_add(Duration::from_nanos(i.nanos.into())))
+            .ok_or(DecodeError::InvalidValue(&BEYOND_SYSTEM_TIME))
     },
 }
 

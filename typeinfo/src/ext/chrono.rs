@@ -1,7 +1,7 @@
 //! `chrono`: instants as `timestamp-nanos`, wall-clock times as `local-timestamp-nanos`,
 //! dates as `date`.
 
-use crate::codec::epoch;
+use crate::codec::epoch::{self, Instant, InstantOf};
 use crate::codec::via::{logical, via};
 use crate::error::{DecodeError, EncodeError, ValueError};
 use crate::info::LogicalKind;
@@ -10,23 +10,52 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 /// `NaiveDate::num_days_from_ce` of 1970-01-01.
 const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
-/// chrono answers `None` exactly when the `i64` of nanoseconds would overflow.
-fn wide(nanos: Option<i64>) -> i128 {
-    nanos.map_or(i128::MAX, i128::from)
+/// `v` as an instant to write, refused by name where an `i64` of nanoseconds is the wire.
+fn instant_of(v: &DateTime<Utc>, type_name: &'static ValueError) -> InstantOf {
+    InstantOf {
+        instant: Instant {
+            secs: v.timestamp(),
+            nanos: v.timestamp_subsec_nanos(),
+        },
+        beyond_i64_nanos: type_name,
+    }
 }
 
+/// The `DateTime` of an instant read back, or an error beyond chrono's range.
+fn date_time(i: Instant, type_name: &'static str) -> Result<DateTime<Utc>, DecodeError> {
+    DateTime::from_timestamp(i.secs, i.nanos).ok_or(DecodeError::InvalidValue(match type_name {
+        "chrono::NaiveDateTime" => &BEYOND_NAIVE,
+        _ => &BEYOND_UTC,
+    }))
+}
+
+const BEYOND_UTC: ValueError = ValueError {
+    type_name: "chrono::DateTime<Utc>",
+    reason: "outside chrono's range (about ±262,000 years)",
+};
+const BEYOND_NAIVE: ValueError = ValueError {
+    type_name: "chrono::NaiveDateTime",
+    reason: "outside chrono's range (about ±262,000 years)",
+};
+
 via! {
-    DateTime<Utc> as i64,
+    DateTime<Utc> as Instant,
     info = logical!("chrono::DateTime<Utc>", LogicalKind::TimestampNanos, i64),
-    encode = |v| epoch::nanos!(wide(v.timestamp_nanos_opt()), "chrono::DateTime<Utc>"),
-    decode = |n| Ok(DateTime::from_timestamp_nanos(n)),
+    encode = |v| Ok::<_, EncodeError>(instant_of(v, &ValueError {
+        type_name: "chrono::DateTime<Utc>",
+        reason: epoch::BEYOND_I64_NANOS,
+    })),
+    decode = |i| date_time(i, "chrono::DateTime<Utc>"),
 }
 
 via! {
-    NaiveDateTime as i64,
+    NaiveDateTime as Instant,
     info = logical!("chrono::NaiveDateTime", LogicalKind::LocalTimestampNanos, i64),
-    encode = |v| epoch::nanos!(wide(v.and_utc().timestamp_nanos_opt()), "chrono::NaiveDateTime"),
-    decode = |n| Ok(DateTime::from_timestamp_nanos(n).naive_utc()),
+    encode = |v| Ok::<_, EncodeError>(instant_of(&v.and_utc(), &ValueError {
+        type_name: "chrono::NaiveDateTime",
+        reason: epoch::BEYOND_I64_NANOS,
+    })),
+    decode = |i| date_time(i, "chrono::NaiveDateTime").map(|t| t.naive_utc()),
 }
 
 via! {

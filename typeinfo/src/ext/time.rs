@@ -2,9 +2,9 @@
 //! dates as `date`. An `OffsetDateTime` keeps its offset: it is the instant and the offset's
 //! seconds east of UTC.
 
-use crate::codec::epoch;
+use crate::codec::epoch::{self, Instant, InstantOf};
 use crate::codec::via::{logical, via};
-use crate::error::{DecodeError, EncodeError, ValueError};
+use crate::error::{DecodeError, EncodeError, EncodeErrorKind, ValueError};
 use crate::info::LogicalKind;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcDateTime, UtcOffset};
 
@@ -24,11 +24,25 @@ macro_rules! invalid {
     };
 }
 
+/// `nanos` since the epoch as an instant to write, refused as `type_name` where an `i64`
+/// of nanoseconds is the wire. (`time`'s instants span ±9999 years, whose seconds fit.)
+fn instant_of(nanos: i128, beyond: &'static ValueError) -> Result<InstantOf, EncodeError> {
+    let instant = Instant::from_nanos(nanos)
+        .ok_or_else(|| EncodeError::from(EncodeErrorKind::Unrepresentable(beyond)))?;
+    Ok(InstantOf {
+        instant,
+        beyond_i64_nanos: beyond,
+    })
+}
+
 via! {
-    UtcDateTime as i64,
+    UtcDateTime as Instant,
     info = logical!("time::UtcDateTime", LogicalKind::TimestampNanos, i64),
-    encode = |v| epoch::nanos!(v.unix_timestamp_nanos(), "time::UtcDateTime"),
-    decode = |n| UtcDateTime::from_unix_timestamp_nanos(n.into())
+    encode = |v| instant_of(v.unix_timestamp_nanos(), &ValueError {
+        type_name: "time::UtcDateTime",
+        reason: epoch::BEYOND_I64_NANOS,
+    }),
+    decode = |i| UtcDateTime::from_unix_timestamp_nanos(i.total_nanos())
         .map_err(|_| invalid!("time::UtcDateTime")),
 }
 
@@ -46,10 +60,13 @@ via! {
 }
 
 via! {
-    PrimitiveDateTime as i64,
+    PrimitiveDateTime as Instant,
     info = logical!("time::PrimitiveDateTime", LogicalKind::LocalTimestampNanos, i64),
-    encode = |v| epoch::nanos!(v.as_utc().unix_timestamp_nanos(), "time::PrimitiveDateTime"),
-    decode = |n| UtcDateTime::from_unix_timestamp_nanos(n.into())
+    encode = |v| instant_of(v.as_utc().unix_timestamp_nanos(), &ValueError {
+        type_name: "time::PrimitiveDateTime",
+        reason: epoch::BEYOND_I64_NANOS,
+    }),
+    decode = |i| UtcDateTime::from_unix_timestamp_nanos(i.total_nanos())
         .map(|t| PrimitiveDateTime::new(t.date(), t.time()))
         .map_err(|_| invalid!("time::PrimitiveDateTime")),
 }

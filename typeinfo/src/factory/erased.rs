@@ -89,6 +89,7 @@ erase! {
     fn encode_tuple_start(&mut self, len: usize) -> Result<(), EncodeError>;
     fn enter(&mut self) -> Result<(), EncodeError>;
     fn leave(&mut self) -> ();
+    fn encode_instant(&mut self, instant: crate::codec::epoch::Instant, beyond_i64_nanos: &'static crate::error::ValueError) -> Result<(), EncodeError>;
 }
 
 /// Any format's encoder, seen through a trait object. `SORTED` carries the format's
@@ -146,6 +147,7 @@ erase! {
     fn decode_tuple_start(&mut self, len: usize) -> Result<(), DecodeError>;
     fn enter(&mut self) -> Result<(), DecodeError>;
     fn leave(&mut self) -> ();
+    fn decode_instant(&mut self) -> Result<crate::codec::epoch::Instant, DecodeError>;
     view fn limits(&self) -> &Limits;
     view fn remaining(&self) -> usize;
 }

@@ -199,4 +199,35 @@ macro_rules! decode_state_methods {
     };
 }
 
-pub(crate) use {decode_state_methods, write_depth_methods};
+/// `Encoder::encode_instant` of typeinfo's own formats: instants whole (seconds, then
+/// nanoseconds), so every date type's whole range travels.
+macro_rules! instants_whole_when_encoding {
+    () => {
+        #[inline]
+        fn encode_instant(
+            &mut self,
+            instant: typeinfo::codec::epoch::Instant,
+            _: &'static typeinfo::error::ValueError,
+        ) -> Result<(), typeinfo::EncodeError> {
+            typeinfo::codec::epoch::encode_whole(self, instant)
+        }
+    };
+}
+
+/// `Decoder::decode_instant` of typeinfo's own formats (see
+/// `instants_whole_when_encoding!`).
+macro_rules! instants_whole_when_decoding {
+    () => {
+        #[inline]
+        fn decode_instant(
+            &mut self,
+        ) -> Result<typeinfo::codec::epoch::Instant, typeinfo::DecodeError> {
+            typeinfo::codec::epoch::decode_whole(self)
+        }
+    };
+}
+
+pub(crate) use {
+    decode_state_methods, instants_whole_when_decoding, instants_whole_when_encoding,
+    write_depth_methods,
+};

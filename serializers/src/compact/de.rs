@@ -2,7 +2,8 @@
 
 use crate::compiled::decode_generic_compiled;
 use crate::decode_support::{
-    DecodeState, char_from, decode_state_methods, read_byte_buf, variant_index,
+    DecodeState, char_from, decode_state_methods, instants_whole_when_decoding, read_byte_buf,
+    variant_index,
 };
 use crate::varint;
 use typeinfo::codec::{
@@ -94,11 +95,7 @@ macro_rules! varints {
 
 impl<R: Reader> Decoder for CompactDecoder<'_, R> {
     decode_state_methods!(state);
-
-    #[inline]
-    fn decode_instant(&mut self) -> Result<typeinfo::codec::epoch::Instant, DecodeError> {
-        typeinfo::codec::epoch::decode_whole(self)
-    }
+    instants_whole_when_decoding!();
 
     decode_generic_compiled!(|compiled, decoder| {
         // The value may read flags from the open flag byte: it travels both ways.

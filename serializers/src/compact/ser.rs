@@ -1,7 +1,7 @@
 //! The compact encoder.
 
 use crate::compiled::encode_generic_compiled;
-use crate::decode_support::{WriteDepth, write_depth_methods};
+use crate::decode_support::{WriteDepth, instants_whole_when_encoding, write_depth_methods};
 use crate::varint;
 use typeinfo::codec::{encode_slice_by_element, uniform_bytes};
 use typeinfo::factory::Factories;
@@ -74,16 +74,7 @@ impl<'a> CompactEncoder<'a> {
 
 impl Encoder for CompactEncoder<'_> {
     write_depth_methods!(depth);
-
-    /// An instant whole (seconds, then nanoseconds): every date type's range.
-    #[inline]
-    fn encode_instant(
-        &mut self,
-        instant: typeinfo::codec::epoch::Instant,
-        _: &'static typeinfo::error::ValueError,
-    ) -> Result<(), EncodeError> {
-        typeinfo::codec::epoch::encode_whole(self, instant)
-    }
+    instants_whole_when_encoding!();
 
     encode_generic_compiled!(|compiled, encoder, value| Some((compiled.compact_encode)(
         value, encoder

@@ -12,7 +12,9 @@ use super::de::De;
 use super::ser::{Pass, Ser};
 use super::wire::Str;
 use crate::compiled::{decode_generic, encode_generic};
-use crate::decode_support::{WriteDepth, write_depth_methods};
+use crate::decode_support::{
+    WriteDepth, instants_whole_when_decoding, instants_whole_when_encoding, write_depth_methods,
+};
 use crate::record::RecordCodec;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::fmt;
@@ -129,16 +131,7 @@ macro_rules! through_serde {
 
 impl Encoder for KryoEncoder<'_, '_> {
     write_depth_methods!(depth);
-
-    /// An instant whole (seconds, then nanoseconds): every date type's range.
-    #[inline]
-    fn encode_instant(
-        &mut self,
-        instant: typeinfo::codec::epoch::Instant,
-        _: &'static typeinfo::error::ValueError,
-    ) -> Result<(), EncodeError> {
-        typeinfo::codec::epoch::encode_whole(self, instant)
-    }
+    instants_whole_when_encoding!();
 
     const SORTED_FIELDS: bool = true;
 
@@ -237,10 +230,7 @@ macro_rules! through_serde_de {
 }
 
 impl Decoder for KryoDecoder<'_, '_, '_> {
-    #[inline]
-    fn decode_instant(&mut self) -> Result<typeinfo::codec::epoch::Instant, DecodeError> {
-        typeinfo::codec::epoch::decode_whole(self)
-    }
+    instants_whole_when_decoding!();
 
     const SORTED_FIELDS: bool = true;
 

@@ -3,7 +3,8 @@
 
 use crate::compiled::decode_generic_compiled;
 use crate::decode_support::{
-    DecodeState, char_from, decode_state_methods, read_byte_buf, variant_index,
+    DecodeState, char_from, decode_state_methods, instants_whole_when_decoding, read_byte_buf,
+    variant_index,
 };
 use typeinfo::codec::{
     decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
@@ -69,11 +70,7 @@ macro_rules! little_endian {
 
 impl<R: Reader> Decoder for PojoDecoder<'_, R> {
     decode_state_methods!(state);
-
-    #[inline]
-    fn decode_instant(&mut self) -> Result<typeinfo::codec::epoch::Instant, DecodeError> {
-        typeinfo::codec::epoch::decode_whole(self)
-    }
+    instants_whole_when_decoding!();
 
     decode_generic_compiled!(|compiled, decoder| {
         let state = decoder.state.copy_for_nested();

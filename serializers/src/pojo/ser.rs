@@ -1,7 +1,7 @@
 //! The pojo encoder.
 
 use crate::compiled::encode_generic_compiled;
-use crate::decode_support::{WriteDepth, write_depth_methods};
+use crate::decode_support::{WriteDepth, instants_whole_when_encoding, write_depth_methods};
 use typeinfo::codec::{encode_slice_by_element, raw_bytes};
 use typeinfo::factory::Factories;
 use typeinfo::io::Writer;
@@ -66,16 +66,7 @@ macro_rules! little_endian {
 
 impl<W: Writer> Encoder for PojoEncoder<'_, W> {
     write_depth_methods!(depth);
-
-    /// An instant whole (seconds, then nanoseconds): every date type's range.
-    #[inline]
-    fn encode_instant(
-        &mut self,
-        instant: typeinfo::codec::epoch::Instant,
-        _: &'static typeinfo::error::ValueError,
-    ) -> Result<(), EncodeError> {
-        typeinfo::codec::epoch::encode_whole(self, instant)
-    }
+    instants_whole_when_encoding!();
 
     encode_generic_compiled!(|compiled, encoder, value| {
         let out = encoder.writer.as_vec()?;

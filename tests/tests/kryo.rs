@@ -713,3 +713,26 @@ fn kryo_serde_bounds_recursion_through_containers() {
         .unwrap_err();
     assert_eq!(e, DecodeError::DepthLimit { limit: 128 });
 }
+
+/// A trait object is one level on both sides (the reader reads it as an enum of its
+/// implementations): what the writer accepts at `max_depth`, the reader reads.
+#[test]
+fn trait_objects_count_a_level_when_written_too() {
+    let session = Session {
+        user: "ada".into(),
+        events: vec![Box::new(Click { x: 1, y: 2 })],
+        last: None,
+    };
+    let at = |max_depth| {
+        Kryo::default().limits(Limits {
+            max_depth,
+            ..Limits::DEFAULT
+        })
+    };
+    // Session, the trait object, Click: three levels.
+    let bytes = at(3).to_vec(&session).unwrap();
+    assert!(at(3).decode::<Session>(&bytes).is_ok());
+    assert!(at(2).decode::<Session>(&bytes).is_err());
+    let e = at(2).to_vec(&session).unwrap_err();
+    assert_eq!(e.kind(), &EncodeErrorKind::DepthLimit { limit: 2 });
+}

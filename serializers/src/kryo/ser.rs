@@ -671,12 +671,12 @@ impl<'s, 'a> ser::Serializer for &'s mut Ser<'a> {
         _variant: &'static str,
         value: &T,
     ) -> Result<(), EncodeError> {
-        if name == DYN_MARKER {
-            // A trait object: the concrete struct writes its own class.
-            return value.serialize(self);
-        }
+        // A level either way, as the reader counts the enum it reads a trait object as.
         self.nested(Level::User, |ser| {
-            ser.variant(index);
+            if name != DYN_MARKER {
+                ser.variant(index);
+            }
+            // A trait object: the concrete struct writes its own class.
             value.serialize(ser)
         })
     }

@@ -113,6 +113,14 @@ pub fn decode_whole<D: Decoder>(d: &mut D) -> Result<Instant, DecodeError> {
     Ok(Instant { secs, nanos })
 }
 
+/// The refusal of a `type_name` instant an `i64` of nanoseconds cannot hold.
+pub const fn beyond_i64_nanos(type_name: &'static str) -> ValueError {
+    ValueError {
+        type_name,
+        reason: BEYOND_I64_NANOS,
+    }
+}
+
 /// Why an instant has no `i64` of nanoseconds.
 pub const BEYOND_I64_NANOS: &str =
     "outside the range of an i64 of nanoseconds since 1970 (1677-09-21 to 2262-04-11)";

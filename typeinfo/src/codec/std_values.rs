@@ -47,10 +47,7 @@ via! {
             .ok_or(EncodeErrorKind::Unrepresentable(&BEYOND_SYSTEM_TIME))?;
         Ok::<_, EncodeError>(InstantOf {
             instant,
-            beyond_i64_nanos: &ValueError {
-                type_name: "SystemTime",
-                reason: epoch::BEYOND_I64_NANOS,
-            },
+            beyond_i64_nanos: &const { epoch::beyond_i64_nanos("SystemTime") },
         })
     },
     decode = |i| {

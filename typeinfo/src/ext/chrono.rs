@@ -10,52 +10,40 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 /// `NaiveDate::num_days_from_ce` of 1970-01-01.
 const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
-/// `v` as an instant to write, refused by name where an `i64` of nanoseconds is the wire.
-fn instant_of(v: &DateTime<Utc>, type_name: &'static ValueError) -> InstantOf {
+/// `v` as an instant to write, refused with `beyond` where an `i64` of nanoseconds is the
+/// wire.
+fn instant_of(v: &DateTime<Utc>, beyond: &'static ValueError) -> InstantOf {
     InstantOf {
         instant: Instant {
             secs: v.timestamp(),
             nanos: v.timestamp_subsec_nanos(),
         },
-        beyond_i64_nanos: type_name,
+        beyond_i64_nanos: beyond,
     }
 }
 
-/// The `DateTime` of an instant read back, or an error beyond chrono's range.
-fn date_time(i: Instant, type_name: &'static str) -> Result<DateTime<Utc>, DecodeError> {
-    DateTime::from_timestamp(i.secs, i.nanos).ok_or(DecodeError::InvalidValue(match type_name {
-        "chrono::NaiveDateTime" => &BEYOND_NAIVE,
-        _ => &BEYOND_UTC,
-    }))
+/// The `DateTime` of an instant read back, or `beyond` past chrono's range.
+fn date_time(i: Instant, beyond: &'static ValueError) -> Result<DateTime<Utc>, DecodeError> {
+    DateTime::from_timestamp(i.secs, i.nanos).ok_or(DecodeError::InvalidValue(beyond))
 }
 
-const BEYOND_UTC: ValueError = ValueError {
-    type_name: "chrono::DateTime<Utc>",
-    reason: "outside chrono's range (about ±262,000 years)",
-};
-const BEYOND_NAIVE: ValueError = ValueError {
-    type_name: "chrono::NaiveDateTime",
-    reason: "outside chrono's range (about ±262,000 years)",
-};
+const UTC: &str = "chrono::DateTime<Utc>";
+const NAIVE: &str = "chrono::NaiveDateTime";
+const BEYOND_CHRONO: &str = "outside chrono's range (about ±262,000 years)";
 
 via! {
     DateTime<Utc> as Instant,
-    info = logical!("chrono::DateTime<Utc>", LogicalKind::TimestampNanos, i64),
-    encode = |v| Ok::<_, EncodeError>(instant_of(v, &ValueError {
-        type_name: "chrono::DateTime<Utc>",
-        reason: epoch::BEYOND_I64_NANOS,
-    })),
-    decode = |i| date_time(i, "chrono::DateTime<Utc>"),
+    info = logical!(UTC, LogicalKind::TimestampNanos, i64),
+    encode = |v| Ok::<_, EncodeError>(instant_of(v, &const { epoch::beyond_i64_nanos(UTC) })),
+    decode = |i| date_time(i, &ValueError { type_name: UTC, reason: BEYOND_CHRONO }),
 }
 
 via! {
     NaiveDateTime as Instant,
-    info = logical!("chrono::NaiveDateTime", LogicalKind::LocalTimestampNanos, i64),
-    encode = |v| Ok::<_, EncodeError>(instant_of(&v.and_utc(), &ValueError {
-        type_name: "chrono::NaiveDateTime",
-        reason: epoch::BEYOND_I64_NANOS,
-    })),
-    decode = |i| date_time(i, "chrono::NaiveDateTime").map(|t| t.naive_utc()),
+    info = logical!(NAIVE, LogicalKind::LocalTimestampNanos, i64),
+    encode = |v| Ok::<_, EncodeError>(instant_of(&v.and_utc(), &const { epoch::beyond_i64_nanos(NAIVE) })),
+    decode = |i| date_time(i, &ValueError { type_name: NAIVE, reason: BEYOND_CHRONO })
+        .map(|t| t.naive_utc()),
 }
 
 via! {

@@ -24,8 +24,8 @@ macro_rules! invalid {
     };
 }
 
-/// `nanos` since the epoch as an instant to write, refused as `type_name` where an `i64`
-/// of nanoseconds is the wire. (`time`'s instants span ±9999 years, whose seconds fit.)
+/// `nanos` since the epoch as an instant to write, refused with `beyond` where an `i64` of
+/// nanoseconds is the wire. (`time`'s instants span ±9999 years, whose seconds fit.)
 fn instant_of(nanos: i128, beyond: &'static ValueError) -> Result<InstantOf, EncodeError> {
     let instant = Instant::from_nanos(nanos)
         .ok_or_else(|| EncodeError::from(EncodeErrorKind::Unrepresentable(beyond)))?;
@@ -38,10 +38,10 @@ fn instant_of(nanos: i128, beyond: &'static ValueError) -> Result<InstantOf, Enc
 via! {
     UtcDateTime as Instant,
     info = logical!("time::UtcDateTime", LogicalKind::TimestampNanos, i64),
-    encode = |v| instant_of(v.unix_timestamp_nanos(), &ValueError {
-        type_name: "time::UtcDateTime",
-        reason: epoch::BEYOND_I64_NANOS,
-    }),
+    encode = |v| instant_of(
+        v.unix_timestamp_nanos(),
+        &const { epoch::beyond_i64_nanos("time::UtcDateTime") },
+    ),
     decode = |i| UtcDateTime::from_unix_timestamp_nanos(i.total_nanos())
         .map_err(|_| invalid!("time::UtcDateTime")),
 }
@@ -62,10 +62,10 @@ via! {
 via! {
     PrimitiveDateTime as Instant,
     info = logical!("time::PrimitiveDateTime", LogicalKind::LocalTimestampNanos, i64),
-    encode = |v| instant_of(v.as_utc().unix_timestamp_nanos(), &ValueError {
-        type_name: "time::PrimitiveDateTime",
-        reason: epoch::BEYOND_I64_NANOS,
-    }),
+    encode = |v| instant_of(
+        v.as_utc().unix_timestamp_nanos(),
+        &const { epoch::beyond_i64_nanos("time::PrimitiveDateTime") },
+    ),
     decode = |i| UtcDateTime::from_unix_timestamp_nanos(i.total_nanos())
         .map(|t| PrimitiveDateTime::new(t.date(), t.time()))
         .map_err(|_| invalid!("time::PrimitiveDateTime")),

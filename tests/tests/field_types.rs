@@ -367,6 +367,27 @@ fn instants_travel_in_their_whole_range_and_avro_refuses_by_name() {
     );
 }
 
+/// The carrier itself is a field type too: whole in pojo, nanoseconds in Avro, refused
+/// there under its own name.
+#[test]
+fn an_instant_is_written_whole_or_as_nanos_by_format() {
+    use typeinfo::codec::epoch::Instant;
+    let at = Instant { secs: -2, nanos: 5 };
+    let bytes = pojo::to_vec(&at).unwrap();
+    assert_eq!(bytes.len(), 12);
+    assert_eq!(pojo::from_slice::<Instant>(&bytes), Ok(at));
+    assert_eq!(
+        avro::to_vec(&at).unwrap(),
+        avro::to_vec(&-1_999_999_995i64).unwrap()
+    );
+    let far = Instant {
+        secs: i64::MAX,
+        nanos: 0,
+    };
+    let e = avro::to_vec(&far).unwrap_err().to_string();
+    assert!(e.contains("typeinfo::codec::epoch::Instant"), "{e}");
+}
+
 #[test]
 fn values_the_types_cannot_hold_are_refused_when_read() {
     fn refused<T: Decode + Debug>(bytes: &[u8], reason: &str) {

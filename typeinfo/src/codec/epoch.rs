@@ -60,6 +60,20 @@ impl Encode for InstantOf {
     }
 }
 
+/// Written as itself, refused under its own name where an `i64` of nanoseconds is the wire
+/// (the date-time types write an [`InstantOf`], which names them instead).
+impl Encode for Instant {
+    const RAW: RawLayout = RawLayout::NONE;
+
+    #[inline]
+    fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
+        e.encode_instant(
+            *self,
+            &const { beyond_i64_nanos("typeinfo::codec::epoch::Instant") },
+        )
+    }
+}
+
 impl Decode for Instant {
     const RAW: RawLayout = RawLayout::NONE;
 

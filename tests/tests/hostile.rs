@@ -437,3 +437,59 @@ fn writers_refuse_what_their_readers_refuse() {
     every_format!(chain(6), chain(7), Chain);
     every_format!(wrapped(6), wrapped(7), Wrapped);
 }
+
+/// A chain serde alone knows, behind a generic field.
+#[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+struct SerdeLink {
+    next: Option<Box<SerdeLink>>,
+}
+
+#[derive(typeinfo::TypeInfo, serde::Serialize, serde::Deserialize, Debug, PartialEq, Clone)]
+struct Holder {
+    #[typeinfo(generic)]
+    link: SerdeLink,
+}
+
+fn held(links: u32) -> Holder {
+    Holder {
+        link: (1..links).fold(SerdeLink { next: None }, |l, _| SerdeLink {
+            next: Some(Box::new(l)),
+        }),
+    }
+}
+
+/// A generic field's serde value counts on from the record's depth on writing, as the
+/// readers count it: the holder and five links make six levels.
+#[test]
+fn generic_fields_count_their_depth_on_from_the_record() {
+    use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
+    let limits = Limits {
+        max_depth: 6,
+        ..Limits::DEFAULT
+    };
+    let generated = Generated::new(Kryo::new(Registry::new()).limits(limits)).unwrap();
+    let pojo = Pojo::new(limits);
+    let bytes = generated.to_vec(&held(5)).unwrap();
+    assert_eq!(generated.decode::<Holder>(&bytes).unwrap(), held(5));
+    let e = generated.to_vec(&held(6)).unwrap_err();
+    assert_eq!(e.kind(), &EncodeErrorKind::DepthLimit { limit: 6 }, "kryo");
+    let roomy = Generated::new(Kryo::new(Registry::new())).unwrap();
+    let deep = roomy.to_vec(&held(6)).unwrap();
+    assert_eq!(
+        generated.decode::<Holder>(&deep).unwrap_err(),
+        DecodeError::DepthLimit { limit: 6 }
+    );
+    // pojo's generic fields count containers too (the generic deserializer's rule), on
+    // both sides alike.
+    let mut levels = 1;
+    while pojo.to_vec(&held(levels + 1)).is_ok() {
+        levels += 1;
+    }
+    let written = Pojo::default().to_vec(&held(levels)).unwrap();
+    assert!(pojo.decode::<Holder>(&written).is_ok());
+    let beyond = Pojo::default().to_vec(&held(levels + 1)).unwrap();
+    assert_eq!(
+        pojo.decode::<Holder>(&beyond).unwrap_err(),
+        DecodeError::DepthLimit { limit: 6 }
+    );
+}

@@ -12,9 +12,7 @@ use super::de::De;
 use super::ser::{Pass, Ser};
 use super::wire::Str;
 use crate::compiled::{decode_generic, encode_generic};
-use crate::decode_support::{
-    WriteDepth, instants_whole_when_decoding, instants_whole_when_encoding, write_depth_methods,
-};
+use crate::decode_support::{instants_whole_when_decoding, instants_whole_when_encoding};
 use crate::record::RecordCodec;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::fmt;
@@ -96,7 +94,6 @@ impl RecordCodec for Generated {
             value.encode(&mut KryoEncoder {
                 ser,
                 factories: &self.factories,
-                depth: WriteDepth::new(self.kryo.limits_in_force().max_depth),
             })
         })
     }
@@ -116,7 +113,6 @@ impl RecordCodec for Generated {
 pub(crate) struct KryoEncoder<'s, 'a> {
     ser: &'s mut Ser<'a>,
     factories: &'s Factories,
-    depth: WriteDepth,
 }
 
 /// `Encoder` methods that are the serde writer's method of the same value.
@@ -130,7 +126,17 @@ macro_rules! through_serde {
 }
 
 impl Encoder for KryoEncoder<'_, '_> {
-    write_depth_methods!(depth);
+    /// The writer's own depth, which a generic field's serde value goes on counting, as the
+    /// reader counts both in one.
+    #[inline]
+    fn enter(&mut self) -> Result<(), EncodeError> {
+        self.ser.depth.enter()
+    }
+
+    #[inline]
+    fn leave(&mut self) {
+        self.ser.depth.leave();
+    }
     instants_whole_when_encoding!();
 
     const SORTED_FIELDS: bool = true;

@@ -115,11 +115,6 @@ impl Kryo {
         &self.registry
     }
 
-    /// The limits its reader applies (and its generated writer, for the depth).
-    pub fn limits_in_force(&self) -> &Limits {
-        &self.limits
-    }
-
     pub fn uses_references(&self) -> bool {
         self.references
     }

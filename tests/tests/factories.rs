@@ -507,7 +507,7 @@ fn factory_values_obey_the_limits() {
         .decode(&bytes)
         .unwrap_err();
     assert!(
-        matches!(err, DecodeError::LengthLimit { claimed: 40, .. }),
+        matches!(err.cause(), DecodeError::LengthLimit { claimed: 40, .. }),
         "{err}"
     );
 }

@@ -101,7 +101,9 @@ fn length_beyond_the_input_is_refused_before_allocating() {
         Err(DecodeError::UnexpectedEnd { .. })
     ));
     assert!(matches!(
-        unlimited.decode::<Vec<String>>(&claim),
+        unlimited
+            .decode::<Vec<String>>(&claim)
+            .map_err(DecodeError::into_cause),
         Err(DecodeError::UnexpectedEnd { .. })
     ));
 }
@@ -142,13 +144,13 @@ fn invalid_tags_are_refused() {
 #[test]
 fn repeated_keys_are_refused() {
     assert_eq!(
-        pojo::from_slice::<BTreeMap<u8, u8>>(&[2, 0, 0, 0, 1, 10, 1, 11]),
-        Err(DecodeError::DuplicateKey {
-            type_name: "BTreeMap"
-        })
+        pojo::from_slice::<BTreeMap<u8, u8>>(&[2, 0, 0, 0, 1, 10, 1, 11])
+            .unwrap_err()
+            .to_string(),
+        "at {key 1}: duplicate key in BTreeMap"
     );
     assert_eq!(
-        pojo::from_slice::<HashSet<u8>>(&[2, 0, 0, 0, 1, 1]),
+        pojo::from_slice::<HashSet<u8>>(&[2, 0, 0, 0, 1, 1]).map_err(DecodeError::into_cause),
         Err(DecodeError::DuplicateKey {
             type_name: "HashSet"
         })
@@ -183,7 +185,7 @@ fn nesting_deeper_than_the_limit_is_refused() {
         .collect();
     bytes.extend_from_slice(&[0; 9]);
     assert_eq!(
-        pojo::from_slice::<Tree>(&bytes),
+        pojo::from_slice::<Tree>(&bytes).map_err(DecodeError::into_cause),
         Err(DecodeError::DepthLimit { limit: 128 })
     );
     let shallow = Pojo::new(Limits {
@@ -194,7 +196,9 @@ fn nesting_deeper_than_the_limit_is_refused() {
     assert!(shallow.decode::<Tree>(&three_deep).is_ok());
     let four_deep: Vec<u8> = [&link[..], &link[..], &link[..], &[0; 9][..]].concat();
     assert_eq!(
-        shallow.decode::<Tree>(&four_deep),
+        shallow
+            .decode::<Tree>(&four_deep)
+            .map_err(DecodeError::into_cause),
         Err(DecodeError::DepthLimit { limit: 3 })
     );
 }
@@ -312,7 +316,8 @@ fn one_failure_one_message_in_every_format() {
         ),
     ];
     for (name, bytes, decode) in &formats {
-        let cut = decode(&bytes[..bytes.len() - 1]).to_string();
+        // The places are `error_places`'s; here the failure itself.
+        let cut = decode(&bytes[..bytes.len() - 1]).into_cause().to_string();
         assert!(
             cut.starts_with("unexpected end of input: ") && cut.contains(" needed, "),
             "{name}: {cut}"
@@ -321,7 +326,7 @@ fn one_failure_one_message_in_every_format() {
         let at = bad.iter().position(|&b| b == 0xc3).expect("the é");
         bad[at] = 0xff;
         assert_eq!(
-            decode(&bad).to_string(),
+            decode(&bad).into_cause().to_string(),
             "string is not utf-8 (valid up to byte 0)",
             "{name}"
         );
@@ -476,7 +481,7 @@ fn generic_fields_count_their_depth_on_from_the_record() {
     let roomy = Generated::new(Kryo::new(Registry::new())).unwrap();
     let deep = roomy.to_vec(&held(6)).unwrap();
     assert_eq!(
-        generated.decode::<Holder>(&deep).unwrap_err(),
+        generated.decode::<Holder>(&deep).unwrap_err().into_cause(),
         DecodeError::DepthLimit { limit: 6 }
     );
     // pojo's generic fields count containers too (the generic deserializer's rule), on
@@ -489,7 +494,7 @@ fn generic_fields_count_their_depth_on_from_the_record() {
     assert!(pojo.decode::<Holder>(&written).is_ok());
     let beyond = Pojo::default().to_vec(&held(levels + 1)).unwrap();
     assert_eq!(
-        pojo.decode::<Holder>(&beyond).unwrap_err(),
+        pojo.decode::<Holder>(&beyond).unwrap_err().into_cause(),
         DecodeError::DepthLimit { limit: 6 }
     );
 }

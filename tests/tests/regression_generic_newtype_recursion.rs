@@ -25,11 +25,15 @@ fn deep_generic_newtype_chains_stop_at_the_depth_limit() {
     let compact_bytes = vec![0xffu8; 1 << 17];
     let limit = Limits::DEFAULT.max_depth;
     assert_eq!(
-        Pojo::default().decode::<Holder>(&pojo_bytes),
+        Pojo::default()
+            .decode::<Holder>(&pojo_bytes)
+            .map_err(DecodeError::into_cause),
         Err(DecodeError::DepthLimit { limit })
     );
     assert_eq!(
-        Compact::default().decode::<Holder>(&compact_bytes),
+        Compact::default()
+            .decode::<Holder>(&compact_bytes)
+            .map_err(DecodeError::into_cause),
         Err(DecodeError::DepthLimit { limit })
     );
 }

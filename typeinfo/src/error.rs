@@ -143,6 +143,131 @@ pub enum DecodeError {
     /// A serde `Deserialize` impl of a generic field failed, or asked for what the format
     /// cannot provide.
     Custom(Box<str>),
+    /// Any of the above, with the place in the value where it happened (`items[3].sku`).
+    /// Derived types and collections add the place as the error passes out of them;
+    /// [`DecodeError::cause`] gives the error without it.
+    At(Box<Located>),
+}
+
+/// A decode error and the place in the value where it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Innermost step first: each level pushes its own as the error passes out of it, so
+    /// a deep error costs one push per level and nothing is built while decoding succeeds.
+    steps: Vec<PlaceStep>,
+    error: DecodeError,
+}
+
+/// One step of the place of a decode error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PlaceStep {
+    /// A field of a struct or variant, by the name its descriptor gives (`0` in a tuple
+    /// struct).
+    Field(&'static str),
+    /// The variant an enum's tag chose.
+    Variant(&'static str),
+    /// An element of a list, set or array (a tuple's elements are fields `0`, `1`, ...).
+    Index(usize),
+    /// The key of a map's entry, by the entry's position in the input.
+    MapKey(usize),
+    /// The value of a map's entry, by the entry's position in the input.
+    MapValue(usize),
+}
+
+impl Located {
+    /// The steps from the outermost value inward.
+    pub fn steps(&self) -> impl DoubleEndedIterator<Item = PlaceStep> + '_ {
+        self.steps.iter().rev().copied()
+    }
+
+    /// The error itself.
+    pub fn error(&self) -> &DecodeError {
+        &self.error
+    }
+}
+
+/// `items[3].sku`, `payment::Card.number`, `counts{key 2}`.
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, step) in self.steps().enumerate() {
+            match step {
+                PlaceStep::Field(name) if i == 0 => f.write_str(name)?,
+                PlaceStep::Field(name) => write!(f, ".{name}")?,
+                PlaceStep::Variant(name) if i == 0 => f.write_str(name)?,
+                PlaceStep::Variant(name) => write!(f, "::{name}")?,
+                PlaceStep::Index(n) => write!(f, "[{n}]")?,
+                PlaceStep::MapKey(n) => write!(f, "{{key {n}}}")?,
+                PlaceStep::MapValue(n) => write!(f, "{{value {n}}}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DecodeError {
+    /// The error without the place it happened: what to match on.
+    pub fn cause(&self) -> &DecodeError {
+        match self {
+            DecodeError::At(located) => &located.error,
+            other => other,
+        }
+    }
+
+    /// The error without the place it happened, owned.
+    pub fn into_cause(self) -> DecodeError {
+        match self {
+            DecodeError::At(located) => located.error,
+            other => other,
+        }
+    }
+
+    /// Where in the value the error happened, when a derived type or a collection said so.
+    pub fn place(&self) -> Option<&Located> {
+        match self {
+            DecodeError::At(located) => Some(located),
+            _ => None,
+        }
+    }
+
+    /// The error as it passes out of a level of the value at `step`. Only called on the
+    /// error path, so it stays out of line.
+    #[cold]
+    #[inline(never)]
+    pub fn within(self, step: PlaceStep) -> Self {
+        match self {
+            DecodeError::At(mut located) => {
+                located.steps.push(step);
+                DecodeError::At(located)
+            }
+            error => DecodeError::At(Box::new(Located {
+                steps: vec![step],
+                error,
+            })),
+        }
+    }
+
+    /// [`DecodeError::within`] a field.
+    #[cold]
+    #[inline(never)]
+    pub fn in_field(self, name: &'static str) -> Self {
+        self.within(PlaceStep::Field(name))
+    }
+
+    /// [`DecodeError::within`] a field of a variant.
+    #[cold]
+    #[inline(never)]
+    pub fn in_variant_field(self, variant: &'static str, name: &'static str) -> Self {
+        self.within(PlaceStep::Field(name))
+            .within(PlaceStep::Variant(variant))
+    }
+
+    /// [`DecodeError::within`] the element at `index`.
+    #[cold]
+    #[inline(never)]
+    pub fn at_index(self, index: usize) -> Self {
+        self.within(PlaceStep::Index(index))
+    }
 }
 
 /// `1 byte`, `2 bytes`.
@@ -198,6 +323,7 @@ impl fmt::Display for DecodeError {
                 write!(f, "{} left after the value", bytes(*remaining))
             }
             DecodeError::Custom(msg) => f.write_str(msg),
+            DecodeError::At(located) => write!(f, "at {located}: {}", located.error),
         }
     }
 }

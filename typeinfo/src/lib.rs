@@ -11,7 +11,7 @@ pub mod limits;
 pub mod path;
 
 pub use codec::{Decode, Decoder, Encode, Encoder, RawLayout, StructKind};
-pub use error::{DecodeError, EncodeError, EncodeErrorKind};
+pub use error::{DecodeError, EncodeError, EncodeErrorKind, Located, PlaceStep};
 pub use info::{HasTypeInfo, TypeInfo};
 pub use limits::Limits;
 pub use path::{FieldPath, PathError, Step};

@@ -165,7 +165,7 @@ mod tests {
             .decode::<PayloadRecord>(&3u32.to_le_bytes())
             .unwrap_err();
         assert!(
-            matches!(err, DecodeError::InvalidTag { tag: 3, .. }),
+            matches!(err.cause(), DecodeError::InvalidTag { tag: 3, .. }),
             "{err}"
         );
         // The record is one level, the payload a second.
@@ -177,6 +177,9 @@ mod tests {
         let err = shallow
             .decode::<PayloadRecord>(&0u32.to_le_bytes())
             .unwrap_err();
-        assert!(matches!(err, DecodeError::DepthLimit { limit: 1 }), "{err}");
+        assert!(
+            matches!(err.cause(), DecodeError::DepthLimit { limit: 1 }),
+            "{err}"
+        );
     }
 }

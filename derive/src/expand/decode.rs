@@ -11,7 +11,7 @@ pub fn expand(cont: &Container) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     let (raw, body) = match &cont.data {
         Data::Struct(style, fields) => {
-            let construct = construct(quote!(Self), *style, fields);
+            let construct = construct(quote!(Self), *style, fields, None);
             let name = &cont.wire_name;
             let len = fields.iter().filter(|f| !f.is_skipped()).count();
             let kind = struct_kind(*style, fields.len());
@@ -29,7 +29,8 @@ pub fn expand(cont: &Container) -> TokenStream {
             let arms = variants.iter().enumerate().map(|(index, v)| {
                 let index = index as u32;
                 let variant = v.ident;
-                let construct = construct(quote!(Self::#variant), v.style, &v.fields);
+                let construct =
+                    construct(quote!(Self::#variant), v.style, &v.fields, Some(&v.name));
                 quote!(#index => _typeinfo::__private::Ok(#construct),)
             });
             (
@@ -64,7 +65,14 @@ pub fn expand(cont: &Container) -> TokenStream {
 
 /// `path { a: .., b: .. }`, `path(.., ..)` or `path`, reading fields in the order the
 /// encoder wrote them: declaration order, or by name for decoders with `SORTED_FIELDS`.
-fn construct(path: TokenStream, style: Style, fields: &[Field]) -> TokenStream {
+/// `variant` names the variant whose fields these are, for the place of an error.
+fn construct(
+    path: TokenStream,
+    style: Style,
+    fields: &[Field],
+    variant: Option<&str>,
+) -> TokenStream {
+    let read = |f: &Field| read(f, variant);
     let declared = build(&path, style, fields, fields.iter().map(read).collect());
     let Some(sorted) = sorted_order(style, fields) else {
         return declared;
@@ -97,19 +105,27 @@ fn construct(path: TokenStream, style: Style, fields: &[Field]) -> TokenStream {
     }
 }
 
-/// The expression that reads field `f` (its default when skipped).
-fn read(f: &Field) -> TokenStream {
+/// The expression that reads field `f` (its default when skipped). An error leaves with
+/// the field's place added (a cold call, nothing on success).
+fn read(f: &Field, variant: Option<&str>) -> TokenStream {
     if f.is_skipped() {
-        skipped_value(f)
-    } else if let Some(with) = &f.attrs.with {
+        return skipped_value(f);
+    }
+    let value = if let Some(with) = &f.attrs.with {
         let decode = super::encode::at_with_path(with, "decode");
-        quote!(#with::#decode(__d)?)
+        quote!(#with::#decode(__d))
     } else if f.is_generic() {
         let decode_generic = super::encode::at_field_type(f, "decode_generic");
-        quote!(__d.#decode_generic()?)
+        quote!(__d.#decode_generic())
     } else {
-        quote!(_typeinfo::Decode::decode(__d)?)
-    }
+        quote!(_typeinfo::Decode::decode(__d))
+    };
+    let name = &f.name;
+    let place = match variant {
+        Some(variant) => quote!(__e.in_variant_field(#variant, #name)),
+        None => quote!(__e.in_field(#name)),
+    };
+    quote!(#value.map_err(|__e: _typeinfo::DecodeError| #place)?)
 }
 
 /// The value of `path` from one expression per field.

@@ -62,7 +62,8 @@ pub(crate) fn decode_array<T, const N: usize>(
         filled: 0,
     };
     while partial.filled < N {
-        partial.items[partial.filled].write(next()?);
+        let index = partial.filled;
+        partial.items[index].write(next().map_err(|e| e.at_index(index))?);
         partial.filled += 1;
     }
     let partial = core::mem::ManuallyDrop::new(partial);

@@ -189,8 +189,10 @@ macro_rules! set {
                 decode_seq_blocks(d, |d, len| {
                     out.reserve_for(cautious_capacity::<T>(len, d.remaining()));
                     for _ in 0..len {
-                        if !out.insert(T::decode(d)?) {
-                            return Err(DecodeError::DuplicateKey { type_name: $name });
+                        let index = out.len();
+                        let item = T::decode(d).map_err(|e| e.at_index(index))?;
+                        if !out.insert(item) {
+                            return Err(DecodeError::DuplicateKey { type_name: $name }.at_index(index));
                         }
                     }
                     Ok(())
@@ -237,10 +239,12 @@ macro_rules! map {
                 decode_map_blocks(d, |d, len| {
                     out.reserve_for(cautious_capacity::<(K, V)>(len, d.remaining()));
                     for _ in 0..len {
-                        let k = K::decode(d)?;
-                        let v = V::decode(d)?;
+                        let entry = out.len();
+                        let k = K::decode(d).map_err(|e| e.within($crate::error::PlaceStep::MapKey(entry)))?;
+                        let v = V::decode(d).map_err(|e| e.within($crate::error::PlaceStep::MapValue(entry)))?;
                         if out.insert(k, v).is_some() {
-                            return Err(DecodeError::DuplicateKey { type_name: $name });
+                            return Err(DecodeError::DuplicateKey { type_name: $name }
+                                .within($crate::error::PlaceStep::MapKey(entry)));
                         }
                     }
                     Ok(())

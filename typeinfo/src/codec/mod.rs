@@ -399,7 +399,8 @@ pub fn decode_vec_by_element<D: Decoder, T: Decode>(
     decode_seq_blocks(decoder, |d, len| {
         out.reserve(cautious_capacity::<T>(len, d.remaining()));
         for _ in 0..len {
-            out.push(T::decode(d)?);
+            let index = out.len();
+            out.push(T::decode(d).map_err(|e| e.at_index(index))?);
         }
         Ok(())
     })?;

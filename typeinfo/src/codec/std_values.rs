@@ -4,7 +4,7 @@
 use super::epoch::{self, Instant, InstantOf};
 use super::via::{logical, via};
 use super::{Decode, Decoder, Encode, Encoder};
-use crate::error::{DecodeError, EncodeError, EncodeErrorKind, ValueError};
+use crate::error::{DecodeError, EncodeError, EncodeErrorKind, PlaceStep, ValueError};
 use crate::info::{
     EnumInfo, FieldInfo, HasTypeInfo, LogicalKind, StructStyle, TypeInfo, TypeName, VariantInfo,
 };
@@ -328,8 +328,12 @@ impl<T: Decode, E: Decode> Decode for Result<T, E> {
         // One level against `max_depth`, as a derived enum counts.
         d.enter()?;
         let value = match d.decode_variant("Result", 2) {
-            Ok(0) => T::decode(d).map(Ok),
-            Ok(1) => E::decode(d).map(Err),
+            Ok(0) => T::decode(d)
+                .map(Ok)
+                .map_err(|e| e.within(PlaceStep::Variant("Ok"))),
+            Ok(1) => E::decode(d)
+                .map(Err)
+                .map_err(|e| e.within(PlaceStep::Variant("Err"))),
             Ok(tag) => Err(DecodeError::InvalidTag {
                 type_name: "Result",
                 tag,

@@ -45,7 +45,7 @@ macro_rules! tuple {
             #[inline]
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 d.decode_tuple_start(LEN)?;
-                Ok(($($name::decode(d)?,)+))
+                Ok(($($name::decode(d).map_err(|e| e.in_field(stringify!($idx)))?,)+))
             }
         }
         };

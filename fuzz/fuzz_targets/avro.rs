@@ -53,7 +53,7 @@ fn readers_agree<T: Decode>(avro: &Avro, schema: &Schema, data: &[u8]) {
     // schema allows: a repeated key in a map or set, a `long` beyond a `u32`, an `int`
     // that is no `char`, an array of the wrong length for a `[T; N]`.
     let narrower = matches!(
-        typed,
+        typed.as_ref().map_err(DecodeError::cause),
         Err(DecodeError::DuplicateKey { .. }
             | DecodeError::OutOfRange { .. }
             | DecodeError::InvalidChar(_)

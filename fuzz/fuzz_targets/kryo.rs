@@ -29,7 +29,10 @@ where
         let through_generated = generated.decode::<T>(data);
         // Our sets and maps refuse a repeated key, which serde's keep once: the one way the
         // two may disagree.
-        let refused_duplicate = matches!(through_generated, Err(DecodeError::DuplicateKey { .. }));
+        let refused_duplicate = matches!(
+            through_generated.as_ref().map_err(DecodeError::cause),
+            Err(DecodeError::DuplicateKey { .. })
+        );
         if !refused_duplicate {
             assert_eq!(
                 through_generated.as_ref().ok(),

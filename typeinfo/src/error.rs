@@ -26,6 +26,9 @@ pub enum EncodeErrorKind {
     Unrepresentable(&'static ValueError),
     /// Nesting deeper than the configured `max_depth`: the reader would refuse it.
     DepthLimit { limit: u32 },
+    /// Two keys of a hash map or set that a format writing them in canonical order cannot
+    /// tell apart (their order keys are equal): its reader would refuse the second.
+    IndistinctKeys { type_name: &'static str },
     /// A serde `Serialize` impl of a generic field failed, or used a feature the format lacks.
     Custom(Box<str>),
 }
@@ -87,6 +90,10 @@ impl fmt::Display for EncodeErrorKind {
             EncodeErrorKind::Unrepresentable(e) => {
                 write!(f, "cannot encode this {}: {}", e.type_name, e.reason)
             }
+            EncodeErrorKind::IndistinctKeys { type_name } => write!(
+                f,
+                "two keys of a {type_name} have the same bytes in its canonical order, so a reader could not tell them apart"
+            ),
             EncodeErrorKind::Custom(msg) => f.write_str(msg),
         }
     }
@@ -138,6 +145,9 @@ pub enum DecodeError {
     DepthLimit { limit: u32 },
     /// A map or set holds the same key twice.
     DuplicateKey { type_name: &'static str },
+    /// The entries of a hash map or set are not in the one order the format writes them
+    /// in (so that equal values have equal bytes).
+    OutOfOrder { type_name: &'static str },
     /// Bytes remain after the value.
     TrailingBytes { remaining: usize },
     /// A serde `Deserialize` impl of a generic field failed, or asked for what the format
@@ -319,6 +329,10 @@ impl fmt::Display for DecodeError {
             DecodeError::DuplicateKey { type_name } => {
                 write!(f, "duplicate key in {type_name}")
             }
+            DecodeError::OutOfOrder { type_name } => write!(
+                f,
+                "entries of a {type_name} out of the format's canonical order (equal values must have equal bytes)"
+            ),
             DecodeError::TrailingBytes { remaining } => {
                 write!(f, "{} left after the value", bytes(*remaining))
             }

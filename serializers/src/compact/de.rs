@@ -97,6 +97,12 @@ impl<R: Reader> Decoder for CompactDecoder<'_, R> {
     decode_state_methods!(state);
     instants_whole_when_decoding!();
 
+    /// Every value has one encoding, hash maps and sets included.
+    #[inline]
+    fn canonical_order(&self) -> bool {
+        true
+    }
+
     decode_generic_compiled!(|compiled, decoder| {
         // The value may read flags from the open flag byte: it travels both ways.
         let (state, flags, flags_left) = (

@@ -76,6 +76,12 @@ impl Encoder for CompactEncoder<'_> {
     write_depth_methods!(depth);
     instants_whole_when_encoding!();
 
+    /// Equal values have equal bytes, hash maps and sets included.
+    #[inline]
+    fn canonical_order(&self) -> bool {
+        true
+    }
+
     encode_generic_compiled!(|compiled, encoder, value| Some((compiled.compact_encode)(
         value, encoder
     )));

@@ -161,9 +161,10 @@ impl<T: Decode> Decode for VecDeque<T> {
     }
 }
 
-/// Sets encode as sequences; decoding refuses a repeated element.
+/// Sets encode as sequences; decoding refuses a repeated element. An `$unordered` set (a
+/// hash set) comes in canonical order where the format asks for it.
 macro_rules! set {
-    ($set:ident, $kind:ident, $name:literal, [$($bound:tt)*], $($hasher:ident)?) => {
+    ($set:ident, $kind:ident, $name:literal, $unordered:literal, [$($bound:tt)*], $($hasher:ident)?) => {
         impl<T: HasTypeInfo $(, $hasher)?> HasTypeInfo for $set<T $(, $hasher)?> {
             const TYPE_INFO: &'static TypeInfo = &TypeInfo::Set($crate::info::CollectionKind::$kind, T::type_info);
         }
@@ -171,7 +172,13 @@ macro_rules! set {
         impl<T: Encode $(, $hasher)?> Encode for $set<T $(, $hasher)?> {
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.encode_seq_len(self.len())?;
-                self.iter().try_for_each(|item| item.encode(e))?;
+                if $unordered && e.canonical_order() {
+                    $crate::codec::canonical::in_canonical_order(self.iter().map(|item| (item, item)), $name)?
+                        .into_iter()
+                        .try_for_each(|item| item.encode(e))?;
+                } else {
+                    self.iter().try_for_each(|item| item.encode(e))?;
+                }
                 e.encode_seq_end()
             }
 
@@ -183,14 +190,16 @@ macro_rules! set {
             }
         }
 
-        impl<T: Decode + $($bound)* $(, $hasher: BuildHasher + Default)?> Decode for $set<T $(, $hasher)?> {
+        impl<T: Decode + Encode + $($bound)* $(, $hasher: BuildHasher + Default)?> Decode for $set<T $(, $hasher)?> {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 let mut out = $set::default();
+                let mut order = $crate::codec::canonical::CanonicalOrderCheck::new($unordered && d.canonical_order());
                 decode_seq_blocks(d, |d, len| {
                     out.reserve_for(cautious_capacity::<T>(len, d.remaining()));
                     for _ in 0..len {
                         let index = out.len();
                         let item = T::decode(d).map_err(|e| e.at_index(index))?;
+                        order.check(&item, $name).map_err(|e| e.at_index(index))?;
                         if !out.insert(item) {
                             return Err(DecodeError::DuplicateKey { type_name: $name }.at_index(index));
                         }
@@ -203,12 +212,13 @@ macro_rules! set {
     };
 }
 
-set!(HashSet, Hash, "HashSet", [Eq + Hash], S);
-set!(BTreeSet, BTree, "BTreeSet", [Ord],);
+set!(HashSet, Hash, "HashSet", true, [Eq + Hash], S);
+set!(BTreeSet, BTree, "BTreeSet", false, [Ord],);
 
-/// Maps encode as a count and key-value pairs; decoding refuses a repeated key.
+/// Maps encode as a count and key-value pairs; decoding refuses a repeated key. An
+/// `$unordered` map (a hash map) comes in canonical order where the format asks for it.
 macro_rules! map {
-    ($map:ident, $kind:ident, $name:literal, [$($bound:tt)*], $($hasher:ident)?) => {
+    ($map:ident, $kind:ident, $name:literal, $unordered:literal, [$($bound:tt)*], $($hasher:ident)?) => {
         impl<K: HasTypeInfo, V: HasTypeInfo $(, $hasher)?> HasTypeInfo for $map<K, V $(, $hasher)?> {
             const TYPE_INFO: &'static TypeInfo =
                 &TypeInfo::Map($crate::info::CollectionKind::$kind, K::type_info, V::type_info);
@@ -217,9 +227,16 @@ macro_rules! map {
         impl<K: Encode, V: Encode $(, $hasher)?> Encode for $map<K, V $(, $hasher)?> {
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.encode_map_len(self.len())?;
-                for (k, v) in self {
-                    k.encode(e)?;
-                    v.encode(e)?;
+                if $unordered && e.canonical_order() {
+                    for (k, v) in $crate::codec::canonical::in_canonical_order(self.iter().map(|(k, v)| (k, (k, v))), $name)? {
+                        k.encode(e)?;
+                        v.encode(e)?;
+                    }
+                } else {
+                    for (k, v) in self {
+                        k.encode(e)?;
+                        v.encode(e)?;
+                    }
                 }
                 e.encode_map_end()
             }
@@ -233,14 +250,16 @@ macro_rules! map {
             }
         }
 
-        impl<K: Decode + $($bound)*, V: Decode $(, $hasher: BuildHasher + Default)?> Decode for $map<K, V $(, $hasher)?> {
+        impl<K: Decode + Encode + $($bound)*, V: Decode $(, $hasher: BuildHasher + Default)?> Decode for $map<K, V $(, $hasher)?> {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 let mut out = $map::default();
+                let mut order = $crate::codec::canonical::CanonicalOrderCheck::new($unordered && d.canonical_order());
                 decode_map_blocks(d, |d, len| {
                     out.reserve_for(cautious_capacity::<(K, V)>(len, d.remaining()));
                     for _ in 0..len {
                         let entry = out.len();
                         let k = K::decode(d).map_err(|e| e.within($crate::error::PlaceStep::MapKey(entry)))?;
+                        order.check(&k, $name).map_err(|e| e.within($crate::error::PlaceStep::MapKey(entry)))?;
                         let v = V::decode(d).map_err(|e| e.within($crate::error::PlaceStep::MapValue(entry)))?;
                         if out.insert(k, v).is_some() {
                             return Err(DecodeError::DuplicateKey { type_name: $name }
@@ -255,8 +274,8 @@ macro_rules! map {
     };
 }
 
-map!(HashMap, Hash, "HashMap", [Eq + Hash], S);
-map!(BTreeMap, BTree, "BTreeMap", [Ord],);
+map!(HashMap, Hash, "HashMap", true, [Eq + Hash], S);
+map!(BTreeMap, BTree, "BTreeMap", false, [Ord],);
 
 // `indexmap` reuses them.
 #[cfg_attr(not(feature = "indexmap"), allow(unused_imports))]

@@ -9,6 +9,7 @@
 //! variant index looks on the wire.
 
 mod array;
+pub(crate) mod canonical;
 pub(crate) mod collections;
 pub mod epoch;
 pub mod generic;
@@ -95,6 +96,15 @@ pub trait Encoder: Sized {
     /// Kryo's `FieldSerializer` does, instead of in declaration order. The derive emits
     /// both orders; this constant picks one at compile time.
     const SORTED_FIELDS: bool = false;
+
+    /// Whether hash maps and hash sets are written in one order of their keys (see
+    /// `codec::canonical`) instead of their iteration order, so that equal values have
+    /// equal bytes. The reader of such a format says so too ([`Decoder::canonical_order`])
+    /// and refuses any other order.
+    #[inline]
+    fn canonical_order(&self) -> bool {
+        false
+    }
 
     fn encode_bool(&mut self, v: bool) -> Result<(), EncodeError>;
     fn encode_u8(&mut self, v: u8) -> Result<(), EncodeError>;
@@ -219,6 +229,13 @@ pub trait Decoder: Sized {
     /// Whether derived types read named fields sorted by name (see
     /// [`Encoder::SORTED_FIELDS`]).
     const SORTED_FIELDS: bool = false;
+
+    /// Whether hash maps and hash sets must come in the one order their writer
+    /// ([`Encoder::canonical_order`]) puts them in; entries out of it are refused.
+    #[inline]
+    fn canonical_order(&self) -> bool {
+        false
+    }
 
     /// The limits in force.
     fn limits(&self) -> &Limits;

@@ -10,8 +10,8 @@ use crate::path::Step;
 use core::hash::{BuildHasher, Hash};
 use indexmap::{IndexMap, IndexSet};
 
-set!(IndexSet, Indexed, "IndexSet", [Eq + Hash], S);
-map!(IndexMap, Indexed, "IndexMap", [Eq + Hash], S);
+set!(IndexSet, Indexed, "IndexSet", false, [Eq + Hash], S);
+map!(IndexMap, Indexed, "IndexMap", false, [Eq + Hash], S);
 
 impl<T: Eq + Hash, S: BuildHasher> Reserve for IndexSet<T, S> {
     fn reserve_for(&mut self, additional: usize) {

@@ -5,7 +5,8 @@
 //! bytes are not one slice); a format of another crate always does.
 //!
 //! The erased side forwards every call that decides the wire (primitives, strings, tags,
-//! lengths, variants, struct and tuple starts), so a factory's value is written in the
+//! lengths, variants, struct and tuple starts, whether hash collections come in canonical
+//! order), so a factory's value is written in the
 //! format's own encoding. What it cannot forward are the format's bulk paths for slices
 //! and fixed-size arrays, which are generic: those go element by element, as the generic
 //! fallback's do, and read back the same way.
@@ -90,6 +91,7 @@ erase! {
     fn enter(&mut self) -> Result<(), EncodeError>;
     fn leave(&mut self) -> ();
     fn encode_instant(&mut self, instant: crate::codec::epoch::Instant, beyond_i64_nanos: &'static crate::error::ValueError) -> Result<(), EncodeError>;
+    view fn canonical_order(&self) -> bool;
 }
 
 /// Any format's encoder, seen through a trait object. `SORTED` carries the format's
@@ -149,6 +151,7 @@ erase! {
     fn leave(&mut self) -> ();
     fn decode_instant(&mut self) -> Result<crate::codec::epoch::Instant, DecodeError>;
     view fn limits(&self) -> &Limits;
+    view fn canonical_order(&self) -> bool;
     view fn remaining(&self) -> usize;
 }
 

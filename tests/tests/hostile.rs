@@ -3,7 +3,7 @@
 //! cover compact too; compact's own rules are in `compact_bytes.rs`.
 
 use proptest::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use typeinfo::{DecodeError, EncodeError, EncodeErrorKind, Limits};
 use typeinfo_serializers::RecordCodec;
 use typeinfo_serializers::compact::{self, Compact};
@@ -53,7 +53,14 @@ proptest! {
             prop_assert_eq!(compact::to_vec(&tree).unwrap(), bytes.clone());
         }
         if let Ok(shapes) = compact::from_slice::<Vec<Shape>>(&bytes) {
-            prop_assert_eq!(compact::to_vec(&shapes).unwrap(), bytes);
+            prop_assert_eq!(compact::to_vec(&shapes).unwrap(), bytes.clone());
+        }
+        // Hash collections too: their entries come in one order, any other is refused.
+        if let Ok(map) = compact::from_slice::<HashMap<u16, Vec<bool>>>(&bytes) {
+            prop_assert_eq!(compact::to_vec(&map).unwrap(), bytes.clone());
+        }
+        if let Ok(set) = compact::from_slice::<HashSet<(i8, String)>>(&bytes) {
+            prop_assert_eq!(compact::to_vec(&set).unwrap(), bytes);
         }
     }
 }

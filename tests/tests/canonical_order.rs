@@ -98,12 +98,22 @@ fn entries_out_of_order_are_refused_where_they_are() {
         err.to_string(),
         "at {key 2}: entries of a HashMap out of the format's canonical order (equal values must have equal bytes)"
     );
-    // Read as an ordered map, the same bytes are fine: only hash collections have an order
-    // to keep.
-    assert!(compact::from_slice::<BTreeMap<u16, bool>>(&bytes).is_ok());
+    // An ordered map keeps its own order: read as one, the same bytes are refused too.
+    let err = compact::from_slice::<BTreeMap<u16, bool>>(&bytes).unwrap_err();
+    assert_eq!(
+        err.cause(),
+        &DecodeError::OutOfOrder {
+            type_name: "BTreeMap"
+        }
+    );
+    assert_eq!(
+        err.place().unwrap().steps().collect::<Vec<_>>(),
+        [PlaceStep::MapKey(2)]
+    );
     // pojo keeps iteration order and reads any.
     let pojo_bytes = pojo::to_vec(&swapped).unwrap();
     assert!(pojo::from_slice::<HashMap<u16, bool>>(&pojo_bytes).is_ok());
+    assert!(pojo::from_slice::<BTreeMap<u16, bool>>(&pojo_bytes).is_ok());
 
     let set = compact::to_vec(&vec!["b".to_owned(), "a".to_owned()]).unwrap();
     let err = compact::from_slice::<HashSet<String>>(&set).unwrap_err();
@@ -116,6 +126,31 @@ fn entries_out_of_order_are_refused_where_they_are() {
     assert_eq!(
         err.place().unwrap().steps().collect::<Vec<_>>(),
         [PlaceStep::Index(1)]
+    );
+}
+
+#[test]
+fn an_ordered_set_out_of_its_order_is_refused() {
+    // What the compact fuzz target found: a set whose shortest string comes last read as
+    // the same set as the ordered bytes, so two encodings decoded to one value.
+    let strings = ["\0\u{1}\u{3}", "\0Z\u{1}", ""].map(str::to_owned).to_vec();
+    let bytes = compact::to_vec(&strings).unwrap();
+    let err = compact::from_slice::<BTreeSet<String>>(&bytes).unwrap_err();
+    assert_eq!(
+        err.cause(),
+        &DecodeError::OutOfOrder {
+            type_name: "BTreeSet"
+        }
+    );
+    assert_eq!(
+        err.place().unwrap().steps().collect::<Vec<_>>(),
+        [PlaceStep::Index(2)]
+    );
+    let set: BTreeSet<String> = strings.into_iter().collect();
+    let canonical = compact::to_vec(&set).unwrap();
+    assert_eq!(
+        compact::from_slice::<BTreeSet<String>>(&canonical).unwrap(),
+        set
     );
 }
 

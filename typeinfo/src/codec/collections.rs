@@ -161,10 +161,80 @@ impl<T: Decode> Decode for VecDeque<T> {
     }
 }
 
-/// Sets encode as sequences; decoding refuses a repeated element. An `$unordered` set (a
-/// hash set) comes in canonical order where the format asks for it.
+/// How a set or map keeps the one order its canonical bytes have, where the format promises
+/// equal values equal bytes ([`Encoder::canonical_order`]): `hashed` ones are written in
+/// the order of their keys' order keys and read back checked against it (`canonical`),
+/// `sorted` ones (BTree) are in their keys' `Ord` order and read back checked against the
+/// last key so far, `kept` ones (IndexMap, IndexSet) are in the order they hold, which is
+/// part of their value.
+macro_rules! order_mode {
+    (sorts_on_write, hashed) => {
+        true
+    };
+    (sorts_on_write, $other:ident) => {
+        false
+    };
+    (new_check, hashed, $d:ident) => {
+        $crate::codec::canonical::CanonicalOrderCheck::new($d.canonical_order())
+    };
+    (new_check, $other:ident, $d:ident) => {
+        $d.canonical_order()
+    };
+    (check, hashed, $order:ident, $out:ident, $key:expr, $name:literal) => {
+        $order.check($key, $name)
+    };
+    (check, sorted, $order:ident, $out:ident, $key:expr, $name:literal) => {
+        $crate::codec::collections::check_sorted($order, $out.last_key(), $key, $name)
+    };
+    (check, kept, $order:ident, $out:ident, $key:expr, $name:literal) => {{
+        let _ = ($order, $key);
+        Ok::<(), DecodeError>(())
+    }};
+}
+
+/// Refuses, when `on`, a key that does not come after `last` in its `Ord` order: equal is a
+/// repeated key, before is out of order.
+#[inline]
+pub(crate) fn check_sorted<K: Ord>(
+    on: bool,
+    last: Option<&K>,
+    key: &K,
+    type_name: &'static str,
+) -> Result<(), DecodeError> {
+    match last {
+        Some(last) if on => match key.cmp(last) {
+            core::cmp::Ordering::Greater => Ok(()),
+            core::cmp::Ordering::Equal => Err(DecodeError::DuplicateKey { type_name }),
+            core::cmp::Ordering::Less => Err(DecodeError::OutOfOrder { type_name }),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// The greatest key of a BTree collection, which a canonical reader compares the next with.
+pub(crate) trait LastKey {
+    type Key;
+    fn last_key(&self) -> Option<&Self::Key>;
+}
+
+impl<T: Ord> LastKey for BTreeSet<T> {
+    type Key = T;
+    fn last_key(&self) -> Option<&T> {
+        self.last()
+    }
+}
+
+impl<K: Ord, V> LastKey for BTreeMap<K, V> {
+    type Key = K;
+    fn last_key(&self) -> Option<&K> {
+        self.last_key_value().map(|(k, _)| k)
+    }
+}
+
+/// Sets encode as sequences; decoding refuses a repeated element; `$order` is an
+/// [`order_mode!`].
 macro_rules! set {
-    ($set:ident, $kind:ident, $name:literal, $unordered:literal, [$($bound:tt)*], $($hasher:ident)?) => {
+    ($set:ident, $kind:ident, $name:literal, $order:ident, [$($bound:tt)*], $($hasher:ident)?) => {
         impl<T: HasTypeInfo $(, $hasher)?> HasTypeInfo for $set<T $(, $hasher)?> {
             const TYPE_INFO: &'static TypeInfo = &TypeInfo::Set($crate::info::CollectionKind::$kind, T::type_info);
         }
@@ -172,7 +242,7 @@ macro_rules! set {
         impl<T: Encode $(, $hasher)?> Encode for $set<T $(, $hasher)?> {
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.encode_seq_len(self.len())?;
-                if $unordered && e.canonical_order() {
+                if order_mode!(sorts_on_write, $order) && e.canonical_order() {
                     $crate::codec::canonical::in_canonical_order(self.iter().map(|item| (item, item)), $name)?
                         .into_iter()
                         .try_for_each(|item| item.encode(e))?;
@@ -193,13 +263,14 @@ macro_rules! set {
         impl<T: Decode + Encode + $($bound)* $(, $hasher: BuildHasher + Default)?> Decode for $set<T $(, $hasher)?> {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 let mut out = $set::default();
-                let mut order = $crate::codec::canonical::CanonicalOrderCheck::new($unordered && d.canonical_order());
+                #[allow(unused_mut)] // only the hashed check keeps state
+                let mut order = order_mode!(new_check, $order, d);
                 decode_seq_blocks(d, |d, len| {
                     out.reserve_for(cautious_capacity::<T>(len, d.remaining()));
                     for _ in 0..len {
                         let index = out.len();
                         let item = T::decode(d).map_err(|e| e.at_index(index))?;
-                        order.check(&item, $name).map_err(|e| e.at_index(index))?;
+                        order_mode!(check, $order, order, out, &item, $name).map_err(|e| e.at_index(index))?;
                         if !out.insert(item) {
                             return Err(DecodeError::DuplicateKey { type_name: $name }.at_index(index));
                         }
@@ -212,13 +283,13 @@ macro_rules! set {
     };
 }
 
-set!(HashSet, Hash, "HashSet", true, [Eq + Hash], S);
-set!(BTreeSet, BTree, "BTreeSet", false, [Ord],);
+set!(HashSet, Hash, "HashSet", hashed, [Eq + Hash], S);
+set!(BTreeSet, BTree, "BTreeSet", sorted, [Ord],);
 
-/// Maps encode as a count and key-value pairs; decoding refuses a repeated key. An
-/// `$unordered` map (a hash map) comes in canonical order where the format asks for it.
+/// Maps encode as a count and key-value pairs; decoding refuses a repeated key; `$order` is
+/// an [`order_mode!`].
 macro_rules! map {
-    ($map:ident, $kind:ident, $name:literal, $unordered:literal, [$($bound:tt)*], $($hasher:ident)?) => {
+    ($map:ident, $kind:ident, $name:literal, $order:ident, [$($bound:tt)*], $($hasher:ident)?) => {
         impl<K: HasTypeInfo, V: HasTypeInfo $(, $hasher)?> HasTypeInfo for $map<K, V $(, $hasher)?> {
             const TYPE_INFO: &'static TypeInfo =
                 &TypeInfo::Map($crate::info::CollectionKind::$kind, K::type_info, V::type_info);
@@ -227,7 +298,7 @@ macro_rules! map {
         impl<K: Encode, V: Encode $(, $hasher)?> Encode for $map<K, V $(, $hasher)?> {
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.encode_map_len(self.len())?;
-                if $unordered && e.canonical_order() {
+                if order_mode!(sorts_on_write, $order) && e.canonical_order() {
                     for (k, v) in $crate::codec::canonical::in_canonical_order(self.iter().map(|(k, v)| (k, (k, v))), $name)? {
                         k.encode(e)?;
                         v.encode(e)?;
@@ -253,13 +324,14 @@ macro_rules! map {
         impl<K: Decode + Encode + $($bound)*, V: Decode $(, $hasher: BuildHasher + Default)?> Decode for $map<K, V $(, $hasher)?> {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 let mut out = $map::default();
-                let mut order = $crate::codec::canonical::CanonicalOrderCheck::new($unordered && d.canonical_order());
+                #[allow(unused_mut)] // only the hashed check keeps state
+                let mut order = order_mode!(new_check, $order, d);
                 decode_map_blocks(d, |d, len| {
                     out.reserve_for(cautious_capacity::<(K, V)>(len, d.remaining()));
                     for _ in 0..len {
                         let entry = out.len();
                         let k = K::decode(d).map_err(|e| e.within($crate::error::PlaceStep::MapKey(entry)))?;
-                        order.check(&k, $name).map_err(|e| e.within($crate::error::PlaceStep::MapKey(entry)))?;
+                        order_mode!(check, $order, order, out, &k, $name).map_err(|e| e.within($crate::error::PlaceStep::MapKey(entry)))?;
                         let v = V::decode(d).map_err(|e| e.within($crate::error::PlaceStep::MapValue(entry)))?;
                         if out.insert(k, v).is_some() {
                             return Err(DecodeError::DuplicateKey { type_name: $name }
@@ -274,12 +346,12 @@ macro_rules! map {
     };
 }
 
-map!(HashMap, Hash, "HashMap", true, [Eq + Hash], S);
-map!(BTreeMap, BTree, "BTreeMap", false, [Ord],);
+map!(HashMap, Hash, "HashMap", hashed, [Eq + Hash], S);
+map!(BTreeMap, BTree, "BTreeMap", sorted, [Ord],);
 
 // `indexmap` reuses them.
 #[cfg_attr(not(feature = "indexmap"), allow(unused_imports))]
-pub(crate) use {map, set};
+pub(crate) use {map, order_mode, set};
 
 /// Pre-sizing for the hash-based collections; ordered ones have nothing to reserve.
 pub(crate) trait Reserve {

@@ -1,7 +1,7 @@
 //! `indexmap`: `IndexMap` and `IndexSet` are maps and sets like std's, written and read back
 //! in insertion order.
 
-use crate::codec::collections::{Reserve, encode_each_path, map, set};
+use crate::codec::collections::{Reserve, encode_each_path, map, order_mode, set};
 use crate::codec::{Decode, Decoder, Encode, Encoder, decode_map_blocks, decode_seq_blocks};
 use crate::error::{DecodeError, EncodeError};
 use crate::info::{HasTypeInfo, TypeInfo};
@@ -10,8 +10,8 @@ use crate::path::Step;
 use core::hash::{BuildHasher, Hash};
 use indexmap::{IndexMap, IndexSet};
 
-set!(IndexSet, Indexed, "IndexSet", false, [Eq + Hash], S);
-map!(IndexMap, Indexed, "IndexMap", false, [Eq + Hash], S);
+set!(IndexSet, Indexed, "IndexSet", kept, [Eq + Hash], S);
+map!(IndexMap, Indexed, "IndexMap", kept, [Eq + Hash], S);
 
 impl<T: Eq + Hash, S: BuildHasher> Reserve for IndexSet<T, S> {
     fn reserve_for(&mut self, additional: usize) {

@@ -72,6 +72,12 @@ proptest! {
     }
 }
 
+/// `err` says that a `type_name`'s entry at `place` came out of order.
+fn assert_out_of_order(err: &DecodeError, type_name: &'static str, place: PlaceStep) {
+    assert_eq!(err.cause(), &DecodeError::OutOfOrder { type_name });
+    assert_eq!(err.place().unwrap().steps().collect::<Vec<_>>(), [place]);
+}
+
 #[test]
 fn entries_out_of_order_are_refused_where_they_are() {
     let ordered = BTreeMap::from([(1u16, true), (2, false), (3, true)]);
@@ -84,32 +90,14 @@ fn entries_out_of_order_are_refused_where_they_are() {
     let swapped: Vec<(u16, bool)> = vec![(1, true), (3, true), (2, false)];
     let bytes = compact::to_vec(&swapped).unwrap();
     let err = compact::from_slice::<HashMap<u16, bool>>(&bytes).unwrap_err();
-    assert_eq!(
-        err.cause(),
-        &DecodeError::OutOfOrder {
-            type_name: "HashMap"
-        }
-    );
-    assert_eq!(
-        err.place().unwrap().steps().collect::<Vec<_>>(),
-        [PlaceStep::MapKey(2)]
-    );
+    assert_out_of_order(&err, "HashMap", PlaceStep::MapKey(2));
     assert_eq!(
         err.to_string(),
         "at {key 2}: entries of a HashMap out of the format's canonical order (equal values must have equal bytes)"
     );
     // An ordered map keeps its own order: read as one, the same bytes are refused too.
     let err = compact::from_slice::<BTreeMap<u16, bool>>(&bytes).unwrap_err();
-    assert_eq!(
-        err.cause(),
-        &DecodeError::OutOfOrder {
-            type_name: "BTreeMap"
-        }
-    );
-    assert_eq!(
-        err.place().unwrap().steps().collect::<Vec<_>>(),
-        [PlaceStep::MapKey(2)]
-    );
+    assert_out_of_order(&err, "BTreeMap", PlaceStep::MapKey(2));
     // pojo keeps iteration order and reads any.
     let pojo_bytes = pojo::to_vec(&swapped).unwrap();
     assert!(pojo::from_slice::<HashMap<u16, bool>>(&pojo_bytes).is_ok());
@@ -117,16 +105,7 @@ fn entries_out_of_order_are_refused_where_they_are() {
 
     let set = compact::to_vec(&vec!["b".to_owned(), "a".to_owned()]).unwrap();
     let err = compact::from_slice::<HashSet<String>>(&set).unwrap_err();
-    assert_eq!(
-        err.cause(),
-        &DecodeError::OutOfOrder {
-            type_name: "HashSet"
-        }
-    );
-    assert_eq!(
-        err.place().unwrap().steps().collect::<Vec<_>>(),
-        [PlaceStep::Index(1)]
-    );
+    assert_out_of_order(&err, "HashSet", PlaceStep::Index(1));
 }
 
 #[test]
@@ -136,16 +115,7 @@ fn an_ordered_set_out_of_its_order_is_refused() {
     let strings = ["\0\u{1}\u{3}", "\0Z\u{1}", ""].map(str::to_owned).to_vec();
     let bytes = compact::to_vec(&strings).unwrap();
     let err = compact::from_slice::<BTreeSet<String>>(&bytes).unwrap_err();
-    assert_eq!(
-        err.cause(),
-        &DecodeError::OutOfOrder {
-            type_name: "BTreeSet"
-        }
-    );
-    assert_eq!(
-        err.place().unwrap().steps().collect::<Vec<_>>(),
-        [PlaceStep::Index(2)]
-    );
+    assert_out_of_order(&err, "BTreeSet", PlaceStep::Index(2));
     let set: BTreeSet<String> = strings.into_iter().collect();
     let canonical = compact::to_vec(&set).unwrap();
     assert_eq!(

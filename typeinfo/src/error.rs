@@ -145,8 +145,8 @@ pub enum DecodeError {
     DepthLimit { limit: u32 },
     /// A map or set holds the same key twice.
     DuplicateKey { type_name: &'static str },
-    /// The entries of a hash map or set are not in the one order the format writes them
-    /// in (so that equal values have equal bytes).
+    /// The entries of a map or set are not in the one order the format writes them in
+    /// (so that equal values have equal bytes).
     OutOfOrder { type_name: &'static str },
     /// Bytes remain after the value.
     TrailingBytes { remaining: usize },

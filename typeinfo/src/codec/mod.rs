@@ -231,7 +231,8 @@ pub trait Decoder: Sized {
     const SORTED_FIELDS: bool = false;
 
     /// Whether hash maps and hash sets must come in the one order their writer
-    /// ([`Encoder::canonical_order`]) puts them in; entries out of it are refused.
+    /// ([`Encoder::canonical_order`]) puts them in, and BTree maps and sets in their keys'
+    /// `Ord` order; entries out of it are refused.
     #[inline]
     fn canonical_order(&self) -> bool {
         false

@@ -109,6 +109,7 @@ fn field_infos<'a>(
 ) -> impl Iterator<Item = TokenStream> + 'a {
     fields.iter().filter(|f| !f.is_skipped()).map(move |f| {
         let name = &f.name;
+        let wire_name = &f.wire_name;
         let ty = f.ty;
         let type_ref = if let Some(with) = &f.attrs.with {
             let type_info = super::encode::at_with_path(with, "type_info");
@@ -150,6 +151,7 @@ fn field_infos<'a>(
         quote! {
             _typeinfo::info::FieldInfo {
                 name: #name,
+                wire_name: #wire_name,
                 ty: #type_ref,
                 default: #default,
                 aliases: &[#(#aliases),*],

@@ -288,6 +288,7 @@ impl<T: HasTypeInfo, E: HasTypeInfo> HasTypeInfo for Result<T, E> {
                 style: StructStyle::Tuple,
                 fields: &[FieldInfo {
                     name: "0",
+                    wire_name: "0",
                     ty: T::type_info,
                     default: None,
                     aliases: &[],
@@ -298,6 +299,7 @@ impl<T: HasTypeInfo, E: HasTypeInfo> HasTypeInfo for Result<T, E> {
                 style: StructStyle::Tuple,
                 fields: &[FieldInfo {
                     name: "0",
+                    wire_name: "0",
                     ty: E::type_info,
                     default: None,
                     aliases: &[],

@@ -211,6 +211,9 @@ impl StructStyle {
 pub struct FieldInfo {
     /// The field's name (its `rename` if given); the position for tuple fields.
     pub name: &'static str,
+    /// The name serde gives the field: formats that sort fields ([`crate::Encoder::SORTED_FIELDS`])
+    /// order them by it.
+    pub wire_name: &'static str,
     pub ty: TypeRef,
     /// The value a reader uses when old data lacks this field, if the type declares one.
     pub default: Option<FieldDefault>,

@@ -9,6 +9,7 @@ pub mod info;
 pub mod io;
 pub mod limits;
 pub mod path;
+pub mod snapshot;
 
 pub use codec::{Decode, Decoder, Encode, Encoder, RawLayout, StructKind};
 pub use error::{DecodeError, EncodeError, EncodeErrorKind, Located, PlaceStep};

@@ -213,3 +213,48 @@ impl Encoder for Tape {
         Tape::refuse_generic::<T>().map(drop)
     }
 }
+
+/// The recorded value as a person reads it: scalars as Rust prints them, strings quoted,
+/// `None`/`Some(..)`, sequences in brackets, variants by index. Snapshots print field
+/// defaults this way.
+impl core::fmt::Display for Tape {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut first = true;
+        for event in &self.events {
+            let text = match event {
+                Event::Bool(v) => v.to_string(),
+                Event::U8(v) => v.to_string(),
+                Event::U16(v) => v.to_string(),
+                Event::U32(v) => v.to_string(),
+                Event::U64(v) => v.to_string(),
+                Event::U128(v) => v.to_string(),
+                Event::I8(v) => v.to_string(),
+                Event::I16(v) => v.to_string(),
+                Event::I32(v) => v.to_string(),
+                Event::I64(v) => v.to_string(),
+                Event::I128(v) => v.to_string(),
+                Event::F32(v) => format!("{v:?}"),
+                Event::F64(v) => format!("{v:?}"),
+                Event::Char(v) => format!("{v:?}"),
+                Event::Str(v) => format!("{v:?}"),
+                Event::Bytes(v) | Event::ByteArray(v) => format!("{v:?}"),
+                Event::OptionTag(false) | Event::OptionVariant(false) => "None".to_owned(),
+                Event::OptionTag(true) | Event::OptionVariant(true) => "Some".to_owned(),
+                Event::SeqLen(n) | Event::MapLen(n) => format!("[{n}]"),
+                Event::Variant(i) => format!("#{i}"),
+                Event::SeqEnd | Event::MapEnd | Event::StructStart(..) | Event::TupleStart(_) => {
+                    continue;
+                }
+            };
+            if !first {
+                f.write_str(" ")?;
+            }
+            first = false;
+            f.write_str(&text)?;
+        }
+        if first {
+            f.write_str("()")?;
+        }
+        Ok(())
+    }
+}

@@ -165,59 +165,56 @@ fn expect(old: Snapshot, new: Snapshot, outcome: Outcome, reasons: &[&str]) {
 fn order_changes_have_the_expected_outcome_and_reasons() {
     use Outcome::*;
     use v2::*;
+    let table: [(Snapshot, Outcome, &[&str]); 9] = [
+        (pojo::<same::Order>(), CompatibleAsIs, &[]),
+        (
+            pojo::<added_with_default::Order>(),
+            CompatibleAfterMigration,
+            &["Order: field `country` added, reads its default `\"unknown\"`"],
+        ),
+        (
+            pojo::<added_without_default::Order>(),
+            Incompatible,
+            &["field `country` added without a default"],
+        ),
+        (
+            pojo::<removed::Order>(),
+            CompatibleAfterMigration,
+            &["field `note` removed: its data is skipped"],
+        ),
+        (
+            pojo::<renamed_with_alias::Order>(),
+            CompatibleAsIs,
+            &["field `note` renamed to `comment` (alias)"],
+        ),
+        (
+            pojo::<renamed_without_alias::Order>(),
+            Incompatible,
+            &["field `comment` added without a default"],
+        ),
+        (
+            pojo::<widened::Order>(),
+            CompatibleAfterMigration,
+            &[
+                "Order.level: u16 → u32: migration by widening",
+                "Order.price: f32 → f64: migration by widening",
+            ],
+        ),
+        (
+            pojo::<unsigned_to_wider_signed::Order>(),
+            CompatibleAfterMigration,
+            &["u16 → i32: migration by widening"],
+        ),
+        (
+            pojo::<optional::Order>(),
+            CompatibleAfterMigration,
+            &["Order.note: String → Option<String>: reads as `Some`"],
+        ),
+    ];
     let old = || pojo::<v1::Order>();
-    expect(old(), pojo::<same::Order>(), CompatibleAsIs, &[]);
-    expect(
-        old(),
-        pojo::<added_with_default::Order>(),
-        CompatibleAfterMigration,
-        &["Order: field `country` added, reads its default `\"unknown\"`"],
-    );
-    expect(
-        old(),
-        pojo::<added_without_default::Order>(),
-        Incompatible,
-        &["field `country` added without a default"],
-    );
-    expect(
-        old(),
-        pojo::<removed::Order>(),
-        CompatibleAfterMigration,
-        &["field `note` removed: its data is skipped"],
-    );
-    expect(
-        old(),
-        pojo::<renamed_with_alias::Order>(),
-        CompatibleAsIs,
-        &["field `note` renamed to `comment` (alias)"],
-    );
-    expect(
-        old(),
-        pojo::<renamed_without_alias::Order>(),
-        Incompatible,
-        &["field `comment` added without a default"],
-    );
-    expect(
-        old(),
-        pojo::<widened::Order>(),
-        CompatibleAfterMigration,
-        &[
-            "Order.level: u16 → u32: migration by widening",
-            "Order.price: f32 → f64: migration by widening",
-        ],
-    );
-    expect(
-        old(),
-        pojo::<unsigned_to_wider_signed::Order>(),
-        CompatibleAfterMigration,
-        &["u16 → i32: migration by widening"],
-    );
-    expect(
-        old(),
-        pojo::<optional::Order>(),
-        CompatibleAfterMigration,
-        &["Order.note: String → Option<String>: reads as `Some`"],
-    );
+    for (new, outcome, reasons) in table {
+        expect(old(), new, outcome, reasons);
+    }
     for new in [
         pojo::<narrowed::Order>(),
         pojo::<to_signed_same_width::Order>(),

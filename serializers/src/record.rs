@@ -1,8 +1,12 @@
 //! Whole records: the entry points every generated-code format offers, with the record size
 //! limit and the trailing-bytes check written once.
 
+use typeinfo::codec::{Direct, ReadValue};
 use typeinfo::factory::Factories;
-use typeinfo::{Decode, DecodeError, Decoder, Encode, EncodeError, EncodeErrorKind, Limits};
+use typeinfo::snapshot::Snapshot;
+use typeinfo::{
+    Decode, DecodeError, Decoder, Encode, EncodeError, EncodeErrorKind, HasTypeInfo, Limits,
+};
 
 /// A format that encodes and decodes whole records with generated code.
 pub trait RecordCodec {
@@ -18,7 +22,20 @@ pub trait RecordCodec {
     ) -> Result<(), EncodeError>;
 
     /// Decodes one value that fills `bytes` exactly.
-    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError>;
+    #[inline]
+    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+        self.decode_by(bytes, &Direct)
+    }
+
+    /// Decodes one value that fills `bytes` exactly, read by `reader`: a
+    /// [`typeinfo::snapshot::Migration`] reads bytes written under an older type with this
+    /// format's decoder, limits and end checks.
+    fn decode_by<T, R: ReadValue<T>>(&self, bytes: &[u8], reader: &R) -> Result<T, DecodeError>;
+
+    /// The snapshot of `T`'s bytes in this format: the type's shape and the settings that
+    /// change the bytes. Keep it with data written today; [`typeinfo::snapshot::Migration`]
+    /// reads the data after `T` has changed.
+    fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot;
 
     /// Encodes `value` into a new vector.
     fn to_vec<T: Encode + ?Sized>(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
@@ -59,6 +76,14 @@ impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C
     }
 }
 
+/// The settings factories give a snapshot: each generic type a factory writes, and the
+/// factory's name (another factory writes other bytes).
+pub(crate) fn factory_settings(factories: &Factories) -> impl Iterator<Item = (String, String)> {
+    factories
+        .iter()
+        .map(|f| (format!("factory {}", f.type_name()), f.name().to_owned()))
+}
+
 /// A format's decoder over the bytes of one whole record.
 pub(crate) trait RecordDecoder<'b, 'f>: Decoder {
     fn over(bytes: &'b [u8], limits: Limits, factories: &'f Factories) -> Self;
@@ -67,17 +92,18 @@ pub(crate) trait RecordDecoder<'b, 'f>: Decoder {
     fn finish(self) -> Result<usize, DecodeError>;
 }
 
-/// [`RecordCodec::decode`] of a format whose decoder is `D`: the record size limit, the
+/// [`RecordCodec::decode_by`] of a format whose decoder is `D`: the record size limit, the
 /// value, the format's end checks, and nothing left over.
 #[inline]
-pub(crate) fn decode_record<'b, 'f, D: RecordDecoder<'b, 'f>, T: Decode>(
+pub(crate) fn decode_record<'b, 'f, D: RecordDecoder<'b, 'f>, T, R: ReadValue<T>>(
     bytes: &'b [u8],
     limits: &Limits,
     factories: &'f Factories,
+    reader: &R,
 ) -> Result<T, DecodeError> {
     check_record_size(bytes, limits)?;
     let mut decoder = D::over(bytes, *limits, factories);
-    let value = T::decode(&mut decoder)?;
+    let value = reader.read(&mut decoder)?;
     let left = decoder.finish()?;
     expect_end(value, left)
 }

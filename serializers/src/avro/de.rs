@@ -94,6 +94,57 @@ impl<'f, R: Reader> AvroDecoder<'f, R> {
     }
 }
 
+/// The blocks of an Avro array read as a fixed-size array: they must add up to `expected`.
+struct ArrayBlocks {
+    expected: usize,
+    read: usize,
+    in_block: usize,
+}
+
+impl ArrayBlocks {
+    fn new(expected: usize) -> Self {
+        ArrayBlocks {
+            expected,
+            read: 0,
+            in_block: 0,
+        }
+    }
+
+    /// Before each element: a block count when the last block is used up.
+    fn next<R: Reader>(&mut self, d: &mut AvroDecoder<'_, R>) -> Result<(), DecodeError> {
+        if self.in_block == 0 {
+            self.in_block = d.block()?;
+            if self.in_block == 0 {
+                return Err(self.wrong_length(self.read));
+            }
+        }
+        self.in_block -= 1;
+        self.read += 1;
+        Ok(())
+    }
+
+    /// After the last element. Items left in the current block come next, not a block
+    /// count: they are the excess (at least); only after a block ends does another count
+    /// follow.
+    fn end<R: Reader>(self, d: &mut AvroDecoder<'_, R>) -> Result<(), DecodeError> {
+        let extra = match self.in_block {
+            0 => d.block()?,
+            left => left,
+        };
+        if extra != 0 {
+            return Err(self.wrong_length(self.expected + extra));
+        }
+        Ok(())
+    }
+
+    fn wrong_length(&self, found: usize) -> DecodeError {
+        DecodeError::LengthMismatch {
+            expected: self.expected,
+            found,
+        }
+    }
+}
+
 impl<R: Reader> Decoder for AvroDecoder<'_, R> {
     decode_state_methods!(state);
 
@@ -254,29 +305,32 @@ impl<R: Reader> Decoder for AvroDecoder<'_, R> {
             // SAFETY: a `u8`-like type is raw (one byte, every value valid).
             return unsafe { read_raw_array(&mut self.reader) };
         }
-        let wrong_length = |found: usize| DecodeError::LengthMismatch { expected: N, found };
-        let (mut read, mut in_block) = (0usize, 0usize);
+        let mut blocks = ArrayBlocks::new(N);
         let items = decode_array_with(|| {
-            if in_block == 0 {
-                in_block = self.block()?;
-                if in_block == 0 {
-                    return Err(wrong_length(read));
-                }
-            }
-            in_block -= 1;
-            read += 1;
+            blocks.next(self)?;
             T::decode(self)
         })?;
-        // Items left in the current block come next, not a block count: they are the
-        // excess (at least); only after a block ends does another count follow.
-        let extra = match in_block {
-            0 => self.block()?,
-            left => left,
-        };
-        if extra != 0 {
-            return Err(wrong_length(N + extra));
-        }
+        blocks.end(self)?;
         Ok(items)
+    }
+
+    /// A `fixed` of `len` bytes.
+    fn decode_byte_array(&mut self, len: usize) -> Result<Vec<u8>, DecodeError> {
+        read_byte_buf(&mut self.reader, len)
+    }
+
+    /// An Avro array whose blocks add up to `len`, as [`Decoder::decode_array`].
+    fn decode_array_elements(
+        &mut self,
+        len: usize,
+        element: &mut dyn FnMut(&mut Self, usize) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        let mut blocks = ArrayBlocks::new(len);
+        for index in 0..len {
+            blocks.next(self)?;
+            element(self, index)?;
+        }
+        blocks.end(self)
     }
 
     /// A generic field: `bytes` holding the value's encoding by its factory or serde.

@@ -34,12 +34,16 @@ pub use ser::AvroEncoder;
 
 use crate::record::{
     RecordCodec, RecordDecoder, RecordSerializer, append_record, decode_record, expect_end,
+    factory_settings,
 };
 use std::any::TypeId;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use typeinfo::HasTypeInfo;
+use typeinfo::codec::ReadValue;
 use typeinfo::factory::Factories;
 use typeinfo::io::{Reader, Writer};
+use typeinfo::snapshot::Snapshot;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
 /// Avro datums for any type, as the other generated formats offer them: it encodes and
@@ -107,8 +111,12 @@ impl RecordCodec for Avro {
     }
 
     #[inline]
-    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        decode_record::<AvroDecoder<_>, T>(bytes, &self.limits, &self.factories)
+    fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot {
+        Snapshot::new::<T>(Self::NAME, factory_settings(&self.factories))
+    }
+
+    fn decode_by<T, R: ReadValue<T>>(&self, bytes: &[u8], reader: &R) -> Result<T, DecodeError> {
+        decode_record::<AvroDecoder<_>, T, R>(bytes, &self.limits, &self.factories, reader)
     }
 }
 

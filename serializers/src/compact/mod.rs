@@ -25,9 +25,12 @@ mod ser;
 pub use de::CompactDecoder;
 pub use ser::CompactEncoder;
 
-use crate::record::{RecordCodec, RecordDecoder, append_record, decode_record};
+use crate::record::{RecordCodec, RecordDecoder, append_record, decode_record, factory_settings};
+use typeinfo::HasTypeInfo;
+use typeinfo::codec::ReadValue;
 use typeinfo::factory::Factories;
 use typeinfo::io::{Reader, Writer};
+use typeinfo::snapshot::Snapshot;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
 /// The compact format with a set of limits.
@@ -92,8 +95,12 @@ impl RecordCodec for Compact {
     }
 
     #[inline]
-    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        decode_record::<CompactDecoder<_>, T>(bytes, &self.limits, &self.factories)
+    fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot {
+        Snapshot::new::<T>(Self::NAME, factory_settings(&self.factories))
+    }
+
+    fn decode_by<T, R: ReadValue<T>>(&self, bytes: &[u8], reader: &R) -> Result<T, DecodeError> {
+        decode_record::<CompactDecoder<_>, T, R>(bytes, &self.limits, &self.factories, reader)
     }
 }
 

@@ -13,11 +13,14 @@ use super::ser::{Pass, Ser};
 use super::wire::Str;
 use crate::compiled::{decode_generic, encode_generic};
 use crate::decode_support::{instants_whole_when_decoding, instants_whole_when_encoding};
-use crate::record::RecordCodec;
+use crate::record::{RecordCodec, factory_settings};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use std::fmt;
+use typeinfo::HasTypeInfo;
+use typeinfo::codec::ReadValue;
 use typeinfo::factory::Factories;
-use typeinfo::{Decode, DecodeError, Decoder, Encode, EncodeError, Encoder, Limits, StructKind};
+use typeinfo::snapshot::{FIELD_ORDER, SORTED, Snapshot};
+use typeinfo::{DecodeError, Decoder, Encode, EncodeError, Encoder, Limits, StructKind};
 
 /// Kryo for derived types: the bytes of [`Kryo`], written by generated code.
 ///
@@ -99,9 +102,33 @@ impl RecordCodec for Generated {
     }
 
     #[inline]
-    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
+    /// Fields sorted by name, and the registrations (a class id stands for its name).
+    fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot {
+        let registry = self.kryo.registry();
+        let registrations = registry
+            .registrations()
+            .map(|(name, id)| format!("{name}={id}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let settings = [
+            (FIELD_ORDER.to_owned(), SORTED.to_owned()),
+            ("registrations".to_owned(), registrations),
+            (
+                "registration required".to_owned(),
+                registry.is_registration_required().to_string(),
+            ),
+        ];
+        Snapshot::new::<T>(
+            Self::NAME,
+            settings
+                .into_iter()
+                .chain(factory_settings(&self.factories)),
+        )
+    }
+
+    fn decode_by<T, R: ReadValue<T>>(&self, bytes: &[u8], reader: &R) -> Result<T, DecodeError> {
         self.kryo.decode_with(bytes, |de| {
-            T::decode(&mut KryoDecoder {
+            reader.read(&mut KryoDecoder {
                 de,
                 factories: &self.factories,
             })

@@ -26,9 +26,12 @@ mod ser;
 pub use de::PojoDecoder;
 pub use ser::PojoEncoder;
 
-use crate::record::{RecordCodec, RecordDecoder, append_record, decode_record};
+use crate::record::{RecordCodec, RecordDecoder, append_record, decode_record, factory_settings};
+use typeinfo::HasTypeInfo;
+use typeinfo::codec::ReadValue;
 use typeinfo::factory::Factories;
 use typeinfo::io::{Reader, Writer};
+use typeinfo::snapshot::Snapshot;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
 /// The pojo format with a set of limits, and the factories of generic fields (none unless
@@ -93,8 +96,12 @@ impl RecordCodec for Pojo {
     }
 
     #[inline]
-    fn decode<T: Decode>(&self, bytes: &[u8]) -> Result<T, DecodeError> {
-        decode_record::<PojoDecoder<_>, T>(bytes, &self.limits, &self.factories)
+    fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot {
+        Snapshot::new::<T>(Self::NAME, factory_settings(&self.factories))
+    }
+
+    fn decode_by<T, R: ReadValue<T>>(&self, bytes: &[u8], reader: &R) -> Result<T, DecodeError> {
+        decode_record::<PojoDecoder<_>, T, R>(bytes, &self.limits, &self.factories, reader)
     }
 }
 

@@ -17,7 +17,7 @@ mod pointers;
 mod primitives;
 mod raw;
 mod std_values;
-mod tape;
+pub(crate) mod tape;
 mod text;
 mod tuples;
 pub(crate) mod via;
@@ -349,6 +349,28 @@ pub trait Decoder: Sized {
         decode_array_by_element(self)
     }
 
+    /// Reads the elements of a fixed-size array of `u8` whose length is known only at run
+    /// time (a migration reads old layouts so), as [`Decoder::decode_array`] reads
+    /// `[u8; len]`. Formats that write byte arrays raw override this.
+    fn decode_byte_array(&mut self, len: usize) -> Result<Vec<u8>, DecodeError> {
+        let mut bytes = Vec::new();
+        for _ in 0..len {
+            bytes.push(self.decode_u8()?);
+        }
+        Ok(bytes)
+    }
+
+    /// Reads a fixed-size array of `len` elements whose length is known only at run time,
+    /// calling `element` once for each, framed as [`Decoder::decode_array`] frames them.
+    /// Formats that frame arrays override this with `decode_array`.
+    fn decode_array_elements(
+        &mut self,
+        len: usize,
+        element: &mut dyn FnMut(&mut Self, usize) -> Result<(), DecodeError>,
+    ) -> Result<(), DecodeError> {
+        (0..len).try_for_each(|index| element(self, index))
+    }
+
     /// Decodes a value the type system cannot see into: through serde. Decoders that carry
     /// factories override this with [`decode_generic_with`].
     #[inline]
@@ -356,6 +378,25 @@ pub trait Decoder: Sized {
         &mut self,
     ) -> Result<T, DecodeError> {
         T::deserialize(generic::GenericDeserializer::new(self))
+    }
+}
+
+/// How a whole record's value is read from a format's decoder: directly ([`Direct`]), or
+/// through a migration from bytes written under an older type
+/// ([`crate::snapshot::Migration`]). Record codecs take one, so a migration reads with the
+/// format's own decoder, limits and end checks.
+pub trait ReadValue<T> {
+    fn read<D: Decoder>(&self, decoder: &mut D) -> Result<T, DecodeError>;
+}
+
+/// Reads a value as its type decodes it: the bytes are today's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Direct;
+
+impl<T: Decode> ReadValue<T> for Direct {
+    #[inline]
+    fn read<D: Decoder>(&self, decoder: &mut D) -> Result<T, DecodeError> {
+        T::decode(decoder)
     }
 }
 

@@ -12,12 +12,12 @@ use crate::error::EncodeError;
 /// The calls one value's [`Encode`] impl made, in order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tape {
-    events: Vec<Event>,
+    pub(crate) events: Vec<Event>,
 }
 
 /// One encoder call.
 #[derive(Debug, Clone, PartialEq)]
-enum Event {
+pub(crate) enum Event {
     Bool(bool),
     U8(u8),
     U16(u16),
@@ -45,6 +45,8 @@ enum Event {
     Variant(u32),
     StructStart(&'static str, super::StructKind, usize),
     TupleStart(usize),
+    /// `encode_instant`: the instant, and the refusal that names its type.
+    Instant(super::epoch::Instant, &'static crate::error::ValueError),
 }
 
 impl Tape {
@@ -102,6 +104,7 @@ impl Tape {
                     encoder.encode_struct_start(name, *kind, *len)
                 }
                 Event::TupleStart(n) => encoder.encode_tuple_start(*n),
+                Event::Instant(instant, beyond) => encoder.encode_instant(*instant, beyond),
             }?;
         }
         Ok(())
@@ -116,7 +119,7 @@ impl Tape {
         )))
     }
 
-    fn push(&mut self, event: Event) -> Result<(), EncodeError> {
+    pub(crate) fn push(&mut self, event: Event) -> Result<(), EncodeError> {
         self.events.push(event);
         Ok(())
     }
@@ -209,6 +212,13 @@ impl Encoder for Tape {
             None => items.iter().try_for_each(|item| item.encode(self)),
         }
     }
+    fn encode_instant(
+        &mut self,
+        instant: super::epoch::Instant,
+        beyond_i64_nanos: &'static crate::error::ValueError,
+    ) -> Result<(), EncodeError> {
+        self.push(Event::Instant(instant, beyond_i64_nanos))
+    }
     fn encode_generic<T: serde::Serialize + 'static>(&mut self, _: &T) -> Result<(), EncodeError> {
         Tape::refuse_generic::<T>().map(drop)
     }
@@ -242,6 +252,7 @@ impl core::fmt::Display for Tape {
                 Event::OptionTag(true) | Event::OptionVariant(true) => "Some".to_owned(),
                 Event::SeqLen(n) | Event::MapLen(n) => format!("[{n}]"),
                 Event::Variant(i) => format!("#{i}"),
+                Event::Instant(i, _) => format!("@{}.{:09}", i.secs, i.nanos),
                 Event::SeqEnd | Event::MapEnd | Event::StructStart(..) | Event::TupleStart(_) => {
                     continue;
                 }

@@ -465,7 +465,7 @@ impl Checker<'_> {
 
 /// For each new field, the old field it reads from: the same name, or one of its aliases
 /// (positional fields match by position, which is their name).
-fn match_fields(old: &Fields, new: &Fields) -> Vec<Option<usize>> {
+pub(crate) fn match_fields(old: &Fields, new: &Fields) -> Vec<Option<usize>> {
     new.fields
         .iter()
         .map(|field| {

@@ -6,14 +6,16 @@
 //! knows none). It writes and reads itself ([`Snapshot::to_bytes`], [`Snapshot::from_bytes`]),
 //! prints as a tree, and has a stable [`fingerprint`](Snapshot::fingerprint).
 //! [`Compatibility::check`] compares two snapshots and answers one of Flink's four outcomes
-//! with every reason.
+//! with every reason; [`Migration`] reads the old bytes as today's type.
 
 mod bytes;
 mod compat;
 mod display;
+mod migrate;
 pub mod shape;
 
 pub use compat::{Compatibility, FIELD_ORDER, Outcome, Reason, SORTED};
+pub use migrate::{Migration, MigrationError};
 pub use shape::Shape;
 
 use crate::info::HasTypeInfo;

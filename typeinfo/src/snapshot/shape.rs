@@ -124,12 +124,19 @@ pub struct Shape {
 impl Shape {
     /// The shape of the type `info` describes.
     pub fn of(info: &'static TypeInfo) -> Shape {
+        Shape::with_infos(info).0
+    }
+
+    /// The shape, and the descriptor of each of its user types (by table index): a
+    /// migration takes field defaults from them.
+    pub(crate) fn with_infos(info: &'static TypeInfo) -> (Shape, Vec<&'static TypeInfo>) {
         let mut builder = Builder::default();
         let root = builder.node(info);
-        Shape {
+        let shape = Shape {
             root,
             types: builder.types,
-        }
+        };
+        (shape, builder.infos)
     }
 
     /// The user type a [`Node::Named`] refers to.
@@ -142,6 +149,7 @@ impl Shape {
 #[derive(Default)]
 struct Builder {
     types: Vec<NamedType>,
+    infos: Vec<&'static TypeInfo>,
     seen: Vec<&'static str>,
 }
 
@@ -174,8 +182,10 @@ impl Builder {
                 Node::Map(*kind, Box::new(self.node(k())), Box::new(self.node(v())))
             }
             T::Tuple(items) => Node::Tuple(items.iter().map(|t| self.node(t())).collect()),
-            T::Struct(s) => self.named(&s.name, |b| Body::Struct(b.fields(s.style, s.fields))),
-            T::Enum(e) => self.named(&e.name, |b| b.enum_body(e)),
+            T::Struct(s) => {
+                self.named(info, &s.name, |b| Body::Struct(b.fields(s.style, s.fields)))
+            }
+            T::Enum(e) => self.named(info, &e.name, |b| b.enum_body(e)),
             T::Generic(g) => Node::Generic((g.type_name)().to_owned()),
             T::Logical(l) => Node::Logical {
                 name: l.name.to_owned(),
@@ -187,13 +197,19 @@ impl Builder {
 
     /// The table entry of a user type, made on first sight; `body` runs after the entry
     /// exists, so a type that reaches itself refers to its own index.
-    fn named(&mut self, name: &TypeName, body: impl FnOnce(&mut Self) -> Body) -> Node {
+    fn named(
+        &mut self,
+        info: &'static TypeInfo,
+        name: &TypeName,
+        body: impl FnOnce(&mut Self) -> Body,
+    ) -> Node {
         let full = name.full_name();
         if let Some(index) = self.seen.iter().position(|seen| *seen == full) {
             return Node::Named(index as u32);
         }
         let index = self.types.len();
         self.seen.push(full);
+        self.infos.push(info);
         self.types.push(NamedType {
             name: name.name.to_owned(),
             wire_name: name.wire_name.to_owned(),

@@ -1,0 +1,136 @@
+//! The migrating reader: bytes written under an old snapshot, read as today's type.
+//!
+//! [`Migration::new`] compares the snapshots. Compatible as is, it reads as the type
+//! decodes (no cost per record). Compatible after migration, it compiles a plan once from
+//! the two shapes; each record is then read in the old layout with the format's own decoder
+//! (its limits and checks) and handed to today's `Decode` through a small in-memory reader:
+//! fields renamed by alias, reordered, removed (read and dropped) or added (their declared
+//! default), integers and floats widened, `T` read as `Some(T)`, collections rebuilt in
+//! another kind, variants renumbered or removed into the default variant.
+//!
+//! Pass it to a record codec's `decode_by`:
+//!
+//! ```text
+//! let migration = Migration::<Order>::new(&old_snapshot, &Pojo::default().snapshot::<Order>())?;
+//! let order: Order = pojo.decode_by(&old_bytes, &migration)?;
+//! ```
+
+mod plan;
+mod reader;
+mod run;
+
+use super::compat::FIELD_ORDER;
+use super::{Compatibility, Outcome, SORTED, Shape, Snapshot};
+use crate::codec::{Decode, Decoder, ReadValue};
+use crate::error::DecodeError;
+use core::fmt;
+use core::marker::PhantomData;
+use plan::Plan;
+
+/// Reads records written under an old snapshot as today's `T`.
+pub struct Migration<T> {
+    compatibility: Compatibility,
+    /// `None` when the old bytes read as they are.
+    plan: Option<Plan>,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<T: Decode> Migration<T> {
+    /// The reader of bytes written under `old`, for today's snapshot `today` of `T` in the
+    /// same format. Refused when `today` is not `T`'s, when the check answers incompatible
+    /// (with every reason), or when a migration would have to see into a generic field.
+    pub fn new(old: &Snapshot, today: &Snapshot) -> Result<Self, MigrationError> {
+        let (shape, infos) = Shape::with_infos(T::TYPE_INFO);
+        if shape != today.shape {
+            return Err(MigrationError::NotThisType {
+                type_name: core::any::type_name::<T>(),
+            });
+        }
+        let compatibility = Compatibility::check(old, today);
+        let plan = match compatibility.outcome {
+            Outcome::Incompatible => return Err(MigrationError::Incompatible(compatibility)),
+            Outcome::CompatibleAfterMigration => Some(Plan::build(
+                &old.shape,
+                &today.shape,
+                &infos,
+                old.setting(FIELD_ORDER) == Some(SORTED),
+            )?),
+            Outcome::CompatibleAsIs | Outcome::CompatibleWithReconfiguredSerializer => None,
+        };
+        Ok(Migration {
+            compatibility,
+            plan,
+            _type: PhantomData,
+        })
+    }
+
+    /// What the check found.
+    pub fn compatibility(&self) -> &Compatibility {
+        &self.compatibility
+    }
+
+    /// Whether records are converted (otherwise they read as they are).
+    pub fn converts(&self) -> bool {
+        self.plan.is_some()
+    }
+}
+
+impl<T> fmt::Debug for Migration<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Migration")
+            .field("type", &core::any::type_name::<T>())
+            .field("outcome", &self.compatibility.outcome)
+            .field("converts", &self.plan.is_some())
+            .finish()
+    }
+}
+
+impl<T: Decode> ReadValue<T> for Migration<T> {
+    fn read<D: Decoder>(&self, decoder: &mut D) -> Result<T, DecodeError> {
+        let Some(plan) = &self.plan else {
+            return T::decode(decoder);
+        };
+        if D::SORTED_FIELDS != plan.old_sorted {
+            return Err(DecodeError::Custom(
+                "migration: the old snapshot's field order is not this format's".into(),
+            ));
+        }
+        let mut events = Vec::new();
+        plan.run(decoder, &mut events)?;
+        let mut reader = reader::TapeReader::new(&events, *decoder.limits());
+        let value = T::decode(&mut reader)?;
+        reader.finish()?;
+        Ok(value)
+    }
+}
+
+/// Why a migration cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MigrationError {
+    /// Today's snapshot describes another type than the one asked for.
+    NotThisType { type_name: &'static str },
+    /// The old bytes do not read as today's type; the reasons say why.
+    Incompatible(Compatibility),
+    /// A change the check accepts that this reader does not convert.
+    Unsupported { path: String, what: String },
+}
+
+impl fmt::Display for MigrationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MigrationError::NotThisType { type_name } => write!(
+                f,
+                "today's snapshot is not of `{type_name}`: take it from the serializer of that type"
+            ),
+            MigrationError::Incompatible(compatibility) => {
+                write!(f, "old bytes cannot be read: {compatibility}")
+            }
+            MigrationError::Unsupported { path, what } => {
+                write!(f, "{path}: cannot migrate: {what}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for MigrationError {}

@@ -1,0 +1,253 @@
+//! Running a plan: one old value read from a format's decoder, today's value written as the
+//! calls today's type makes to read it.
+
+use super::plan::{BodyPlan, Emit, FieldsPlan, Leaf, Plan, Step, TypePlan};
+use crate::codec::tape::Event;
+use crate::codec::{Decoder, decode_map_blocks, decode_seq_blocks};
+use crate::error::{DecodeError, ValueError};
+
+/// The refusal an instant carries on a tape; today's type reads the instant itself.
+const MIGRATED_INSTANT: ValueError = crate::codec::epoch::beyond_i64_nanos("migrated instant");
+
+impl Plan {
+    pub(super) fn run<D: Decoder>(
+        &self,
+        d: &mut D,
+        out: &mut Vec<Event>,
+    ) -> Result<(), DecodeError> {
+        self.step(&self.root, d, out)
+    }
+
+    fn step<D: Decoder>(
+        &self,
+        step: &Step,
+        d: &mut D,
+        out: &mut Vec<Event>,
+    ) -> Result<(), DecodeError> {
+        match step {
+            Step::Leaf(leaf) => out.extend(read_leaf(*leaf, d)?),
+            Step::Widen(from, to) => {
+                let value = read_leaf(*from, d)?.ok_or(NOT_A_NUMBER)?;
+                out.push(widen(value, *to)?);
+            }
+            Step::Instant => out.push(Event::Instant(d.decode_instant()?, &MIGRATED_INSTANT)),
+            Step::IntoSome(inner) => {
+                out.push(Event::OptionTag(true));
+                self.step(inner, d, out)?;
+            }
+            Step::Option { variant, inner } => {
+                let present = if *variant {
+                    d.decode_option_variant()?
+                } else {
+                    d.decode_option_tag()?
+                };
+                out.push(Event::OptionTag(present));
+                if present {
+                    self.step(inner, d, out)?;
+                }
+            }
+            Step::Seq(inner) => {
+                let mut index = 0;
+                decode_seq_blocks(d, |d, len| {
+                    out.push(Event::SeqLen(len));
+                    for _ in 0..len {
+                        self.step(inner, d, out).map_err(|e| e.at_index(index))?;
+                        index += 1;
+                    }
+                    Ok(())
+                })?;
+                out.push(Event::SeqEnd);
+            }
+            Step::Map(key, value) => {
+                let mut index = 0;
+                decode_map_blocks(d, |d, len| {
+                    out.push(Event::MapLen(len));
+                    for _ in 0..len {
+                        self.step(key, d, out).map_err(|e| e.at_index(index))?;
+                        self.step(value, d, out).map_err(|e| e.at_index(index))?;
+                        index += 1;
+                    }
+                    Ok(())
+                })?;
+                out.push(Event::MapEnd);
+            }
+            Step::Array(len, inner) => {
+                let len = usize::try_from(*len).map_err(|_| NOT_A_LENGTH)?;
+                d.decode_tuple_start(len)?;
+                if let Step::Leaf(Leaf::U8) = **inner {
+                    out.extend(d.decode_byte_array(len)?.into_iter().map(Event::U8));
+                } else {
+                    d.decode_array_elements(len, &mut |d, index| {
+                        self.step(inner, d, out).map_err(|e| e.at_index(index))
+                    })?;
+                }
+            }
+            Step::Tuple(items) => {
+                d.decode_tuple_start(items.len())?;
+                for (index, item) in items.iter().enumerate() {
+                    self.step(item, d, out).map_err(|e| e.at_index(index))?;
+                }
+            }
+            Step::Named(index) => {
+                // Each user type counts against the old reader's depth limit, as it did
+                // when the bytes were read directly.
+                d.enter()?;
+                let done = self.named(&self.types[*index], d, out);
+                d.leave();
+                done?;
+            }
+        }
+        Ok(())
+    }
+
+    fn named<D: Decoder>(
+        &self,
+        ty: &TypePlan,
+        d: &mut D,
+        out: &mut Vec<Event>,
+    ) -> Result<(), DecodeError> {
+        match &ty.body {
+            BodyPlan::Struct(fields) => {
+                d.decode_struct_start(ty.wire_name, fields.kind, fields.reads.len())?;
+                self.fields(fields, None, d, out)
+            }
+            BodyPlan::Enum(variants) => {
+                let tag = d.decode_variant(ty.name, variants.len() as u32)?;
+                let Some(variant) = variants.get(tag as usize) else {
+                    return Err(DecodeError::InvalidTag {
+                        type_name: ty.name,
+                        tag,
+                    });
+                };
+                out.push(Event::Variant(variant.index));
+                self.fields(&variant.fields, Some(variant.name), d, out)
+            }
+        }
+    }
+
+    /// Reads the old fields in their order, drops the removed ones, and puts the kept ones
+    /// and the defaults in today's order.
+    fn fields<D: Decoder>(
+        &self,
+        plan: &FieldsPlan,
+        variant: Option<&'static str>,
+        d: &mut D,
+        out: &mut Vec<Event>,
+    ) -> Result<(), DecodeError> {
+        let base = out.len();
+        let mut kept = Vec::new();
+        for read in &plan.reads {
+            let start = out.len();
+            self.step(&read.step, d, out).map_err(|e| match variant {
+                Some(variant) => e.in_variant_field(variant, read.name),
+                None => e.in_field(read.name),
+            })?;
+            if !read.kept {
+                out.truncate(start);
+            } else if !plan.in_place {
+                kept.push((start - base, out.len() - base));
+            }
+        }
+        if plan.in_place {
+            return Ok(());
+        }
+        let read = out.split_off(base);
+        for emit in &plan.emits {
+            match emit {
+                Emit::Kept(n) => {
+                    let (start, end) = kept[*n];
+                    out.extend_from_slice(&read[start..end]);
+                }
+                Emit::Default(events) => out.extend_from_slice(events),
+            }
+        }
+        Ok(())
+    }
+}
+
+const NOT_A_NUMBER: DecodeError = DecodeError::InvalidValue(&ValueError {
+    type_name: "migration",
+    reason: "a widening read no number",
+});
+
+const NOT_A_LENGTH: DecodeError = DecodeError::InvalidValue(&ValueError {
+    type_name: "migration",
+    reason: "an array longer than this machine's memory",
+});
+
+/// One scalar read as the old bytes hold it; `None` for the unit, which holds nothing.
+fn read_leaf<D: Decoder>(leaf: Leaf, d: &mut D) -> Result<Option<Event>, DecodeError> {
+    Ok(Some(match leaf {
+        Leaf::Bool => Event::Bool(d.decode_bool()?),
+        Leaf::U8 => Event::U8(d.decode_u8()?),
+        Leaf::U16 => Event::U16(d.decode_u16()?),
+        Leaf::U32 => Event::U32(d.decode_u32()?),
+        Leaf::U64 => Event::U64(d.decode_u64()?),
+        Leaf::U128 => Event::U128(d.decode_u128()?),
+        Leaf::I8 => Event::I8(d.decode_i8()?),
+        Leaf::I16 => Event::I16(d.decode_i16()?),
+        Leaf::I32 => Event::I32(d.decode_i32()?),
+        Leaf::I64 => Event::I64(d.decode_i64()?),
+        Leaf::I128 => Event::I128(d.decode_i128()?),
+        Leaf::F32 => Event::F32(d.decode_f32()?),
+        Leaf::F64 => Event::F64(d.decode_f64()?),
+        Leaf::Char => Event::Char(d.decode_char()?),
+        Leaf::String => Event::Str(d.decode_string()?.into_boxed_str()),
+        Leaf::Bytes => Event::Bytes(d.decode_byte_buf()?.into_boxed_slice()),
+        Leaf::Unit => return Ok(None),
+    }))
+}
+
+/// A number as wide as any of its kind.
+enum Wide {
+    Signed(i128),
+    Unsigned(u128),
+    Float(f64),
+}
+
+/// An old number as today's wider type. The plan widens only where every value fits; the
+/// checks stand anyway, so a wrong plan is an error and never a wrapped value.
+fn widen(value: Event, to: Leaf) -> Result<Event, DecodeError> {
+    let wide = match value {
+        Event::U8(v) => Wide::Unsigned(v.into()),
+        Event::U16(v) => Wide::Unsigned(v.into()),
+        Event::U32(v) => Wide::Unsigned(v.into()),
+        Event::U64(v) => Wide::Unsigned(v.into()),
+        Event::U128(v) => Wide::Unsigned(v),
+        Event::I8(v) => Wide::Signed(v.into()),
+        Event::I16(v) => Wide::Signed(v.into()),
+        Event::I32(v) => Wide::Signed(v.into()),
+        Event::I64(v) => Wide::Signed(v.into()),
+        Event::I128(v) => Wide::Signed(v),
+        Event::F32(v) => Wide::Float(v.into()),
+        Event::F64(v) => Wide::Float(v),
+        _ => return Err(NOT_A_NUMBER),
+    };
+    Ok(match to {
+        Leaf::U16 => Event::U16(integer(wide, "u16")?),
+        Leaf::U32 => Event::U32(integer(wide, "u32")?),
+        Leaf::U64 => Event::U64(integer(wide, "u64")?),
+        Leaf::U128 => Event::U128(integer(wide, "u128")?),
+        Leaf::I16 => Event::I16(integer(wide, "i16")?),
+        Leaf::I32 => Event::I32(integer(wide, "i32")?),
+        Leaf::I64 => Event::I64(integer(wide, "i64")?),
+        Leaf::I128 => Event::I128(integer(wide, "i128")?),
+        Leaf::F64 => match wide {
+            Wide::Float(v) => Event::F64(v),
+            _ => return Err(NOT_A_NUMBER),
+        },
+        _ => return Err(NOT_A_NUMBER),
+    })
+}
+
+fn integer<T: TryFrom<i128> + TryFrom<u128>>(
+    wide: Wide,
+    type_name: &'static str,
+) -> Result<T, DecodeError> {
+    let out_of_range = DecodeError::OutOfRange { type_name };
+    match wide {
+        Wide::Signed(v) => T::try_from(v).map_err(|_| out_of_range),
+        Wide::Unsigned(v) => T::try_from(v).map_err(|_| out_of_range),
+        Wide::Float(_) => Err(NOT_A_NUMBER),
+    }
+}

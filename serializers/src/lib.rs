@@ -10,7 +10,9 @@
 //! - [`record`]: whole records (the size limit, the trailing-bytes check), the traits the
 //!   engine and the reports hold;
 //! - [`baselines`]: the serde formats, each behind its cargo feature;
-//! - [`key`]: typed key selectors.
+//! - [`key`]: typed key selectors;
+//! - [`state`]: state files, records with the snapshot they were written under, read back
+//!   through a migration when the type has changed.
 
 #[cfg(feature = "avro")]
 pub mod avro;
@@ -24,6 +26,7 @@ pub mod kryo;
 pub mod pojo;
 pub mod record;
 pub mod select;
+pub mod state;
 pub mod varint;
 
 pub use compiled::factory_of;

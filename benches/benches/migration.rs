@@ -15,29 +15,6 @@ use typeinfo_serializers::compact::Compact;
 use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
 
-/// `AppEvent` today: `build` added, `sdk_version` removed, `received_at` widened.
-mod app_migrated {
-    use super::*;
-    use app_events::{CustomEvent, Location, Network, Platform};
-
-    #[derive(TypeInfo)]
-    pub struct AppEvent {
-        pub app_key: String,
-        pub device_id: String,
-        pub session_id: String,
-        pub sent_at: i64,
-        pub received_at: i128,
-        pub platform: Platform,
-        pub app_version: String,
-        #[typeinfo(default)]
-        pub build: u32,
-        pub country: Option<String>,
-        pub network: Option<Network>,
-        pub location: Option<Location>,
-        pub events: Vec<CustomEvent>,
-    }
-}
-
 /// `AppEvent` with its fields in reverse order.
 mod app_reordered {
     use super::*;
@@ -57,26 +34,6 @@ mod app_reordered {
         pub session_id: String,
         pub device_id: String,
         pub app_key: String,
-    }
-}
-
-/// `GameSession` today: `region` added, `guild` removed, `duration_ms` widened.
-mod game_migrated {
-    use super::*;
-    use game_sessions::{Level, Payment, Platform};
-
-    #[derive(TypeInfo)]
-    pub struct GameSession {
-        pub session_id: i64,
-        pub player_id: i64,
-        pub game: String,
-        pub started_at: i64,
-        pub duration_ms: i64,
-        pub platform: Platform,
-        #[typeinfo(default)]
-        pub region: Option<String>,
-        pub levels: Vec<Level>,
-        pub payments: Vec<Payment>,
     }
 }
 
@@ -181,18 +138,18 @@ fn benches(c: &mut Criterion) {
         app,
         "app-events",
         App,
-        app_migrated::AppEvent,
+        app_events::evolved::AppEvent,
         app_reordered::AppEvent
     );
     each_format!(
         games,
         "game-sessions",
         Game,
-        game_migrated::GameSession,
+        game_sessions::evolved::GameSession,
         game_reordered::GameSession
     );
-    snapshots::<App, app_migrated::AppEvent>(c, "app-events");
-    snapshots::<Game, game_migrated::GameSession>(c, "game-sessions");
+    snapshots::<App, app_events::evolved::AppEvent>(c, "app-events");
+    snapshots::<Game, game_sessions::evolved::GameSession>(c, "game-sessions");
 }
 
 criterion_group!(migration, benches);

@@ -1,5 +1,5 @@
 //! The `typeinfo` command line (clap's derive API): `report` (the default main job), `run`,
-//! `explain`, and the hidden `worker` the coordinator starts. Each flag is typed here and
+//! `explain`, `state`, and the hidden `worker` the coordinator starts. Each flag is typed here and
 //! refused with what is allowed; settings that depend on each other are checked where they
 //! become [`ReportArgs`] and [`RunArgs`].
 
@@ -55,6 +55,17 @@ pub enum Command {
     /// FILE (TOML; the defaults without it) selects and why. Its factory entries pick from the
     /// datasets' factories: flink-mini-payload (see examples/factories.toml).
     Explain(ExplainFlags),
+    /// State files: write one of a built-in type, show what one holds, check a type reads it.
+    ///
+    /// State files hold records of one type with the snapshot they were written under.
+    /// `state write FILE --type app-event --format pojo --records 1000` writes one;
+    /// `state show FILE` prints its snapshot tree and record count; `state check FILE --type
+    /// app-event-next` reads every record as that type, migrating if the type has changed,
+    /// and prints the compatibility with its reasons.
+    State {
+        #[command(subcommand)]
+        command: crate::state_cli::StateCommand,
+    },
     /// A task manager process of `run --transport processes`, started by the coordinator:
     /// the job's `run` flags, then `--coordinator ADDRESS --task-manager I`.
     #[command(hide = true)]

@@ -32,3 +32,4 @@ pub mod jobs;
 pub mod report;
 pub mod runner;
 pub mod samples;
+pub mod state_cli;

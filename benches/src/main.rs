@@ -49,6 +49,7 @@ fn main() -> ExitCode {
         }
         Command::Run(flags) => RunArgs::from_flags(flags, after_subcommand).map(Parsed::Run),
         Command::Explain(flags) => Ok(Parsed::Explain(flags)),
+        Command::State { command } => Ok(Parsed::State(command)),
         Command::Worker { args } => Ok(Parsed::Worker(args)),
     });
     match parsed {
@@ -56,6 +57,7 @@ fn main() -> ExitCode {
         Ok(Parsed::Report(args)) => main_job(&args),
         Ok(Parsed::Run(args)) => run_job(&args),
         Ok(Parsed::Explain(flags)) => explain_config(&flags),
+        Ok(Parsed::State(command)) => state_command(&command),
         Ok(Parsed::Worker(args)) => run_worker(&args),
     }
 }
@@ -64,7 +66,21 @@ enum Parsed {
     Report(ReportArgs),
     Run(RunArgs),
     Explain(ExplainFlags),
+    State(typeinfo_benches::state_cli::StateCommand),
     Worker(Vec<String>),
+}
+
+fn state_command(command: &typeinfo_benches::state_cli::StateCommand) -> ExitCode {
+    match typeinfo_benches::state_cli::run(command) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn run_job(args: &RunArgs) -> ExitCode {

@@ -33,6 +33,7 @@ pub fn all() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         ("avro_schema", avro_schemas()),
         ("engine_reader", engine_deliveries()),
         ("config", configs()),
+        ("migration", migration()),
     ]
 }
 
@@ -189,4 +190,34 @@ fn configs() -> Vec<Vec<u8>> {
     .into_iter()
     .map(String::into_bytes)
     .collect()
+}
+
+/// v1 orders in each format the migration reads, their snapshots, and a state file of them.
+fn migration() -> Vec<Vec<u8>> {
+    use typeinfo_serializers::kryo::{Generated, Kryo};
+    use typeinfo_serializers::state::StateWriter;
+    use typeinfo_tests::migration::{sample_orders, v1 as old, v2 as new};
+    let orders = sample_orders();
+    let pojo = Pojo::default();
+    let mut seeds: Vec<Vec<u8>> = orders
+        .iter()
+        .flat_map(|o| {
+            [
+                pojo.to_vec(o).expect("encodes"),
+                Compact::default().to_vec(o).expect("encodes"),
+                Generated::new(Kryo::default())
+                    .expect("references are off")
+                    .to_vec(o)
+                    .expect("encodes"),
+            ]
+        })
+        .collect();
+    seeds.push(pojo.snapshot::<old::Order>().to_bytes());
+    seeds.push(pojo.snapshot::<new::Order>().to_bytes());
+    let mut writer = StateWriter::<_, _, old::Order>::new(Vec::new(), pojo).expect("a header");
+    for order in &orders {
+        writer.write(order).expect("writes");
+    }
+    seeds.push(writer.finish().expect("ends"));
+    seeds
 }

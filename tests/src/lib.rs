@@ -3,6 +3,7 @@
 
 pub mod counting;
 pub mod evolution;
+pub mod migration;
 pub mod strategies;
 pub mod types;
 

@@ -3,7 +3,6 @@
 
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
 use typeinfo::prelude::*;
 use typeinfo::snapshot::{Migration, MigrationError, Outcome};
 use typeinfo_serializers::RecordCodec;
@@ -11,115 +10,7 @@ use typeinfo_serializers::avro::Avro;
 use typeinfo_serializers::compact::Compact;
 use typeinfo_serializers::kryo::{Generated, Kryo, Registry};
 use typeinfo_serializers::pojo::Pojo;
-
-/// The default of `v2::Order::country`.
-pub fn unknown() -> String {
-    "unknown".to_owned()
-}
-
-/// The types as a job wrote them.
-mod v1 {
-    use super::*;
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub struct Order {
-        pub id: u64,
-        pub level: u16,
-        pub price: f32,
-        pub note: String,
-        pub tags: Vec<String>,
-        pub status: Status,
-        pub device: Device,
-        pub lines: Vec<Line>,
-        pub totals: BTreeMap<String, i32>,
-        pub placed: chrono::DateTime<chrono::Utc>,
-        pub code: [u8; 4],
-        pub pair: (u8, String),
-        pub window: [u32; 2],
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub struct Line {
-        pub sku: String,
-        pub quantity: u32,
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub enum Status {
-        Active,
-        Paused,
-        Closed,
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub enum Device {
-        Android,
-        Ios { version: u16 },
-        Web { agent: String, legacy: bool },
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub struct Tree {
-        pub label: String,
-        pub children: Vec<Tree>,
-    }
-}
-
-/// The types today: every field kept, renamed, reordered, widened, removed or added.
-mod v2 {
-    use super::*;
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub struct Order {
-        pub price: f64,
-        #[typeinfo(alias = "id")]
-        pub order_id: u64,
-        pub level: i64,
-        #[typeinfo(default = "unknown")]
-        pub country: String,
-        pub tags: std::collections::VecDeque<String>,
-        pub status: Status,
-        pub device: Option<Device>,
-        pub lines: Vec<Line>,
-        pub totals: HashMap<String, i64>,
-        pub placed: chrono::DateTime<chrono::Utc>,
-        pub code: [u8; 4],
-        pub pair: (u16, Option<String>),
-        pub window: [u64; 2],
-        #[typeinfo(default)]
-        pub retries: u8,
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub struct Line {
-        pub quantity: u64,
-        pub sku: String,
-        #[typeinfo(default)]
-        pub discount: Option<u32>,
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub enum Status {
-        Closed,
-        #[typeinfo(default)]
-        Active,
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub enum Device {
-        Web { agent: String },
-        Ios { version: u32 },
-        Android,
-    }
-
-    #[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
-    pub struct Tree {
-        pub label: String,
-        #[typeinfo(default)]
-        pub weight: u32,
-        pub children: Vec<Tree>,
-    }
-}
+use typeinfo_tests::migration::{upgrade, upgrade_tree, v1, v2};
 
 /// Today's type, but with a field that old data has no value for.
 mod v2_no_default {
@@ -283,6 +174,7 @@ fn every_migration_the_check_allows_gives_todays_value_in_each_format() {
         ),
     ];
     for (old, expected) in &cases {
+        assert_eq!(&upgrade(old), expected, "the hand-written upgrade");
         each_format!(|codec| {
             let got: v2::Order = migrated(&codec, old).unwrap();
             assert_eq!(&got, expected, "{}", C::name(&codec));
@@ -318,20 +210,12 @@ fn tree(depth: u32) -> v1::Tree {
     }
 }
 
-fn tree_today(old: &v1::Tree) -> v2::Tree {
-    v2::Tree {
-        label: old.label.clone(),
-        weight: 0,
-        children: old.children.iter().map(tree_today).collect(),
-    }
-}
-
 #[test]
 fn a_recursive_type_migrates_at_every_level() {
     let old = tree(6);
     each_format!(|codec| {
         let got: v2::Tree = migrated(&codec, &old).unwrap();
-        assert_eq!(got, tree_today(&old), "{}", C::name(&codec));
+        assert_eq!(got, upgrade_tree(&old), "{}", C::name(&codec));
     });
 }
 
@@ -411,7 +295,7 @@ fn a_snapshot_survives_its_bytes() {
     let bytes = codec.to_vec(&tree(3)).unwrap();
     assert_eq!(
         codec.decode_by::<v2::Tree, _>(&bytes, &migration).unwrap(),
-        tree_today(&tree(3))
+        upgrade_tree(&tree(3))
     );
 }
 
@@ -484,6 +368,43 @@ fn deep_drop(mut tree: v1::Tree) -> v1::Tree {
     tree
 }
 
+prop_compose! {
+    /// Any v1 order: every variant, empty and full collections, instants over chrono's
+    /// years 1 to 9999.
+    fn any_order()(
+        (id, level) in (any::<u64>(), any::<u16>()),
+        price in any::<f32>().prop_filter("NaN is not equal to itself", |p| !p.is_nan()),
+        note in ".{0,8}",
+        tags in proptest::collection::vec("[a-z]{0,4}", 0..4),
+        status in 0..3u8,
+        device in (0..3u8, any::<u16>(), ".{0,6}", any::<bool>()),
+        lines in proptest::collection::vec(("[a-z]{0,8}", any::<u32>()), 0..4),
+        totals in proptest::collection::btree_map("[a-z]{0,3}", any::<i32>(), 0..4),
+        (secs, nanos) in (-62_135_596_800i64..253_402_300_799, 0u32..1_000_000_000),
+        (code, pair, window) in (any::<[u8; 4]>(), (any::<u8>(), ".{0,4}"), any::<[u32; 2]>()),
+    ) -> v1::Order {
+        v1::Order {
+            id,
+            level,
+            price,
+            note,
+            tags,
+            status: [v1::Status::Active, v1::Status::Paused, v1::Status::Closed][status as usize].clone(),
+            device: match device {
+                (0, ..) => v1::Device::Android,
+                (1, version, ..) => v1::Device::Ios { version },
+                (_, _, agent, legacy) => v1::Device::Web { agent, legacy },
+            },
+            lines: lines.into_iter().map(|(sku, quantity)| v1::Line { sku, quantity }).collect(),
+            totals,
+            placed: chrono::DateTime::from_timestamp(secs, nanos).expect("in chrono's range"),
+            code,
+            pair,
+            window,
+        }
+    }
+}
+
 proptest! {
     #[test]
     fn arbitrary_bytes_never_panic_and_never_read_past_the_input(
@@ -500,22 +421,8 @@ proptest! {
     }
 
     #[test]
-    fn migrated_values_are_the_old_values_converted(
-        id in any::<u64>(),
-        level in any::<u16>(),
-        price in any::<f32>().prop_filter("NaN is not equal to itself", |p| !p.is_nan()),
-        skus in proptest::collection::vec(("[a-z]{0,8}", any::<u32>()), 0..5),
-    ) {
-        let mut old = old_order(v1::Status::Active, v1::Device::Android);
-        old.id = id;
-        old.level = level;
-        old.price = price;
-        old.lines = skus.iter().map(|(sku, quantity)| v1::Line { sku: sku.clone(), quantity: *quantity }).collect();
-        let mut expected = new_order(v2::Status::Active, v2::Device::Android);
-        expected.order_id = id;
-        expected.level = i64::from(level);
-        expected.price = f64::from(price);
-        expected.lines = skus.iter().map(|(sku, quantity)| v2::Line { quantity: u64::from(*quantity), sku: sku.clone(), discount: None }).collect();
+    fn migrated_values_are_the_old_values_upgraded(old in any_order()) {
+        let expected = upgrade(&old);
         each_format!(|codec| {
             let got: v2::Order = migrated(&codec, &old).unwrap();
             prop_assert_eq!(&got, &expected);

@@ -203,3 +203,28 @@ mod tests {
         );
     }
 }
+
+/// `AppEvent` as a later version of the app defines it: `build` added, `sdk_version`
+/// removed, `received_at` widened. State written under [`AppEvent`] reads as it through a
+/// migration (the `migration` bench, `typeinfo state check --type app-event-next`).
+pub mod evolved {
+    use super::{CustomEvent, Location, Network, Platform};
+    use typeinfo::TypeInfo;
+
+    #[derive(TypeInfo, Debug, Clone, PartialEq)]
+    pub struct AppEvent {
+        pub app_key: String,
+        pub device_id: String,
+        pub session_id: String,
+        pub sent_at: i64,
+        pub received_at: i128,
+        pub platform: Platform,
+        pub app_version: String,
+        #[typeinfo(default)]
+        pub build: u32,
+        pub country: Option<String>,
+        pub network: Option<Network>,
+        pub location: Option<Location>,
+        pub events: Vec<CustomEvent>,
+    }
+}

@@ -160,3 +160,24 @@ mod tests {
         }
     }
 }
+
+/// `GameSession` as a later version of the game defines it: `region` added, `guild`
+/// removed, `duration_ms` widened (see [`super::app_events::evolved`]).
+pub mod evolved {
+    use super::{Level, Payment, Platform};
+    use typeinfo::TypeInfo;
+
+    #[derive(TypeInfo, Debug, Clone, PartialEq)]
+    pub struct GameSession {
+        pub session_id: i64,
+        pub player_id: i64,
+        pub game: String,
+        pub started_at: i64,
+        pub duration_ms: i64,
+        pub platform: Platform,
+        #[typeinfo(default)]
+        pub region: Option<String>,
+        pub levels: Vec<Level>,
+        pub payments: Vec<Payment>,
+    }
+}

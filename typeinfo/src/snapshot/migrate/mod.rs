@@ -95,13 +95,38 @@ impl<T: Decode> ReadValue<T> for Migration<T> {
                 "migration: the old snapshot's field order is not this format's".into(),
             ));
         }
-        let mut events = Vec::new();
-        plan.run(decoder, &mut events)?;
-        let mut reader = reader::TapeReader::new(&events, *decoder.limits());
-        let value = T::decode(&mut reader)?;
-        reader.finish()?;
-        Ok(value)
+        let limits = *decoder.limits();
+        with_buffers(|buffers| {
+            plan.run(decoder, buffers)?;
+            let mut reader = reader::TapeReader::new(&mut buffers.events, limits);
+            let value = T::decode(&mut reader)?;
+            reader.finish()?;
+            Ok(value)
+        })
     }
+}
+
+/// The events of one record and the room to reorder them, kept per thread so a record
+/// allocates nothing once the buffers have grown.
+#[derive(Default)]
+pub(super) struct Buffers {
+    pub(super) events: Vec<run::Event>,
+    pub(super) moved: Vec<run::Event>,
+}
+
+fn with_buffers<R>(read: impl FnOnce(&mut Buffers) -> R) -> R {
+    std::thread_local! {
+        static BUFFERS: core::cell::RefCell<Buffers> = core::cell::RefCell::default();
+    }
+    BUFFERS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffers) => {
+            buffers.events.clear();
+            buffers.moved.clear();
+            read(&mut buffers)
+        }
+        // A migration inside a migration (a factory's codec reading with one): its own.
+        Err(_) => read(&mut Buffers::default()),
+    })
 }
 
 /// Why a migration cannot be built.

@@ -10,14 +10,14 @@ use crate::error::DecodeError;
 use crate::limits::Limits;
 
 pub(super) struct TapeReader<'t> {
-    events: &'t [Event],
+    events: &'t mut [Event],
     at: usize,
     limits: Limits,
     depth: u32,
 }
 
 impl<'t> TapeReader<'t> {
-    pub(super) fn new(events: &'t [Event], limits: Limits) -> Self {
+    pub(super) fn new(events: &'t mut [Event], limits: Limits) -> Self {
         TapeReader {
             events,
             at: 0,
@@ -36,8 +36,9 @@ impl<'t> TapeReader<'t> {
         }
     }
 
-    fn next(&mut self, expected: &'static str) -> Result<&'t Event, DecodeError> {
-        let event = self.events.get(self.at).ok_or_else(|| {
+    /// The next event; a string or bytes may be moved out of it (each is read once).
+    fn next(&mut self, expected: &'static str) -> Result<&mut Event, DecodeError> {
+        let event = self.events.get_mut(self.at).ok_or_else(|| {
             DecodeError::Custom(
                 format!("migration: today's type read {expected} after the migrated value").into(),
             )
@@ -115,14 +116,14 @@ impl Decoder for TapeReader<'_> {
 
     fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
         match self.next("bytes")? {
-            Event::Bytes(v) => Ok(v.to_vec()),
+            Event::Bytes(v) => Ok(core::mem::take(v).into_vec()),
             found => Err(mismatch("bytes", found)),
         }
     }
 
     fn decode_string(&mut self) -> Result<String, DecodeError> {
         match self.next("a string")? {
-            Event::Str(v) => Ok(v.to_string()),
+            Event::Str(v) => Ok(core::mem::take(v).into_string()),
             found => Err(mismatch("a string", found)),
         }
     }

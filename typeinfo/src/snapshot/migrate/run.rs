@@ -1,8 +1,9 @@
 //! Running a plan: one old value read from a format's decoder, today's value written as the
 //! calls today's type makes to read it.
 
+use super::Buffers;
 use super::plan::{BodyPlan, Emit, FieldsPlan, Leaf, Plan, Step, TypePlan};
-use crate::codec::tape::Event;
+pub(super) use crate::codec::tape::Event;
 use crate::codec::{Decoder, decode_map_blocks, decode_seq_blocks};
 use crate::error::{DecodeError, ValueError};
 
@@ -13,26 +14,29 @@ impl Plan {
     pub(super) fn run<D: Decoder>(
         &self,
         d: &mut D,
-        out: &mut Vec<Event>,
+        buffers: &mut Buffers,
     ) -> Result<(), DecodeError> {
-        self.step(&self.root, d, out)
+        let Buffers { events, moved } = buffers;
+        self.step(&self.root, d, &mut Out { events, moved })
     }
 
     fn step<D: Decoder>(
         &self,
         step: &Step,
         d: &mut D,
-        out: &mut Vec<Event>,
+        out: &mut Out<'_>,
     ) -> Result<(), DecodeError> {
         match step {
-            Step::Leaf(leaf) => out.extend(read_leaf(*leaf, d)?),
+            Step::Leaf(leaf) => out.events.extend(read_leaf(*leaf, d)?),
             Step::Widen(from, to) => {
                 let value = read_leaf(*from, d)?.ok_or(NOT_A_NUMBER)?;
-                out.push(widen(value, *to)?);
+                out.events.push(widen(value, *to)?);
             }
-            Step::Instant => out.push(Event::Instant(d.decode_instant()?, &MIGRATED_INSTANT)),
+            Step::Instant => out
+                .events
+                .push(Event::Instant(d.decode_instant()?, &MIGRATED_INSTANT)),
             Step::IntoSome(inner) => {
-                out.push(Event::OptionTag(true));
+                out.events.push(Event::OptionTag(true));
                 self.step(inner, d, out)?;
             }
             Step::Option { variant, inner } => {
@@ -41,7 +45,7 @@ impl Plan {
                 } else {
                     d.decode_option_tag()?
                 };
-                out.push(Event::OptionTag(present));
+                out.events.push(Event::OptionTag(present));
                 if present {
                     self.step(inner, d, out)?;
                 }
@@ -49,19 +53,19 @@ impl Plan {
             Step::Seq(inner) => {
                 let mut index = 0;
                 decode_seq_blocks(d, |d, len| {
-                    out.push(Event::SeqLen(len));
+                    out.events.push(Event::SeqLen(len));
                     for _ in 0..len {
                         self.step(inner, d, out).map_err(|e| e.at_index(index))?;
                         index += 1;
                     }
                     Ok(())
                 })?;
-                out.push(Event::SeqEnd);
+                out.events.push(Event::SeqEnd);
             }
             Step::Map(key, value) => {
                 let mut index = 0;
                 decode_map_blocks(d, |d, len| {
-                    out.push(Event::MapLen(len));
+                    out.events.push(Event::MapLen(len));
                     for _ in 0..len {
                         self.step(key, d, out).map_err(|e| e.at_index(index))?;
                         self.step(value, d, out).map_err(|e| e.at_index(index))?;
@@ -69,13 +73,14 @@ impl Plan {
                     }
                     Ok(())
                 })?;
-                out.push(Event::MapEnd);
+                out.events.push(Event::MapEnd);
             }
             Step::Array(len, inner) => {
                 let len = usize::try_from(*len).map_err(|_| NOT_A_LENGTH)?;
                 d.decode_tuple_start(len)?;
                 if let Step::Leaf(Leaf::U8) = **inner {
-                    out.extend(d.decode_byte_array(len)?.into_iter().map(Event::U8));
+                    out.events
+                        .extend(d.decode_byte_array(len)?.into_iter().map(Event::U8));
                 } else {
                     d.decode_array_elements(len, &mut |d, index| {
                         self.step(inner, d, out).map_err(|e| e.at_index(index))
@@ -104,7 +109,7 @@ impl Plan {
         &self,
         ty: &TypePlan,
         d: &mut D,
-        out: &mut Vec<Event>,
+        out: &mut Out<'_>,
     ) -> Result<(), DecodeError> {
         match &ty.body {
             BodyPlan::Struct(fields) => {
@@ -119,7 +124,7 @@ impl Plan {
                         tag,
                     });
                 };
-                out.push(Event::Variant(variant.index));
+                out.events.push(Event::Variant(variant.index));
                 self.fields(&variant.fields, Some(variant.name), d, out)
             }
         }
@@ -132,37 +137,52 @@ impl Plan {
         plan: &FieldsPlan,
         variant: Option<&'static str>,
         d: &mut D,
-        out: &mut Vec<Event>,
+        out: &mut Out<'_>,
     ) -> Result<(), DecodeError> {
-        let base = out.len();
+        let base = out.events.len();
         let mut kept = Vec::new();
         for read in &plan.reads {
-            let start = out.len();
+            let start = out.events.len();
             self.step(&read.step, d, out).map_err(|e| match variant {
                 Some(variant) => e.in_variant_field(variant, read.name),
                 None => e.in_field(read.name),
             })?;
             if !read.kept {
-                out.truncate(start);
+                out.events.truncate(start);
             } else if !plan.in_place {
-                kept.push((start - base, out.len() - base));
+                kept.push((start - base, out.events.len() - base));
             }
         }
         if plan.in_place {
             return Ok(());
         }
-        let read = out.split_off(base);
+        // Move the fields aside, then back in today's order (a nested struct moves its own
+        // fields first, so `moved` holds only this struct's while it is in use).
+        let aside = out.moved.len();
+        out.moved.extend(out.events.drain(base..));
         for emit in &plan.emits {
             match emit {
                 Emit::Kept(n) => {
                     let (start, end) = kept[*n];
-                    out.extend_from_slice(&read[start..end]);
+                    let fields = &mut out.moved[aside + start..aside + end];
+                    out.events.extend(
+                        fields
+                            .iter_mut()
+                            .map(|e| core::mem::replace(e, Event::SeqEnd)),
+                    );
                 }
-                Emit::Default(events) => out.extend_from_slice(events),
+                Emit::Default(events) => out.events.extend_from_slice(events),
             }
         }
+        out.moved.truncate(aside);
         Ok(())
     }
+}
+
+/// Where a plan writes: the record's events, and the room to reorder fields.
+pub(super) struct Out<'b> {
+    events: &'b mut Vec<Event>,
+    moved: &'b mut Vec<Event>,
 }
 
 const NOT_A_NUMBER: DecodeError = DecodeError::InvalidValue(&ValueError {

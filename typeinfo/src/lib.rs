@@ -30,8 +30,10 @@ pub mod prelude {
 /// Items the generated code refers to; not a public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::snapshot::__generated as migrate;
     pub use core::any::type_name;
     pub use core::mem::{offset_of, size_of};
+    pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{self, Err, Ok};
     pub use serde::{Serialize, de::DeserializeOwned};
 }

@@ -7,6 +7,7 @@ use crate::error::{DecodeError, EncodeError};
 use crate::info::{HasTypeInfo, ListKind, TypeInfo};
 use crate::limits::cautious_capacity;
 use crate::path::Step;
+use crate::snapshot::__generated::{Migrate, OptionStep};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, Hash};
 
@@ -58,6 +59,27 @@ impl<T: Decode> Decode for Option<T> {
             Ok(None)
         }
     }
+
+    /// An old tag read as the old option wrote it; an old value that was not optional is
+    /// present.
+    fn decode_migrating<D: Decoder>(d: &mut D, m: Migrate<'_>) -> Result<Self, DecodeError> {
+        match m.option() {
+            OptionStep::Tagged { variant, inner } => {
+                let present = if variant {
+                    d.decode_option_variant()?
+                } else {
+                    d.decode_option_tag()?
+                };
+                if present {
+                    T::decode_migrating(d, inner).map(Some)
+                } else {
+                    Ok(None)
+                }
+            }
+            OptionStep::Some(inner) => T::decode_migrating(d, inner).map(Some),
+            OptionStep::Other => m.read(d),
+        }
+    }
 }
 
 /// The descriptor of a list of `T`, with lists of `u8` described as bytes (every list
@@ -106,6 +128,23 @@ impl<T: Decode> Decode for Vec<T> {
     #[inline]
     fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
         d.decode_vec()
+    }
+
+    /// Elements whose layout changed each read by their own migrating code.
+    fn decode_migrating<D: Decoder>(d: &mut D, m: Migrate<'_>) -> Result<Self, DecodeError> {
+        let Some(elements) = m.elements() else {
+            return m.read(d);
+        };
+        let mut out = Vec::new();
+        decode_seq_blocks(d, |d, len| {
+            out.reserve(cautious_capacity::<T>(len, d.remaining()));
+            for _ in 0..len {
+                let index = out.len();
+                out.push(T::decode_migrating(d, elements).map_err(|e| e.at_index(index))?);
+            }
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
@@ -158,6 +197,10 @@ impl<T: Decode> Decode for VecDeque<T> {
     #[inline]
     fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
         d.decode_vec().map(VecDeque::from)
+    }
+
+    fn decode_migrating<D: Decoder>(d: &mut D, m: Migrate<'_>) -> Result<Self, DecodeError> {
+        Vec::decode_migrating(d, m).map(VecDeque::from)
     }
 }
 

@@ -74,6 +74,18 @@ pub trait Decode: HasTypeInfo + Sized {
     const RAW: RawLayout = RawLayout::NONE;
 
     fn decode<D: Decoder>(decoder: &mut D) -> Result<Self, DecodeError>;
+
+    /// Reads a value written under an older type (see [`crate::snapshot::Migration`]):
+    /// generated code for derived types, containers pass it on to their elements, and any
+    /// other type reads as it decodes or through the plan's conversion.
+    #[doc(hidden)]
+    #[inline]
+    fn decode_migrating<D: Decoder>(
+        decoder: &mut D,
+        migrate: crate::snapshot::__generated::Migrate<'_>,
+    ) -> Result<Self, DecodeError> {
+        migrate.read(decoder)
+    }
 }
 
 /// How a derived struct is shaped, as serde's data model names the shapes: formats that

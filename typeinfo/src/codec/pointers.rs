@@ -37,6 +37,14 @@ macro_rules! shared {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 T::decode(d).map($ptr::new)
             }
+
+            #[inline]
+            fn decode_migrating<D: Decoder>(
+                d: &mut D,
+                m: crate::snapshot::__generated::Migrate<'_>,
+            ) -> Result<Self, DecodeError> {
+                T::decode_migrating(d, m).map($ptr::new)
+            }
         }
 
         impl Decode for $ptr<str> {

@@ -15,6 +15,8 @@ mod migrate;
 pub mod shape;
 
 pub use compat::{Compatibility, FIELD_ORDER, Outcome, Reason, SORTED};
+#[doc(hidden)]
+pub use migrate::generated as __generated;
 pub use migrate::{Migration, MigrationError};
 pub use shape::Shape;
 

@@ -15,6 +15,8 @@
 //! let order: Order = pojo.decode_by(&old_bytes, &migration)?;
 //! ```
 
+#[doc(hidden)]
+pub mod generated;
 mod plan;
 mod reader;
 mod run;
@@ -54,6 +56,7 @@ impl<T: Decode> Migration<T> {
                 &today.shape,
                 &infos,
                 old.setting(FIELD_ORDER) == Some(SORTED),
+                today.setting(FIELD_ORDER) == Some(SORTED),
             )?),
             Outcome::CompatibleAsIs | Outcome::CompatibleWithReconfiguredSerializer => None,
         };
@@ -95,14 +98,7 @@ impl<T: Decode> ReadValue<T> for Migration<T> {
                 "migration: the old snapshot's field order is not this format's".into(),
             ));
         }
-        let limits = *decoder.limits();
-        with_buffers(|buffers| {
-            plan.run(decoder, buffers)?;
-            let mut reader = reader::TapeReader::new(&mut buffers.events, limits);
-            let value = T::decode(&mut reader)?;
-            reader.finish()?;
-            Ok(value)
-        })
+        T::decode_migrating(decoder, generated::Migrate::root(plan))
     }
 }
 

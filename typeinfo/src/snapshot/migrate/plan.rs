@@ -38,6 +38,12 @@ pub(super) enum Leaf {
 /// How one old value becomes today's.
 #[derive(Debug)]
 pub(super) enum Step {
+    /// Old and today's subtree are the same bytes and the same values: today's type reads
+    /// it as it decodes (generated code, full speed); the inner step reads it where no type
+    /// is at hand (a dropped field, a value on a tape).
+    Direct(Box<Step>),
+    /// A value written through serde, read only as today's type decodes it.
+    Generic(String),
     Leaf(Leaf),
     /// An old number read as `.0`, handed on as the wider `.1`.
     Widen(Leaf, Leaf),
@@ -103,6 +109,8 @@ pub(super) struct FieldRead {
     pub(super) step: Step,
     /// Whether today's type keeps the value; a removed field is read and dropped.
     pub(super) kept: bool,
+    /// The index among today's fields that the value goes to, when kept.
+    pub(super) target: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -128,12 +136,14 @@ impl Plan {
         new: &Shape,
         infos: &[&'static TypeInfo],
         old_sorted: bool,
+        new_sorted: bool,
     ) -> Result<Plan, MigrationError> {
         let mut builder = Builder {
             old,
             new,
             infos,
             old_sorted,
+            new_sorted,
             types: Vec::new(),
             built: Vec::new(),
         };
@@ -169,6 +179,7 @@ struct Builder<'a> {
     new: &'a Shape,
     infos: &'a [&'static TypeInfo],
     old_sorted: bool,
+    new_sorted: bool,
     types: Vec<TypePlan>,
     /// `(old type, today's type or None when dropped)` → index into `types`.
     built: Vec<((u32, Option<u32>), usize)>,
@@ -176,6 +187,88 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn step(&mut self, path: &str, old: &Node, side: Side<'_>) -> Result<Step, MigrationError> {
+        if let Side::New(new) = side
+            && self.same(old, new, &mut Vec::new())
+        {
+            let inner = match old {
+                Node::Generic(name) => Step::Generic(name.clone()),
+                _ => self.structure(path, old, side)?,
+            };
+            return Ok(Step::Direct(Box::new(inner)));
+        }
+        self.structure(path, old, side)
+    }
+
+    /// Whether today's type reads the old subtree as it is: the same nodes, user types with
+    /// the same class name, the same fields in the same wire order (matched by name or
+    /// alias), the same variants at the same indices (today's may add more after them).
+    /// A pair met again while it is being compared counts as the same (recursion).
+    fn same(&self, old: &Node, new: &Node, seen: &mut Vec<(u32, u32)>) -> bool {
+        use Node as N;
+        match (old, new) {
+            (N::Option(a), N::Option(b)) | (N::List(_, a), N::List(_, b)) => self.same(a, b, seen),
+            (N::Array(n, a), N::Array(m, b)) => n == m && self.same(a, b, seen),
+            (N::Set(ka, a), N::Set(kb, b)) => ka == kb && self.same(a, b, seen),
+            (N::Map(ka, k0, v0), N::Map(kb, k1, v1)) => {
+                ka == kb && self.same(k0, k1, seen) && self.same(v0, v1, seen)
+            }
+            (N::Tuple(a), N::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(a, b)| self.same(a, b, seen))
+            }
+            (
+                N::Logical {
+                    kind: ka, repr: ra, ..
+                },
+                N::Logical {
+                    kind: kb, repr: rb, ..
+                },
+            ) => ka == kb && self.same(ra, rb, seen),
+            (N::Named(a), N::Named(b)) => self.same_named(*a, *b, seen),
+            (N::Generic(a), N::Generic(b)) => a == b,
+            _ => leaf(old).is_some() && old == new,
+        }
+    }
+
+    fn same_named(&self, a: u32, b: u32, seen: &mut Vec<(u32, u32)>) -> bool {
+        if seen.contains(&(a, b)) {
+            return true;
+        }
+        seen.push((a, b));
+        let (old, new) = (self.old.named(a), self.new.named(b));
+        if old.wire_name != new.wire_name || old.name != new.name {
+            return false;
+        }
+        match (&old.body, &new.body) {
+            (Body::Struct(x), Body::Struct(y)) => self.same_fields(x, y, seen),
+            (Body::Enum { variants: x, .. }, Body::Enum { variants: y, .. }) => {
+                x.len() <= y.len()
+                    && x.iter().zip(y).all(|(x, y)| {
+                        x.name == y.name && self.same_fields(&x.fields, &y.fields, seen)
+                    })
+            }
+            _ => false,
+        }
+    }
+
+    fn same_fields(&self, old: &Fields, new: &Fields, seen: &mut Vec<(u32, u32)>) -> bool {
+        if old.style != new.style || old.fields.len() != new.fields.len() {
+            return false;
+        }
+        let matches = match_fields(old, new);
+        let old_order = old.wire_order(self.old_sorted);
+        let new_order = new.wire_order(self.new_sorted);
+        old_order.iter().zip(&new_order).all(|(&i, &j)| {
+            matches[j] == Some(i) && self.same(&old.fields[i].ty, &new.fields[j].ty, seen)
+        })
+    }
+
+    /// The step that reads `old` node by node (and converts it into today's).
+    fn structure(
+        &mut self,
+        path: &str,
+        old: &Node,
+        side: Side<'_>,
+    ) -> Result<Step, MigrationError> {
         use Node as N;
         let new = match side {
             Side::New(new) => new,
@@ -372,6 +465,7 @@ impl Builder<'_> {
                         name: infos[j].name,
                         step: self.step(&here, &field.ty, Side::New(&new.fields[j].ty))?,
                         kept: true,
+                        target: Some(j),
                     }
                 }
                 None => self.dropped(path, field)?,
@@ -438,6 +532,7 @@ impl Builder<'_> {
             name: intern(&field.name),
             step: self.step(&here, &field.ty, Side::Dropped)?,
             kept: false,
+            target: None,
         })
     }
 

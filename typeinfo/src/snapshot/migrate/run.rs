@@ -1,7 +1,6 @@
 //! Running a plan: one old value read from a format's decoder, today's value written as the
 //! calls today's type makes to read it.
 
-use super::Buffers;
 use super::plan::{BodyPlan, Emit, FieldsPlan, Leaf, Plan, Step, TypePlan};
 pub(super) use crate::codec::tape::Event;
 use crate::codec::{Decoder, decode_map_blocks, decode_seq_blocks};
@@ -11,13 +10,14 @@ use crate::error::{DecodeError, ValueError};
 const MIGRATED_INSTANT: ValueError = crate::codec::epoch::beyond_i64_nanos("migrated instant");
 
 impl Plan {
-    pub(super) fn run<D: Decoder>(
+    /// Reads one value by `step` onto `out` (the tape path, and dropped fields).
+    pub(super) fn step_into<D: Decoder>(
         &self,
+        step: &Step,
         d: &mut D,
-        buffers: &mut Buffers,
+        out: &mut Out<'_>,
     ) -> Result<(), DecodeError> {
-        let Buffers { events, moved } = buffers;
-        self.step(&self.root, d, &mut Out { events, moved })
+        self.step(step, d, out)
     }
 
     fn step<D: Decoder>(
@@ -27,6 +27,12 @@ impl Plan {
         out: &mut Out<'_>,
     ) -> Result<(), DecodeError> {
         match step {
+            Step::Direct(inner) => self.step(inner, d, out)?,
+            Step::Generic(name) => {
+                return Err(DecodeError::Custom(
+                    format!("migration: the generic (serde) field of `{name}` is read only by its own type, not inside a converted value").into(),
+                ));
+            }
             Step::Leaf(leaf) => out.events.extend(read_leaf(*leaf, d)?),
             Step::Widen(from, to) => {
                 let value = read_leaf(*from, d)?.ok_or(NOT_A_NUMBER)?;
@@ -185,7 +191,13 @@ pub(super) struct Out<'b> {
     moved: &'b mut Vec<Event>,
 }
 
-const NOT_A_NUMBER: DecodeError = DecodeError::InvalidValue(&ValueError {
+impl<'b> Out<'b> {
+    pub(super) fn new(events: &'b mut Vec<Event>, moved: &'b mut Vec<Event>) -> Self {
+        Out { events, moved }
+    }
+}
+
+pub(super) const NOT_A_NUMBER: DecodeError = DecodeError::InvalidValue(&ValueError {
     type_name: "migration",
     reason: "a widening read no number",
 });
@@ -196,7 +208,7 @@ const NOT_A_LENGTH: DecodeError = DecodeError::InvalidValue(&ValueError {
 });
 
 /// One scalar read as the old bytes hold it; `None` for the unit, which holds nothing.
-fn read_leaf<D: Decoder>(leaf: Leaf, d: &mut D) -> Result<Option<Event>, DecodeError> {
+pub(super) fn read_leaf<D: Decoder>(leaf: Leaf, d: &mut D) -> Result<Option<Event>, DecodeError> {
     Ok(Some(match leaf {
         Leaf::Bool => Event::Bool(d.decode_bool()?),
         Leaf::U8 => Event::U8(d.decode_u8()?),
@@ -227,7 +239,7 @@ enum Wide {
 
 /// An old number as today's wider type. The plan widens only where every value fits; the
 /// checks stand anyway, so a wrong plan is an error and never a wrapped value.
-fn widen(value: Event, to: Leaf) -> Result<Event, DecodeError> {
+pub(super) fn widen(value: Event, to: Leaf) -> Result<Event, DecodeError> {
     let wide = match value {
         Event::U8(v) => Wide::Unsigned(v.into()),
         Event::U16(v) => Wide::Unsigned(v.into()),

@@ -19,7 +19,7 @@ use std::fmt;
 use typeinfo::HasTypeInfo;
 use typeinfo::codec::ReadValue;
 use typeinfo::factory::Factories;
-use typeinfo::snapshot::{FIELD_ORDER, SORTED, Snapshot};
+use typeinfo::snapshot::{CLASS_NAMES, FIELD_ORDER, SORTED, Snapshot, WRITTEN};
 use typeinfo::{DecodeError, Decoder, Encode, EncodeError, Encoder, Limits, StructKind};
 
 /// Kryo for derived types: the bytes of [`Kryo`], written by generated code.
@@ -102,7 +102,8 @@ impl RecordCodec for Generated {
     }
 
     #[inline]
-    /// Fields sorted by name, and the registrations (a class id stands for its name).
+    /// Fields sorted by name, class names in the bytes, and the registrations (a class id
+    /// stands for its name).
     fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot {
         let registry = self.kryo.registry();
         let registrations = registry
@@ -112,6 +113,7 @@ impl RecordCodec for Generated {
             .join(",");
         let settings = [
             (FIELD_ORDER.to_owned(), SORTED.to_owned()),
+            (CLASS_NAMES.to_owned(), WRITTEN.to_owned()),
             ("registrations".to_owned(), registrations),
             (
                 "registration required".to_owned(),

@@ -81,6 +81,11 @@ pub struct Compatibility {
 pub const FIELD_ORDER: &str = "field-order";
 /// The value of [`FIELD_ORDER`] for sorted fields.
 pub const SORTED: &str = "sorted";
+/// The setting a format gives when its bytes hold each struct's class name (serde's name
+/// of the type: kryo): a renamed type then reads only through a migration.
+pub const CLASS_NAMES: &str = "class-names";
+/// The value of [`CLASS_NAMES`] when the names are in the bytes.
+pub const WRITTEN: &str = "written";
 
 impl Compatibility {
     /// Compares the snapshot data was written under with today's.
@@ -90,6 +95,7 @@ impl Compatibility {
             new: &new.shape,
             old_sorted: old.setting(FIELD_ORDER) == Some(SORTED),
             new_sorted: new.setting(FIELD_ORDER) == Some(SORTED),
+            class_names: old.setting(CLASS_NAMES) == Some(WRITTEN),
             reasons: Vec::new(),
             visited: Vec::new(),
         };
@@ -165,6 +171,8 @@ struct Checker<'a> {
     new: &'a Shape,
     old_sorted: bool,
     new_sorted: bool,
+    /// Whether the old bytes hold class names.
+    class_names: bool,
     reasons: Vec<Reason>,
     /// Pairs of user types already compared: a recursive type is compared once.
     visited: Vec<(u32, u32)>,
@@ -316,6 +324,13 @@ impl Checker<'_> {
                 self.push(path.to_owned(), text, Outcome::Incompatible);
                 return;
             }
+        }
+        if self.class_names && old.wire_name != new.wire_name {
+            let text = format!(
+                "class name `{}` → `{}`: the bytes hold the old one",
+                old.wire_name, new.wire_name
+            );
+            self.push(path.to_owned(), text, Outcome::CompatibleAfterMigration);
         }
         match (&old.body, &new.body) {
             (Body::Struct(a), Body::Struct(b)) => self.fields(path, a, b),

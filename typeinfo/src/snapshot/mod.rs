@@ -14,7 +14,7 @@ mod display;
 mod migrate;
 pub mod shape;
 
-pub use compat::{Compatibility, FIELD_ORDER, Outcome, Reason, SORTED};
+pub use compat::{CLASS_NAMES, Compatibility, FIELD_ORDER, Outcome, Reason, SORTED, WRITTEN};
 #[doc(hidden)]
 pub use migrate::generated as __generated;
 pub use migrate::{Migration, MigrationError};

@@ -68,7 +68,7 @@ pub(super) enum Step {
 /// The plan of one pair of user types (or of an old type whose values are dropped).
 #[derive(Debug)]
 pub(super) struct TypePlan {
-    /// The class name a format that writes one checks (kryo).
+    /// The class name a format that writes one checks (kryo): the old type's.
     pub(super) wire_name: &'static str,
     /// The type's name in errors and for the variant check.
     pub(super) name: &'static str,
@@ -355,12 +355,11 @@ impl Builder<'_> {
             return Ok(*index);
         }
         let old = self.old.named(a);
-        let (name, wire_name) = match b {
-            Some(b) => {
-                let info = self.new.named(b);
-                (intern(&info.name), intern(&info.wire_name))
-            }
-            None => (intern(&old.name), intern(&old.wire_name)),
+        // The class name a format checks is the one the old bytes hold.
+        let wire_name = intern(&old.wire_name);
+        let name = match b {
+            Some(b) => intern(&self.new.named(b).name),
+            None => intern(&old.name),
         };
         let index = self.types.len();
         self.built.push(((a, b), index));

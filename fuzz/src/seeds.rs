@@ -34,6 +34,7 @@ pub fn all() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         ("engine_reader", engine_deliveries()),
         ("config", configs()),
         ("migration", migration()),
+        ("snapshot", snapshots()),
     ]
 }
 
@@ -220,4 +221,18 @@ fn migration() -> Vec<Vec<u8>> {
     }
     seeds.push(writer.finish().expect("ends"));
     seeds
+}
+
+/// Snapshots of the test types in each format.
+fn snapshots() -> Vec<Vec<u8>> {
+    use typeinfo_serializers::kryo::{Generated, Kryo};
+    use typeinfo_tests::migration::{v1 as old, v2 as new};
+    let kryo = Generated::new(Kryo::default()).expect("references are off");
+    vec![
+        Pojo::default().snapshot::<old::Order>().to_bytes(),
+        Compact::default().snapshot::<new::Order>().to_bytes(),
+        kryo.snapshot::<old::Tree>().to_bytes(),
+        Pojo::default().snapshot::<Everything>().to_bytes(),
+        Pojo::default().snapshot::<Tree>().to_bytes(),
+    ]
 }

@@ -437,3 +437,27 @@ proptest! {
         });
     }
 }
+
+#[test]
+fn a_kryo_registration_change_names_the_class_and_asks_for_the_old_registrations() {
+    let with_id = |id| {
+        let mut registry = Registry::new();
+        registry.register_name("Line", id).unwrap();
+        Generated::new(Kryo::new(registry)).unwrap()
+    };
+    let answer = typeinfo::snapshot::Compatibility::check(
+        &with_id(10).snapshot::<v1::Line>(),
+        &with_id(12).snapshot::<v1::Line>(),
+    );
+    assert_eq!(
+        answer.outcome,
+        Outcome::CompatibleWithReconfiguredSerializer,
+        "{answer}"
+    );
+    assert!(
+        answer
+            .to_string()
+            .contains("kryo setting `registration Line` changed `10` → `12`"),
+        "{answer}"
+    );
+}

@@ -106,15 +106,14 @@ impl RecordCodec for Generated {
     /// stands for its name).
     fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot {
         let registry = self.kryo.registry();
+        // One setting per class, so a change names the class.
         let registrations = registry
             .registrations()
-            .map(|(name, id)| format!("{name}={id}"))
-            .collect::<Vec<_>>()
-            .join(",");
+            .map(|(name, id)| (format!("registration {name}"), id.to_string()));
         let settings = [
             (FIELD_ORDER.to_owned(), SORTED.to_owned()),
             (CLASS_NAMES.to_owned(), WRITTEN.to_owned()),
-            ("registrations".to_owned(), registrations),
+            ("references".to_owned(), "off".to_owned()),
             (
                 "registration required".to_owned(),
                 registry.is_registration_required().to_string(),
@@ -124,6 +123,7 @@ impl RecordCodec for Generated {
             Self::NAME,
             settings
                 .into_iter()
+                .chain(registrations)
                 .chain(factory_settings(&self.factories)),
         )
     }

@@ -1,17 +1,27 @@
 //! The migrating reader: bytes written under an old snapshot, read as today's type.
 //!
 //! [`Migration::new`] compares the snapshots. Compatible as is, it reads as the type
-//! decodes (no cost per record). Compatible after migration, it compiles a plan once from
-//! the two shapes; each record is then read in the old layout with the format's own decoder
-//! (its limits and checks) and handed to today's `Decode` through a small in-memory reader:
-//! fields renamed by alias, reordered, removed (read and dropped) or added (their declared
-//! default), integers and floats widened, `T` read as `Some(T)`, collections rebuilt in
-//! another kind, variants renumbered or removed into the default variant.
+//! decodes (nothing per record but one branch). Compatible after migration, it compiles a
+//! plan once from the two shapes, and each record is read with the format's own decoder (its
+//! limits and checks) by the code the derive generates (`Decode::decode_migrating`): the old
+//! fields in their order, each straight into today's field, so a subtree that did not change
+//! reads at full speed. What changed goes through the plan: fields renamed by alias,
+//! reordered, removed (read and dropped) or added (their declared default); integers and
+//! floats widened; `T` read as `Some(T)`; lists, sets and maps rebuilt in another kind;
+//! variants renumbered, or removed into the default variant; all of it inside nested types,
+//! options, collections, maps and tuples. A changed value inside a container without
+//! migrating code of its own (a map, a tuple, an array) is read as a tape of values that
+//! today's type then decodes.
+//!
+//! Limits: a generic (serde) field reads only where its type did not change and it is not
+//! inside such a taped value; a field with its own codec (`with`) likewise. Kryo reads a
+//! renamed type's old class name, so its registrations must be the old ones (the snapshot's
+//! settings say which; they are the serializer's to apply).
 //!
 //! Pass it to a record codec's `decode_by`:
 //!
 //! ```text
-//! let migration = Migration::<Order>::new(&old_snapshot, &Pojo::default().snapshot::<Order>())?;
+//! let migration = Migration::<Order>::new(&old_snapshot, &pojo.snapshot::<Order>())?;
 //! let order: Order = pojo.decode_by(&old_bytes, &migration)?;
 //! ```
 

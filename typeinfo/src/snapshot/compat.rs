@@ -504,7 +504,8 @@ fn style_name(style: StructStyle) -> &'static str {
     }
 }
 
-fn is_leaf(node: &Node) -> bool {
+/// Whether a node is a scalar: no parts, no user type.
+pub(crate) fn is_leaf(node: &Node) -> bool {
     !matches!(
         node,
         Node::Option(_)

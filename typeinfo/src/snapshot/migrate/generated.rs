@@ -78,8 +78,8 @@ impl<'p> Migrate<'p> {
         let limits = *d.limits();
         if let Step::Widen(from, to) = step {
             // One number: no tape to fill.
-            let value = run::read_leaf(*from, d)?.ok_or(run::NOT_A_NUMBER)?;
-            let mut one = [run::widen(value, *to)?];
+            let value = run::read_leaf(from, d)?.ok_or(run::NOT_A_NUMBER)?;
+            let mut one = [run::widen(value, to)?];
             let mut reader = TapeReader::new(&mut one, limits);
             let value = T::decode(&mut reader)?;
             reader.finish()?;
@@ -212,9 +212,9 @@ impl<'p> OldField<'p> {
     pub fn skip<D: Decoder>(self, d: &mut D) -> Result<(), DecodeError> {
         // A scalar or an optional scalar needs no tape.
         let leaf = match &self.read.step {
-            Step::Leaf(leaf) => Some(*leaf),
+            Step::Leaf(leaf) => Some(leaf),
             Step::Option { variant, inner } => match **inner {
-                Step::Leaf(leaf) => {
+                Step::Leaf(ref leaf) => {
                     let present = if *variant {
                         d.decode_option_variant()
                     } else {

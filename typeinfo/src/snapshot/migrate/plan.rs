@@ -8,32 +8,10 @@ use super::MigrationError;
 use crate::codec::StructKind;
 use crate::codec::tape::Event;
 use crate::info::{FieldInfo, LogicalKind, StructStyle, TypeInfo};
-use crate::snapshot::compat::{match_fields, widens};
+use crate::snapshot::compat::{is_leaf, match_fields, widens};
 use crate::snapshot::shape::{Body, Fields, Node, Shape};
 use std::collections::HashSet;
 use std::sync::Mutex;
-
-/// A scalar read and written as itself.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Leaf {
-    Bool,
-    U8,
-    U16,
-    U32,
-    U64,
-    U128,
-    I8,
-    I16,
-    I32,
-    I64,
-    I128,
-    F32,
-    F64,
-    Char,
-    String,
-    Bytes,
-    Unit,
-}
 
 /// How one old value becomes today's.
 #[derive(Debug)]
@@ -44,9 +22,10 @@ pub(super) enum Step {
     Direct(Box<Step>),
     /// A value written through serde, read only as today's type decodes it.
     Generic(String),
-    Leaf(Leaf),
+    /// A scalar (a leaf [`Node`]) read and handed on as itself.
+    Leaf(Node),
     /// An old number read as `.0`, handed on as the wider `.1`.
-    Widen(Leaf, Leaf),
+    Widen(Node, Node),
     /// A date-time value: read and handed on as an instant, whatever the format's wire.
     Instant,
     /// A value that today's type holds in an `Option`: handed on as `Some`.
@@ -225,7 +204,7 @@ impl Builder<'_> {
             ) => ka == kb && self.same(ra, rb, seen),
             (N::Named(a), N::Named(b)) => self.same_named(*a, *b, seen),
             (N::Generic(a), N::Generic(b)) => a == b,
-            _ => leaf(old).is_some() && old == new,
+            _ => is_leaf(old) && old == new,
         }
     }
 
@@ -320,11 +299,8 @@ impl Builder<'_> {
                 LogicalKind::TimestampNanos | LogicalKind::LocalTimestampNanos => Step::Instant,
                 _ => self.step(path, ra, side.inner(rb))?,
             },
-            _ if old == new && leaf(old).is_some() => Step::Leaf(leaf(old).expect("a leaf")),
-            _ if !dropped && widens(old, new) => Step::Widen(
-                leaf(old).expect("numbers are leaves"),
-                leaf(new).expect("numbers are leaves"),
-            ),
+            _ if old == new && is_leaf(old) => Step::Leaf(old.clone()),
+            _ if !dropped && widens(old, new) => Step::Widen(old.clone(), new.clone()),
             (_, N::Option(b)) if !dropped && !matches!(old, N::Option(_)) => Step::IntoSome(
                 Box::new(self.step(&format!("{path}?"), old, Side::New(b))?),
             ),
@@ -591,29 +567,6 @@ fn struct_kind(fields: &Fields) -> StructKind {
         (StructStyle::Tuple, _) => StructKind::Tuple,
         (StructStyle::Named, _) => StructKind::Named,
     }
-}
-
-fn leaf(node: &Node) -> Option<Leaf> {
-    Some(match node {
-        Node::Bool => Leaf::Bool,
-        Node::U8 => Leaf::U8,
-        Node::U16 => Leaf::U16,
-        Node::U32 => Leaf::U32,
-        Node::U64 => Leaf::U64,
-        Node::U128 => Leaf::U128,
-        Node::I8 => Leaf::I8,
-        Node::I16 => Leaf::I16,
-        Node::I32 => Leaf::I32,
-        Node::I64 => Leaf::I64,
-        Node::I128 => Leaf::I128,
-        Node::F32 => Leaf::F32,
-        Node::F64 => Leaf::F64,
-        Node::Char => Leaf::Char,
-        Node::String => Leaf::String,
-        Node::Bytes => Leaf::Bytes,
-        Node::Unit => Leaf::Unit,
-        _ => return None,
-    })
 }
 
 /// A `'static` copy of a name from an old snapshot, which formats' readers take as type

@@ -1,7 +1,8 @@
 //! Running a plan: one old value read from a format's decoder, today's value written as the
 //! calls today's type makes to read it.
 
-use super::plan::{BodyPlan, Emit, FieldsPlan, Leaf, Plan, Step, TypePlan};
+use super::plan::{BodyPlan, Emit, FieldsPlan, Plan, Step, TypePlan};
+use crate::snapshot::shape::Node;
 pub(super) use crate::codec::tape::Event;
 use crate::codec::{Decoder, decode_map_blocks, decode_seq_blocks};
 use crate::error::{DecodeError, ValueError};
@@ -33,10 +34,10 @@ impl Plan {
                     format!("migration: the generic (serde) field of `{name}` is read only by its own type, not inside a converted value").into(),
                 ));
             }
-            Step::Leaf(leaf) => out.events.extend(read_leaf(*leaf, d)?),
+            Step::Leaf(leaf) => out.events.extend(read_leaf(leaf, d)?),
             Step::Widen(from, to) => {
-                let value = read_leaf(*from, d)?.ok_or(NOT_A_NUMBER)?;
-                out.events.push(widen(value, *to)?);
+                let value = read_leaf(from, d)?.ok_or(NOT_A_NUMBER)?;
+                out.events.push(widen(value, to)?);
             }
             Step::Instant => out
                 .events
@@ -84,7 +85,7 @@ impl Plan {
             Step::Array(len, inner) => {
                 let len = usize::try_from(*len).map_err(|_| NOT_A_LENGTH)?;
                 d.decode_tuple_start(len)?;
-                if let Step::Leaf(Leaf::U8) = **inner {
+                if let Step::Leaf(Node::U8) = **inner {
                     out.events
                         .extend(d.decode_byte_array(len)?.into_iter().map(Event::U8));
                 } else {
@@ -197,6 +198,11 @@ impl<'b> Out<'b> {
     }
 }
 
+const NOT_A_SCALAR: DecodeError = DecodeError::InvalidValue(&ValueError {
+    type_name: "migration",
+    reason: "a scalar step over a node with parts",
+});
+
 pub(super) const NOT_A_NUMBER: DecodeError = DecodeError::InvalidValue(&ValueError {
     type_name: "migration",
     reason: "a widening read no number",
@@ -208,25 +214,26 @@ const NOT_A_LENGTH: DecodeError = DecodeError::InvalidValue(&ValueError {
 });
 
 /// One scalar read as the old bytes hold it; `None` for the unit, which holds nothing.
-pub(super) fn read_leaf<D: Decoder>(leaf: Leaf, d: &mut D) -> Result<Option<Event>, DecodeError> {
+pub(super) fn read_leaf<D: Decoder>(leaf: &Node, d: &mut D) -> Result<Option<Event>, DecodeError> {
     Ok(Some(match leaf {
-        Leaf::Bool => Event::Bool(d.decode_bool()?),
-        Leaf::U8 => Event::U8(d.decode_u8()?),
-        Leaf::U16 => Event::U16(d.decode_u16()?),
-        Leaf::U32 => Event::U32(d.decode_u32()?),
-        Leaf::U64 => Event::U64(d.decode_u64()?),
-        Leaf::U128 => Event::U128(d.decode_u128()?),
-        Leaf::I8 => Event::I8(d.decode_i8()?),
-        Leaf::I16 => Event::I16(d.decode_i16()?),
-        Leaf::I32 => Event::I32(d.decode_i32()?),
-        Leaf::I64 => Event::I64(d.decode_i64()?),
-        Leaf::I128 => Event::I128(d.decode_i128()?),
-        Leaf::F32 => Event::F32(d.decode_f32()?),
-        Leaf::F64 => Event::F64(d.decode_f64()?),
-        Leaf::Char => Event::Char(d.decode_char()?),
-        Leaf::String => Event::Str(d.decode_string()?.into_boxed_str()),
-        Leaf::Bytes => Event::Bytes(d.decode_byte_buf()?.into_boxed_slice()),
-        Leaf::Unit => return Ok(None),
+        Node::Bool => Event::Bool(d.decode_bool()?),
+        Node::U8 => Event::U8(d.decode_u8()?),
+        Node::U16 => Event::U16(d.decode_u16()?),
+        Node::U32 => Event::U32(d.decode_u32()?),
+        Node::U64 => Event::U64(d.decode_u64()?),
+        Node::U128 => Event::U128(d.decode_u128()?),
+        Node::I8 => Event::I8(d.decode_i8()?),
+        Node::I16 => Event::I16(d.decode_i16()?),
+        Node::I32 => Event::I32(d.decode_i32()?),
+        Node::I64 => Event::I64(d.decode_i64()?),
+        Node::I128 => Event::I128(d.decode_i128()?),
+        Node::F32 => Event::F32(d.decode_f32()?),
+        Node::F64 => Event::F64(d.decode_f64()?),
+        Node::Char => Event::Char(d.decode_char()?),
+        Node::String => Event::Str(d.decode_string()?.into_boxed_str()),
+        Node::Bytes => Event::Bytes(d.decode_byte_buf()?.into_boxed_slice()),
+        Node::Unit => return Ok(None),
+        _ => return Err(NOT_A_SCALAR),
     }))
 }
 
@@ -239,7 +246,7 @@ enum Wide {
 
 /// An old number as today's wider type. The plan widens only where every value fits; the
 /// checks stand anyway, so a wrong plan is an error and never a wrapped value.
-pub(super) fn widen(value: Event, to: Leaf) -> Result<Event, DecodeError> {
+pub(super) fn widen(value: Event, to: &Node) -> Result<Event, DecodeError> {
     let wide = match value {
         Event::U8(v) => Wide::Unsigned(v.into()),
         Event::U16(v) => Wide::Unsigned(v.into()),
@@ -256,15 +263,15 @@ pub(super) fn widen(value: Event, to: Leaf) -> Result<Event, DecodeError> {
         _ => return Err(NOT_A_NUMBER),
     };
     Ok(match to {
-        Leaf::U16 => Event::U16(integer(wide, "u16")?),
-        Leaf::U32 => Event::U32(integer(wide, "u32")?),
-        Leaf::U64 => Event::U64(integer(wide, "u64")?),
-        Leaf::U128 => Event::U128(integer(wide, "u128")?),
-        Leaf::I16 => Event::I16(integer(wide, "i16")?),
-        Leaf::I32 => Event::I32(integer(wide, "i32")?),
-        Leaf::I64 => Event::I64(integer(wide, "i64")?),
-        Leaf::I128 => Event::I128(integer(wide, "i128")?),
-        Leaf::F64 => match wide {
+        Node::U16 => Event::U16(integer(wide, "u16")?),
+        Node::U32 => Event::U32(integer(wide, "u32")?),
+        Node::U64 => Event::U64(integer(wide, "u64")?),
+        Node::U128 => Event::U128(integer(wide, "u128")?),
+        Node::I16 => Event::I16(integer(wide, "i16")?),
+        Node::I32 => Event::I32(integer(wide, "i32")?),
+        Node::I64 => Event::I64(integer(wide, "i64")?),
+        Node::I128 => Event::I128(integer(wide, "i128")?),
+        Node::F64 => match wide {
             Wide::Float(v) => Event::F64(v),
             _ => return Err(NOT_A_NUMBER),
         },

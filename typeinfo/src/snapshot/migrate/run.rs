@@ -2,10 +2,10 @@
 //! calls today's type makes to read it.
 
 use super::plan::{BodyPlan, Emit, FieldsPlan, Plan, Step, TypePlan};
-use crate::snapshot::shape::Node;
 pub(super) use crate::codec::tape::Event;
 use crate::codec::{Decoder, decode_map_blocks, decode_seq_blocks};
 use crate::error::{DecodeError, ValueError};
+use crate::snapshot::shape::Node;
 
 /// The refusal an instant carries on a tape; today's type reads the instant itself.
 const MIGRATED_INSTANT: ValueError = crate::codec::epoch::beyond_i64_nanos("migrated instant");

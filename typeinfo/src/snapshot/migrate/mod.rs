@@ -99,6 +99,7 @@ impl<T> fmt::Debug for Migration<T> {
 }
 
 impl<T: Decode> ReadValue<T> for Migration<T> {
+    #[inline]
     fn read<D: Decoder>(&self, decoder: &mut D) -> Result<T, DecodeError> {
         let Some(plan) = &self.plan else {
             return T::decode(decoder);

@@ -45,16 +45,7 @@ impl<R: Read> Blocks<R> {
         }
         let at = blocks.offset;
         let len = blocks.u32("the snapshot's length")?;
-        if len > MAX_SNAPSHOT_BYTES {
-            return Err(StateError::at(
-                at,
-                StateErrorKind::TooLarge {
-                    what: "the snapshot",
-                    claimed: len.into(),
-                    limit: MAX_SNAPSHOT_BYTES.into(),
-                },
-            ));
-        }
+        within(at, len, MAX_SNAPSHOT_BYTES, "the snapshot")?;
         let start = blocks.offset;
         let bytes = blocks.take(len as usize, "the snapshot")?;
         let crc = blocks.u32("the snapshot's checksum")?;
@@ -83,16 +74,7 @@ impl<R: Read> Blocks<R> {
         if count == 0 {
             return self.end(start, head).map(|()| None);
         }
-        if len > MAX_BLOCK_BYTES {
-            return Err(StateError::at(
-                start + 4,
-                StateErrorKind::TooLarge {
-                    what: "a block",
-                    claimed: len.into(),
-                    limit: MAX_BLOCK_BYTES.into(),
-                },
-            ));
-        }
+        within(start + 4, len, MAX_BLOCK_BYTES, "a block")?;
         let offset = self.offset;
         let records = self.take(len as usize, "a block")?;
         let crc = self.u32("a block's checksum")?;
@@ -253,4 +235,19 @@ pub fn scan<R: Read>(input: R) -> Result<Summary, StateError> {
         blocks: count,
         bytes: blocks.offset,
     })
+}
+
+/// Refuses a length (read at `at`) over its limit before anything is taken for it.
+fn within(at: u64, len: u32, limit: u32, what: &'static str) -> Result<(), StateError> {
+    if len <= limit {
+        return Ok(());
+    }
+    Err(StateError::at(
+        at,
+        StateErrorKind::TooLarge {
+            what,
+            claimed: len.into(),
+            limit: limit.into(),
+        },
+    ))
 }

@@ -3,6 +3,7 @@
 //! and the codec methods that are that state, written once for every format.
 
 use core::mem::MaybeUninit;
+use typeinfo::codec::str_from_utf8;
 use typeinfo::factory::Factories;
 use typeinfo::io::Reader;
 use typeinfo::{DecodeError, Limits};
@@ -35,6 +36,25 @@ pub fn read_byte_buf<R: Reader>(reader: &mut R, len: usize) -> Result<Vec<u8>, D
     // SAFETY: `read_uninit` succeeded, so all `len` bytes were written.
     unsafe { out.set_len(len) };
     Ok(out)
+}
+
+/// Reads past `len` bytes (checked to be UTF-8 when `utf8`) without copying them where
+/// they lie in one chunk; a source that splits them is read into a buffer first.
+#[inline]
+pub fn skip_byte_buf<R: Reader>(reader: &mut R, len: usize, utf8: bool) -> Result<(), DecodeError> {
+    let chunk = reader.chunk();
+    if chunk.len() >= len {
+        if utf8 {
+            str_from_utf8(&chunk[..len])?;
+        }
+        reader.advance(len);
+        return Ok(());
+    }
+    let bytes = read_byte_buf(reader, len)?;
+    if utf8 {
+        str_from_utf8(&bytes)?;
+    }
+    Ok(())
 }
 
 /// A Unicode scalar value.
@@ -231,3 +251,43 @@ pub(crate) use {
     decode_state_methods, instants_whole_when_decoding, instants_whole_when_encoding,
     write_depth_methods,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Hands out its bytes `size` at a time, as a chain of network buffers does.
+    struct Chunks<'a>(&'a [u8], usize);
+
+    impl Reader for Chunks<'_> {
+        fn remaining(&self) -> usize {
+            self.0.len()
+        }
+        fn chunk(&self) -> &[u8] {
+            &self.0[..self.0.len().min(self.1)]
+        }
+        fn advance(&mut self, n: usize) {
+            self.0 = &self.0[n..];
+        }
+    }
+
+    #[test]
+    fn skipping_checks_utf8_in_one_chunk_and_across_chunks() {
+        let text = "caf\u{e9} \u{e9}t\u{e9}!".as_bytes();
+        let mut broken = text.to_vec();
+        broken[3] = 0xff;
+        for size in [1, 2, 3, 4, text.len(), text.len() + 1] {
+            let mut reader = Chunks(text, size);
+            skip_byte_buf(&mut reader, text.len() - 1, true).unwrap();
+            assert_eq!(reader.0, b"!", "chunks of {size}");
+            let err = skip_byte_buf(&mut Chunks(&broken, size), broken.len(), true).unwrap_err();
+            assert!(
+                matches!(err, DecodeError::InvalidUtf8 { valid_up_to: 3 }),
+                "{err:?}"
+            );
+            skip_byte_buf(&mut Chunks(&broken, size), broken.len(), false).unwrap();
+            let short = skip_byte_buf(&mut Chunks(text, size), text.len() + 1, false);
+            assert!(matches!(short, Err(DecodeError::UnexpectedEnd { .. })));
+        }
+    }
+}

@@ -47,6 +47,28 @@ mod generic {
     }
 }
 
+/// A record whose text fields a later version drops.
+mod dropped_text {
+    use super::*;
+
+    #[derive(TypeInfo, Serialize, Deserialize, Debug, PartialEq)]
+    pub struct Old {
+        pub id: u32,
+        pub note: String,
+        pub tags: Vec<String>,
+        pub blob: Option<Vec<u8>>,
+    }
+
+    pub mod new {
+        use super::super::*;
+
+        #[derive(TypeInfo, Serialize, Deserialize, Debug, PartialEq)]
+        pub struct Old {
+            pub id: u64,
+        }
+    }
+}
+
 fn placed() -> chrono::DateTime<chrono::Utc> {
     // Past 2262: only the formats that write instants whole hold it.
     "9999-12-31T23:59:59.123456789Z".parse().unwrap()
@@ -334,6 +356,46 @@ fn truncated_and_trailing_old_bytes_are_errors() {
                 .is_err()
         );
     });
+}
+
+#[test]
+fn a_dropped_string_is_read_past_but_still_checked() {
+    let old = dropped_text::Old {
+        id: 7,
+        note: "caf\u{e9}".into(),
+        tags: vec!["\u{e9}t\u{e9}".into(), String::new()],
+        blob: Some(vec![1, 2, 3]),
+    };
+    let mut corrupted = 0;
+    each_format!(|codec| {
+        let read: dropped_text::new::Old = migrated(&codec, &old).unwrap();
+        assert_eq!(read, dropped_text::new::Old { id: 7 });
+        let migration = Migration::<dropped_text::new::Old>::new(
+            &codec.snapshot::<dropped_text::Old>(),
+            &codec.snapshot::<dropped_text::new::Old>(),
+        )
+        .unwrap();
+        let bytes = codec.to_vec(&old).unwrap();
+        // Each `é` (C3 A9) in turn made invalid UTF-8: the note, then a tag.
+        for at in bytes
+            .windows(2)
+            .enumerate()
+            .filter(|(_, w)| w == &[0xc3, 0xa9])
+            .map(|(i, _)| i)
+        {
+            let mut bad = bytes.clone();
+            bad[at] = 0xff;
+            let read = codec.decode_by::<dropped_text::new::Old, _>(&bad, &migration);
+            assert!(
+                read.is_err(),
+                "{}: invalid UTF-8 at {at} read as {read:?}",
+                C::name(&codec)
+            );
+            corrupted += 1;
+        }
+    });
+    // pojo and compact write strings as UTF-8 bytes: three `é` each.
+    assert!(corrupted >= 6, "only {corrupted} strings corrupted");
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use crate::compiled::decode_generic_compiled;
 use crate::decode_support::{
     DecodeState, char_from, decode_state_methods, instants_whole_when_decoding, read_byte_buf,
-    variant_index,
+    skip_byte_buf, variant_index,
 };
 use crate::varint;
 use typeinfo::codec::{
@@ -173,6 +173,18 @@ impl<R: Reader> Decoder for CompactDecoder<'_, R> {
     fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
         let len = self.len()?;
         read_byte_buf(&mut self.reader, len)
+    }
+
+    #[inline]
+    fn skip_string(&mut self) -> Result<(), DecodeError> {
+        let len = self.len()?;
+        skip_byte_buf(&mut self.reader, len, true)
+    }
+
+    #[inline]
+    fn skip_byte_buf(&mut self) -> Result<(), DecodeError> {
+        let len = self.len()?;
+        skip_byte_buf(&mut self.reader, len, false)
     }
 
     #[inline]

@@ -4,7 +4,7 @@
 use crate::compiled::decode_generic_compiled;
 use crate::decode_support::{
     DecodeState, char_from, decode_state_methods, instants_whole_when_decoding, read_byte_buf,
-    variant_index,
+    skip_byte_buf, variant_index,
 };
 use typeinfo::codec::{
     decode_array_by_element, decode_vec_by_element, read_raw_array, read_raw_vec,
@@ -116,6 +116,18 @@ impl<R: Reader> Decoder for PojoDecoder<'_, R> {
     fn decode_byte_buf(&mut self) -> Result<Vec<u8>, DecodeError> {
         let len = self.read_len()?;
         read_byte_buf(&mut self.reader, len)
+    }
+
+    #[inline]
+    fn skip_string(&mut self) -> Result<(), DecodeError> {
+        let len = self.read_len()?;
+        skip_byte_buf(&mut self.reader, len, true)
+    }
+
+    #[inline]
+    fn skip_byte_buf(&mut self) -> Result<(), DecodeError> {
+        let len = self.read_len()?;
+        skip_byte_buf(&mut self.reader, len, false)
     }
 
     #[inline]

@@ -278,6 +278,20 @@ pub trait Decoder: Sized {
         string_from_utf8(self.decode_byte_buf()?)
     }
 
+    /// Reads a string and drops it (a field a migration removes), refusing what
+    /// [`Decoder::decode_string`] refuses. Formats that can check it in place override
+    /// this, so nothing is allocated.
+    #[inline]
+    fn skip_string(&mut self) -> Result<(), DecodeError> {
+        self.decode_string().map(drop)
+    }
+
+    /// Reads a byte buffer and drops it, as [`Decoder::skip_string`] a string.
+    #[inline]
+    fn skip_byte_buf(&mut self) -> Result<(), DecodeError> {
+        self.decode_byte_buf().map(drop)
+    }
+
     /// Reads whether an optional value follows.
     fn decode_option_tag(&mut self) -> Result<bool, DecodeError>;
 

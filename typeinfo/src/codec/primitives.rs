@@ -36,6 +36,13 @@ macro_rules! numbers {
             fn decode<D: Decoder>(d: &mut D) -> Result<Self, DecodeError> {
                 d.$dec()
             }
+            #[inline]
+            fn decode_migrating<D: Decoder>(
+                d: &mut D,
+                migrate: crate::snapshot::__generated::Migrate<'_>,
+            ) -> Result<Self, DecodeError> {
+                migrate.read_number(d)
+            }
         }
     )*};
 }

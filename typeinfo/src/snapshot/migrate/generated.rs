@@ -5,6 +5,7 @@
 //! type). Not a public API: its names may change with the derive.
 
 use super::plan::{BodyPlan, FieldRead, FieldsPlan, Plan, Step, TypePlan, VariantPlan};
+use super::widen::{self, FromWide};
 use super::{reader::TapeReader, run, run::Out, with_buffers};
 use crate::codec::{Decode, Decoder};
 use crate::error::DecodeError;
@@ -72,19 +73,24 @@ impl<'p> Migrate<'p> {
         }
     }
 
+    /// Reads a number as `T`: directly, widened from the old number, or through the plan's
+    /// conversion.
+    #[inline]
+    pub(crate) fn read_number<T: Decode + FromWide, D: Decoder>(
+        self,
+        d: &mut D,
+    ) -> Result<T, DecodeError> {
+        match self.step {
+            Step::Direct(_) => T::decode(d),
+            Step::Widen(from, _) => T::from_wide(widen::read(from, d)?),
+            step => self.converted(step, d),
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn converted<T: Decode, D: Decoder>(self, step: &Step, d: &mut D) -> Result<T, DecodeError> {
         let limits = *d.limits();
-        if let Step::Widen(from, to) = step {
-            // One number: no tape to fill.
-            let value = run::read_leaf(from, d)?.ok_or(run::NOT_A_NUMBER)?;
-            let mut one = [run::widen(value, to)?];
-            let mut reader = TapeReader::new(&mut one, limits);
-            let value = T::decode(&mut reader)?;
-            reader.finish()?;
-            return Ok(value);
-        }
         with_buffers(|buffers| {
             let super::Buffers { events, moved } = buffers;
             self.plan.step_into(step, d, &mut Out::new(events, moved))?;
@@ -230,14 +236,12 @@ impl<'p> OldField<'p> {
             _ => None,
         };
         if let Some(leaf) = leaf {
-            return run::read_leaf(leaf, d)
-                .map(drop)
-                .map_err(|e| e.in_field(self.read.name));
+            return run::skip_leaf(leaf, d).map_err(|e| e.in_field(self.read.name));
         }
         with_buffers(|buffers| {
             let super::Buffers { events, moved } = buffers;
             self.plan
-                .step_into(&self.read.step, d, &mut Out::new(events, moved))
+                .step_into(&self.read.step, d, &mut Out::discarding(events, moved))
                 .map_err(|e| e.in_field(self.read.name))
         })
     }

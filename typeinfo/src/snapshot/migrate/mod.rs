@@ -30,6 +30,7 @@ pub mod generated;
 mod plan;
 mod reader;
 mod run;
+mod widen;
 
 use super::compat::FIELD_ORDER;
 use super::{Compatibility, Outcome, SORTED, Shape, Snapshot};

@@ -2,6 +2,7 @@
 //! calls today's type makes to read it.
 
 use super::plan::{BodyPlan, Emit, FieldsPlan, Plan, Step, TypePlan};
+use super::widen;
 pub(super) use crate::codec::tape::Event;
 use crate::codec::{Decoder, decode_map_blocks, decode_seq_blocks};
 use crate::error::{DecodeError, ValueError};
@@ -34,11 +35,9 @@ impl Plan {
                     format!("migration: the generic (serde) field of `{name}` is read only by its own type, not inside a converted value").into(),
                 ));
             }
+            Step::Leaf(leaf) if out.discard => skip_leaf(leaf, d)?,
             Step::Leaf(leaf) => out.events.extend(read_leaf(leaf, d)?),
-            Step::Widen(from, to) => {
-                let value = read_leaf(from, d)?.ok_or(NOT_A_NUMBER)?;
-                out.events.push(widen(value, to)?);
-            }
+            Step::Widen(from, to) => out.events.push(widen::event(widen::read(from, d)?, to)?),
             Step::Instant => out
                 .events
                 .push(Event::Instant(d.decode_instant()?, &MIGRATED_INSTANT)),
@@ -150,7 +149,11 @@ impl Plan {
         let mut kept = Vec::new();
         for read in &plan.reads {
             let start = out.events.len();
-            self.step(&read.step, d, out).map_err(|e| match variant {
+            let discard = out.discard;
+            out.discard |= !read.kept;
+            let read_one = self.step(&read.step, d, out);
+            out.discard = discard;
+            read_one.map_err(|e| match variant {
                 Some(variant) => e.in_variant_field(variant, read.name),
                 None => e.in_field(read.name),
             })?;
@@ -190,22 +193,31 @@ impl Plan {
 pub(super) struct Out<'b> {
     events: &'b mut Vec<Event>,
     moved: &'b mut Vec<Event>,
+    /// Whether the value read is dropped: its strings and bytes are read past, not kept.
+    discard: bool,
 }
 
 impl<'b> Out<'b> {
     pub(super) fn new(events: &'b mut Vec<Event>, moved: &'b mut Vec<Event>) -> Self {
-        Out { events, moved }
+        Out {
+            events,
+            moved,
+            discard: false,
+        }
+    }
+
+    /// An `Out` for a value that is read and dropped.
+    pub(super) fn discarding(events: &'b mut Vec<Event>, moved: &'b mut Vec<Event>) -> Self {
+        Out {
+            discard: true,
+            ..Out::new(events, moved)
+        }
     }
 }
 
 const NOT_A_SCALAR: DecodeError = DecodeError::InvalidValue(&ValueError {
     type_name: "migration",
     reason: "a scalar step over a node with parts",
-});
-
-pub(super) const NOT_A_NUMBER: DecodeError = DecodeError::InvalidValue(&ValueError {
-    type_name: "migration",
-    reason: "a widening read no number",
 });
 
 const NOT_A_LENGTH: DecodeError = DecodeError::InvalidValue(&ValueError {
@@ -237,56 +249,11 @@ pub(super) fn read_leaf<D: Decoder>(leaf: &Node, d: &mut D) -> Result<Option<Eve
     }))
 }
 
-/// A number as wide as any of its kind.
-enum Wide {
-    Signed(i128),
-    Unsigned(u128),
-    Float(f64),
-}
-
-/// An old number as today's wider type. The plan widens only where every value fits; the
-/// checks stand anyway, so a wrong plan is an error and never a wrapped value.
-pub(super) fn widen(value: Event, to: &Node) -> Result<Event, DecodeError> {
-    let wide = match value {
-        Event::U8(v) => Wide::Unsigned(v.into()),
-        Event::U16(v) => Wide::Unsigned(v.into()),
-        Event::U32(v) => Wide::Unsigned(v.into()),
-        Event::U64(v) => Wide::Unsigned(v.into()),
-        Event::U128(v) => Wide::Unsigned(v),
-        Event::I8(v) => Wide::Signed(v.into()),
-        Event::I16(v) => Wide::Signed(v.into()),
-        Event::I32(v) => Wide::Signed(v.into()),
-        Event::I64(v) => Wide::Signed(v.into()),
-        Event::I128(v) => Wide::Signed(v),
-        Event::F32(v) => Wide::Float(v.into()),
-        Event::F64(v) => Wide::Float(v),
-        _ => return Err(NOT_A_NUMBER),
-    };
-    Ok(match to {
-        Node::U16 => Event::U16(integer(wide, "u16")?),
-        Node::U32 => Event::U32(integer(wide, "u32")?),
-        Node::U64 => Event::U64(integer(wide, "u64")?),
-        Node::U128 => Event::U128(integer(wide, "u128")?),
-        Node::I16 => Event::I16(integer(wide, "i16")?),
-        Node::I32 => Event::I32(integer(wide, "i32")?),
-        Node::I64 => Event::I64(integer(wide, "i64")?),
-        Node::I128 => Event::I128(integer(wide, "i128")?),
-        Node::F64 => match wide {
-            Wide::Float(v) => Event::F64(v),
-            _ => return Err(NOT_A_NUMBER),
-        },
-        _ => return Err(NOT_A_NUMBER),
-    })
-}
-
-fn integer<T: TryFrom<i128> + TryFrom<u128>>(
-    wide: Wide,
-    type_name: &'static str,
-) -> Result<T, DecodeError> {
-    let out_of_range = DecodeError::OutOfRange { type_name };
-    match wide {
-        Wide::Signed(v) => T::try_from(v).map_err(|_| out_of_range),
-        Wide::Unsigned(v) => T::try_from(v).map_err(|_| out_of_range),
-        Wide::Float(_) => Err(NOT_A_NUMBER),
+/// One scalar read past: strings and bytes checked where they lie, not copied out.
+pub(super) fn skip_leaf<D: Decoder>(leaf: &Node, d: &mut D) -> Result<(), DecodeError> {
+    match leaf {
+        Node::String => d.skip_string(),
+        Node::Bytes => d.skip_byte_buf(),
+        _ => read_leaf(leaf, d).map(drop),
     }
 }

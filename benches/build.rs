@@ -9,12 +9,10 @@ const MEASURED: &[&str] = &[
     "bincode",
     "bitcode",
     "postcard",
-    "rkyv",
     "rmp-serde",
     "serde",
     "serde_json",
     "simd-json",
-    "wincode",
     "zstd",
 ];
 

@@ -12,11 +12,6 @@ macro_rules! record {
             ::bincode::Decode,
             ::bitcode::Encode,
             ::bitcode::Decode,
-            ::wincode::SchemaWrite,
-            ::wincode::SchemaRead,
-            ::rkyv::Archive,
-            ::rkyv::Serialize,
-            ::rkyv::Deserialize,
             ::serde::Serialize,
             ::serde::Deserialize,
             Debug,
@@ -34,7 +29,6 @@ pub mod datasets;
 pub mod explain;
 pub mod interleaved;
 pub mod jobs;
-pub mod peers;
 pub mod report;
 pub mod runner;
 pub mod samples;

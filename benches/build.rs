@@ -9,10 +9,12 @@ const MEASURED: &[&str] = &[
     "bincode",
     "bitcode",
     "postcard",
+    "rkyv",
     "rmp-serde",
     "serde",
     "serde_json",
     "simd-json",
+    "wincode",
     "zstd",
 ];
 

@@ -25,6 +25,7 @@ pub trait Dataset:
     + bincode::Decode<()>
     + bitcode::Encode
     + bitcode::DecodeOwned
+    + crate::peers::PeerDerives
     + Serialize
     + DeserializeOwned
     + PartialEq
@@ -39,6 +40,7 @@ impl<T> Dataset for T where
         + bincode::Decode<()>
         + bitcode::Encode
         + bitcode::DecodeOwned
+        + crate::peers::PeerDerives
         + Serialize
         + DeserializeOwned
         + PartialEq
@@ -282,6 +284,8 @@ pub fn per_record<T: Dataset>(records: &[T]) -> Result<Vec<Box<dyn Contender + '
         })
         .collect::<Result<Vec<_>, String>>()?;
     out.push(Box::new(Bitcode::new(records)?));
+    out.push(Box::new(crate::peers::Wincode::new(records)?));
+    out.push(Box::new(crate::peers::Rkyv::new(records)?));
     Ok(out)
 }
 
@@ -513,6 +517,12 @@ pub fn all<T: Dataset>(
         }
     }
     out.push(Box::new(Bitcode::new(core::slice::from_ref(data))?));
+    out.push(Box::new(crate::peers::Wincode::new(
+        core::slice::from_ref(data),
+    )?));
+    out.push(Box::new(crate::peers::Rkyv::new(core::slice::from_ref(
+        data,
+    ))?));
     if with_memcpy {
         out.push(Box::new(Memcpy::new(data)));
     }

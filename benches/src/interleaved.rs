@@ -122,8 +122,8 @@ mod tests {
         );
         assert_eq!(
             timings.len(),
-            // bitcode and memcpy besides the serializers.
-            contenders::formats::<log::Logs>(Default::default()).len() + 2
+            // bitcode, wincode, rkyv and memcpy besides the serializers.
+            contenders::formats::<log::Logs>(Default::default()).len() + 4
         );
         for t in &timings {
             assert_eq!(t.samples(), 5);

@@ -12,6 +12,11 @@ macro_rules! record {
             ::bincode::Decode,
             ::bitcode::Encode,
             ::bitcode::Decode,
+            ::wincode::SchemaWrite,
+            ::wincode::SchemaRead,
+            ::rkyv::Archive,
+            ::rkyv::Serialize,
+            ::rkyv::Deserialize,
             ::serde::Serialize,
             ::serde::Deserialize,
             Debug,
@@ -29,6 +34,7 @@ pub mod datasets;
 pub mod explain;
 pub mod interleaved;
 pub mod jobs;
+pub mod peers;
 pub mod report;
 pub mod runner;
 pub mod samples;

@@ -63,7 +63,7 @@ mod tests {
     #[test]
     fn small_samples_round_trip_in_every_format() {
         let report = inspect::<log::Log, _>("log", 50, &log::generate(SEED, 50)).unwrap();
-        assert_eq!(report.sizes.len(), 15);
+        assert_eq!(report.sizes.len(), 17);
         let report = inspect::<mesh::Triangle, _>("mesh", 10, &mesh::generate(SEED, 10)).unwrap();
         // A length prefix and 48 raw bytes per triangle.
         assert_eq!(report.size("pojo"), Some(4 + 10 * 48));

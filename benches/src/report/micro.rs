@@ -68,7 +68,7 @@ pub fn format_names() -> Vec<&'static str> {
     // Only datasets with generic fields have it (flink-mini).
     let after_pojo = names.iter().position(|&n| n == "pojo").map_or(0, |i| i + 1);
     names.insert(after_pojo, contenders::POJO_FACTORY);
-    names.push("bitcode");
+    names.extend(["bitcode", "wincode", "rkyv"]);
     names
 }
 

@@ -1,4 +1,5 @@
-//! criterion groups per dataset and operation (`log/serialize`, `app-events/round-trip`,
+//! criterion groups per dataset and operation (`log/serialize`, `log/to-vec`,
+//! `app-events/round-trip`,
 //! …), one function per format: every format of the main job's comparison (ours, the serde
 //! baselines, apache-avro where it takes the records, bitcode and postcard as outside
 //! references) and memcpy as the speed limit on `mesh`; throughput in each format's own
@@ -27,6 +28,9 @@ fn benches(c: &mut Criterion) {
                 for contender in &mut lineup.contenders {
                     if contender.name() == "memcpy" && operation != Operation::Serialize {
                         continue; // a copy is the same both ways
+                    }
+                    if operation == Operation::ToVec && !contender.has_to_vec() {
+                        continue;
                     }
                     group.throughput(Throughput::Bytes(contender.bytes() as u64));
                     group.bench_function(contender.name(), |b| {

@@ -56,6 +56,15 @@ pub trait Contender {
     fn serialize(&mut self);
     fn deserialize(&mut self);
 
+    /// Whether the contender has a plain API that allocates the output per call.
+    fn has_to_vec(&self) -> bool {
+        false
+    }
+
+    /// Every record through the plain API, each into a new vector (nothing where
+    /// [`Contender::has_to_vec`] is false).
+    fn serialize_to_vec(&mut self) {}
+
     /// Bytes of the encoded dataset.
     fn bytes(&self) -> usize {
         self.encoded().len()
@@ -160,6 +169,11 @@ impl<T, S: RecordSerializer<T>> RecordSerializer<T> for Named<S> {
     fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.inner.read_record(bytes)
     }
+
+    #[inline]
+    fn record_to_vec(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
+        self.inner.record_to_vec(value)
+    }
 }
 
 /// A record format timed on a dataset: records one by one, as they travel between
@@ -198,6 +212,15 @@ impl<'a, T: Dataset> Format<'a, T> {
             if back != *record {
                 return Err(format!("{name}: the round trip gave a different value"));
             }
+            // The plain API (sized first where the format can) writes the same bytes.
+            let plain = serializer
+                .record_to_vec(record)
+                .map_err(|e| format!("{name}: to_vec failed: {e}"))?;
+            if plain != bytes[start..] {
+                return Err(format!(
+                    "{name}: to_vec and write_record wrote different bytes"
+                ));
+            }
             ends.push(bytes.len());
         }
         Ok(Format {
@@ -227,6 +250,20 @@ impl<T: Dataset> Contender for Format<'_, T> {
                 .expect("checked at construction");
         }
         black_box(&self.out);
+    }
+
+    fn has_to_vec(&self) -> bool {
+        true
+    }
+
+    fn serialize_to_vec(&mut self) {
+        for record in black_box(self.records) {
+            black_box(
+                self.serializer
+                    .record_to_vec(record)
+                    .expect("checked at construction"),
+            );
+        }
     }
 
     fn deserialize(&mut self) {
@@ -353,6 +390,16 @@ impl<T: Dataset> Contender for Bitcode<'_, T> {
             self.out.extend_from_slice(encoded);
         }
         black_box(&self.out);
+    }
+
+    fn has_to_vec(&self) -> bool {
+        true
+    }
+
+    fn serialize_to_vec(&mut self) {
+        for record in black_box(self.records) {
+            black_box(bitcode::encode(record));
+        }
     }
 
     fn deserialize(&mut self) {
@@ -491,6 +538,14 @@ impl<T: Dataset> Contender for BincodeSlice<'_, T> {
             bincode::encode_into_slice(black_box(self.data), &mut self.out, bincode_config())
                 .expect("checked"),
         );
+    }
+
+    fn has_to_vec(&self) -> bool {
+        true
+    }
+
+    fn serialize_to_vec(&mut self) {
+        black_box(bincode::encode_to_vec(black_box(self.data), bincode_config()).expect("checked"));
     }
 
     fn deserialize(&mut self) {

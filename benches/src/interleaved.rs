@@ -11,13 +11,17 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     Serialize,
+    /// Each record into a vector of its own, allocated by the format: the plain API
+    /// (`to_vec`, `serialize`, `encode`) a first-time user calls.
+    ToVec,
     Deserialize,
     RoundTrip,
 }
 
 impl Operation {
-    pub const ALL: [Operation; 3] = [
+    pub const ALL: [Operation; 4] = [
         Operation::Serialize,
+        Operation::ToVec,
         Operation::Deserialize,
         Operation::RoundTrip,
     ];
@@ -25,6 +29,7 @@ impl Operation {
     pub fn name(self) -> &'static str {
         match self {
             Operation::Serialize => "serialize",
+            Operation::ToVec => "to-vec",
             Operation::Deserialize => "deserialize",
             Operation::RoundTrip => "round-trip",
         }
@@ -34,6 +39,7 @@ impl Operation {
     pub fn run(self, contender: &mut dyn Contender) {
         match self {
             Operation::Serialize => contender.serialize(),
+            Operation::ToVec => contender.serialize_to_vec(),
             Operation::Deserialize => contender.deserialize(),
             Operation::RoundTrip => contender.round_trip(),
         }

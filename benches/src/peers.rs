@@ -107,6 +107,18 @@ impl<T: Dataset> Contender for Wincode<'_, T> {
         black_box(&self.out);
     }
 
+    fn has_to_vec(&self) -> bool {
+        true
+    }
+
+    fn serialize_to_vec(&mut self) {
+        for record in black_box(self.records) {
+            black_box(
+                wincode::config::serialize(record, WINCODE).expect("checked at construction"),
+            );
+        }
+    }
+
     fn deserialize(&mut self) {
         for bytes in self.encoded.records() {
             let record: T = wincode::config::deserialize(black_box(bytes), WINCODE)
@@ -172,6 +184,16 @@ impl<T: Dataset> Contender for Rkyv<'_, T> {
             self.scratch = scratch;
         }
         black_box(&self.out);
+    }
+
+    fn has_to_vec(&self) -> bool {
+        true
+    }
+
+    fn serialize_to_vec(&mut self) {
+        for record in black_box(self.records) {
+            black_box(rkyv::to_bytes::<rancor::Error>(record).expect("checked at construction"));
+        }
     }
 
     fn deserialize(&mut self) {

@@ -88,6 +88,36 @@ mod tests {
         );
     }
 
+    /// The size goal of `compact` against the smallest peer: at most 5 % above bitcode's
+    /// bytes on every dataset, raw (sizes are deterministic, so this is a test, not a
+    /// benchmark).
+    #[test]
+    fn compact_is_within_five_percent_of_bitcode_on_every_dataset() {
+        use crate::datasets::{app_events, flink_mini, game_sessions};
+        let logs = log::generate(SEED, log::DEFAULT_LEN);
+        let mesh = mesh::generate(SEED, 2000);
+        let reports = [
+            inspect::<log::Log, _>("log", logs.logs.len(), &logs).unwrap(),
+            inspect::<mesh::Triangle, _>("mesh", 2000, &mesh).unwrap(),
+            inspect_per_record("app-events", &app_events::generate(SEED, 1000).sessions).unwrap(),
+            inspect_per_record(
+                "game-sessions",
+                &game_sessions::generate(SEED, 1000).sessions,
+            )
+            .unwrap(),
+            inspect_per_record("flink-mini", &flink_mini::generate(SEED, 1000).events).unwrap(),
+        ];
+        for report in reports {
+            let (compact, bitcode) = (report.size("compact"), report.size("bitcode"));
+            let (compact, bitcode) = (compact.unwrap(), bitcode.unwrap());
+            assert!(
+                compact * 100 <= bitcode * 105,
+                "{}: compact {compact} bytes, bitcode {bitcode}",
+                report.dataset
+            );
+        }
+    }
+
     /// Per record, a registered class writes an id where an unregistered one writes its
     /// name, every record.
     #[test]

@@ -37,11 +37,55 @@ pub trait RecordCodec {
     /// reads the data after `T` has changed.
     fn snapshot<T: HasTypeInfo + ?Sized>(&self) -> Snapshot;
 
+    /// The exact number of bytes [`RecordCodec::encode_into`] appends for `value`. A format
+    /// with a size pass counts without writing (pojo); the others encode into a scratch
+    /// vector and measure it.
+    fn encoded_size<T: Encode + ?Sized>(&self, value: &T) -> Result<usize, EncodeError> {
+        Ok(grown_to_vec(self, value)?.len())
+    }
+
     /// Encodes `value` into a new vector.
     fn to_vec<T: Encode + ?Sized>(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
-        let mut out = Vec::new();
-        self.encode_into(value, &mut out)?;
-        Ok(out)
+        grown_to_vec(self, value)
+    }
+}
+
+/// [`RecordCodec::to_vec`] without a size pass: the vector grows as the value is written.
+#[inline]
+pub(crate) fn grown_to_vec<C: RecordCodec + ?Sized, T: Encode + ?Sized>(
+    codec: &C,
+    value: &T,
+) -> Result<Vec<u8>, EncodeError> {
+    let mut out = Vec::new();
+    codec.encode_into(value, &mut out)?;
+    Ok(out)
+}
+
+/// [`RecordCodec::to_vec`] of a format with a size pass: counts, refuses a record over the
+/// limit before allocating, then writes into a vector of exactly that capacity.
+#[inline]
+pub(crate) fn sized_to_vec<C: RecordCodec + ?Sized, T: Encode + ?Sized>(
+    codec: &C,
+    value: &T,
+) -> Result<Vec<u8>, EncodeError> {
+    let size = codec.encoded_size(value)?;
+    let mut out = Vec::with_capacity(size);
+    codec.encode_into(value, &mut out)?;
+    debug_assert_eq!(out.len(), size, "the size pass and the write disagree");
+    Ok(out)
+}
+
+/// Refuses a counted `size` over `max_record_bytes`, as [`append_record`] refuses the bytes.
+#[inline]
+pub(crate) fn check_encoded_size(size: usize, limits: &Limits) -> Result<usize, EncodeError> {
+    if size <= limits.max_record_bytes {
+        Ok(size)
+    } else {
+        Err(EncodeErrorKind::RecordTooLarge {
+            size,
+            limit: limits.max_record_bytes,
+        }
+        .into())
     }
 }
 
@@ -58,6 +102,13 @@ pub trait RecordSerializer<T>: Send + Sync {
 
     /// Decodes one record that fills `bytes` exactly.
     fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError>;
+
+    /// Encodes one record into a new vector (sized first where the format can).
+    fn record_to_vec(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
+        let mut out = Vec::new();
+        self.write_record(value, &mut out)?;
+        Ok(out)
+    }
 }
 
 impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C {
@@ -73,6 +124,11 @@ impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C
     #[inline]
     fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.decode(bytes)
+    }
+
+    #[inline]
+    fn record_to_vec(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
+        self.to_vec(value)
     }
 }
 
@@ -117,18 +173,7 @@ pub(crate) fn append_record(
     encode: impl FnOnce(&mut Vec<u8>) -> Result<(), EncodeError>,
 ) -> Result<(), EncodeError> {
     let start = out.len();
-    let result = encode(out).and_then(|()| {
-        let size = out.len() - start;
-        if size <= limits.max_record_bytes {
-            Ok(())
-        } else {
-            Err(EncodeErrorKind::RecordTooLarge {
-                size,
-                limit: limits.max_record_bytes,
-            }
-            .into())
-        }
-    });
+    let result = encode(out).and_then(|()| check_encoded_size(out.len() - start, limits).map(drop));
     if result.is_err() {
         out.truncate(start);
     }

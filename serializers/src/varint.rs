@@ -94,6 +94,12 @@ pub fn write_u128(out: &mut Vec<u8>, v: u128) {
     out.extend_from_slice(&buf[..=len]);
 }
 
+/// The bytes `v` takes as a varint: one per 7 significant bits, at least one.
+#[inline]
+pub fn len(v: u128) -> usize {
+    (128 - v.leading_zeros() as usize).max(1).div_ceil(7)
+}
+
 /// Reads a varint of at most `bits` significant bits (16, 32, 64 or 128).
 #[inline]
 pub fn read<R: Reader>(
@@ -126,6 +132,17 @@ pub fn read<R: Reader>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn len_is_what_write_writes(v: u128, small: u64) {
+            for v in [v, u128::from(small), u128::from(small >> 40), 0, u128::MAX] {
+                let mut out = Vec::new();
+                write_u128(&mut out, v);
+                prop_assert_eq!(len(v), out.len(), "{}", v);
+            }
+        }
+    }
 
     /// LEB128 group by group, as the spec words it.
     fn by_definition(v: u128) -> Vec<u8> {

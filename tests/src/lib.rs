@@ -160,6 +160,14 @@ fn round_trip<C: RecordCodec, T: Encode + Decode + PartialEq + Debug>(
         .decode(&bytes)
         .unwrap_or_else(|e| panic!("{name} decode: {e}"));
     assert_same(codec, value, &back, &bytes, &format!("{name} round trip"));
+    let counted = codec
+        .encoded_size(value)
+        .unwrap_or_else(|e| panic!("{name} encoded_size: {e}"));
+    assert_eq!(
+        counted,
+        bytes.len(),
+        "{name}: the size pass counts what is written"
+    );
 
     let mut streamed = Vec::new();
     encode_streamed(value, &mut streamed).unwrap_or_else(|e| panic!("{name} encode_to: {e}"));

@@ -301,7 +301,9 @@ fn compiled_factories_run_on_the_formats_own_encoders() {
 
     fn seen_by<C: RecordCodec>(codec: &C) -> Vec<&'static str> {
         SEEN.with(|seen| seen.borrow_mut().clear());
-        let bytes = codec.to_vec(&visit()).unwrap();
+        // `encode_into` writes once; `to_vec` may run a size pass first.
+        let mut bytes = Vec::new();
+        codec.encode_into(&visit(), &mut bytes).unwrap();
         let _: Visit = RecordCodec::decode(codec, &bytes).unwrap();
         SEEN.with(|seen| seen.take())
     }

@@ -230,6 +230,30 @@ fn record_size_limit_applies_both_ways() {
     assert_eq!(out, [42], "a refused record leaves the buffer as it was");
 }
 
+/// `to_vec` counts first where the format can (pojo, compact): a record over the limit is
+/// refused by the count, with the error `encode_into` gives, before any vector is made.
+#[test]
+fn sized_writes_refuse_what_the_record_limit_refuses() {
+    let limits = Limits {
+        max_record_bytes: 8,
+        ..Limits::DEFAULT
+    };
+    let too_large = EncodeErrorKind::RecordTooLarge { size: 9, limit: 8 };
+    let pojo = Pojo::new(limits);
+    let refused = |e: EncodeError| e.into_kind() == too_large;
+    assert!(pojo.encoded_size(&[0u8; 9]).is_err_and(refused));
+    assert!(pojo.to_vec(&[0u8; 9]).is_err_and(refused));
+    assert_eq!(pojo.to_vec(&[0u8; 8]).map(|v| v.len()), Ok(8));
+    let compact = Compact::new(limits);
+    // Nine bytes: a one-byte length and eight bytes.
+    assert!(compact.to_vec(&vec![0u8; 8]).is_err_and(refused));
+    assert_eq!(compact.encoded_size(&vec![0u8; 7]), Ok(8));
+    // Ten flags in two flag bytes, a 300 as two varint bytes: the count follows the format.
+    let flags = ([true; 5], [false; 5], 300u32);
+    assert_eq!(Compact::default().encoded_size(&flags), Ok(4));
+    assert_eq!(Compact::default().to_vec(&flags).map(|v| v.len()), Ok(4));
+}
+
 #[test]
 fn error_types_stay_small() {
     assert_eq!(std::mem::size_of::<DecodeError>(), 24);

@@ -63,6 +63,46 @@ impl<W: Writer + ?Sized> Writer for &mut W {
     }
 }
 
+/// Counts the bytes a value would take and keeps none: the first pass of a sized write,
+/// which then allocates once. Code compiled for vectors (a factory's) writes into a spill
+/// vector, counted too, so the count is exact whatever path the bytes take.
+#[derive(Debug, Default)]
+pub struct SizeCounter {
+    counted: usize,
+    spill: Vec<u8>,
+}
+
+impl SizeCounter {
+    pub fn new() -> Self {
+        SizeCounter::default()
+    }
+
+    /// Bytes counted so far.
+    #[inline]
+    pub fn size(&self) -> usize {
+        self.counted + self.spill.len()
+    }
+}
+
+impl Writer for SizeCounter {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) -> Result<(), EncodeError> {
+        self.counted += bytes.len();
+        Ok(())
+    }
+
+    #[inline]
+    fn write_array<const N: usize>(&mut self, _: [u8; N]) -> Result<(), EncodeError> {
+        self.counted += N;
+        Ok(())
+    }
+
+    #[inline]
+    fn as_vec(&mut self) -> Option<&mut Vec<u8>> {
+        Some(&mut self.spill)
+    }
+}
+
 /// Writes into a caller's fixed buffer; running out of room is an error, not a panic.
 #[derive(Debug)]
 pub struct SliceWriter<'a> {

@@ -385,8 +385,9 @@ pub fn report(report: &Report, charts: &[(String, Chart)]) -> String {
             out,
             "Nanoseconds per record, median and p10 – p90 over {} rounds in which the \
              formats take turns; each format's round trip was checked for equality first. \
-             Writers append to a buffer allocated outside the timed code; readers build \
-             owned values. Sizes are of the whole encoded dataset per record, and after \
+             Writers append to a buffer allocated outside the timed code (serialize), or \
+             take each format's plain API, which returns a new vector per record (to_vec; \
+             — where there is none); readers build owned values. Sizes are of the whole encoded dataset per record, and after \
              zstd level {}.\n",
             report.settings.rounds, report.settings.zstd_level
         );
@@ -399,13 +400,13 @@ pub fn report(report: &Report, charts: &[(String, Chart)]) -> String {
                 .map_or("", |(_, n)| n);
             let _ = writeln!(out, "### {}: {records} records\n\n{note}.\n", d.name());
             out.push_str(
-                "| format | bytes/rec | zstd bytes/rec | serialize ns | deserialize ns | round trip ns |\n",
+                "| format | bytes/rec | zstd bytes/rec | serialize ns | to_vec ns | deserialize ns | round trip ns |\n",
             );
-            out.push_str("|---|---|---|---|---|---|\n");
+            out.push_str("|---|---|---|---|---|---|---|\n");
             for r in &rows {
                 let times: Vec<String> = Operation::ALL
                     .iter()
-                    .map(|&op| spread(r.time(op)))
+                    .map(|&op| r.time(op).map_or_else(|| "—".to_owned(), spread))
                     .collect();
                 let _ = writeln!(
                     out,

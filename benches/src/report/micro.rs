@@ -27,6 +27,9 @@ pub struct FormatResult {
     /// `bytes` compressed with zstd at [`ZSTD_LEVEL`].
     pub zstd_bytes: usize,
     pub serialize: Spread,
+    /// Through the plain API, a new vector per record; `None` where the contender has none.
+    #[serde(default)]
+    pub to_vec: Option<Spread>,
     pub deserialize: Spread,
     pub round_trip: Spread,
 }
@@ -40,11 +43,12 @@ impl FormatResult {
         self.zstd_bytes as f64 / self.records.max(1) as f64
     }
 
-    pub fn time(&self, operation: Operation) -> &Spread {
+    pub fn time(&self, operation: Operation) -> Option<&Spread> {
         match operation {
-            Operation::Serialize => &self.serialize,
-            Operation::Deserialize => &self.deserialize,
-            Operation::RoundTrip => &self.round_trip,
+            Operation::Serialize => Some(&self.serialize),
+            Operation::ToVec => self.to_vec.as_ref(),
+            Operation::Deserialize => Some(&self.deserialize),
+            Operation::RoundTrip => Some(&self.round_trip),
         }
     }
 }
@@ -188,6 +192,10 @@ fn run(
         times.push(interleaved::run(all, operation, rounds, SAMPLE_TIME));
         progress.step(&format!("{}: {}", kind.name(), operation.name()));
     }
+    let time = |operation: Operation, i: usize| {
+        let at = Operation::ALL.iter().position(|&o| o == operation);
+        &times[at.expect("every operation is timed")][i]
+    };
     let per_record = |t: &interleaved::Timing| Spread {
         median: t.median() * 1e9 / records as f64,
         low: t.quantile(0.1) * 1e9 / records as f64,
@@ -208,9 +216,12 @@ fn run(
                 records,
                 bytes: encoded.len(),
                 zstd_bytes,
-                serialize: per_record(&times[0][i]),
-                deserialize: per_record(&times[1][i]),
-                round_trip: per_record(&times[2][i]),
+                serialize: per_record(time(Operation::Serialize, i)),
+                to_vec: contender
+                    .has_to_vec()
+                    .then(|| per_record(time(Operation::ToVec, i))),
+                deserialize: per_record(time(Operation::Deserialize, i)),
+                round_trip: per_record(time(Operation::RoundTrip, i)),
             })
         })
         .collect::<Result<_, String>>()?;

@@ -26,11 +26,14 @@ mod ser;
 pub use de::PojoDecoder;
 pub use ser::PojoEncoder;
 
-use crate::record::{RecordCodec, RecordDecoder, append_record, decode_record, factory_settings};
+use crate::record::{
+    RecordCodec, RecordDecoder, append_record, check_encoded_size, decode_record, factory_settings,
+    sized_to_vec,
+};
 use typeinfo::HasTypeInfo;
 use typeinfo::codec::ReadValue;
 use typeinfo::factory::Factories;
-use typeinfo::io::{Reader, Writer};
+use typeinfo::io::{Reader, SizeCounter, Writer};
 use typeinfo::snapshot::Snapshot;
 use typeinfo::{Decode, DecodeError, Encode, EncodeError, Limits};
 
@@ -93,6 +96,20 @@ impl RecordCodec for Pojo {
                     .with_max_depth(self.limits.max_depth),
             )
         })
+    }
+
+    /// The generated encoder run over a counter: the same code, no bytes kept.
+    #[inline]
+    fn encoded_size<T: Encode + ?Sized>(&self, value: &T) -> Result<usize, EncodeError> {
+        let mut counter = SizeCounter::new();
+        self.encode_to(value, &mut counter)?;
+        check_encoded_size(counter.size(), &self.limits)
+    }
+
+    /// Sized first, so the vector is allocated once.
+    #[inline]
+    fn to_vec<T: Encode + ?Sized>(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
+        sized_to_vec(self, value)
     }
 
     #[inline]

@@ -148,3 +148,69 @@ fn every_sink_gets_the_same_bytes() {
         })
     );
 }
+
+/// What the derive says a value takes in pojo's fixed-width encoding, which pojo uses to
+/// write slices of such values through a slot on the stack.
+#[test]
+fn fixed_widths_are_what_pojo_writes() {
+    #[derive(TypeInfo, Debug, PartialEq, Clone, Copy)]
+    enum Suit {
+        Hearts,
+        Spades,
+    }
+    #[derive(TypeInfo, Debug, PartialEq, Clone)]
+    struct Card {
+        rank: u8,
+        suit: Suit,
+        face_up: bool,
+        at: [f32; 2],
+        #[typeinfo(skip)]
+        seen: u64,
+    }
+    #[derive(TypeInfo, Debug, PartialEq, Clone)]
+    struct Named {
+        name: String,
+    }
+    assert_eq!(<Suit as Encode>::FIXED_WIDTH, Some(4));
+    assert_eq!(<Card as Encode>::FIXED_WIDTH, Some(1 + 4 + 1 + 8));
+    assert_eq!(<Named as Encode>::FIXED_WIDTH, None);
+    assert_eq!(<Option<u32> as Encode>::FIXED_WIDTH, None);
+    let card = Card {
+        rank: 12,
+        suit: Suit::Spades,
+        face_up: true,
+        at: [1.0, -2.0],
+        seen: 0,
+    };
+    let one = pojo::to_vec(&card).unwrap();
+    assert_eq!(one.len(), 14);
+    let many = pojo::to_vec(&vec![card.clone(), card.clone(), card]).unwrap();
+    assert_eq!(many[..4], [3, 0, 0, 0]);
+    assert_eq!(many[4..], [&one[..], &one[..], &one[..]].concat());
+}
+
+/// A value whose `FIXED_WIDTH` is wrong (a hand-written impl may claim anything) is still
+/// written as it writes itself: the claim is checked, never trusted.
+#[test]
+fn a_wrong_fixed_width_changes_no_byte() {
+    struct Claims<const W: usize>(u32);
+    impl<const W: usize> HasTypeInfo for Claims<W> {
+        const TYPE_INFO: &'static TypeInfo = &TypeInfo::U32;
+    }
+    impl<const W: usize> Encode for Claims<W> {
+        const FIXED_WIDTH: Option<usize> = Some(W);
+        fn encode<E: typeinfo::Encoder>(&self, e: &mut E) -> Result<(), typeinfo::EncodeError> {
+            e.encode_u32(self.0)
+        }
+    }
+    fn bytes<const W: usize>() -> Vec<u8> {
+        pojo::to_vec(&vec![Claims::<W>(1), Claims::<W>(0x0203)]).unwrap()
+    }
+    let expected = [2, 0, 0, 0, 1, 0, 0, 0, 3, 2, 0, 0];
+    assert_eq!(bytes::<0>(), expected);
+    assert_eq!(bytes::<2>(), expected);
+    assert_eq!(bytes::<4>(), expected);
+    assert_eq!(bytes::<8>(), expected);
+    assert_eq!(bytes::<64>(), expected);
+    assert_eq!(bytes::<65>(), expected);
+}

@@ -36,4 +36,20 @@ pub mod __private {
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result::{self, Err, Ok};
     pub use serde::{Serialize, de::DeserializeOwned};
+
+    /// The fixed width of a struct: the sum of its fields', if each has one.
+    pub const fn sum_widths(widths: &[Option<usize>]) -> Option<usize> {
+        let (mut sum, mut i) = (0usize, 0);
+        while i < widths.len() {
+            match widths[i] {
+                Some(width) => match sum.checked_add(width) {
+                    Some(total) => sum = total,
+                    None => return None,
+                },
+                None => return None,
+            }
+            i += 1;
+        }
+        Some(sum)
+    }
 }

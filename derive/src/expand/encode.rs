@@ -9,7 +9,7 @@ pub fn expand(cont: &Container) -> TokenStream {
     let ident = &cont.original.ident;
     let generics = bounded(&cont.original.generics, quote!(_typeinfo::Encode));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    let (raw, body, path) = match &cont.data {
+    let (raw, width, body, path) = match &cont.data {
         Data::Struct(style, fields) => {
             let access = |f: &Field| {
                 let member = &f.member;
@@ -33,6 +33,7 @@ pub fn expand(cont: &Container) -> TokenStream {
             });
             (
                 super::raw_layout(fields, quote!(_typeinfo::Encode)),
+                super::fixed_width(fields),
                 quote! {
                     __e.encode_struct_start(#name, #kind, #len)?;
                     #encodes
@@ -75,13 +76,20 @@ pub fn expand(cont: &Container) -> TokenStream {
             } else {
                 quote!(match self { #(#arms)* })
             };
-            (quote!(_typeinfo::RawLayout::NONE), body, TokenStream::new())
+            let width = super::enum_fixed_width(variants);
+            (
+                quote!(_typeinfo::RawLayout::NONE),
+                width,
+                body,
+                TokenStream::new(),
+            )
         }
     };
     quote! {
         #[automatically_derived]
         impl #impl_generics _typeinfo::Encode for #ident #ty_generics #where_clause {
             const RAW: _typeinfo::RawLayout = #raw;
+            const FIXED_WIDTH: _typeinfo::__private::Option<usize> = #width;
 
             #[inline]
             fn encode<__E: _typeinfo::Encoder>(&self, __e: &mut __E) -> _typeinfo::__private::Result<(), _typeinfo::EncodeError> {

@@ -136,6 +136,32 @@ fn skipped_value(field: &Field) -> TokenStream {
     }
 }
 
+/// `Encode::FIXED_WIDTH` of a struct or variant's fields: the sum of what each writes (a
+/// skipped field writes nothing), unknown where a field has its own codec.
+fn fixed_width(fields: &[Field]) -> TokenStream {
+    if fields.iter().any(|f| !f.is_skipped() && f.has_own_codec()) {
+        return quote!(_typeinfo::__private::None);
+    }
+    let widths = fields.iter().filter(|f| !f.is_skipped()).map(|f| {
+        let ty = f.ty;
+        quote!(<#ty as _typeinfo::Encode>::FIXED_WIDTH)
+    });
+    quote!(_typeinfo::__private::sum_widths(&[#(#widths),*]))
+}
+
+/// `FIXED_WIDTH` of an enum: a variant index alone (four bytes) where no variant carries
+/// data.
+fn enum_fixed_width(variants: &[crate::ast::Variant]) -> TokenStream {
+    if variants
+        .iter()
+        .all(|v| v.fields.iter().all(|f| f.is_skipped()))
+    {
+        quote!(_typeinfo::__private::Some(4))
+    } else {
+        quote!(_typeinfo::__private::None)
+    }
+}
+
 /// `RawLayout::record` over the fields (for `trait_path` = `Encode` or `Decode`), or `NONE`
 /// when a field is skipped or generic: then memory and wire cannot match.
 fn raw_layout(fields: &[Field], trait_path: TokenStream) -> TokenStream {

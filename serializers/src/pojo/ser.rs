@@ -4,7 +4,7 @@ use crate::compiled::encode_generic_compiled;
 use crate::decode_support::{WriteDepth, instants_whole_when_encoding, write_depth_methods};
 use typeinfo::codec::{encode_slice_by_element, raw_bytes};
 use typeinfo::factory::Factories;
-use typeinfo::io::Writer;
+use typeinfo::io::{SliceWriter, Writer};
 use typeinfo::{Encode, EncodeError, EncodeErrorKind, Encoder};
 
 /// Writes values in the pojo format into a [`Writer`].
@@ -52,6 +52,31 @@ impl<'f, W: Writer> PojoEncoder<'f, W> {
             max: u32::MAX.into(),
         })?;
         self.writer.write_array(len.to_le_bytes())
+    }
+}
+
+/// The largest fixed-width element written through a slot on the stack.
+const SLOT_BYTES: usize = 64;
+
+impl<W: Writer> PojoEncoder<'_, W> {
+    /// Writes a fixed-width element into a slot on the stack, then the slot to the writer in
+    /// one copy: the slot's cursor is a local the compiler keeps in registers, and its
+    /// checks fold away at constant offsets, where a vector's length and capacity would be
+    /// stored back and read again around every field. An element that writes other than its
+    /// `FIXED_WIDTH` says is written again directly, so the hint is never trusted.
+    #[inline]
+    fn encode_in_slot<T: Encode>(&mut self, item: &T, width: usize) -> Result<(), EncodeError> {
+        let mut slot = [0u8; SLOT_BYTES];
+        let mut writer = SliceWriter::new(&mut slot[..width]);
+        let mut in_slot = PojoEncoder {
+            writer: &mut writer,
+            factories: self.factories,
+            depth: self.depth,
+        };
+        match item.encode(&mut in_slot) {
+            Ok(()) if writer.written() == width => self.writer.write(&slot[..width]),
+            _ => item.encode(self),
+        }
     }
 }
 
@@ -136,7 +161,15 @@ impl<W: Writer> Encoder for PojoEncoder<'_, W> {
                 self.write_len(items.len())?;
                 self.writer.write(bytes)
             }
-            None => encode_slice_by_element(self, items),
+            None => match T::FIXED_WIDTH {
+                Some(width) if width <= SLOT_BYTES && !items.is_empty() => {
+                    self.write_len(items.len())?;
+                    items
+                        .iter()
+                        .try_for_each(|item| self.encode_in_slot(item, width))
+                }
+                _ => encode_slice_by_element(self, items),
+            },
         }
     }
 

@@ -12,6 +12,10 @@ impl<T: HasTypeInfo, const N: usize> HasTypeInfo for [T; N] {
 
 impl<T: Encode, const N: usize> Encode for [T; N] {
     const RAW: RawLayout = <T as Encode>::RAW.array(N);
+    const FIXED_WIDTH: Option<usize> = match T::FIXED_WIDTH {
+        Some(width) => width.checked_mul(N),
+        None => None,
+    };
 
     #[inline]
     fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {

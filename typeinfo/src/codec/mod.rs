@@ -46,6 +46,14 @@ pub trait Encode: HasTypeInfo {
     /// lets formats that use that encoding copy whole slices at once.
     const RAW: RawLayout = RawLayout::NONE;
 
+    /// The bytes every value takes when numbers are written at their width, `bool` as one
+    /// byte, `char` and variant indices as four (pojo's encoding), on every platform; `None`
+    /// where that varies (strings, collections, options, enums with data) or is not known
+    /// (a field with its own codec). A hint only: pojo writes a slice of such elements
+    /// through a slot of this size on the stack, checks what each element wrote against
+    /// it, and writes the element directly when they differ.
+    const FIXED_WIDTH: Option<usize> = None;
+
     fn encode<E: Encoder>(&self, encoder: &mut E) -> Result<(), EncodeError>;
 
     /// Encodes the value(s) found at `path` (see [`crate::path`]) and returns how many there

@@ -25,6 +25,7 @@ macro_rules! numbers {
         }
         impl Encode for $ty {
             const RAW: RawLayout = number_layout(&TypeInfo::$info, size_of::<$ty>());
+            const FIXED_WIDTH: Option<usize> = Some(size_of::<$ty>());
             #[inline]
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.$enc(*self)
@@ -107,6 +108,7 @@ macro_rules! checked {
             // a flag bit and write a `char` as a varint.
             const RAW: RawLayout =
                 unsafe { RawLayout::little_endian(size_of::<$ty>()) }.varying();
+            const FIXED_WIDTH: Option<usize> = Some(size_of::<$ty>());
             #[inline]
             fn encode<E: Encoder>(&self, e: &mut E) -> Result<(), EncodeError> {
                 e.$enc(*self)

@@ -4,7 +4,7 @@
 //! (a reused aligned buffer; validated access plus a full deserialize to owned values).
 //! Like every contender, each encodes every record once and checks the round trip first.
 
-use crate::contenders::{Contender, Dataset};
+use crate::contenders::{Contender, Dataset, Encoded};
 use rkyv::api::high::{HighSerializer, HighValidator};
 use rkyv::bytecheck::CheckBytes;
 use rkyv::de::Pool;
@@ -42,21 +42,6 @@ impl<T> PeerDerives for T where
 {
 }
 
-/// Every record's bytes one after another, and where each ends.
-struct Encoded {
-    bytes: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl Encoded {
-    fn records(&self) -> impl Iterator<Item = &[u8]> {
-        let starts = core::iter::once(0).chain(self.ends.iter().copied());
-        starts
-            .zip(&self.ends)
-            .map(|(start, &end)| &self.bytes[start..end])
-    }
-}
-
 /// wincode 0.6: bincode's layout, written in place after sizing the value.
 pub struct Wincode<'a, T> {
     records: &'a [T],
@@ -66,21 +51,14 @@ pub struct Wincode<'a, T> {
 
 impl<'a, T: Dataset> Wincode<'a, T> {
     pub fn new(records: &'a [T]) -> Result<Self, String> {
-        let mut encoded = Encoded {
-            bytes: Vec::new(),
-            ends: Vec::with_capacity(records.len()),
-        };
-        for record in records {
-            let start = encoded.bytes.len();
-            wincode::config::serialize_into(&mut encoded.bytes, record, WINCODE)
-                .map_err(|e| format!("wincode: encode failed: {e}"))?;
-            let back: T = wincode::config::deserialize(&encoded.bytes[start..], WINCODE)
-                .map_err(|e| format!("wincode: decode failed: {e}"))?;
-            if back != *record {
-                return Err("wincode: the round trip gave a different value".into());
-            }
-            encoded.ends.push(encoded.bytes.len());
-        }
+        let encoded = Encoded::checked(
+            "wincode",
+            records,
+            |record, out| {
+                wincode::config::serialize_into(out, record, WINCODE).map_err(|e| e.to_string())
+            },
+            |bytes| wincode::config::deserialize(bytes, WINCODE).map_err(|e| e.to_string()),
+        )?;
         Ok(Wincode {
             out: Vec::with_capacity(encoded.bytes.len()),
             records,

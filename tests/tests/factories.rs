@@ -660,3 +660,40 @@ fn a_config_with_factories_reads_back_equal() {
         [CELSIUS, GEO]
     );
 }
+
+/// Flags opened before a factory's value and used after it, in one flag byte.
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Flagged {
+    pub before: bool,
+    #[typeinfo(generic)]
+    pub at: GeoPoint,
+    pub maybe: Option<u8>,
+    pub after: bool,
+}
+
+proptest! {
+    /// With factories the size pass counts what is written: pojo's counter spills a
+    /// factory's compiled code into a counted vector, compact's runs it behind its trait
+    /// object; both equal the bytes `encode_into` appends, and `to_vec` writes those bytes.
+    #[test]
+    fn sizes_are_counted_through_factories(visit in visits(), before: bool, after: bool, maybe: Option<u8>) {
+        use typeinfo_serializers::RecordCodec;
+        use typeinfo_serializers::compact::Compact;
+        use typeinfo_serializers::pojo::Pojo;
+        fn check<C: RecordCodec, T: Encode>(codec: &C, value: &T) -> Result<(), TestCaseError> {
+            let mut appended = Vec::new();
+            codec.encode_into(value, &mut appended).unwrap();
+            prop_assert_eq!(codec.encoded_size(value).unwrap(), appended.len(), "{}", C::NAME);
+            prop_assert_eq!(codec.to_vec(value).unwrap(), appended, "{}", C::NAME);
+            Ok(())
+        }
+        let factories = || Factories::new([geo_factory(), celsius_factory()]);
+        let flagged = Flagged { before, at: visit.at.clone(), maybe, after };
+        let pojo = Pojo::default().with_factories(factories());
+        let compact = Compact::default().with_factories(factories());
+        check(&pojo, &visit)?;
+        check(&pojo, &flagged)?;
+        check(&compact, &visit)?;
+        check(&compact, &flagged)?;
+    }
+}

@@ -27,7 +27,7 @@ pub use ser::{ByteCount, CompactEncoder, CompactSink};
 
 use crate::record::{
     RecordCodec, RecordDecoder, append_record, check_encoded_size, decode_record, factory_settings,
-    grown_to_vec, sized_to_vec,
+    sized_to_vec,
 };
 use typeinfo::HasTypeInfo;
 use typeinfo::codec::ReadValue;
@@ -98,27 +98,20 @@ impl RecordCodec for Compact {
     }
 
     /// The generated encoder run over a counter (varint lengths computed, flag bytes
-    /// counted as they open). A factory's code is compiled for vectors only, so with
-    /// factories the record is encoded and measured instead.
+    /// counted as they open). A factory's compiled code takes vectors only, so over the
+    /// counter a factory runs behind its trait object, writing the same bytes.
     #[inline]
     fn encoded_size<T: Encode + ?Sized>(&self, value: &T) -> Result<usize, EncodeError> {
-        if !self.factories.is_empty() {
-            return Ok(grown_to_vec(self, value)?.len());
-        }
         let mut counter = CompactEncoder::with_factories(ByteCount::default(), &self.factories)
             .with_max_depth(self.limits.max_depth);
         value.encode(&mut counter)?;
         check_encoded_size(counter.into_sink().written(), &self.limits)
     }
 
-    /// Sized first where there are no factories, so the vector is allocated once.
+    /// Sized first, so the vector is allocated once.
     #[inline]
     fn to_vec<T: Encode + ?Sized>(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
-        if self.factories.is_empty() {
-            sized_to_vec(self, value)
-        } else {
-            grown_to_vec(self, value)
-        }
+        sized_to_vec(self, value)
     }
 
     #[inline]

@@ -21,8 +21,7 @@ pub trait CompactSink: Sized {
     fn varint(&mut self, v: u64);
     fn varint_u128(&mut self, v: u128);
     /// The vector, for a factory's code compiled for encoders over vectors; `None` for a
-    /// counter (the value then goes through serde, so a size pass runs only without
-    /// factories).
+    /// counter (the factory then runs behind its trait object, writing the same bytes).
     fn as_vec(&mut self) -> Option<&mut Vec<u8>>;
 }
 

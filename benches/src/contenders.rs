@@ -174,6 +174,10 @@ impl<T, S: RecordSerializer<T>> RecordSerializer<T> for Named<S> {
     fn record_to_vec(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
         self.inner.record_to_vec(value)
     }
+
+    fn record_snapshot(&self) -> Option<typeinfo::snapshot::Snapshot> {
+        self.inner.record_snapshot()
+    }
 }
 
 /// A record format timed on a dataset: records one by one, as they travel between

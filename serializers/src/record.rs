@@ -109,6 +109,12 @@ pub trait RecordSerializer<T>: Send + Sync {
         self.write_record(value, &mut out)?;
         Ok(out)
     }
+
+    /// What the bytes contain, for a generated-code format ([`RecordCodec::snapshot`]); a
+    /// serde baseline has none.
+    fn record_snapshot(&self) -> Option<Snapshot> {
+        None
+    }
 }
 
 impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C {
@@ -129,6 +135,10 @@ impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C
     #[inline]
     fn record_to_vec(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
         self.to_vec(value)
+    }
+
+    fn record_snapshot(&self) -> Option<Snapshot> {
+        Some(self.snapshot::<T>())
     }
 }
 

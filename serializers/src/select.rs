@@ -380,4 +380,12 @@ impl<T> RecordSerializer<T> for Serializer<T> {
     fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         self.inner.read_record(bytes)
     }
+
+    fn record_to_vec(&self, value: &T) -> Result<Vec<u8>, EncodeError> {
+        self.inner.record_to_vec(value)
+    }
+
+    fn record_snapshot(&self) -> Option<typeinfo::snapshot::Snapshot> {
+        self.inner.record_snapshot()
+    }
 }

@@ -215,6 +215,10 @@ impl<T: Encode + Decode> RecordSerializer<T> for AvroCodec<T> {
     fn read_record(&self, bytes: &[u8]) -> Result<T, DecodeError> {
         AvroCodec::decode(self, bytes)
     }
+
+    fn record_snapshot(&self) -> Option<Snapshot> {
+        Some(self.format.snapshot::<T>())
+    }
 }
 
 /// `T`'s schema and its fingerprint, derived once per process.

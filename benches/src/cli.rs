@@ -66,6 +66,16 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::state_cli::StateCommand,
     },
+    /// The etl job on timely-dataflow, its exchanges on timely's containers or typeinfo's.
+    ///
+    /// The etl job (the uploads, rules, key-by and one-minute windows of `run --job etl`)
+    /// as a timely dataflow, with its two exchanges on --channel: timely-bincode (timely's
+    /// own Vec<T>, bincode through serde) or typeinfo's Records<T> in pojo, compact, kryo,
+    /// kryo-unregistered or avro. One process with -w threads, or -n processes over TCP: start each with its -p
+    /// (0 to n-1); they meet at localhost:PORT+p, or at the lines of --hostfile. Process 0
+    /// prints the windows (count and checksum, the same as `run --job etl`), the time and
+    /// the bytes the processes sent each other.
+    TimelyEtl(TimelyFlags),
     /// A task manager process of `run --transport processes`, started by the coordinator:
     /// the job's `run` flags, then `--coordinator ADDRESS --task-manager I`.
     #[command(hide = true)]
@@ -73,6 +83,39 @@ pub enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
         args: Vec<String>,
     },
+}
+
+/// The flags of `typeinfo timely-etl`.
+#[derive(Debug, Args)]
+pub struct TimelyFlags {
+    /// What carries the exchanged records: timely-bincode, pojo, compact, kryo,
+    /// kryo-unregistered or avro.
+    #[arg(long, default_value = "pojo")]
+    pub channel: String,
+    /// Uploads in all, over the topic's two partitions.
+    #[arg(long, default_value_t = 300_000)]
+    pub records: u64,
+    /// Worker threads per process.
+    #[arg(short = 'w', long, default_value_t = 1)]
+    pub threads: usize,
+    /// How many processes the job runs in.
+    #[arg(short = 'n', long, default_value_t = 1)]
+    pub processes: usize,
+    /// This process's index, 0 to n-1.
+    #[arg(short = 'p', long, default_value_t = 0)]
+    pub process: usize,
+    /// A file whose first n lines are the processes' host:port.
+    #[arg(long)]
+    pub hostfile: Option<PathBuf>,
+    /// Without --hostfile, process p listens on localhost:PORT+p.
+    #[arg(long, default_value_t = 2101)]
+    pub port: u16,
+    /// A job still running after this many seconds fails.
+    #[arg(long, default_value_t = 600)]
+    pub deadline_secs: u64,
+    /// Print process 0's outcome as one JSON line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 impl Cli {

@@ -39,3 +39,4 @@ pub mod report;
 pub mod runner;
 pub mod samples;
 pub mod state_cli;
+pub mod timely_etl;

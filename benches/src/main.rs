@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use std::process::ExitCode;
-use typeinfo_benches::cli::{Cli, Command, ExplainFlags};
+use typeinfo_benches::cli::{Cli, Command, ExplainFlags, TimelyFlags};
 use typeinfo_benches::explain;
 use typeinfo_benches::report::{self, ReportArgs};
 use typeinfo_benches::runner::{self, RunArgs};
@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Explain(flags) => Ok(Parsed::Explain(flags)),
         Command::State { command } => Ok(Parsed::State(command)),
         Command::Worker { args } => Ok(Parsed::Worker(args)),
+        Command::TimelyEtl(flags) => Ok(Parsed::Timely(flags)),
     });
     match parsed {
         Err(e) => e.exit(),
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
         Ok(Parsed::Explain(flags)) => explain_config(&flags),
         Ok(Parsed::State(command)) => state_command(&command),
         Ok(Parsed::Worker(args)) => run_worker(&args),
+        Ok(Parsed::Timely(flags)) => timely_etl(&flags),
     }
 }
 
@@ -68,6 +70,21 @@ enum Parsed {
     Explain(ExplainFlags),
     State(typeinfo_benches::state_cli::StateCommand),
     Worker(Vec<String>),
+    Timely(TimelyFlags),
+}
+
+fn timely_etl(flags: &TimelyFlags) -> ExitCode {
+    match typeinfo_benches::timely_etl::run_flags(flags) {
+        Ok(Some(text)) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn state_command(command: &typeinfo_benches::state_cli::StateCommand) -> ExitCode {

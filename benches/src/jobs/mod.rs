@@ -77,6 +77,14 @@ impl JobFormat {
     where
         T: Encode + Decode + Serialize + DeserializeOwned + Send + Sync + 'static,
     {
+        let config = self.config(classes)?;
+        Ok(Arc::new(
+            Serializer::<T>::with_serde(&config).map_err(|e| self.config_error(e))?,
+        ))
+    }
+
+    /// The selection config of the job's edges (see [`JobFormat::serializer`]).
+    pub fn config(&self, classes: &[&'static str]) -> Result<SerializationConfig, EngineError> {
         // The jobs' generic fields are deliberate (flink-mini's `someObject`, as in Flink's
         // benchmark), so they are allowed without the warning a user's config would give.
         let mut builder = (SerializationConfig::builder().default_format(self.format))
@@ -87,15 +95,16 @@ impl JobFormat {
                 builder = builder.kryo_register(*class, id);
             }
         }
-        let config_error = |e: typeinfo_serializers::config::ConfigError| EngineError::Config {
+        builder.build().map_err(|e| self.config_error(e))
+    }
+
+    /// A config the format cannot give, as the engine's config error.
+    pub fn config_error(&self, error: typeinfo_serializers::config::ConfigError) -> EngineError {
+        EngineError::Config {
             key: "format".into(),
             value: self.name.clone(),
-            allowed: e.to_string(),
-        };
-        let config = builder.build().map_err(config_error)?;
-        Ok(Arc::new(
-            Serializer::<T>::with_serde(&config).map_err(config_error)?,
-        ))
+            allowed: error.to_string(),
+        }
     }
 }
 

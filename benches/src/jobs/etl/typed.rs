@@ -30,7 +30,7 @@ pub struct Session {
 }
 
 /// The kryo classes the typed job registers, in id order.
-pub(super) fn classes() -> Vec<&'static str> {
+pub(crate) fn classes() -> Vec<&'static str> {
     vec![
         class::<RawEvent>(),
         class::<AppEvent>(),

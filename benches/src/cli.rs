@@ -233,6 +233,10 @@ pub struct ReportFlags {
     /// Parallelism of the engine jobs [default: 4].
     #[arg(long, value_name = "N", value_parser = between(1usize, 256))]
     pub parallelism: Option<usize>,
+    /// With etl, the same job on timely-dataflow in every chosen channel (timely-bincode,
+    /// pojo, compact, kryo, kryo-unregistered, avro), in 1 and 2 processes [default: on].
+    #[arg(long, value_name = "SWITCH")]
+    pub timely: Option<Switch>,
     /// Where the report goes [default: target/typeinfo-report].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -75,11 +75,10 @@ enum Parsed {
 
 fn timely_etl(flags: &TimelyFlags) -> ExitCode {
     match typeinfo_benches::timely_etl::run_flags(flags) {
-        Ok(Some(text)) => {
+        Ok(text) => {
             println!("{text}");
             ExitCode::SUCCESS
         }
-        Ok(None) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

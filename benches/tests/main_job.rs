@@ -58,8 +58,10 @@ fn a_tiny_run_writes_a_report_with_every_requested_row() {
     );
     assert!(out.status.success(), "{stdout}\n{stderr}");
     // Not on a terminal: one progress line per step (2 datasets × 4 operations, 2 jobs × 3
-    // engine formats).
-    assert!(stderr.contains("[14/14] flink-mini in"), "{stderr}");
+    // engine formats, then etl on timely in the 2 requested channels × 2 topologies and
+    // the channels' costs).
+    assert!(stderr.contains("[14/19] flink-mini in"), "{stderr}");
+    assert!(stderr.contains("[19/19] timely channels"), "{stderr}");
     let folder = std::fs::canonicalize(&dir).unwrap();
     assert!(
         stdout.contains(&format!("report: {}", folder.display())),
@@ -118,14 +120,51 @@ fn a_tiny_run_writes_a_report_with_every_requested_row() {
             .all(|r| r.ops_per_ms.median > 0.0 && r.records == 3000)
     );
 
+    // etl on timely in the requested channels typeinfo-timely has, with the harness's windows.
+    let timely = report.timely.as_ref().expect("etl ran, so timely did");
+    let etl_checksum = &report
+        .jobs
+        .iter()
+        .find(|r| r.job == "etl")
+        .unwrap()
+        .checksum;
+    let mut channels: Vec<(&str, usize)> = timely
+        .results
+        .iter()
+        .map(|r| (r.channel.as_str(), r.processes))
+        .collect();
+    channels.sort_unstable();
+    assert_eq!(
+        channels,
+        [
+            ("kryo-unregistered", 1),
+            ("kryo-unregistered", 2),
+            ("pojo", 1),
+            ("pojo", 2)
+        ]
+    );
+    for r in &timely.results {
+        assert_eq!(&r.checksum, etl_checksum, "{r:?}");
+        assert!(r.records_per_second.median > 0.0, "{r:?}");
+        assert_eq!(r.bytes_between_processes > 0, r.processes == 2, "{r:?}");
+    }
+    assert_eq!(timely.costs.len(), 2);
+    assert!(
+        timely
+            .costs
+            .iter()
+            .all(|c| c.uploads.bytes_per_record > 0.0)
+    );
+
     let markdown = read(&dir.join("report.md"));
+    assert!(markdown.contains("## On timely-dataflow"));
     for format in FORMATS {
         assert!(markdown.contains(&format!("| {format} |")), "{format}");
     }
     assert!(markdown.contains("Not measured: apache-avro"));
     assert!(markdown.contains("## Summary\n\n| format | etl ops/ms (3000 records) | vs pojo |"));
     assert!(markdown.contains(&report.machine.cpu));
-    for chart in ["jobs.svg", "sizes.svg", "times.svg"] {
+    for chart in ["jobs.svg", "sizes.svg", "times.svg", "timely.svg"] {
         assert!(markdown.contains(&format!("]({chart})")));
         let svg = read(&dir.join(chart));
         let doc = roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{chart}: {e}"));
@@ -157,9 +196,11 @@ fn no_jobs_means_no_job_chart_and_bad_flags_are_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(!dir.join("jobs.svg").exists());
+    assert!(!dir.join("timely.svg").exists());
     let report: Report = serde_json::from_str(&read(&dir.join("results.json"))).unwrap();
     assert_eq!(report.datasets.len(), 2);
     assert!(report.jobs.is_empty());
+    assert!(report.timely.is_none(), "no etl, no timely comparison");
     let _ = std::fs::remove_dir_all(&dir);
 
     let out = typeinfo(&["--formats", "protobuf"]);

@@ -39,25 +39,25 @@ fn worker_processes_give_the_windows_of_one_process_and_of_the_harness() {
             if channel != "pojo" && (processes, threads) != (2, 1) {
                 continue;
             }
-            let outcome =
+            let run =
                 run_processes(&binary(), channel, RECORDS, processes, threads, BOUND).unwrap();
             let what = format!("{channel}, {processes} process(es) of {threads}");
-            assert_eq!(outcome.workers, processes * threads, "{what}");
+            assert_eq!(run.first.workers, processes * threads, "{what}");
             assert_eq!(
                 (
-                    outcome.summary.windows,
-                    format!("{:016x}", outcome.summary.checksum)
+                    run.summary.windows,
+                    format!("{:016x}", run.summary.checksum)
                 ),
                 expected,
                 "{what}"
             );
-            assert_eq!(outcome.summary.late, 0, "{what}");
+            assert_eq!(run.summary.late, 0, "{what}");
             match processes {
-                1 => assert_eq!(outcome.bytes_between_processes, 0, "{what}"),
-                _ => assert!(outcome.bytes_between_processes > RECORDS * 100, "{what}"),
+                1 => assert_eq!(run.bytes_between_processes, 0, "{what}"),
+                _ => assert!(run.bytes_between_processes > RECORDS * 100, "{what}"),
             }
             if (processes, threads) == (2, 1) {
-                bytes.push((channel, outcome.bytes_between_processes));
+                bytes.push((channel, run.bytes_between_processes));
             }
         }
     }

@@ -6,6 +6,7 @@ use crate::cli::ReportFlags;
 use crate::datasets::DatasetKind;
 use crate::jobs::JobFormat;
 use crate::runner::JobKind;
+use crate::timely_etl::Channel;
 use std::path::PathBuf;
 
 /// The main job's settings.
@@ -18,7 +19,26 @@ pub struct ReportArgs {
     pub rounds: usize,
     pub repeats: usize,
     pub parallelism: usize,
+    /// Whether the etl job also runs on timely-dataflow, per channel.
+    pub timely: bool,
     pub out: PathBuf,
+}
+
+/// The timely comparison a run makes: the etl job on timely in each chosen channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelyPlan {
+    pub channels: Vec<&'static str>,
+    pub records: u64,
+    pub repeats: usize,
+    /// Rounds of the per-record channel costs.
+    pub rounds: usize,
+}
+
+impl TimelyPlan {
+    /// Progress steps: every run, then the costs.
+    pub fn steps(&self) -> usize {
+        self.channels.len() * crate::timely_etl::compare::TOPOLOGIES.len() * self.repeats + 1
+    }
 }
 
 /// Every format name the main job knows: the micro comparison's, then the engine's others.
@@ -27,7 +47,7 @@ pub fn all_formats() -> Vec<String> {
         .into_iter()
         .map(String::from)
         .collect();
-    for name in JobFormat::names() {
+    for name in JobFormat::names().into_iter().chain(Channel::names()) {
         if !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
         }
@@ -64,6 +84,7 @@ impl ReportArgs {
             rounds,
             repeats,
             parallelism,
+            timely,
             out,
         } = flags;
         let (datasets, formats, jobs) = (
@@ -108,7 +129,23 @@ impl ReportArgs {
             rounds: rounds.unwrap_or(if quick { 3 } else { 15 }),
             repeats: repeats.unwrap_or(if quick { 1 } else { 3 }),
             parallelism: parallelism.unwrap_or(4),
+            timely: timely != Some(crate::cli::Switch::Off),
             out: out.unwrap_or_else(|| PathBuf::from("target/typeinfo-report")),
+        })
+    }
+
+    /// The timely comparison: with the etl job, in every chosen channel.
+    pub fn timely_plan(&self) -> Option<TimelyPlan> {
+        let &(_, records) = self.jobs.iter().find(|(job, _)| *job == JobKind::Etl)?;
+        let channels: Vec<&'static str> = Channel::names()
+            .into_iter()
+            .filter(|c| self.formats.iter().any(|f| f == c))
+            .collect();
+        (self.timely && !channels.is_empty()).then_some(TimelyPlan {
+            channels,
+            records,
+            repeats: self.repeats,
+            rounds: self.rounds,
         })
     }
 
@@ -162,6 +199,26 @@ mod tests {
         let plan = args.job_plan();
         assert_eq!(plan.formats.len(), JobFormat::names().len());
         assert_eq!(plan.runs(), 2 * JobFormat::names().len() * 3);
+        // etl also runs on timely, in every channel, in 1 and 2 processes.
+        let timely = args.timely_plan().unwrap();
+        assert_eq!(timely.channels, Channel::names());
+        assert_eq!((timely.records, timely.repeats), (300_000, 3));
+        assert_eq!(timely.steps(), Channel::names().len() * 2 * 3 + 1);
+    }
+
+    #[test]
+    fn timely_runs_with_etl_in_the_chosen_channels_unless_switched_off() {
+        let plan = |args: &[&str]| ReportArgs::parse(args).unwrap().timely_plan();
+        let chosen = plan(&["--formats", "pojo,json,timely-bincode"]).unwrap();
+        assert_eq!(chosen.channels, ["timely-bincode", "pojo"]);
+        assert_eq!(plan(&["--timely", "off"]), None);
+        assert_eq!(plan(&["--jobs", "flink-mini"]), None);
+        assert_eq!(plan(&["--formats", "json,bincode-serde"]), None);
+        assert!(
+            ReportArgs::parse(&["--timely", "maybe"])
+                .unwrap_err()
+                .contains("on")
+        );
     }
 
     #[test]

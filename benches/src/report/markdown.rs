@@ -77,6 +77,9 @@ pub fn summary(report: &Report) -> String {
             );
         }
     }
+    if let Some(timely) = &report.timely {
+        out.push_str(&super::timely::summary(timely));
+    }
     let datasets = datasets(report);
     if !datasets.is_empty() {
         let _ = writeln!(out, "\nround trip per record: median ns (bytes per record)");
@@ -276,6 +279,9 @@ pub fn charts(report: &Report) -> Vec<(String, Chart)> {
             },
         ));
     }
+    if let Some(timely) = &report.timely {
+        charts.push(("timely.svg".to_owned(), super::timely::chart(timely)));
+    }
     charts
 }
 
@@ -377,6 +383,9 @@ pub fn report(report: &Report, charts: &[(String, Chart)]) -> String {
         if chart("jobs.svg") {
             out.push_str("![engine throughput per format](jobs.svg)\n\n");
         }
+    }
+    if let Some(timely) = &report.timely {
+        out.push_str(&super::timely::section(timely, chart("timely.svg")));
     }
     let datasets = datasets(report);
     if !datasets.is_empty() {

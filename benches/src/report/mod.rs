@@ -9,6 +9,7 @@ pub mod machine;
 mod markdown;
 pub mod micro;
 mod svg;
+mod timely;
 
 pub use args::ReportArgs;
 pub use markdown::summary;
@@ -41,6 +42,9 @@ pub struct Report {
     pub datasets: Vec<micro::FormatResult>,
     pub skipped: Vec<micro::Skipped>,
     pub jobs: Vec<jobs::JobResult>,
+    /// The etl job on timely-dataflow, per channel.
+    #[serde(default)]
+    pub timely: Option<crate::timely_etl::compare::Comparison>,
 }
 
 /// What was run, resolved from the flags.
@@ -121,6 +125,10 @@ pub fn run(args: &ReportArgs, progress: &Progress) -> Result<Report, String> {
         skipped.extend(missing);
     }
     let jobs = jobs::measure(&args.job_plan(), progress)?;
+    let timely = match args.timely_plan() {
+        None => None,
+        Some(plan) => Some(timely(&plan, progress)?),
+    };
     progress.finish();
     Ok(Report {
         machine,
@@ -141,12 +149,33 @@ pub fn run(args: &ReportArgs, progress: &Progress) -> Result<Report, String> {
         datasets,
         skipped,
         jobs,
+        timely,
     })
+}
+
+/// The timely comparison, in child processes of this binary.
+fn timely(
+    plan: &args::TimelyPlan,
+    progress: &Progress,
+) -> Result<crate::timely_etl::compare::Comparison, String> {
+    let binary = std::env::current_exe()
+        .map_err(|e| format!("cannot find this program to start timely's processes: {e}"))?;
+    crate::timely_etl::compare::compare(
+        &binary,
+        &plan.channels,
+        plan.records,
+        plan.repeats,
+        plan.rounds,
+        std::time::Duration::from_secs(600),
+        |done| progress.step(done),
+    )
 }
 
 /// The number of progress steps `args` takes.
 pub fn steps(args: &ReportArgs) -> usize {
-    args.datasets.len() * crate::interleaved::Operation::ALL.len() + args.job_plan().runs()
+    args.datasets.len() * crate::interleaved::Operation::ALL.len()
+        + args.job_plan().runs()
+        + args.timely_plan().map_or(0, |plan| plan.steps())
 }
 
 /// Writes the report folder; returns the files written.

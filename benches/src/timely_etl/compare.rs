@@ -3,6 +3,8 @@
 //! spreads over every channel alike. A child's failure or a window result that differs
 //! between channels is an error, not a row.
 
+use super::channel_cost::{self, ChannelCost};
+use super::dataflow::Summary;
 use super::{Channel, Outcome};
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -29,27 +31,36 @@ pub struct ChannelResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub records: u64,
-    pub threads_per_process: usize,
     pub repeats: usize,
     pub results: Vec<ChannelResult>,
+    /// Each channel's write and read cost per record, apart from the job.
+    pub costs: Vec<ChannelCost>,
+    /// The uploads whose records the costs were measured on.
+    pub cost_records: u64,
 }
+
+/// The uploads the channel costs are measured on: enough containers for stable medians,
+/// few enough to hold in memory beside the job.
+pub const COST_RECORDS: u64 = 20_000;
 
 /// The topologies compared: every worker in one process, or one process per worker.
 pub const TOPOLOGIES: [(usize, usize); 2] = [(1, 2), (2, 1)];
 
-/// Runs `channels` on `records` uploads in both topologies, `repeats` times each.
+/// Runs `channels` on `records` uploads in both topologies, `repeats` times each, then
+/// measures their cost per record over `cost_rounds` rounds.
 pub fn compare(
     binary: &Path,
     channels: &[&str],
     records: u64,
     repeats: usize,
+    cost_rounds: usize,
     deadline: Duration,
     mut step: impl FnMut(&str),
 ) -> Result<Comparison, String> {
     for channel in channels {
         Channel::parse(channel)?;
     }
-    let mut samples: Vec<Vec<Outcome>> = vec![Vec::new(); channels.len() * TOPOLOGIES.len()];
+    let mut samples: Vec<Vec<Run>> = vec![Vec::new(); channels.len() * TOPOLOGIES.len()];
     for _ in 0..repeats {
         for (c, channel) in channels.iter().enumerate() {
             for (t, &(processes, threads)) in TOPOLOGIES.iter().enumerate() {
@@ -76,31 +87,57 @@ pub fn compare(
             other.channel
         ));
     }
+    let cost_records = records.min(COST_RECORDS);
+    let costs = channel_cost::measure(channels, cost_records, cost_rounds)?;
+    step("timely channels: cost per record");
     Ok(Comparison {
         records,
-        threads_per_process: 1,
         repeats,
         results,
+        costs,
+        cost_records,
     })
 }
 
-fn summarise(outcomes: Vec<Outcome>) -> ChannelResult {
-    let first = outcomes.first().expect("at least one repeat").clone();
-    let mut rates: Vec<f64> = outcomes.iter().map(Outcome::records_per_second).collect();
+/// One run of the job in every process it took.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Process 0's outcome, which holds the windows.
+    pub first: Outcome,
+    pub summary: Summary,
+    /// What every process sent the others.
+    pub bytes_between_processes: u64,
+}
+
+impl Run {
+    fn of(outcomes: Vec<Outcome>) -> Result<Run, String> {
+        let first = outcomes.first().ok_or("no process reported")?.clone();
+        let summary = first.summary.ok_or("process 0 reported no windows")?;
+        Ok(Run {
+            bytes_between_processes: outcomes.iter().map(|o| o.bytes_sent).sum(),
+            summary,
+            first,
+        })
+    }
+}
+
+fn summarise(runs: Vec<Run>) -> ChannelResult {
+    let first = runs.first().expect("at least one repeat").clone();
+    let mut rates: Vec<f64> = runs.iter().map(|r| r.first.records_per_second()).collect();
     rates.sort_by(f64::total_cmp);
     ChannelResult {
-        channel: first.channel,
-        processes: first.processes,
-        workers: first.workers,
+        channel: first.first.channel,
+        processes: first.first.processes,
+        workers: first.first.workers,
         records_per_second: crate::report::Spread {
             median: rates[rates.len() / 2],
             low: rates[0],
             high: rates[rates.len() - 1],
             samples: rates.len(),
         },
-        bytes_between_processes: outcomes
+        bytes_between_processes: runs
             .iter()
-            .map(|o| o.bytes_between_processes)
+            .map(|r| r.bytes_between_processes)
             .max()
             .unwrap_or(0),
         windows: first.summary.windows,
@@ -109,8 +146,8 @@ fn summarise(outcomes: Vec<Outcome>) -> ChannelResult {
 }
 
 /// Runs the job as `processes` children of `binary` with `threads` workers each, meeting on
-/// free loopback ports; process 0's outcome. Every child ends within `deadline` (a child
-/// still running then is killed), and one that fails fails the run with what it said.
+/// free loopback ports. Every child ends within `deadline` (a child still running then is
+/// killed), and one that fails fails the run with what it said.
 pub fn run_processes(
     binary: &Path,
     channel: &str,
@@ -118,7 +155,7 @@ pub fn run_processes(
     processes: usize,
     threads: usize,
     deadline: Duration,
-) -> Result<Outcome, String> {
+) -> Result<Run, String> {
     let hostfile = (processes > 1)
         .then(|| free_ports_hostfile(processes))
         .transpose()?;
@@ -158,8 +195,16 @@ pub fn run_processes(
             failures.join("; ")
         ));
     }
-    let line = ends[0].stdout.lines().last().unwrap_or_default();
-    serde_json::from_str(line).map_err(|e| format!("process 0 printed no outcome ({e}): {line}"))
+    let outcomes = ends
+        .iter()
+        .enumerate()
+        .map(|(process, end)| {
+            let line = end.stdout.lines().last().unwrap_or_default();
+            serde_json::from_str(line)
+                .map_err(|e| format!("process {process} printed no outcome ({e}): {line}"))
+        })
+        .collect::<Result<Vec<Outcome>, String>>()?;
+    Run::of(outcomes)
 }
 
 /// How a child ended.

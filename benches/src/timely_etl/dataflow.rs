@@ -17,8 +17,6 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use timely::container::{CapacityContainerBuilder, DrainContainer, PushInto, SizableContainer};
 use timely::dataflow::ProbeHandle;
 use timely::dataflow::channels::ContainerBytes;
@@ -62,9 +60,6 @@ pub struct Summary {
     pub late: u64,
     /// Sessions that reached the windows.
     pub sessions: u64,
-    /// Bytes the worker's process had sent to other processes when the windows closed
-    /// (counted by the process's first worker only).
-    pub bytes_sent: u64,
 }
 
 impl Summary {
@@ -73,7 +68,6 @@ impl Summary {
         self.checksum = self.checksum.wrapping_add(other.checksum);
         self.late += other.late;
         self.sessions += other.sessions;
-        self.bytes_sent += other.bytes_sent;
     }
 }
 
@@ -87,13 +81,11 @@ fn minute(event_time_ms: i64) -> u64 {
 }
 
 /// Builds the job on `worker` for `records` uploads in all. Worker 0's `total` receives
-/// every worker's summary; `sent`, given to one worker per process, counts what the process
-/// sent. The returned probe is done when the job is.
+/// every worker's summary. The returned probe is done when the job is.
 pub fn build<CU: Carrier<AppEvent>, CS: Carrier<Session>>(
     worker: &mut Worker,
     records: u64,
     total: Rc<RefCell<Summary>>,
-    sent: Option<Arc<AtomicU64>>,
 ) -> ProbeHandle<u64> {
     let index = worker.index();
     let peers = worker.peers();
@@ -178,9 +170,6 @@ pub fn build<CU: Carrier<AppEvent>, CS: Carrier<Session>>(
                         if frontier.is_empty()
                             && let Some(held) = cap.take()
                         {
-                            // Every exchange has delivered: what the process sent is counted.
-                            windows.summary.bytes_sent =
-                                sent.as_ref().map_or(0, |s| s.load(Ordering::Relaxed));
                             output.session(&held).give(windows.summary);
                         }
                     }

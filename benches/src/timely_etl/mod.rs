@@ -2,6 +2,7 @@
 //! exchanges on timely's default containers or on typeinfo's (`typeinfo timely-etl`).
 //! [`compare`] runs every channel in child processes and measures them in one run.
 
+pub mod channel_cost;
 pub mod compare;
 pub mod dataflow;
 
@@ -142,18 +143,22 @@ impl Cluster {
     }
 }
 
-/// What process 0 reports: the windows of every worker and what the run cost.
+/// What one process reports: process 0 the windows of every worker, every process what it
+/// sent and how long its workers ran.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Outcome {
     pub channel: String,
+    pub process: usize,
     pub processes: usize,
     pub workers: usize,
     pub records: u64,
-    pub summary: Summary,
-    /// From the start of the workers to the end of the job, on worker 0.
+    /// The windows of every worker, on process 0.
+    pub summary: Option<Summary>,
+    /// From the start of the process's first worker to the end of the job.
     pub seconds: f64,
-    /// Bytes every process sent to the others, message headers included.
-    pub bytes_between_processes: u64,
+    /// Bytes this process sent to the others, message headers included: counted by
+    /// timely's send threads, exact once they have ended.
+    pub bytes_sent: u64,
 }
 
 impl Outcome {
@@ -162,15 +167,14 @@ impl Outcome {
     }
 }
 
-/// Runs the job for `records` uploads as this process of `cluster`; process 0 returns the
-/// outcome, the others `None`. A worker that fails ends the run with its error; no worker
-/// waits longer than `deadline` for the job to end.
+/// Runs the job for `records` uploads as this process of `cluster`. A worker that fails
+/// ends the run with its error; no worker waits longer than `deadline` for the job to end.
 pub fn run(
     channel: &Channel,
     records: u64,
     cluster: &Cluster,
     deadline: Duration,
-) -> Result<Option<Outcome>, String> {
+) -> Result<Outcome, String> {
     channel.install()?;
     let communication = cluster.communication()?;
     let sent = Arc::new(AtomicU64::new(0));
@@ -178,7 +182,7 @@ pub fn run(
         .try_build_with(counting_sends(sent.clone()))
         .map_err(|e| format!("timely could not connect the processes: {e}"))?;
     let failure = remember_panics();
-    let (threads, channel_name) = (cluster.threads, channel.name().to_owned());
+    let channel_name = channel.name().to_owned();
     let bincode = matches!(channel, Channel::Bincode);
     let guards = timely::execute::execute_from(
         builders,
@@ -190,12 +194,7 @@ pub fn run(
             let probe = match bincode {
                 true => dataflow::build::<Vec<AppEvent>, Vec<Session>>,
                 false => dataflow::build::<Records<AppEvent>, Records<Session>>,
-            }(
-                worker,
-                records,
-                total.clone(),
-                (worker.index() % threads == 0).then(|| sent.clone()),
-            );
+            }(worker, records, total.clone());
             while !probe.done() {
                 if start.elapsed() > deadline {
                     panic!("the job did not end within {deadline:?}");
@@ -213,28 +212,33 @@ pub fn run(
     // the run says why.
     let joined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| guards.join()))
         .map_err(|_| said().unwrap_or_else(|| "timely's network threads failed".into()))?;
-    let mut outcome = None;
+    let mut first = None;
     for (worker, result) in joined.into_iter().enumerate() {
         match result {
-            Ok((0, summary, seconds)) => outcome = Some((summary, seconds)),
-            Ok(_) => {}
+            Ok(done) => {
+                first.get_or_insert(done);
+            }
             Err(_) => return Err(said().unwrap_or_else(|| format!("worker {worker} failed"))),
         }
     }
-    Ok(outcome.map(|(summary, seconds)| Outcome {
+    let (index, summary, seconds) = first.ok_or("the process ran no worker")?;
+    let processes = cluster.addresses.len().max(1);
+    Ok(Outcome {
         channel: channel_name,
-        processes: cluster.addresses.len().max(1),
-        workers: cluster.addresses.len().max(1) * cluster.threads,
+        process: cluster.process,
+        processes,
+        workers: processes * cluster.threads,
         records,
-        bytes_between_processes: summary.bytes_sent,
-        summary,
+        summary: (index == 0).then_some(summary),
         seconds,
-    }))
+        // The send threads have ended with the join: every message is counted.
+        bytes_sent: sent.load(Ordering::Relaxed),
+    })
 }
 
-/// `typeinfo timely-etl`: runs this process of the job; process 0's outcome, as text or
-/// a JSON line.
-pub fn run_flags(flags: &crate::cli::TimelyFlags) -> Result<Option<String>, String> {
+/// `typeinfo timely-etl`: runs this process of the job; its outcome, as text or a JSON
+/// line.
+pub fn run_flags(flags: &crate::cli::TimelyFlags) -> Result<String, String> {
     let channel = Channel::parse(&flags.channel)?;
     let cluster = Cluster {
         threads: flags.threads,
@@ -242,13 +246,11 @@ pub fn run_flags(flags: &crate::cli::TimelyFlags) -> Result<Option<String>, Stri
         addresses: addresses(flags)?,
     };
     let deadline = Duration::from_secs(flags.deadline_secs);
-    let Some(outcome) = run(&channel, flags.records, &cluster, deadline)? else {
-        return Ok(None);
-    };
-    Ok(Some(match flags.json {
+    let outcome = run(&channel, flags.records, &cluster, deadline)?;
+    Ok(match flags.json {
         true => serde_json::to_string(&outcome).expect("an outcome is plain data"),
         false => describe(&outcome),
-    }))
+    })
 }
 
 /// The processes' addresses: none for one process, else the hostfile's first lines or
@@ -294,23 +296,26 @@ fn addresses(flags: &crate::cli::TimelyFlags) -> Result<Vec<String>, String> {
 
 /// The outcome for people.
 pub fn describe(outcome: &Outcome) -> String {
-    let s = &outcome.summary;
-    format!(
-        "etl on timely, {} channel, {} process(es), {} worker(s): {} uploads, {} sessions, \
-         {} windows, checksum {:016x}, {} late; {:.3} s ({:.0} uploads/s); \
-         {} bytes between processes",
-        outcome.channel,
-        outcome.processes,
-        outcome.workers,
-        outcome.records,
-        s.sessions,
-        s.windows,
-        s.checksum,
-        s.late,
-        outcome.seconds,
-        outcome.records_per_second(),
-        outcome.bytes_between_processes
-    )
+    let mut out = format!(
+        "etl on timely, {} channel, process {} of {}, {} worker(s) in all: {:.3} s",
+        outcome.channel, outcome.process, outcome.processes, outcome.workers, outcome.seconds
+    );
+    if let Some(s) = &outcome.summary {
+        out.push_str(&format!(
+            " ({:.0} uploads/s); {} uploads, {} sessions, {} windows, checksum {:016x}, {} late",
+            outcome.records_per_second(),
+            outcome.records,
+            s.sessions,
+            s.windows,
+            s.checksum,
+            s.late
+        ));
+    }
+    out.push_str(&format!(
+        "; this process sent {} bytes to the others",
+        outcome.bytes_sent
+    ));
+    out
 }
 
 /// Hooks whose send threads add every message they write to `sent`.

@@ -35,7 +35,32 @@ pub fn all() -> Vec<(&'static str, Vec<Vec<u8>>)> {
         ("config", configs()),
         ("migration", migration()),
         ("snapshot", snapshots()),
+        ("timely_records", timely_containers()),
     ]
+}
+
+/// Containers of trees in every format, whole (the target's first read) and as a record
+/// count byte before their payload (what the target frames with a good header).
+fn timely_containers() -> Vec<Vec<u8>> {
+    let trees = samples(strategies::tree(), PER_TYPE);
+    let mut seeds = Vec::new();
+    for format in [Format::Pojo, Format::Compact, Format::Kryo, Format::Avro] {
+        let config = SerializationConfig::builder()
+            .default_format(format)
+            .build();
+        let codec = typeinfo_timely::RecordsCodec::<Tree>::new(&config.expect("a config"))
+            .expect("trees have every format");
+        for n in [0, 1, 3] {
+            let container = codec.encode(&trees[..n]).expect("trees encode");
+            let payload_len = u32::from_le_bytes(container[12..16].try_into().expect("4 bytes"));
+            let end = typeinfo_timely::wire::HEADER_BYTES + payload_len as usize;
+            let mut framed = vec![n as u8];
+            framed.extend_from_slice(&container[typeinfo_timely::wire::HEADER_BYTES..end]);
+            seeds.push(container);
+            seeds.push(framed);
+        }
+    }
+    seeds
 }
 
 /// `n` values of a strategy, the same in every run.

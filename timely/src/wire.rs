@@ -14,6 +14,7 @@
 //! padding must be zeros.
 
 use crate::error::{ContainerError, ContainerErrorKind};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use typeinfo::snapshot::Snapshot;
 use typeinfo::{Decode, DecodeError, Encode, Limits};
 use typeinfo_serializers::{RecordSerializer, SerializationConfig, Serializer, varint};
@@ -22,12 +23,43 @@ use typeinfo_serializers::{RecordSerializer, SerializationConfig, Serializer, va
 pub const HEADER_BYTES: usize = 16;
 /// What timely keeps message boundaries aligned to.
 const ALIGN: usize = 8;
+/// The bytes reserved before each record for its length: a varint of records from 128
+/// bytes to 16 KiB.
+const LENGTH_SLOT: usize = 2;
+
+/// Writes the length of the record after `slot` into the slot as a varint, moving the
+/// record when its length takes other than [`LENGTH_SLOT`] bytes.
+fn write_length_into_slot(out: &mut Vec<u8>, slot: usize) {
+    let start = slot + LENGTH_SLOT;
+    let len = out.len() - start;
+    let n = varint::len(len as u128);
+    match n {
+        LENGTH_SLOT => {}
+        1 => {
+            out.copy_within(start.., slot + 1);
+            out.truncate(out.len() - 1);
+        }
+        _ => {
+            let grow = n - LENGTH_SLOT;
+            out.resize(out.len() + grow, 0);
+            out.copy_within(start..start + len, start + grow);
+        }
+    }
+    // The varint of `varint::write`: seven bits a byte, low first.
+    let mut rest = len;
+    for (i, byte) in out[slot..slot + n].iter_mut().enumerate() {
+        *byte = (rest & 0x7f) as u8 | if i + 1 < n { 0x80 } else { 0 };
+        rest >>= 7;
+    }
+}
 
 /// The serializer a channel of `T` uses, with what identifies its bytes.
 pub struct RecordsCodec<T> {
     serializer: Serializer<T>,
     fingerprint: u64,
     limits: Limits,
+    /// Bytes per record of the last container written: the next one's first allocation.
+    bytes_per_record: AtomicUsize,
 }
 
 impl<T: Encode + Decode + 'static> RecordsCodec<T> {
@@ -41,6 +73,7 @@ impl<T: Encode + Decode + 'static> RecordsCodec<T> {
             fingerprint: snapshot.fingerprint(),
             serializer,
             limits: *config.limits(),
+            bytes_per_record: AtomicUsize::new(64),
         })
     }
 }
@@ -84,18 +117,24 @@ impl<T> RecordsCodec<T> {
         if records.len() > self.max_records() {
             return Err(too_many(records.len()));
         }
-        let mut out = Vec::with_capacity(HEADER_BYTES + records.len() * 16);
+        let hint = self.bytes_per_record.load(Ordering::Relaxed);
+        let mut out = Vec::with_capacity(HEADER_BYTES + records.len() * hint + ALIGN);
         out.extend_from_slice(&self.fingerprint.to_le_bytes());
         out.extend_from_slice(&(records.len() as u32).to_le_bytes());
         out.extend_from_slice(&[0; 4]);
-        let mut record = Vec::new();
         for (index, value) in records.iter().enumerate() {
-            record.clear();
+            // The record goes straight after a two-byte slot for its length, which most
+            // records need; the rare others move by a byte or more once written.
+            let slot = out.len();
+            out.extend_from_slice(&[0; LENGTH_SLOT]);
             self.serializer
-                .write_record(value, &mut record)
+                .write_record(value, &mut out)
                 .map_err(|error| self.error(ContainerErrorKind::Encode { index, error }))?;
-            varint::write(&mut out, record.len() as u64);
-            out.extend_from_slice(&record);
+            write_length_into_slot(&mut out, slot);
+        }
+        if let Some(per_record) = (out.len() - HEADER_BYTES).checked_div(records.len()) {
+            self.bytes_per_record
+                .store(per_record + 1, Ordering::Relaxed);
         }
         let payload = out.len() - HEADER_BYTES;
         let payload = u32::try_from(payload).map_err(|_| {
@@ -204,5 +243,25 @@ impl Header {
             records: u32_at(8) as usize,
             payload: u32_at(12) as usize,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_in_the_slot_are_the_varints_the_reader_reads() {
+        for len in [0, 1, 127, 128, 300, 16_383, 16_384, 70_000, 3 << 21] {
+            let record: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut out = vec![7, 7, 7];
+            out.extend_from_slice(&[0; LENGTH_SLOT]);
+            out.extend_from_slice(&record);
+            write_length_into_slot(&mut out, 3);
+            let mut expected = vec![7, 7, 7];
+            varint::write(&mut expected, len as u64);
+            expected.extend_from_slice(&record);
+            assert!(out == expected, "length {len}");
+        }
     }
 }

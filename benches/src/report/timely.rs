@@ -86,12 +86,13 @@ pub fn section(c: &Comparison, chart: bool) -> String {
         out,
         "What a channel adds per record that crosses processes, apart from the job (whose \
          JSON parsing is the same for every channel): the job's own {} uploads and the \
-         sessions they give, in containers of the size timely fills, written \
-         (`length_in_bytes`, `into_bytes`) and read (`from_bytes`); ns per record, median of \
-         the rounds (min – max), and bytes per record.\n",
+         sessions they give, in containers of the size timely fills, each written \
+         (`length_in_bytes`, `into_bytes`) and read back (`from_bytes`) into owned records, \
+         which are dropped outside the timing (the job drops them whatever carried them); ns \
+         per record, median of the rounds (min – max), and bytes per record.\n",
         c.cost_records
     );
-    out.push_str("| channel | uploads ns | vs timely | upload bytes | sessions ns | vs timely | session bytes |\n");
+    out.push_str("| channel | uploads ns | speed vs timely | upload bytes | sessions ns | speed vs timely | session bytes |\n");
     out.push_str("|---|---|---|---|---|---|---|\n");
     let base = c.costs.iter().find(|k| k.channel == Channel::BINCODE);
     for k in &c.costs {
@@ -105,7 +106,7 @@ pub fn section(c: &Comparison, chart: bool) -> String {
         };
         // A speed-up: the baseline's time over this channel's.
         let faster = |mine: f64, theirs: Option<f64>| {
-            theirs.map_or_else(|| "–".into(), |t| format!("{:.2}× faster", t / mine))
+            theirs.map_or_else(|| "–".into(), |t| format!("{:.2}×", t / mine))
         };
         let _ = writeln!(
             out,

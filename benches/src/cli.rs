@@ -70,7 +70,7 @@ pub enum Command {
     ///
     /// The etl job (the uploads, rules, key-by and one-minute windows of `run --job etl`)
     /// as a timely dataflow, with its two exchanges on --channel: timely-bincode (timely's
-    /// own Vec<T>, bincode through serde) or typeinfo's Records<T> in pojo, compact, kryo,
+    /// own `Vec<T>`, bincode through serde) or typeinfo's `Records<T>` in pojo, compact, kryo,
     /// kryo-unregistered or avro. One process with -w threads, or -n processes over TCP: start each with its -p
     /// (0 to n-1); they meet at localhost:PORT+p, or at the lines of --hostfile. Process 0
     /// prints the windows (count and checksum, the same as `run --job etl`), the time and

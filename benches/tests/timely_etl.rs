@@ -135,3 +135,30 @@ fn bad_flags_are_refused_saying_what_is_allowed() {
     let said = refused(&["-n", "3", "--hostfile", "/nonexistent/hosts"]);
     assert!(said.contains("cannot read --hostfile"), "{said}");
 }
+
+#[test]
+fn a_process_whose_peers_never_come_fails_within_its_deadline() {
+    let hostfile = free_ports_hostfile(2).unwrap();
+    let start = Instant::now();
+    let child = Command::new(binary())
+        .args(["timely-etl", "-n", "2", "-p", "0", "--deadline-secs", "2"])
+        .arg("--hostfile")
+        .arg(hostfile.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let end = wait_all(vec![child], BOUND).pop().unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(!end.success);
+    assert!(
+        end.stderr.contains("did not connect within 2s"),
+        "{}",
+        end.stderr
+    );
+}

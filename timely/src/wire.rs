@@ -23,6 +23,8 @@ use typeinfo_serializers::{RecordSerializer, SerializationConfig, Serializer, va
 pub const HEADER_BYTES: usize = 16;
 /// What timely keeps message boundaries aligned to.
 const ALIGN: usize = 8;
+/// The most records a decoder makes room for before any has decoded.
+const PREALLOCATE: usize = 1024;
 /// The bytes reserved before each record for its length: a varint of records from 128
 /// bytes to 16 KiB.
 const LENGTH_SLOT: usize = 2;
@@ -177,8 +179,9 @@ impl<T> RecordsCodec<T> {
                 remaining: padding.len() - at,
             }));
         }
-        // Every record takes at least its one-byte length, so the payload bounds the count.
-        let mut records = Vec::with_capacity(header.records.min(payload.len()));
+        // Every record takes at least its one-byte length, so the payload bounds the count;
+        // past a container's usual size the vector grows as records actually decode.
+        let mut records = Vec::with_capacity(header.records.min(payload.len()).min(PREALLOCATE));
         for index in 0..header.records {
             let record = |error| self.error(ContainerErrorKind::Record { index, error });
             let len = varint::read(&mut payload, 32, "record length").map_err(record)? as usize;

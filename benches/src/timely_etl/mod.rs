@@ -17,10 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use timely::CommunicationConfig;
-use timely::communication::Hooks;
 use timely::communication::logging::{
     CommunicationEvent, CommunicationEventBuilder, CommunicationSetup,
 };
+use timely::communication::{AllocatorBuilder, Hooks};
 use timely::logging_core::Logger;
 use typeinfo_serializers::config::Format;
 use typeinfo_timely::Records;
@@ -178,9 +178,7 @@ pub fn run(
     channel.install()?;
     let communication = cluster.communication()?;
     let sent = Arc::new(AtomicU64::new(0));
-    let (builders, others) = communication
-        .try_build_with(counting_sends(sent.clone()))
-        .map_err(|e| format!("timely could not connect the processes: {e}"))?;
+    let (builders, others) = connect(communication, counting_sends(sent.clone()), deadline)?;
     let failure = remember_panics();
     let channel_name = channel.name().to_owned();
     let bincode = matches!(channel, Channel::Bincode);
@@ -316,6 +314,25 @@ pub fn describe(outcome: &Outcome) -> String {
         outcome.bytes_sent
     ));
     out
+}
+
+/// Builds timely's communication, which for several processes waits for every peer to
+/// listen and retries without end: a peer that never comes fails the run after `bound`.
+fn connect(
+    communication: CommunicationConfig,
+    hooks: Hooks,
+    bound: Duration,
+) -> Result<(Vec<AllocatorBuilder>, Box<dyn std::any::Any + Send>), String> {
+    let (done, connected) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(communication.try_build_with(hooks));
+    });
+    match connected.recv_timeout(bound) {
+        Ok(built) => built.map_err(|e| format!("timely could not connect the processes: {e}")),
+        Err(_) => Err(format!(
+            "the other processes did not connect within {bound:?} (is every process of -n started, with the same addresses?)"
+        )),
+    }
 }
 
 /// Hooks whose send threads add every message they write to `sent`.

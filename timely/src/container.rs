@@ -70,12 +70,14 @@ impl<T> Records<T> {
         self.records.push(record);
     }
 
+    /// The records held (none in a container whose bytes did not read; see
+    /// [`Records::records`]).
     pub fn len(&self) -> usize {
         self.records.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty() && self.failure.is_none()
+        self.records.is_empty()
     }
 
     fn failed(&self, what: &str) -> ! {
@@ -154,10 +156,7 @@ impl<T> Accountable for Records<T> {
         };
         i64::try_from(count).expect("a container holds fewer than 2^63 records")
     }
-
-    fn is_empty(&self) -> bool {
-        Records::is_empty(self)
-    }
+    // `is_empty` is timely's default, `record_count() == 0`, as its contract requires.
 }
 
 impl<T> DrainContainer for Records<T> {

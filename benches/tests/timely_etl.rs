@@ -3,11 +3,13 @@
 //! with the decode error within a bound; bad flags are refused.
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use typeinfo_benches::jobs::{JobFormat, etl};
 use typeinfo_benches::timely_etl::Channel;
-use typeinfo_benches::timely_etl::compare::{free_ports_hostfile, run_processes, wait_all};
+use typeinfo_benches::timely_etl::compare::{
+    Hostfile, free_ports_hostfile, run_processes, wait_all,
+};
 use typeinfo_engine::{NetworkConfig, Transport};
 
 fn binary() -> PathBuf {
@@ -76,23 +78,18 @@ fn processes_that_installed_different_configs_end_with_the_decode_error() {
         .iter()
         .enumerate()
         .map(|(process, channel)| {
-            Command::new(binary())
-                .args(["timely-etl", "--channel", channel, "--records", "4000"])
-                .args([
-                    "-n",
-                    "2",
-                    "-p",
-                    &process.to_string(),
-                    "--deadline-secs",
-                    "60",
-                ])
-                .arg("--hostfile")
-                .arg(hostfile.path())
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
+            let process = process.to_string();
+            let args = [
+                "--channel",
+                channel,
+                "--records",
+                "4000",
+                "-n",
+                "2",
+                "-p",
+                &process,
+            ];
+            spawn(&args, "60", &hostfile)
         })
         .collect();
     let ends = wait_all(children, BOUND);
@@ -106,6 +103,21 @@ fn processes_that_installed_different_configs_end_with_the_decode_error() {
         "{said:#?}"
     );
     assert!(said.iter().all(|s| !s.contains("killed")), "{said:#?}");
+}
+
+/// `typeinfo timely-etl ARGS` meeting its peers at `hostfile`, giving up after `deadline`
+/// seconds, its output piped.
+fn spawn(args: &[&str], deadline: &str, hostfile: &Hostfile) -> Child {
+    Command::new(binary())
+        .arg("timely-etl")
+        .args(args)
+        .args(["--deadline-secs", deadline, "--hostfile"])
+        .arg(hostfile.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
 }
 
 fn refused(args: &[&str]) -> String {
@@ -140,15 +152,7 @@ fn bad_flags_are_refused_saying_what_is_allowed() {
 fn a_process_whose_peers_never_come_fails_within_its_deadline() {
     let hostfile = free_ports_hostfile(2).unwrap();
     let start = Instant::now();
-    let child = Command::new(binary())
-        .args(["timely-etl", "-n", "2", "-p", "0", "--deadline-secs", "2"])
-        .arg("--hostfile")
-        .arg(hostfile.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = spawn(&["-n", "2", "-p", "0"], "2", &hostfile);
     let end = wait_all(vec![child], BOUND).pop().unwrap();
     assert!(
         start.elapsed() < Duration::from_secs(30),

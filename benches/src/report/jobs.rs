@@ -114,20 +114,13 @@ fn summarize(
     parallelism: usize,
     samples: &[Sample],
 ) -> JobResult {
-    let mut throughput: Vec<f64> = samples.iter().map(|s| s.ops_per_ms).collect();
-    throughput.sort_by(f64::total_cmp);
     let last = samples.last().expect("every plan repeats at least once");
     JobResult {
         job: job.name().to_owned(),
         format: format.to_owned(),
         records,
         parallelism,
-        ops_per_ms: Spread {
-            median: throughput[throughput.len() / 2],
-            low: throughput[0],
-            high: throughput[throughput.len() - 1],
-            samples: throughput.len(),
-        },
+        ops_per_ms: Spread::of_repeats(samples.iter().map(|s| s.ops_per_ms)),
         network_bytes_per_record: last.network_bytes_per_record,
         sink_records: last.sink_records,
         checksum: last.checksum.clone(),

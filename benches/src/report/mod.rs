@@ -32,6 +32,21 @@ pub struct Spread {
     pub samples: usize,
 }
 
+impl Spread {
+    /// The median and min – max of repeats; at least one.
+    pub fn of_repeats(samples: impl IntoIterator<Item = f64>) -> Spread {
+        let mut sorted: Vec<f64> = samples.into_iter().collect();
+        assert!(!sorted.is_empty(), "a spread of no samples");
+        sorted.sort_by(f64::total_cmp);
+        Spread {
+            median: sorted[sorted.len() / 2],
+            low: sorted[0],
+            high: sorted[sorted.len() - 1],
+            samples: sorted.len(),
+        }
+    }
+}
+
 /// Everything a run found, as `results.json` holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {

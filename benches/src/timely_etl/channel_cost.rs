@@ -134,15 +134,8 @@ impl<T: Clone> Bench<T> {
     }
 
     fn cost(&self, c: usize) -> Cost {
-        let mut samples = self.samples[c].clone();
-        samples.sort_by(f64::total_cmp);
         Cost {
-            ns_per_record: Spread {
-                median: samples[samples.len() / 2],
-                low: samples[0],
-                high: samples[samples.len() - 1],
-                samples: samples.len(),
-            },
+            ns_per_record: Spread::of_repeats(self.samples[c].iter().copied()),
             bytes_per_record: self.bytes[c] as f64 / self.records() as f64,
         }
     }

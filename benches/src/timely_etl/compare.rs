@@ -123,18 +123,13 @@ impl Run {
 
 fn summarise(runs: Vec<Run>) -> ChannelResult {
     let first = runs.first().expect("at least one repeat").clone();
-    let mut rates: Vec<f64> = runs.iter().map(|r| r.first.records_per_second()).collect();
-    rates.sort_by(f64::total_cmp);
     ChannelResult {
         channel: first.first.channel,
         processes: first.first.processes,
         workers: first.first.workers,
-        records_per_second: crate::report::Spread {
-            median: rates[rates.len() / 2],
-            low: rates[0],
-            high: rates[rates.len() - 1],
-            samples: rates.len(),
-        },
+        records_per_second: crate::report::Spread::of_repeats(
+            runs.iter().map(|r| r.first.records_per_second()),
+        ),
         bytes_between_processes: runs
             .iter()
             .map(|r| r.bytes_between_processes)

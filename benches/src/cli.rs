@@ -237,6 +237,10 @@ pub struct ReportFlags {
     /// pojo, compact, kryo, kryo-unregistered, avro), in 1 and 2 processes [default: on].
     #[arg(long, value_name = "SWITCH")]
     pub timely: Option<Switch>,
+    /// With etl, the same job again with its window state on the disk backend, in every
+    /// chosen engine format: what each costs as a state serializer [default: on].
+    #[arg(long, value_name = "SWITCH")]
+    pub state: Option<Switch>,
     /// Where the report goes [default: target/typeinfo-report].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -312,6 +316,14 @@ pub struct RunFlags {
     /// The largest record the network and the serializers take.
     #[arg(long, value_name = "N", value_parser = whole::<usize>)]
     pub max_record_bytes: Option<usize>,
+    /// Where etl's window state lives: heap (objects) or disk (an embedded store; every
+    /// access encodes key and value in --format) [default: heap].
+    #[arg(long, value_name = "heap|disk")]
+    pub state_backend: Option<String>,
+    /// The directory the disk backend makes its stores in [default: the system's temporary
+    /// directory].
+    #[arg(long, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
 }
 
 /// The flags of `explain`.

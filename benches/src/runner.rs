@@ -5,7 +5,8 @@ use crate::jobs::{JobFormat, etl, flink_mini, transfer};
 use std::fmt::Write as _;
 use std::time::Duration;
 use typeinfo_engine::{
-    EngineError, JobGraph, JobReport, NetworkConfig, Transport, WorkerArgs, WorkerCommand,
+    EngineError, JobGraph, JobReport, NetworkConfig, StateBackend, Transport, WorkerArgs,
+    WorkerCommand,
 };
 
 /// The built-in jobs.
@@ -41,6 +42,8 @@ pub struct RunArgs {
     pub chaining: bool,
     pub transport: Transport,
     pub network: NetworkConfig,
+    /// Where etl keeps its window state.
+    pub state: StateBackend,
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
@@ -79,6 +82,8 @@ const SETTINGS: &[&str] = &[
     "floating_buffers",
     "buffer_timeout",
     "max_record_bytes",
+    "state_backend",
+    "state_dir",
 ];
 
 fn flag_of(setting: &str) -> String {
@@ -143,6 +148,7 @@ impl RunArgs {
             forward: flags.partitioner == Some(Partitioning::Forward),
             chaining: flags.chaining != Some(Switch::Off),
             transport: Transport::Local,
+            state: StateBackend::Heap,
             network: NetworkConfig {
                 network_buffers: flags.network_buffers.unwrap_or(defaults.network_buffers),
                 segment_size: flags.segment_size.unwrap_or(defaults.segment_size),
@@ -219,6 +225,17 @@ impl RunArgs {
                 }
             },
         };
+        run.state = StateBackend::parse(
+            flags.state_backend.as_deref().unwrap_or("heap"),
+            flags.state_dir.as_deref(),
+        )?;
+        if run.job != JobKind::Etl && run.state != StateBackend::Heap {
+            return Err(invalid(
+                "--state-backend",
+                run.state.name(),
+                "disk only with --job etl, the job with keyed state",
+            ));
+        }
         run.network.validate()?;
         Ok(run)
     }
@@ -232,7 +249,13 @@ impl RunArgs {
                 self.forward,
                 self.chaining,
             ),
-            JobKind::Etl => etl::job(&self.format, self.parallelism, self.records, self.chaining),
+            JobKind::Etl => etl::job(
+                &self.format,
+                self.parallelism,
+                self.records,
+                self.chaining,
+                self.state.clone(),
+            ),
             JobKind::Transfer => transfer::job(
                 &self.format,
                 self.parallelism,
@@ -298,6 +321,19 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
         report.sink.checksum,
         report.late_records,
     );
+    let state = &report.state;
+    if args.state != StateBackend::Heap {
+        let _ = writeln!(
+            out,
+            "keyed state on {}: {} reads ({} bytes), {} writes ({} bytes), {} removes",
+            args.state.name(),
+            state.reads,
+            state.bytes_read,
+            state.writes,
+            state.bytes_written,
+            state.removes,
+        );
+    }
     let _ = writeln!(
         out,
         "network buffers{pools}: {} required of {} ({} KiB each)",

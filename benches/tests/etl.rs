@@ -9,7 +9,7 @@ use typeinfo_benches::jobs::etl::typed::Typed;
 use typeinfo_benches::jobs::etl::{
     self, AppMinute, MinuteCounts, Model, PARTITIONS, WINDOW_MS, topic,
 };
-use typeinfo_engine::{JobReport, NetworkConfig, Transport, checksum};
+use typeinfo_engine::{JobReport, NetworkConfig, StateBackend, Transport, checksum};
 
 /// Windows and checksum computed without the engine, from the same rules.
 fn direct(records: u64) -> (u64, u64) {
@@ -35,8 +35,18 @@ fn direct(records: u64) -> (u64, u64) {
 }
 
 fn run(format: &str, records: u64, chaining: bool, transport: Transport) -> JobReport {
+    run_on(StateBackend::Heap, format, records, chaining, transport)
+}
+
+fn run_on(
+    state: StateBackend,
+    format: &str,
+    records: u64,
+    chaining: bool,
+    transport: Transport,
+) -> JobReport {
     let format = JobFormat::parse(format).unwrap();
-    let job = etl::job(&format, 3, records, chaining).unwrap();
+    let job = etl::job(&format, 3, records, chaining, state).unwrap();
     job.run(&NetworkConfig::default(), transport).unwrap()
 }
 
@@ -91,6 +101,41 @@ fn every_format_chaining_and_transport_gives_the_same_windows() {
             "{format} over tcp, chaining off"
         );
     }
+}
+
+#[test]
+fn window_state_on_disk_gives_the_same_windows_in_every_format() {
+    const RECORDS: u64 = 6_000;
+    let expected = direct(RECORDS);
+    let disk = StateBackend::Disk {
+        dir: std::env::temp_dir(),
+    };
+    for format in JobFormat::names() {
+        let report = run_on(disk.clone(), format, RECORDS, true, Transport::Local);
+        assert_eq!(outcome(&report), expected, "{format}");
+        let by_app = report
+            .edges
+            .iter()
+            .find(|e| e.partitioner == "hash(app_key)");
+        let sessions = by_app.unwrap().output.records;
+        assert_eq!(
+            report.state.writes, sessions,
+            "{format}: one write per session"
+        );
+        assert_eq!(
+            report.state.removes, expected.0,
+            "{format}: one remove per window"
+        );
+        assert!(report.state.bytes_written > sessions, "{format}");
+    }
+    let report = run_on(
+        disk,
+        "compact",
+        RECORDS,
+        false,
+        Transport::Tcp { task_managers: 2 },
+    );
+    assert_eq!(outcome(&report), expected, "compact over tcp, chaining off");
 }
 
 #[test]

@@ -57,11 +57,12 @@ fn a_tiny_run_writes_a_report_with_every_requested_row() {
         String::from_utf8_lossy(&out.stderr),
     );
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    // Not on a terminal: one progress line per step (2 datasets × 4 operations, 2 jobs × 3
-    // engine formats, then etl on timely in the 2 requested channels × 2 topologies and
-    // the channels' costs).
-    assert!(stderr.contains("[14/19] flink-mini in"), "{stderr}");
-    assert!(stderr.contains("[19/19] timely channels"), "{stderr}");
+    // Not on a terminal: one progress line per step (2 datasets × 4 operations, etl on the
+    // heap and on disk and flink-mini in 3 engine formats, then etl on timely in the 2
+    // requested channels × 2 topologies and the channels' costs).
+    assert!(stderr.contains("state on disk"), "{stderr}");
+    assert!(stderr.contains("[17/22] flink-mini in"), "{stderr}");
+    assert!(stderr.contains("[22/22] timely channels"), "{stderr}");
     let folder = std::fs::canonicalize(&dir).unwrap();
     assert!(
         stdout.contains(&format!("report: {}", folder.display())),
@@ -117,8 +118,26 @@ fn a_tiny_run_writes_a_report_with_every_requested_row() {
         report
             .jobs
             .iter()
-            .all(|r| r.ops_per_ms.median > 0.0 && r.records == 3000)
+            .all(|r| r.ops_per_ms.median > 0.0 && r.records == 3000 && r.state_backend == "heap")
     );
+    // etl again with its windows on disk, in every engine format, with the heap's windows.
+    let mut on_disk: Vec<&str> = report
+        .disk_state
+        .iter()
+        .map(|r| r.format.as_str())
+        .collect();
+    on_disk.sort_unstable();
+    let mut expected = ENGINE_FORMATS;
+    expected.sort_unstable();
+    assert_eq!(on_disk, expected);
+    let heap_etl = report.jobs.iter().find(|r| r.job == "etl").unwrap();
+    for r in &report.disk_state {
+        assert_eq!((r.job.as_str(), r.state_backend.as_str()), ("etl", "disk"));
+        assert_eq!(r.checksum, heap_etl.checksum, "{}", r.format);
+        assert!(r.state_bytes_written_per_record > 0.0, "{r:?}");
+    }
+    let markdown = read(&dir.join("report.md"));
+    assert!(markdown.contains("## Keyed state on disk"), "{markdown}");
 
     // etl on timely in the requested channels typeinfo-timely has, with the harness's windows.
     let timely = report.timely.as_ref().expect("etl ran, so timely did");

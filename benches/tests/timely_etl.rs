@@ -10,7 +10,7 @@ use typeinfo_benches::timely_etl::Channel;
 use typeinfo_benches::timely_etl::compare::{
     Hostfile, free_ports_hostfile, run_processes, wait_all,
 };
-use typeinfo_engine::{NetworkConfig, Transport};
+use typeinfo_engine::{NetworkConfig, StateBackend, Transport};
 
 fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_typeinfo"))
@@ -21,7 +21,7 @@ const BOUND: Duration = Duration::from_secs(120);
 /// Windows and checksum of the harness's etl.
 fn harness(records: u64) -> (u64, String) {
     let format = JobFormat::parse("pojo").unwrap();
-    let report = etl::job(&format, 2, records, true)
+    let report = etl::job(&format, 2, records, true, StateBackend::Heap)
         .unwrap()
         .run(&NetworkConfig::default(), Transport::Local)
         .unwrap();

@@ -52,6 +52,9 @@ pub enum EngineError {
     /// A task manager process (or the coordinator, task manager 0) failed, went away or
     /// could not take part.
     TaskManager { task_manager: usize, detail: String },
+    /// Keyed state could not be read or written (`state` names the operator, subtask and
+    /// state).
+    State { state: String, detail: String },
     /// This task stopped because another part of the job failed first.
     Cancelled,
 }
@@ -108,6 +111,7 @@ impl fmt::Display for EngineError {
                 task_manager,
                 detail,
             } => write!(f, "task manager {task_manager}: {detail}"),
+            EngineError::State { state, detail } => write!(f, "state {state}: {detail}"),
             EngineError::Cancelled => f.write_str("cancelled because another task failed"),
         }
     }

@@ -17,6 +17,8 @@
 //!   transports and reports;
 //! - `cluster`: task managers as processes (coordinator, workers, their messages).
 //!
+//! [`state`] (keyed state on the heap or in an embedded store) serves the operators.
+//!
 //! `run` (the one place that picks in-process or cluster), [`config`] and [`error`] sit
 //! beside them. The built-in jobs live with the crate that runs them (`typeinfo-benches`).
 
@@ -26,6 +28,7 @@ pub mod config;
 pub mod dataflow;
 pub mod error;
 mod run;
+pub mod state;
 mod wire_usize;
 
 pub use cluster::WorkerArgs;
@@ -47,3 +50,7 @@ pub use dataflow::report::{ConnectionReport, EdgeReport, JobReport, SinkResult, 
 pub use dataflow::task::{Emission, Source};
 pub use dataflow::transport::{Transport, WorkerCommand};
 pub use error::EngineError;
+pub use state::{
+    CurrentKey, KeyedStateBackend, ListState, MapState, Namespace, StateBackend, StateKey,
+    StateMetrics, ValueState,
+};

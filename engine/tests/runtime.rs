@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use typeinfo_engine::{
-    Emission, EngineError, JobBuilder, JobGraph, NetworkConfig, Partitioner, Transport,
-    WindowAggregate,
+    Emission, EngineError, JobBuilder, JobGraph, NetworkConfig, Partitioner, StateBackend,
+    Transport, WindowAggregate,
 };
 use typeinfo_serializers::RecordSerializer;
 
@@ -185,8 +185,9 @@ fn reading(source: usize, i: i64) -> Reading {
     }
 }
 
-fn windows_job(chaining: bool) -> JobGraph {
+fn windows_job(chaining: bool, state: StateBackend) -> JobGraph {
     JobBuilder::new("windows", chaining)
+        .state_backend(state)
         .source(
             "readings",
             3,
@@ -204,7 +205,7 @@ fn windows_job(chaining: bool) -> JobGraph {
             pojo(),
             2,
         )
-        .window("sum per second", 1000, SumPerSensor)
+        .window("sum per second", 1000, SumPerSensor, pojo())
         .sink("sink")
 }
 
@@ -233,17 +234,37 @@ fn windows_give_the_same_results_in_every_topology() {
                 sum,
             }
         }));
-    for chaining in [true, false] {
-        for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
-            let report = windows_job(chaining)
-                .run(&NetworkConfig::default(), transport.clone())
-                .unwrap();
-            assert_eq!(report.late_records, 0, "watermarks never overtake records");
-            assert_eq!(report.sink.records, expected.len() as u64);
-            assert_eq!(
-                report.sink.checksum, expected_checksum,
-                "chaining {chaining}, {transport:?}"
-            );
+    let disk = StateBackend::Disk {
+        dir: std::env::temp_dir(),
+    };
+    for state in [StateBackend::Heap, disk] {
+        for chaining in [true, false] {
+            for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
+                let report = windows_job(chaining, state.clone())
+                    .run(&NetworkConfig::default(), transport.clone())
+                    .unwrap();
+                assert_eq!(report.late_records, 0, "watermarks never overtake records");
+                assert_eq!(report.sink.records, expected.len() as u64);
+                assert_eq!(
+                    report.sink.checksum, expected_checksum,
+                    "{state:?}, chaining {chaining}, {transport:?}"
+                );
+                let accesses = report.state.reads + report.state.writes;
+                match state {
+                    StateBackend::Heap => assert_eq!(accesses, 0, "the heap serializes nothing"),
+                    StateBackend::Disk { .. } => {
+                        let kept: u64 = expected.values().map(|acc| acc.0).sum();
+                        assert_eq!(report.state.writes, kept, "one write per record");
+                        let windows = expected.len() as u64;
+                        assert_eq!(
+                            report.state.reads,
+                            kept + windows,
+                            "one read per record and per window that fires"
+                        );
+                        assert_eq!(report.state.removes, expected.len() as u64);
+                    }
+                }
+            }
         }
     }
 }

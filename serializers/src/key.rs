@@ -68,6 +68,29 @@ fn unordered_collection(key: &'static TypeInfo) -> Option<&'static str> {
     found
 }
 
+/// Why values of `key` may have no canonical bytes (equal values, unequal bytes), or `None`
+/// when every value has them in pojo: a hash-ordered collection iterates equal values in
+/// different orders, a float has two zeros and many NaNs, and a generic (serde) part is not
+/// seen into. State backends refuse such keys before the first record.
+pub fn non_canonical_part(key: &'static TypeInfo) -> Option<String> {
+    if let Some(collection) = unordered_collection(key) {
+        return Some(format!("{collection} iterates in hash order"));
+    }
+    let mut found = None;
+    key.visit(&mut |ty| match ty {
+        TypeInfo::F32 | TypeInfo::F64 => {
+            found.get_or_insert_with(|| format!("{} has two zeros and many NaNs", ty.kind_name()));
+        }
+        TypeInfo::Generic(_) => {
+            found.get_or_insert_with(|| {
+                format!("{} is generic (serde), not seen into", ty.kind_name())
+            });
+        }
+        _ => {}
+    });
+    found
+}
+
 /// Keys are our own freshly encoded bytes: no limit applies to reading them back.
 const TRUSTED: Pojo = Pojo::new(Limits {
     max_record_bytes: usize::MAX,

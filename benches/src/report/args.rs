@@ -21,6 +21,8 @@ pub struct ReportArgs {
     pub parallelism: usize,
     /// Whether the etl job also runs on timely-dataflow, per channel.
     pub timely: bool,
+    /// Whether etl also runs with its window state on disk.
+    pub disk_state: bool,
     pub out: PathBuf,
 }
 
@@ -85,6 +87,7 @@ impl ReportArgs {
             repeats,
             parallelism,
             timely,
+            state,
             out,
         } = flags;
         let (datasets, formats, jobs) = (
@@ -130,6 +133,7 @@ impl ReportArgs {
             repeats: repeats.unwrap_or(if quick { 1 } else { 3 }),
             parallelism: parallelism.unwrap_or(4),
             timely: timely != Some(crate::cli::Switch::Off),
+            disk_state: state != Some(crate::cli::Switch::Off),
             out: out.unwrap_or_else(|| PathBuf::from("target/typeinfo-report")),
         })
     }
@@ -162,6 +166,7 @@ impl ReportArgs {
                 .collect(),
             parallelism: self.parallelism,
             repeats: self.repeats,
+            disk_state: self.disk_state,
         }
     }
 }
@@ -198,7 +203,18 @@ mod tests {
         // postcard, bitcode, apache-avro and kryo-serde are not engine formats.
         let plan = args.job_plan();
         assert_eq!(plan.formats.len(), JobFormat::names().len());
-        assert_eq!(plan.runs(), 2 * JobFormat::names().len() * 3);
+        // etl on the heap and on disk, flink-mini on the heap.
+        assert_eq!(plan.runs(), 3 * JobFormat::names().len() * 3);
+        let heap_only = ReportArgs::parse(&["--state", "off"]).unwrap().job_plan();
+        assert_eq!(heap_only.runs(), 2 * JobFormat::names().len() * 3);
+        let mini = ReportArgs::parse(&["--jobs", "flink-mini"])
+            .unwrap()
+            .job_plan();
+        assert_eq!(
+            mini.runs(),
+            JobFormat::names().len() * 3,
+            "no keyed state to move"
+        );
         // etl also runs on timely, in every channel, in 1 and 2 processes.
         let timely = args.timely_plan().unwrap();
         assert_eq!(timely.channels, Channel::names());

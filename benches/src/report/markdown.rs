@@ -77,6 +77,7 @@ pub fn summary(report: &Report) -> String {
             );
         }
     }
+    out.push_str(&super::state::summary(report));
     if let Some(timely) = &report.timely {
         out.push_str(&super::timely::summary(timely));
     }
@@ -384,6 +385,7 @@ pub fn report(report: &Report, charts: &[(String, Chart)]) -> String {
             out.push_str("![engine throughput per format](jobs.svg)\n\n");
         }
     }
+    out.push_str(&super::state::section(report));
     if let Some(timely) = &report.timely {
         out.push_str(&super::timely::section(timely, chart("timely.svg")));
     }

@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod machine;
 mod markdown;
 pub mod micro;
+mod state;
 mod svg;
 mod timely;
 
@@ -56,7 +57,11 @@ pub struct Report {
     pub settings: Settings,
     pub datasets: Vec<micro::FormatResult>,
     pub skipped: Vec<micro::Skipped>,
+    /// The engine jobs with their state on the heap.
     pub jobs: Vec<jobs::JobResult>,
+    /// etl again with its window state on disk, per format (`--state`).
+    #[serde(default)]
+    pub disk_state: Vec<jobs::JobResult>,
     /// The etl job on timely-dataflow, per channel.
     #[serde(default)]
     pub timely: Option<crate::timely_etl::compare::Comparison>,
@@ -139,7 +144,9 @@ pub fn run(args: &ReportArgs, progress: &Progress) -> Result<Report, String> {
         datasets.extend(results);
         skipped.extend(missing);
     }
-    let jobs = jobs::measure(&args.job_plan(), progress)?;
+    let (jobs, disk_state): (Vec<_>, Vec<_>) = jobs::measure(&args.job_plan(), progress)?
+        .into_iter()
+        .partition(|r| r.state_backend == "heap");
     let timely = match args.timely_plan() {
         None => None,
         Some(plan) => Some(timely(&plan, progress)?),
@@ -164,6 +171,7 @@ pub fn run(args: &ReportArgs, progress: &Progress) -> Result<Report, String> {
         datasets,
         skipped,
         jobs,
+        disk_state,
         timely,
     })
 }

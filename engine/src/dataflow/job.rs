@@ -21,6 +21,7 @@ use crate::dataflow::operator::{
 use crate::dataflow::report::SinkResult;
 use crate::dataflow::task::{Emission, NetworkTask, Source, SourceTask, Task};
 use crate::error::EngineError;
+use crate::state::{KeyedStateBackend, StateBackend};
 use std::hash::Hash;
 use std::sync::Arc;
 use typeinfo_serializers::RecordSerializer;
@@ -73,6 +74,7 @@ pub struct JobGraph {
 pub struct JobBuilder {
     name: String,
     chaining: bool,
+    state: StateBackend,
     parameters: Vec<String>,
     stages: Vec<StageSpec>,
     edges: Vec<EdgeSpec>,
@@ -92,6 +94,7 @@ impl JobBuilder {
         JobBuilder {
             name: name.to_owned(),
             chaining,
+            state: StateBackend::Heap,
             parameters: Vec::new(),
             stages: Vec::new(),
             edges: Vec::new(),
@@ -103,6 +106,15 @@ impl JobBuilder {
     /// their parameters differ, so name every one that shapes the data.
     pub fn parameter(mut self, key: &str, value: impl std::fmt::Display) -> Self {
         self.parameters.push(format!("{key}={value}"));
+        self
+    }
+
+    /// Where the job's keyed state lives (the heap unless set); set it before the first
+    /// stateful operator. Task managers refuse to run a job together on different backends.
+    pub fn state_backend(mut self, backend: StateBackend) -> Self {
+        self.parameters
+            .push(format!("state-backend={}", backend.name()));
+        self.state = backend;
         self
     }
 
@@ -144,7 +156,10 @@ impl<T: Send + 'static> Stream<T> {
     fn then<U: Send + 'static>(
         self,
         name: &str,
-        wrap: impl Fn(Box<dyn Output<U>>) -> Box<dyn Output<T>> + Send + Sync + 'static,
+        wrap: impl Fn(&Wiring, Box<dyn Output<U>>) -> Result<Box<dyn Output<T>>, EngineError>
+        + Send
+        + Sync
+        + 'static,
     ) -> Stream<U> {
         let head = self.head;
         Stream {
@@ -156,7 +171,10 @@ impl<T: Send + 'static> Stream<T> {
             },
             parallelism: self.parallelism,
             input: self.input,
-            head: Arc::new(move |wiring, out| head(wiring, wrap(out))),
+            head: Arc::new(move |wiring, out| {
+                let out = wrap(wiring, out)?;
+                head(wiring, out)
+            }),
         }
     }
 
@@ -165,7 +183,9 @@ impl<T: Send + 'static> Stream<T> {
         name: &str,
         f: impl Fn(T) -> U + Clone + Send + Sync + 'static,
     ) -> Stream<U> {
-        self.then(name, move |next| Box::new(Map { f: f.clone(), next }))
+        self.then(name, move |_, next| {
+            Ok(Box::new(Map { f: f.clone(), next }))
+        })
     }
 
     /// A map that may refuse a record with a reason; a refusal fails the job and names
@@ -176,12 +196,12 @@ impl<T: Send + 'static> Stream<T> {
         f: impl Fn(T) -> Result<U, String> + Clone + Send + Sync + 'static,
     ) -> Stream<U> {
         let operator: Arc<str> = name.into();
-        self.then(name, move |next| {
-            Box::new(TryMap {
+        self.then(name, move |_, next| {
+            Ok(Box::new(TryMap {
                 name: operator.clone(),
                 f: f.clone(),
                 next,
-            })
+            }))
         })
     }
 
@@ -190,7 +210,9 @@ impl<T: Send + 'static> Stream<T> {
         name: &str,
         f: impl Fn(&T) -> bool + Clone + Send + Sync + 'static,
     ) -> Stream<T> {
-        self.then(name, move |next| Box::new(Filter { f: f.clone(), next }))
+        self.then(name, move |_, next| {
+            Ok(Box::new(Filter { f: f.clone(), next }))
+        })
     }
 
     pub fn flat_map<U: Send + 'static, I: IntoIterator<Item = U> + 'static>(
@@ -198,18 +220,33 @@ impl<T: Send + 'static> Stream<T> {
         name: &str,
         f: impl Fn(T) -> I + Clone + Send + Sync + 'static,
     ) -> Stream<U> {
-        self.then(name, move |next| Box::new(FlatMap { f: f.clone(), next }))
+        self.then(name, move |_, next| {
+            Ok(Box::new(FlatMap { f: f.clone(), next }))
+        })
     }
 
     /// Tumbling event-time windows of `size_ms` over the keys `aggregate` extracts; put a
-    /// key-by edge in front so that each key's records meet in one subtask.
-    pub fn window<A>(self, name: &str, size_ms: i64, aggregate: A) -> Stream<A::Out>
+    /// key-by edge in front so that each key's records meet in one subtask. The
+    /// accumulators are keyed state in the job's [`StateBackend`], written in the format of
+    /// `accumulators` when it keeps them on disk.
+    pub fn window<A>(
+        self,
+        name: &str,
+        size_ms: i64,
+        aggregate: A,
+        accumulators: Arc<dyn RecordSerializer<A::Acc>>,
+    ) -> Stream<A::Out>
     where
         A: WindowAggregate<T>,
         A::Out: Send + 'static,
     {
-        self.then(name, move |next| {
-            Box::new(TumblingWindows::new(size_ms, aggregate.clone(), next))
+        let backend = self.job.state.clone();
+        let operator: Arc<str> = name.into();
+        self.then(name, move |wiring, next| {
+            let state = KeyedStateBackend::open(&backend, &operator, wiring.subtask)?;
+            let windows =
+                TumblingWindows::new(size_ms, aggregate.clone(), state, &accumulators, next)?;
+            Ok(Box::new(windows))
         })
     }
 

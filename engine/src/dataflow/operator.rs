@@ -6,9 +6,11 @@ use crate::communication::element::LatencyMarker;
 use crate::communication::writer::RecordWriter;
 use crate::dataflow::report::{SinkResult, TaskReport};
 use crate::error::EngineError;
-use std::collections::HashMap;
+use crate::state::{KeyedStateBackend, StateKey, ValueState};
 use std::hash::{BuildHasher, Hash};
+use std::sync::Arc;
 use std::time::Instant;
+use typeinfo_serializers::RecordSerializer;
 
 /// Where an operator sends what it produces.
 pub trait Output<T>: Send {
@@ -118,8 +120,8 @@ where
 
 /// What a window computes over the records of one key in one window.
 pub trait WindowAggregate<T>: Clone + Send + Sync + 'static {
-    type Key: Hash + Eq + Clone + Send;
-    type Acc: Send;
+    type Key: StateKey;
+    type Acc: Send + 'static;
     type Out;
     fn key(&self, record: &T) -> Self::Key;
     fn event_time(&self, record: &T) -> i64;
@@ -129,39 +131,42 @@ pub trait WindowAggregate<T>: Clone + Send + Sync + 'static {
 }
 
 /// Tumbling event-time windows: a window fires when the watermark passes its end; records
-/// for windows that already fired are late and counted, not silently mixed in.
+/// for windows that already fired are late and counted, not silently mixed in. The
+/// accumulators are value state keyed by the record's key, namespaced by the window's start.
 pub(crate) struct TumblingWindows<A: WindowAggregate<T>, T> {
-    pub(crate) size_ms: i64,
-    pub(crate) aggregate: A,
-    pub(crate) open: HashMap<(A::Key, i64), A::Acc, foldhash::fast::FixedState>,
-    pub(crate) watermark: i64,
-    pub(crate) late: u64,
-    pub(crate) next: Box<dyn Output<A::Out>>,
+    size_ms: i64,
+    aggregate: A,
+    state: KeyedStateBackend<A::Key>,
+    open: ValueState<A::Key, i64, A::Acc>,
+    watermark: i64,
+    late: u64,
+    next: Box<dyn Output<A::Out>>,
 }
 
 impl<A: WindowAggregate<T>, T> TumblingWindows<A, T> {
-    pub(crate) fn new(size_ms: i64, aggregate: A, next: Box<dyn Output<A::Out>>) -> Self {
-        TumblingWindows {
+    pub(crate) fn new(
+        size_ms: i64,
+        aggregate: A,
+        mut state: KeyedStateBackend<A::Key>,
+        accumulators: &Arc<dyn RecordSerializer<A::Acc>>,
+        next: Box<dyn Output<A::Out>>,
+    ) -> Result<Self, EngineError> {
+        let open = state.value_state("accumulators", accumulators.clone())?;
+        Ok(TumblingWindows {
             size_ms,
             aggregate,
-            open: HashMap::default(),
+            state,
+            open,
             watermark: i64::MIN,
             late: 0,
             next,
-        }
+        })
     }
 
-    fn fire_until(&mut self, event_time: i64) -> Result<(), EngineError> {
-        let size = self.size_ms;
-        let due: Vec<(A::Key, i64)> = self
-            .open
-            .keys()
-            .filter(|(_, start)| start.saturating_add(size) <= event_time.saturating_add(1))
-            .cloned()
-            .collect();
-        for key in due {
-            let acc = self.open.remove(&key).expect("listed above");
-            let out = self.aggregate.result(key.0, key.1, acc);
+    /// Fires every window whose start is at most `last_start`, in time order.
+    fn fire_through(&mut self, last_start: i64) -> Result<(), EngineError> {
+        for (key, start, acc) in self.open.take_through(&last_start)? {
+            let out = self.aggregate.result(key, start, acc);
             self.next.collect(out)?;
         }
         Ok(())
@@ -181,17 +186,21 @@ where
             self.late += 1;
             return Ok(());
         }
-        let key = (self.aggregate.key(&record), start);
+        let at = self.state.set_current_key(self.aggregate.key(&record))?;
         let aggregate = &self.aggregate;
-        let acc = self.open.entry(key).or_insert_with(|| aggregate.create());
-        aggregate.add(acc, record);
-        Ok(())
+        self.open.modify(
+            at,
+            &start,
+            || aggregate.create(),
+            |acc| aggregate.add(acc, record),
+        )
     }
 
     fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
         if event_time > self.watermark {
             self.watermark = event_time;
-            self.fire_until(event_time)?;
+            // A window [start, start + size) is complete once event time reaches its end - 1.
+            self.fire_through(event_time.saturating_add(1).saturating_sub(self.size_ms))?;
             self.next.watermark(event_time)?;
         }
         Ok(())
@@ -201,8 +210,9 @@ where
 
     fn finish(mut self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
         // The end of the input is the end of event time: every window fires.
-        self.fire_until(i64::MAX)?;
+        self.fire_through(i64::MAX)?;
         report.late_records += self.late;
+        report.state.merge(&self.state.metrics());
         self.next.finish(report)
     }
 }

@@ -3,6 +3,7 @@
 //! runtime that fills them and the cluster that carries them.
 
 use crate::communication::metrics::{Latencies, OutputMetrics};
+use crate::state::StateMetrics;
 use std::time::Duration;
 use typeinfo::TypeInfo;
 
@@ -21,6 +22,8 @@ pub struct TaskReport {
     /// Records a source subtask emitted (0 for other tasks).
     pub source_records: u64,
     pub busy: Duration,
+    /// What the subtask's keyed state read and wrote (zero on the heap).
+    pub state: StateMetrics,
 }
 
 /// One edge of a finished job, summed over its subtasks.
@@ -64,6 +67,8 @@ pub struct JobReport {
     pub late_records: u64,
     /// Records the sources emitted: the job's input, which ops/ms count.
     pub source_records: u64,
+    /// Keyed state over all subtasks.
+    pub state: StateMetrics,
     /// Per direction of each TCP connection (none over local channels).
     pub connections: Vec<ConnectionReport>,
 }

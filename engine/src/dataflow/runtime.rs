@@ -12,6 +12,7 @@ use crate::dataflow::task::Task;
 use crate::dataflow::transport::Transport;
 use crate::dataflow::wires::{Peers, Placement, Wires, consumers_per_producer, producers_of};
 use crate::error::EngineError;
+use crate::state::StateMetrics;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -260,6 +261,7 @@ impl JobGraph {
     ) -> JobReport {
         let mut sink = SinkResult::default();
         let (mut late_records, mut source_records) = (0, 0);
+        let mut state = StateMetrics::default();
         let mut edges: Vec<EdgeReport> = self
             .edges
             .iter()
@@ -279,6 +281,7 @@ impl JobGraph {
                 sink.merge(result);
             }
             late_records += task.late_records;
+            state.merge(&task.state);
             source_records += task.source_records;
             for (name, metrics) in &task.outputs {
                 if let Some(edge) = edges.iter_mut().find(|e| &e.name == name) {
@@ -301,6 +304,7 @@ impl JobGraph {
             sink,
             late_records,
             source_records,
+            state,
             connections: Vec::new(),
         }
     }

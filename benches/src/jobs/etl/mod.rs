@@ -23,7 +23,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 pub use topic::{PARTITIONS, RawEvent};
 use typeinfo::TypeInfo;
-use typeinfo_engine::{Emission, EngineError, JobBuilder, JobGraph, Partitioner, WindowAggregate};
+use typeinfo_engine::{
+    Emission, EngineError, JobBuilder, JobGraph, Partitioner, StateBackend, WindowAggregate,
+};
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::config::Format;
 
@@ -75,8 +77,9 @@ pub struct AppMinute {
     pub session_lengths: Vec<u64>,
 }
 
-/// An app's minute while its window is open.
-#[derive(Debug, Clone, Default)]
+/// An app's minute while its window is open: the window's keyed state, so on the disk
+/// backend it is written in the job's format on every session.
+#[derive(TypeInfo, Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
 pub struct MinuteCounts {
     tier: Tier,
     sessions: u64,
@@ -151,18 +154,20 @@ pub fn partition_len(records: u64, p: usize) -> u64 {
     records / n + u64::from((p as u64) < records % n)
 }
 
-/// The job: `records` uploads in all, an ETL stage of `parallelism`. With `json-value` the
-/// operators work on trees; with every other format on typed records in that format.
+/// The job: `records` uploads in all, an ETL stage of `parallelism`, window accumulators in
+/// `state`. With `json-value` the operators work on trees; with every other format on typed
+/// records in that format (and the accumulators too, when `state` keeps them on disk).
 pub fn job(
     format: &JobFormat,
     parallelism: usize,
     records: u64,
     chaining: bool,
+    state: StateBackend,
 ) -> Result<JobGraph, EngineError> {
     if format.format() == Format::JsonValue {
-        build::<trees::Trees>(format, parallelism, records, chaining)
+        build::<trees::Trees>(format, parallelism, records, chaining, state)
     } else {
-        build::<typed::Typed>(format, parallelism, records, chaining)
+        build::<typed::Typed>(format, parallelism, records, chaining, state)
     }
 }
 
@@ -171,13 +176,16 @@ fn build<M: Model>(
     parallelism: usize,
     records: u64,
     chaining: bool,
+    state: StateBackend,
 ) -> Result<JobGraph, EngineError> {
     let classes = typed::classes();
     let raw = format.serializer::<RawEvent>(&classes)?;
     let minutes = format.serializer::<AppMinute>(&classes)?;
+    let counts = format.serializer::<MinuteCounts>(&classes)?;
     let (uploads, sessions) = M::edges(format, &classes)?;
     let apps = Arc::new(Apps::catalogue());
     Ok(JobBuilder::new("etl", chaining)
+        .state_backend(state)
         .parameter("records", records)
         .source(
             "topic",
@@ -196,7 +204,7 @@ fn build<M: Model>(
             sessions,
             parallelism,
         )
-        .window("minute", WINDOW_MS, PerAppMinute::<M>(PhantomData))
+        .window("minute", WINDOW_MS, PerAppMinute::<M>(PhantomData), counts)
         .connect(Partitioner::Forward, minutes, parallelism)
         .sink("dashboard"))
 }

@@ -42,6 +42,7 @@ pub(crate) fn classes() -> Vec<&'static str> {
         class::<Tier>(),
         class::<Location>(),
         class::<Param>(),
+        class::<super::MinuteCounts>(),
     ]
 }
 

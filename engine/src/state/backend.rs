@@ -1,0 +1,208 @@
+//! The keyed state of one operator subtask: the current key, and the handles it makes.
+
+use super::disk::{DiskStore, DiskTable};
+use super::key::{Namespace, StateKey};
+use super::{ListState, MapState, StateBackend, ValueState};
+use crate::error::EngineError;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use typeinfo::{HasTypeInfo, Limits, TypeInfo};
+use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::key::non_canonical_part;
+use typeinfo_serializers::pojo::Pojo;
+use typeinfo_serializers::record::RecordCodec;
+
+/// Keys and user keys on disk: pojo, which gives equal keys equal bytes.
+pub(crate) const KEYS: Pojo = Pojo::new(Limits::DEFAULT);
+
+/// The key the operator works under, with its canonical bytes when state is on disk.
+pub struct CurrentKey<K> {
+    key: K,
+    bytes: Vec<u8>,
+}
+
+impl<K> CurrentKey<K> {
+    pub fn key(&self) -> &K {
+        &self.key
+    }
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// What disk-backed state did: values read and written, rows removed, their bytes.
+#[derive(TypeInfo, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateMetrics {
+    pub reads: u64,
+    pub bytes_read: u64,
+    pub writes: u64,
+    pub bytes_written: u64,
+    pub removes: u64,
+}
+
+impl StateMetrics {
+    pub fn merge(&mut self, other: &StateMetrics) {
+        self.reads += other.reads;
+        self.bytes_read += other.bytes_read;
+        self.writes += other.writes;
+        self.bytes_written += other.bytes_written;
+        self.removes += other.removes;
+    }
+}
+
+/// The counters behind [`StateMetrics`], shared by a backend's handles.
+#[derive(Default)]
+pub(crate) struct StateCounters {
+    reads: AtomicU64,
+    bytes_read: AtomicU64,
+    writes: AtomicU64,
+    bytes_written: AtomicU64,
+    removes: AtomicU64,
+}
+
+impl StateCounters {
+    pub(crate) fn read(&self, bytes: usize) {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        self.bytes_read.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+    pub(crate) fn wrote(&self, bytes: usize) {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        self.bytes_written
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+    pub(crate) fn removed(&self) {
+        self.removes.fetch_add(1, Ordering::Relaxed);
+    }
+    fn metrics(&self) -> StateMetrics {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        StateMetrics {
+            reads: get(&self.reads),
+            bytes_read: get(&self.bytes_read),
+            writes: get(&self.writes),
+            bytes_written: get(&self.bytes_written),
+            removes: get(&self.removes),
+        }
+    }
+}
+
+/// The keyed state of one operator subtask (Flink's `KeyedStateBackend`): handles made
+/// here read and write under the key last given to [`KeyedStateBackend::set_current_key`].
+pub struct KeyedStateBackend<K> {
+    label: Arc<str>,
+    store: Option<Arc<DiskStore>>,
+    states: Vec<String>,
+    current: Option<CurrentKey<K>>,
+    counters: Arc<StateCounters>,
+}
+
+/// Refuses a key type whose equal values could have unequal bytes.
+fn check_key<K: HasTypeInfo>(what: &str, label: &str) -> Result<(), EngineError> {
+    match non_canonical_part(K::TYPE_INFO) {
+        None => Ok(()),
+        Some(why) => Err(EngineError::Config {
+            key: format!("{what} of {label}"),
+            value: std::any::type_name::<K>().to_owned(),
+            allowed: format!("a type whose equal values have equal bytes, but {why}"),
+        }),
+    }
+}
+
+impl<K: StateKey> KeyedStateBackend<K> {
+    /// The state of subtask `subtask` of `operator` in `backend`; refuses key types without
+    /// canonical bytes (on either backend, so that a job can move between them).
+    pub fn open(
+        backend: &StateBackend,
+        operator: &str,
+        subtask: usize,
+    ) -> Result<Self, EngineError> {
+        let label: Arc<str> = format!("`{operator}`[{subtask}]").into();
+        check_key::<K>("the state key", &label)?;
+        let store = match backend {
+            StateBackend::Heap => None,
+            StateBackend::Disk { dir } => Some(Arc::new(DiskStore::open(dir, &label)?)),
+        };
+        Ok(KeyedStateBackend {
+            label,
+            store,
+            states: Vec::new(),
+            current: None,
+            counters: Arc::default(),
+        })
+    }
+
+    /// Makes `key` the current key and returns it, for the handles to work under.
+    pub fn set_current_key(&mut self, key: K) -> Result<&CurrentKey<K>, EngineError> {
+        let mut bytes = self.current.take().map(|c| c.bytes).unwrap_or_default();
+        bytes.clear();
+        if self.store.is_some() {
+            KEYS.encode_into(&key, &mut bytes)
+                .map_err(|e| EngineError::State {
+                    state: self.label.to_string(),
+                    detail: format!("cannot encode the key: {e}"),
+                })?;
+        }
+        Ok(self.current.insert(CurrentKey { key, bytes }))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        if self.store.is_some() { "disk" } else { "heap" }
+    }
+
+    pub fn metrics(&self) -> StateMetrics {
+        self.counters.metrics()
+    }
+
+    /// Names a new state; on disk, the table it reads and writes.
+    fn register(&mut self, name: &str) -> Result<Option<DiskTable>, EngineError> {
+        let label: Arc<str> = format!("{} state `{name}`", self.label).into();
+        if self.states.iter().any(|s| s == name) {
+            return Err(EngineError::Config {
+                key: format!("state name of {}", self.label),
+                value: name.into(),
+                allowed: "a name no other state of the operator has".into(),
+            });
+        }
+        let id = u8::try_from(self.states.len()).map_err(|_| EngineError::Config {
+            key: format!("states of {}", self.label),
+            value: (self.states.len() + 1).to_string(),
+            allowed: "at most 256 per operator".into(),
+        })?;
+        self.states.push(name.to_owned());
+        Ok(self
+            .store
+            .as_ref()
+            .map(|store| DiskTable::new(store.clone(), id, label, self.counters.clone())))
+    }
+
+    /// A value per key and namespace, written in `values`' format on disk.
+    pub fn value_state<N: Namespace, V: Send + 'static>(
+        &mut self,
+        name: &str,
+        values: Arc<dyn RecordSerializer<V>>,
+    ) -> Result<ValueState<K, N, V>, EngineError> {
+        Ok(ValueState::new(self.register(name)?, values))
+    }
+
+    /// A list per key and namespace, its elements written in `values`' format on disk.
+    pub fn list_state<N: Namespace, V: Send + 'static>(
+        &mut self,
+        name: &str,
+        values: Arc<dyn RecordSerializer<V>>,
+    ) -> Result<ListState<K, N, V>, EngineError> {
+        Ok(ListState::new(self.register(name)?, values))
+    }
+
+    /// A map per key and namespace; user keys must have canonical bytes, as keys must.
+    pub fn map_state<N: Namespace, UK: StateKey, UV: Send + 'static>(
+        &mut self,
+        name: &str,
+        values: Arc<dyn RecordSerializer<UV>>,
+    ) -> Result<MapState<K, N, UK, UV>, EngineError> {
+        check_key::<UK>(&format!("the user key of state `{name}`"), &self.label)?;
+        Ok(MapState::new(self.register(name)?, values))
+    }
+}
+
+/// Keys the type `K` in handles that hold no `K` themselves.
+pub(crate) type Keys<K> = PhantomData<fn() -> K>;

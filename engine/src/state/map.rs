@@ -1,0 +1,192 @@
+//! Map state: a map per key and namespace (Flink's `MapState`). On disk each entry is a row
+//! of its own, its user key's canonical bytes after the state key, so one entry is read or
+//! written without the others.
+
+use super::backend::{CurrentKey, KEYS, Keys};
+use super::disk::DiskTable;
+use super::heap::HeapTable;
+use super::key::{Namespace, StateKey};
+use crate::error::EngineError;
+use std::collections::HashMap;
+use std::sync::Arc;
+use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::record::RecordCodec;
+
+type Entries<UK, UV> = HashMap<UK, UV, foldhash::fast::FixedState>;
+
+pub struct MapState<K, N, UK, UV> {
+    repr: Repr<K, N, UK, UV>,
+}
+
+enum Repr<K, N, UK, UV> {
+    Heap(HeapTable<K, N, Entries<UK, UV>>),
+    Disk {
+        table: DiskTable,
+        values: Arc<dyn RecordSerializer<UV>>,
+        user_key: Vec<u8>,
+        _keys: Keys<(K, UK)>,
+    },
+}
+
+impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
+    pub(crate) fn new(table: Option<DiskTable>, values: Arc<dyn RecordSerializer<UV>>) -> Self {
+        let repr = match table {
+            None => Repr::Heap(HeapTable::new()),
+            Some(table) => Repr::Disk {
+                table,
+                values,
+                user_key: Vec::new(),
+                _keys: Keys::default(),
+            },
+        };
+        MapState { repr }
+    }
+
+    /// Builds the row key of `user_key` under the current key.
+    fn entry_key(
+        table: &mut DiskTable,
+        bytes: &mut Vec<u8>,
+        at: &CurrentKey<K>,
+        namespace: &N,
+        user_key: &UK,
+    ) -> Result<(), EngineError> {
+        bytes.clear();
+        KEYS.encode_into(user_key, bytes)
+            .map_err(|e| table.error(format!("cannot encode a user key: {e}")))?;
+        table.key_of(at, namespace, bytes);
+        Ok(())
+    }
+
+    pub fn get(
+        &mut self,
+        at: &CurrentKey<K>,
+        namespace: &N,
+        user_key: &UK,
+    ) -> Result<Option<UV>, EngineError>
+    where
+        UV: Clone,
+    {
+        match &mut self.repr {
+            Repr::Heap(heap) => Ok(heap
+                .get(at.key(), namespace)
+                .and_then(|entries| entries.get(user_key))
+                .cloned()),
+            Repr::Disk {
+                table,
+                values,
+                user_key: bytes,
+                ..
+            } => {
+                Self::entry_key(table, bytes, at, namespace, user_key)?;
+                match table.get()? {
+                    None => Ok(None),
+                    Some(stored) => table.decode_value(values.as_ref(), &stored).map(Some),
+                }
+            }
+        }
+    }
+
+    pub fn put(
+        &mut self,
+        at: &CurrentKey<K>,
+        namespace: &N,
+        user_key: UK,
+        value: UV,
+    ) -> Result<(), EngineError> {
+        match &mut self.repr {
+            Repr::Heap(heap) => {
+                heap.get_or_insert_with(at.key(), namespace, Entries::default)
+                    .insert(user_key, value);
+                Ok(())
+            }
+            Repr::Disk {
+                table,
+                values,
+                user_key: bytes,
+                ..
+            } => {
+                Self::entry_key(table, bytes, at, namespace, &user_key)?;
+                table.scratch.clear();
+                table.encode_value(values.as_ref(), &value)?;
+                table.put_scratch()
+            }
+        }
+    }
+
+    pub fn remove(
+        &mut self,
+        at: &CurrentKey<K>,
+        namespace: &N,
+        user_key: &UK,
+    ) -> Result<(), EngineError> {
+        match &mut self.repr {
+            Repr::Heap(heap) => {
+                let emptied = heap.get_mut(at.key(), namespace).is_some_and(|entries| {
+                    entries.remove(user_key);
+                    entries.is_empty()
+                });
+                if emptied {
+                    heap.remove(at.key(), namespace);
+                }
+                Ok(())
+            }
+            Repr::Disk {
+                table,
+                user_key: bytes,
+                ..
+            } => {
+                Self::entry_key(table, bytes, at, namespace, user_key)?;
+                table.remove()
+            }
+        }
+    }
+
+    /// Every entry of the current key's map in `namespace`; on disk in the order of the user
+    /// keys' bytes, on the heap in no order.
+    pub fn entries(
+        &mut self,
+        at: &CurrentKey<K>,
+        namespace: &N,
+    ) -> Result<Vec<(UK, UV)>, EngineError>
+    where
+        UV: Clone,
+    {
+        match &mut self.repr {
+            Repr::Heap(heap) => Ok(heap
+                .get(at.key(), namespace)
+                .map(|entries| {
+                    entries
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()),
+            Repr::Disk { table, values, .. } => {
+                table.key_of(at, namespace, &[]);
+                table
+                    .rows_under_key::<N>()?
+                    .iter()
+                    .map(|row| {
+                        let user_key = table.decode_key(row.suffix())?;
+                        Ok((user_key, table.decode_value(values.as_ref(), &row.value)?))
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Removes every entry of the current key's map in `namespace`.
+    pub fn clear(&mut self, at: &CurrentKey<K>, namespace: &N) -> Result<(), EngineError> {
+        match &mut self.repr {
+            Repr::Heap(heap) => {
+                heap.remove(at.key(), namespace);
+                Ok(())
+            }
+            Repr::Disk { table, .. } => {
+                table.key_of(at, namespace, &[]);
+                let rows = table.rows_under_key::<N>()?;
+                table.remove_rows(&rows)
+            }
+        }
+    }
+}

@@ -320,6 +320,10 @@ pub struct RunFlags {
     /// access encodes key and value in --format) [default: heap].
     #[arg(long, value_name = "heap|disk")]
     pub state_backend: Option<String>,
+    /// Serve Prometheus metrics while the job runs at http://HOST:PORT/metrics, on every
+    /// interface; with processes, task manager i at PORT + i.
+    #[arg(long, value_name = "PORT", value_parser = between(1u16, u16::MAX))]
+    pub metrics_port: Option<u16>,
     /// The directory the disk backend makes its stores in [default: the system's temporary
     /// directory].
     #[arg(long, value_name = "DIR")]

@@ -44,6 +44,8 @@ pub struct RunArgs {
     pub network: NetworkConfig,
     /// Where etl keeps its window state.
     pub state: StateBackend,
+    /// Where the job serves Prometheus metrics while it runs.
+    pub metrics_port: Option<u16>,
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
@@ -149,6 +151,7 @@ impl RunArgs {
             chaining: flags.chaining != Some(Switch::Off),
             transport: Transport::Local,
             state: StateBackend::Heap,
+            metrics_port: flags.metrics_port,
             network: NetworkConfig {
                 network_buffers: flags.network_buffers.unwrap_or(defaults.network_buffers),
                 segment_size: flags.segment_size.unwrap_or(defaults.segment_size),
@@ -241,6 +244,14 @@ impl RunArgs {
     }
 
     pub fn job(&self) -> Result<JobGraph, EngineError> {
+        let job = self.graph()?;
+        Ok(match self.metrics_port {
+            Some(port) => job.serve_metrics(std::net::SocketAddr::from(([0, 0, 0, 0], port))),
+            None => job,
+        })
+    }
+
+    fn graph(&self) -> Result<JobGraph, EngineError> {
         match self.job {
             JobKind::FlinkMini => flink_mini::job(
                 &self.format,

@@ -6,6 +6,7 @@
 pub mod control;
 pub mod element;
 pub mod gate;
+pub mod live;
 pub mod metrics;
 pub mod partition;
 pub mod pool;

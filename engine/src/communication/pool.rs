@@ -206,6 +206,18 @@ impl LocalBufferPool {
         self.inner.capacity
     }
 
+    /// Reads how many buffers are on loan now (for a gauge that outlives no one: it keeps
+    /// the pool's counters, not its buffers, alive).
+    pub fn in_use_reader(&self) -> impl Fn() -> f64 + Send + Sync + 'static {
+        let pool = Arc::downgrade(&self.inner);
+        move || {
+            pool.upgrade().map_or(0.0, |pool| {
+                let free = pool.free.lock().unwrap_or_else(|e| e.into_inner()).len();
+                (pool.capacity - free) as f64
+            })
+        }
+    }
+
     /// The most buffers on loan at one time so far.
     pub fn peak_in_use(&self) -> usize {
         self.inner.peak_in_use.load(Ordering::Relaxed)

@@ -11,9 +11,11 @@ use crate::communication::element::{
     Element, LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK,
 };
 use crate::communication::gate::{InputGate, Polled};
+use crate::communication::live::{LiveInput, TaskMetrics};
 use crate::communication::pool::Buffer;
 use crate::error::EngineError;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 use typeinfo_serializers::RecordSerializer;
 
@@ -72,6 +74,8 @@ pub struct RecordReader<T> {
     max_record_bytes: usize,
     records: u64,
     bytes: u64,
+    /// Where the counts are published while the job runs, when it is watched.
+    live: Option<LiveInput>,
 }
 
 impl<T> RecordReader<T> {
@@ -91,6 +95,20 @@ impl<T> RecordReader<T> {
             max_record_bytes,
             records: 0,
             bytes: 0,
+            live: None,
+        }
+    }
+
+    /// Publishes this reader's counts under `metrics` every 1,024 records and at the end.
+    pub fn watched_by(mut self, metrics: &TaskMetrics) -> Self {
+        self.live = Some(metrics.input(&self.edge));
+        self
+    }
+
+    fn publish(&self) {
+        if let Some(live) = &self.live {
+            live.records.store(self.records, Ordering::Relaxed);
+            live.bytes.store(self.bytes, Ordering::Relaxed);
         }
     }
 
@@ -135,7 +153,10 @@ impl<T> RecordReader<T> {
                     return Ok(Next::Ended { channel });
                 }
                 Polled::TimedOut => return Ok(Next::TimedOut),
-                Polled::Finished => return Ok(Next::Finished),
+                Polled::Finished => {
+                    self.publish();
+                    return Ok(Next::Finished);
+                }
             }
         }
     }
@@ -199,6 +220,9 @@ impl<T> RecordReader<T> {
         let element = decoded.map_err(|e| located(e, &self.edge, channel))?;
         if let Element::Record(_) = element {
             self.records += 1;
+            if self.records.is_multiple_of(1024) {
+                self.publish();
+            }
         }
         Ok(Next::Element { channel, element })
     }

@@ -11,12 +11,14 @@ use crate::communication::element::{
     LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK, element_length,
 };
 use crate::communication::gate::{ChannelEvent, Delivery, Outlet};
+use crate::communication::live::{BUFFERS_IN_USE, LiveOutput, TaskMetrics};
 use crate::communication::metrics::OutputMetrics;
 use crate::communication::partition::{Partitioner, channel_of};
 use crate::communication::pool::{Buffer, LocalBufferPool};
 use crate::config::{BufferTimeout, NetworkConfig};
 use crate::error::EngineError;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use typeinfo::{EncodeError, EncodeErrorKind};
 use typeinfo_serializers::RecordSerializer;
@@ -45,6 +47,8 @@ pub struct RecordWriter<T> {
     /// When the oldest unsent bytes must go out.
     flush_deadline: Option<Instant>,
     metrics: OutputMetrics,
+    /// Where `metrics` are published while the job runs, when it is watched.
+    live: Option<LiveOutput>,
 }
 
 impl<T> RecordWriter<T> {
@@ -78,6 +82,7 @@ impl<T> RecordWriter<T> {
                 pool_capacity: pool.capacity(),
                 ..OutputMetrics::default()
             },
+            live: None,
             pool,
             control,
             scratch: Vec::new(),
@@ -90,6 +95,28 @@ impl<T> RecordWriter<T> {
 
     pub fn edge(&self) -> &str {
         &self.edge
+    }
+
+    /// Publishes this writer's figures under `metrics` as it sends buffers, and its pool's
+    /// buffers in use.
+    pub fn watched_by(mut self, metrics: &TaskMetrics) -> Self {
+        let labels = metrics.labels(&self.edge);
+        metrics
+            .registry()
+            .register(&BUFFERS_IN_USE, &labels, self.pool.in_use_reader());
+        self.live = Some(metrics.output(&self.edge));
+        self
+    }
+
+    fn publish(&self) {
+        if let Some(live) = &self.live {
+            let m = &self.metrics;
+            live.records.store(m.records, Ordering::Relaxed);
+            live.bytes.store(m.bytes, Ordering::Relaxed);
+            live.buffers.store(m.buffers, Ordering::Relaxed);
+            let blocked = u64::try_from(m.blocked.as_nanos()).unwrap_or(u64::MAX);
+            live.blocked_nanos.store(blocked, Ordering::Relaxed);
+        }
     }
 
     /// Serializes `record` onto the channel its partitioner picks.
@@ -164,6 +191,7 @@ impl<T> RecordWriter<T> {
                 .send(Delivery::Event(ChannelEvent::EndOfPartition))?;
         }
         self.metrics.pool_peak = self.pool.peak_in_use();
+        self.publish();
         Ok(self.metrics)
     }
 
@@ -236,6 +264,7 @@ impl<T> RecordWriter<T> {
         if let Some(buffer) = subpartition.current.take_if(|b| !b.is_empty()) {
             self.metrics.buffers += 1;
             subpartition.outlet.send(Delivery::Buffer(buffer))?;
+            self.publish();
         }
         Ok(())
     }

@@ -9,6 +9,7 @@
 
 use crate::communication::control::JobControl;
 use crate::communication::gate::{InputGate, Outlet};
+use crate::communication::live::TaskMetrics;
 use crate::communication::partition::Partitioner;
 use crate::communication::pool::LocalBufferPool;
 use crate::communication::reader::RecordReader;
@@ -23,6 +24,7 @@ use crate::dataflow::task::{Emission, NetworkTask, Source, SourceTask, Task};
 use crate::error::EngineError;
 use crate::state::{KeyedStateBackend, StateBackend};
 use std::hash::Hash;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use typeinfo_serializers::RecordSerializer;
 
@@ -33,6 +35,8 @@ pub struct Wiring {
     pub config: NetworkConfig,
     pub(crate) input: Option<InputGate>,
     pub(crate) output: Option<(Vec<Box<dyn Outlet>>, LocalBufferPool)>,
+    /// Where the task publishes while it runs, when the job serves metrics.
+    pub metrics: Option<TaskMetrics>,
 }
 
 type MakeTask = Arc<dyn Fn(&mut Wiring) -> Result<Box<dyn Task>, EngineError> + Send + Sync>;
@@ -68,6 +72,9 @@ pub struct JobGraph {
     pub parameters: Vec<String>,
     pub stages: Vec<StageSpec>,
     pub edges: Vec<EdgeSpec>,
+    /// Where each process of the job serves its metrics while it runs: task manager `i` at
+    /// this address's port + `i` (see [`JobGraph::serve_metrics`]).
+    pub metrics: Option<SocketAddr>,
 }
 
 /// The start of a job.
@@ -244,6 +251,9 @@ impl<T: Send + 'static> Stream<T> {
         let operator: Arc<str> = name.into();
         self.then(name, move |wiring, next| {
             let state = KeyedStateBackend::open(&backend, &operator, wiring.subtask)?;
+            if let Some(metrics) = &wiring.metrics {
+                state.watched_by(metrics, &operator);
+            }
             let windows =
                 TumblingWindows::new(size_ms, aggregate.clone(), state, &accumulators, next)?;
             Ok(Box::new(windows))
@@ -291,7 +301,7 @@ impl<T: Send + 'static> Stream<T> {
             output: Some(edge),
             make: Arc::new(move |wiring: &mut Wiring| {
                 let (outlets, pool) = wiring.output.take().expect("the runtime wires outputs");
-                let writer = RecordWriter::new(
+                let mut writer = RecordWriter::new(
                     writer_edge.clone(),
                     writer_serializer.clone(),
                     partitioner.clone(),
@@ -301,17 +311,23 @@ impl<T: Send + 'static> Stream<T> {
                     &wiring.config,
                     wiring.control.clone(),
                 );
+                if let Some(metrics) = &wiring.metrics {
+                    writer = writer.watched_by(metrics);
+                }
                 head(wiring, Box::new(NetworkOutput(writer)))
             }),
         });
         let head: Head<T> = Arc::new(move |wiring: &mut Wiring, out| {
             let gate = wiring.input.take().expect("the runtime wires inputs");
-            let reader = RecordReader::new(
+            let mut reader = RecordReader::new(
                 edge_name.clone(),
                 gate,
                 serializer.clone(),
                 wiring.config.max_record_bytes,
             );
+            if let Some(metrics) = &wiring.metrics {
+                reader = reader.watched_by(metrics);
+            }
             Ok(Box::new(NetworkTask { reader, out }) as Box<dyn Task>)
         });
         Stream {
@@ -359,11 +375,19 @@ impl<T: Send + 'static> Stream<T> {
             parameters: job.parameters,
             stages: job.stages,
             edges: job.edges,
+            metrics: None,
         }
     }
 }
 
 impl JobGraph {
+    /// Serves Prometheus metrics while the job runs: `GET /metrics` at `address`, and with
+    /// task managers as processes, task manager `i` at port + `i`.
+    pub fn serve_metrics(mut self, address: SocketAddr) -> Self {
+        self.metrics = Some(address);
+        self
+    }
+
     /// Refuses graphs the runtime cannot run, naming the stage or edge.
     pub fn validate(&self) -> Result<(), EngineError> {
         for stage in &self.stages {

@@ -2,9 +2,11 @@
 //! wire local and remote channels, run every subtask on its own thread, and gather reports.
 
 use crate::communication::control::JobControl;
+use crate::communication::live::{Registry, TaskMetrics};
 use crate::communication::metrics::OutputMetrics;
 use crate::communication::pool::NetworkBufferPool;
 use crate::config::NetworkConfig;
+use crate::dataflow::endpoint::Endpoint;
 use crate::dataflow::job::{JobGraph, Wiring};
 use crate::dataflow::report::SinkResult;
 use crate::dataflow::report::{ConnectionReport, EdgeReport, JobReport, TaskReport};
@@ -150,18 +152,40 @@ impl JobGraph {
         peers: Peers,
         control: &JobControl,
     ) -> Result<Ran, EngineError> {
+        // The metrics endpoint, if the job serves one, runs as long as the tasks here.
+        let registry = self.metrics.map(|_| Arc::new(Registry::default()));
+        let _endpoint = match (self.metrics, &registry) {
+            (Some(mut address), Some(registry)) => {
+                let offset = placement.here.unwrap_or(0);
+                let port = u16::try_from(usize::from(address.port()) + offset).map_err(|_| {
+                    EngineError::Config {
+                        key: "metrics_port".into(),
+                        value: address.port().to_string(),
+                        allowed: format!("a port that leaves room for task manager {offset}"),
+                    }
+                });
+                let started = port.and_then(|port| {
+                    address.set_port(port);
+                    Endpoint::start(address, registry.clone())
+                });
+                Some(started.inspect_err(|e| control.fail(e.clone()))?)
+            }
+            _ => None,
+        };
         let global = NetworkBufferPool::new(config.network_buffers, config.segment_size);
         // Endpoints already started stop once the job is cancelled.
         let mut wired = Wires::new(self, config, &global, control, placement, peers)
             .inspect_err(|e| control.fail(e.clone()))?;
-        let prepared = match self.prepare_tasks(config, &global, control, &mut wired, placement) {
-            Ok(prepared) => prepared,
-            Err(error) => {
-                control.fail(error.clone());
-                wired.join_endpoints();
-                return Err(error);
-            }
-        };
+        let watched = registry.as_ref();
+        let prepared =
+            match self.prepare_tasks(config, &global, control, &mut wired, placement, watched) {
+                Ok(prepared) => prepared,
+                Err(error) => {
+                    control.fail(error.clone());
+                    wired.join_endpoints();
+                    return Err(error);
+                }
+            };
         let mut handles = Vec::new();
         for (task, mut report) in prepared {
             let task_control = control.clone();
@@ -211,6 +235,7 @@ impl JobGraph {
         control: &JobControl,
         wired: &mut Wires,
         placement: Placement,
+        registry: Option<&Arc<Registry>>,
     ) -> Result<Vec<Prepared>, EngineError> {
         let mut prepared = Vec::new();
         for stage in &self.stages {
@@ -229,7 +254,10 @@ impl JobGraph {
                     )),
                     None => None,
                 };
+                let name = format!("{}[{subtask}]", stage.name);
                 let mut wiring = Wiring {
+                    metrics: registry
+                        .map(|r| TaskMetrics::new(r.clone(), name.clone(), task_manager)),
                     subtask,
                     control: control.clone(),
                     config: config.clone(),
@@ -240,7 +268,7 @@ impl JobGraph {
                 };
                 let task = (stage.make)(&mut wiring)?;
                 let report = TaskReport {
-                    task: format!("{}[{subtask}]", stage.name),
+                    task: name,
                     task_manager,
                     ..TaskReport::default()
                 };

@@ -3,6 +3,7 @@
 use super::disk::{DiskStore, DiskTable};
 use super::key::{Namespace, StateKey};
 use super::{ListState, MapState, StateBackend, ValueState};
+use crate::communication::live::{Kind, Metric, TaskMetrics};
 use crate::error::EngineError;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -153,6 +154,29 @@ impl<K: StateKey> KeyedStateBackend<K> {
         self.counters.metrics()
     }
 
+    /// Publishes what this backend reads and writes under `metrics`, as `operator`'s.
+    pub fn watched_by(&self, metrics: &TaskMetrics, operator: &str) {
+        let [task, task_manager] = metrics.task_labels();
+        let labels = [
+            task,
+            task_manager,
+            ("operator", operator),
+            ("backend", self.backend_name()),
+        ];
+        let counters: [(&'static Metric, Field); 4] = [
+            (&STATE_READS, |m: &StateMetrics| m.reads),
+            (&STATE_WRITES, |m: &StateMetrics| m.writes),
+            (&STATE_BYTES_READ, |m: &StateMetrics| m.bytes_read),
+            (&STATE_BYTES_WRITTEN, |m: &StateMetrics| m.bytes_written),
+        ];
+        for (metric, field) in counters {
+            let counters = self.counters.clone();
+            metrics
+                .registry()
+                .register(metric, &labels, move || field(&counters.metrics()) as f64);
+        }
+    }
+
     /// Names a new state; on disk, the table it reads and writes.
     fn register(&mut self, name: &str) -> Result<Option<DiskTable>, EngineError> {
         let label: Arc<str> = format!("{} state `{name}`", self.label).into();
@@ -203,6 +227,30 @@ impl<K: StateKey> KeyedStateBackend<K> {
         Ok(MapState::new(self.register(name)?, values))
     }
 }
+
+/// One figure of [`StateMetrics`].
+type Field = fn(&StateMetrics) -> u64;
+
+static STATE_READS: Metric = Metric {
+    name: "typeinfo_state_reads_total",
+    help: "Values keyed state read from its store (0 on the heap, which reads objects).",
+    kind: Kind::Counter,
+};
+static STATE_WRITES: Metric = Metric {
+    name: "typeinfo_state_writes_total",
+    help: "Values keyed state wrote to its store (0 on the heap).",
+    kind: Kind::Counter,
+};
+static STATE_BYTES_READ: Metric = Metric {
+    name: "typeinfo_state_read_bytes_total",
+    help: "Bytes of the values keyed state read from its store.",
+    kind: Kind::Counter,
+};
+static STATE_BYTES_WRITTEN: Metric = Metric {
+    name: "typeinfo_state_written_bytes_total",
+    help: "Bytes of the values keyed state wrote to its store.",
+    kind: Kind::Counter,
+};
 
 /// Keys the type `K` in handles that hold no `K` themselves.
 pub(crate) type Keys<K> = PhantomData<fn() -> K>;

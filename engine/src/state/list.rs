@@ -1,25 +1,16 @@
 //! List state: a list per key and namespace (Flink's `ListState`). On disk the list is one
 //! value, its elements each behind a u32 length, so adding appends without decoding.
 
-use super::backend::{CurrentKey, Keys};
+use super::backed::{Backed, OnDisk};
+use super::backend::CurrentKey;
 use super::disk::DiskTable;
-use super::heap::HeapTable;
 use super::key::{Namespace, StateKey};
 use crate::error::EngineError;
 use std::sync::Arc;
 use typeinfo_serializers::RecordSerializer;
 
 pub struct ListState<K, N, V> {
-    repr: Repr<K, N, V>,
-}
-
-enum Repr<K, N, V> {
-    Heap(HeapTable<K, N, Vec<V>>),
-    Disk {
-        table: DiskTable,
-        values: Arc<dyn RecordSerializer<V>>,
-        _keys: Keys<K>,
-    },
+    repr: Backed<K, N, Vec<V>, V>,
 }
 
 /// The elements of a stored list, each checked against what is left.
@@ -45,26 +36,20 @@ fn elements<'a>(table: &DiskTable, mut bytes: &'a [u8]) -> Result<Vec<&'a [u8]>,
 
 impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
     pub(crate) fn new(table: Option<DiskTable>, values: Arc<dyn RecordSerializer<V>>) -> Self {
-        let repr = match table {
-            None => Repr::Heap(HeapTable::new()),
-            Some(table) => Repr::Disk {
-                table,
-                values,
-                _keys: Keys::default(),
-            },
-        };
-        ListState { repr }
+        ListState {
+            repr: Backed::new(table, values),
+        }
     }
 
     /// Appends `value` to the current key's list in `namespace`.
     pub fn add(&mut self, at: &CurrentKey<K>, namespace: &N, value: V) -> Result<(), EngineError> {
         match &mut self.repr {
-            Repr::Heap(heap) => {
+            Backed::Heap(heap) => {
                 heap.get_or_insert_with(at.key(), namespace, Vec::new)
                     .push(value);
                 Ok(())
             }
-            Repr::Disk { table, values, .. } => {
+            Backed::Disk(OnDisk { table, values, .. }) => {
                 table.key_of(at, namespace, &[]);
                 let stored = table.get()?;
                 table.scratch.clear();
@@ -89,8 +74,9 @@ impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
         V: Clone,
     {
         match &mut self.repr {
-            Repr::Heap(heap) => Ok(heap.get(at.key(), namespace).cloned().unwrap_or_default()),
-            Repr::Disk { table, values, .. } => {
+            Backed::Heap(heap) => Ok(heap.get(at.key(), namespace).cloned().unwrap_or_default()),
+            Backed::Disk(disk) => {
+                let (table, values) = (&mut disk.table, &disk.values);
                 table.key_of(at, namespace, &[]);
                 let Some(stored) = table.get()? else {
                     return Ok(Vec::new());
@@ -105,15 +91,6 @@ impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
 
     /// Empties the current key's list in `namespace`.
     pub fn clear(&mut self, at: &CurrentKey<K>, namespace: &N) -> Result<(), EngineError> {
-        match &mut self.repr {
-            Repr::Heap(heap) => {
-                heap.remove(at.key(), namespace);
-                Ok(())
-            }
-            Repr::Disk { table, .. } => {
-                table.key_of(at, namespace, &[]);
-                table.remove()
-            }
-        }
+        self.repr.remove_one(at, namespace)
     }
 }

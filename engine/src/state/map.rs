@@ -2,9 +2,9 @@
 //! of its own, its user key's canonical bytes after the state key, so one entry is read or
 //! written without the others.
 
-use super::backend::{CurrentKey, KEYS, Keys};
+use super::backed::Backed;
+use super::backend::{CurrentKey, KEYS};
 use super::disk::DiskTable;
-use super::heap::HeapTable;
 use super::key::{Namespace, StateKey};
 use crate::error::EngineError;
 use std::collections::HashMap;
@@ -15,31 +15,17 @@ use typeinfo_serializers::record::RecordCodec;
 type Entries<UK, UV> = HashMap<UK, UV, foldhash::fast::FixedState>;
 
 pub struct MapState<K, N, UK, UV> {
-    repr: Repr<K, N, UK, UV>,
-}
-
-enum Repr<K, N, UK, UV> {
-    Heap(HeapTable<K, N, Entries<UK, UV>>),
-    Disk {
-        table: DiskTable,
-        values: Arc<dyn RecordSerializer<UV>>,
-        user_key: Vec<u8>,
-        _keys: Keys<(K, UK)>,
-    },
+    repr: Backed<K, N, Entries<UK, UV>, UV>,
+    /// Where a user key is encoded.
+    user_key: Vec<u8>,
 }
 
 impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
     pub(crate) fn new(table: Option<DiskTable>, values: Arc<dyn RecordSerializer<UV>>) -> Self {
-        let repr = match table {
-            None => Repr::Heap(HeapTable::new()),
-            Some(table) => Repr::Disk {
-                table,
-                values,
-                user_key: Vec::new(),
-                _keys: Keys::default(),
-            },
-        };
-        MapState { repr }
+        MapState {
+            repr: Backed::new(table, values),
+            user_key: Vec::new(),
+        }
     }
 
     /// Builds the row key of `user_key` under the current key.
@@ -67,21 +53,13 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
         UV: Clone,
     {
         match &mut self.repr {
-            Repr::Heap(heap) => Ok(heap
+            Backed::Heap(heap) => Ok(heap
                 .get(at.key(), namespace)
                 .and_then(|entries| entries.get(user_key))
                 .cloned()),
-            Repr::Disk {
-                table,
-                values,
-                user_key: bytes,
-                ..
-            } => {
-                Self::entry_key(table, bytes, at, namespace, user_key)?;
-                match table.get()? {
-                    None => Ok(None),
-                    Some(stored) => table.decode_value(values.as_ref(), &stored).map(Some),
-                }
+            Backed::Disk(disk) => {
+                Self::entry_key(&mut disk.table, &mut self.user_key, at, namespace, user_key)?;
+                disk.read()
             }
         }
     }
@@ -94,21 +72,20 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
         value: UV,
     ) -> Result<(), EngineError> {
         match &mut self.repr {
-            Repr::Heap(heap) => {
+            Backed::Heap(heap) => {
                 heap.get_or_insert_with(at.key(), namespace, Entries::default)
                     .insert(user_key, value);
                 Ok(())
             }
-            Repr::Disk {
-                table,
-                values,
-                user_key: bytes,
-                ..
-            } => {
-                Self::entry_key(table, bytes, at, namespace, &user_key)?;
-                table.scratch.clear();
-                table.encode_value(values.as_ref(), &value)?;
-                table.put_scratch()
+            Backed::Disk(disk) => {
+                Self::entry_key(
+                    &mut disk.table,
+                    &mut self.user_key,
+                    at,
+                    namespace,
+                    &user_key,
+                )?;
+                disk.write(&value)
             }
         }
     }
@@ -120,7 +97,7 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
         user_key: &UK,
     ) -> Result<(), EngineError> {
         match &mut self.repr {
-            Repr::Heap(heap) => {
+            Backed::Heap(heap) => {
                 let emptied = heap.get_mut(at.key(), namespace).is_some_and(|entries| {
                     entries.remove(user_key);
                     entries.is_empty()
@@ -130,13 +107,9 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
                 }
                 Ok(())
             }
-            Repr::Disk {
-                table,
-                user_key: bytes,
-                ..
-            } => {
-                Self::entry_key(table, bytes, at, namespace, user_key)?;
-                table.remove()
+            Backed::Disk(disk) => {
+                Self::entry_key(&mut disk.table, &mut self.user_key, at, namespace, user_key)?;
+                disk.table.remove()
             }
         }
     }
@@ -152,7 +125,7 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
         UV: Clone,
     {
         match &mut self.repr {
-            Repr::Heap(heap) => Ok(heap
+            Backed::Heap(heap) => Ok(heap
                 .get(at.key(), namespace)
                 .map(|entries| {
                     entries
@@ -161,14 +134,14 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
                         .collect()
                 })
                 .unwrap_or_default()),
-            Repr::Disk { table, values, .. } => {
-                table.key_of(at, namespace, &[]);
-                table
+            Backed::Disk(disk) => {
+                disk.table.key_of(at, namespace, &[]);
+                disk.table
                     .rows_under_key::<N>()?
                     .iter()
                     .map(|row| {
-                        let user_key = table.decode_key(row.suffix())?;
-                        Ok((user_key, table.decode_value(values.as_ref(), &row.value)?))
+                        let user_key = disk.table.decode_key(row.suffix())?;
+                        Ok((user_key, disk.decode(&row.value)?))
                     })
                     .collect()
             }
@@ -178,14 +151,14 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
     /// Removes every entry of the current key's map in `namespace`.
     pub fn clear(&mut self, at: &CurrentKey<K>, namespace: &N) -> Result<(), EngineError> {
         match &mut self.repr {
-            Repr::Heap(heap) => {
+            Backed::Heap(heap) => {
                 heap.remove(at.key(), namespace);
                 Ok(())
             }
-            Repr::Disk { table, .. } => {
-                table.key_of(at, namespace, &[]);
-                let rows = table.rows_under_key::<N>()?;
-                table.remove_rows(&rows)
+            Backed::Disk(disk) => {
+                disk.table.key_of(at, namespace, &[]);
+                let rows = disk.table.rows_under_key::<N>()?;
+                disk.table.remove_rows(&rows)
             }
         }
     }

@@ -1,38 +1,23 @@
 //! Value state: one value per key and namespace (Flink's `ValueState`; the window
 //! operator's accumulators).
 
-use super::backend::{CurrentKey, Keys};
+use super::backed::Backed;
+use super::backend::CurrentKey;
 use super::disk::DiskTable;
-use super::heap::HeapTable;
 use super::key::{Namespace, StateKey};
 use crate::error::EngineError;
 use std::sync::Arc;
 use typeinfo_serializers::RecordSerializer;
 
 pub struct ValueState<K, N, V> {
-    repr: Repr<K, N, V>,
-}
-
-enum Repr<K, N, V> {
-    Heap(HeapTable<K, N, V>),
-    Disk {
-        table: DiskTable,
-        values: Arc<dyn RecordSerializer<V>>,
-        _keys: Keys<K>,
-    },
+    repr: Backed<K, N, V, V>,
 }
 
 impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
     pub(crate) fn new(table: Option<DiskTable>, values: Arc<dyn RecordSerializer<V>>) -> Self {
-        let repr = match table {
-            None => Repr::Heap(HeapTable::new()),
-            Some(table) => Repr::Disk {
-                table,
-                values,
-                _keys: Keys::default(),
-            },
-        };
-        ValueState { repr }
+        ValueState {
+            repr: Backed::new(table, values),
+        }
     }
 
     /// The value of the current key in `namespace`.
@@ -41,13 +26,10 @@ impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
         V: Clone,
     {
         match &mut self.repr {
-            Repr::Heap(heap) => Ok(heap.get(at.key(), namespace).cloned()),
-            Repr::Disk { table, values, .. } => {
-                table.key_of(at, namespace, &[]);
-                match table.get()? {
-                    None => Ok(None),
-                    Some(bytes) => table.decode_value(values.as_ref(), &bytes).map(Some),
-                }
+            Backed::Heap(heap) => Ok(heap.get(at.key(), namespace).cloned()),
+            Backed::Disk(disk) => {
+                disk.table.key_of(at, namespace, &[]);
+                disk.read()
             }
         }
     }
@@ -60,15 +42,13 @@ impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
         value: V,
     ) -> Result<(), EngineError> {
         match &mut self.repr {
-            Repr::Heap(heap) => {
+            Backed::Heap(heap) => {
                 heap.insert(at.key(), namespace, value);
                 Ok(())
             }
-            Repr::Disk { table, values, .. } => {
-                table.key_of(at, namespace, &[]);
-                table.scratch.clear();
-                table.encode_value(values.as_ref(), &value)?;
-                table.put_scratch()
+            Backed::Disk(disk) => {
+                disk.table.key_of(at, namespace, &[]);
+                disk.write(&value)
             }
         }
     }
@@ -83,54 +63,39 @@ impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
         change: impl FnOnce(&mut V),
     ) -> Result<(), EngineError> {
         match &mut self.repr {
-            Repr::Heap(heap) => {
+            Backed::Heap(heap) => {
                 change(heap.get_or_insert_with(at.key(), namespace, init));
                 Ok(())
             }
-            Repr::Disk { table, values, .. } => {
-                table.key_of(at, namespace, &[]);
-                let mut value = match table.get()? {
-                    None => init(),
-                    Some(bytes) => table.decode_value(values.as_ref(), &bytes)?,
-                };
+            Backed::Disk(disk) => {
+                disk.table.key_of(at, namespace, &[]);
+                let mut value = disk.read()?.unwrap_or_else(init);
                 change(&mut value);
-                table.scratch.clear();
-                table.encode_value(values.as_ref(), &value)?;
-                table.put_scratch()
+                disk.write(&value)
             }
         }
     }
 
     /// Removes the value of the current key in `namespace`.
     pub fn clear(&mut self, at: &CurrentKey<K>, namespace: &N) -> Result<(), EngineError> {
-        match &mut self.repr {
-            Repr::Heap(heap) => {
-                heap.remove(at.key(), namespace);
-                Ok(())
-            }
-            Repr::Disk { table, .. } => {
-                table.key_of(at, namespace, &[]);
-                table.remove()
-            }
-        }
+        self.repr.remove_one(at, namespace)
     }
 
     /// Removes and returns the values of every key in the namespaces up to `last`, in
     /// namespace order (a window operator firing the windows a watermark closed).
     pub fn take_through(&mut self, last: &N) -> Result<Vec<(K, N, V)>, EngineError> {
         match &mut self.repr {
-            Repr::Heap(heap) => Ok(heap.take_through(last)),
-            Repr::Disk { table, values, .. } => {
-                let rows = table.rows_through::<N>(last)?;
+            Backed::Heap(heap) => Ok(heap.take_through(last)),
+            Backed::Disk(disk) => {
+                let rows = disk.table.rows_through::<N>(last)?;
                 let taken = rows
                     .iter()
                     .map(|row| {
-                        let key = table.decode_key(row.state_key())?;
-                        let value = table.decode_value(values.as_ref(), &row.value)?;
-                        Ok((key, row.namespace.clone(), value))
+                        let key = disk.table.decode_key(row.state_key())?;
+                        Ok((key, row.namespace.clone(), disk.decode(&row.value)?))
                     })
                     .collect::<Result<Vec<_>, EngineError>>()?;
-                table.remove_rows(&rows)?;
+                disk.table.remove_rows(&rows)?;
                 Ok(taken)
             }
         }

@@ -53,6 +53,12 @@ pub(crate) struct DiskTable {
     counters: Arc<StateCounters>,
     /// The key built last.
     key: Vec<u8>,
+    /// Where the state id and namespace end in `key`.
+    namespace_end: usize,
+    /// The state id and namespace a scan of namespaces starts at (empty: the first): the
+    /// rows before were taken, and nothing has been written there since. Without it every
+    /// scan would walk the tombstones and old versions of every window taken before.
+    scan_from: Vec<u8>,
     /// Where values are encoded before they are written.
     pub(crate) scratch: Vec<u8>,
 }
@@ -92,6 +98,8 @@ impl DiskTable {
             label,
             counters,
             key: Vec::new(),
+            namespace_end: 1,
+            scan_from: Vec::new(),
             scratch: Vec::new(),
         }
     }
@@ -113,6 +121,7 @@ impl DiskTable {
         self.key.clear();
         self.key.push(self.id);
         namespace.write_ordered(&mut self.key);
+        self.namespace_end = self.key.len();
         let key = at.bytes();
         self.key
             .extend_from_slice(&(key.len() as u32).to_be_bytes());
@@ -133,6 +142,10 @@ impl DiskTable {
 
     /// Writes `scratch` at the key built last.
     pub(crate) fn put_scratch(&mut self) -> Result<(), EngineError> {
+        let namespace = &self.key[..self.namespace_end];
+        if !self.scan_from.is_empty() && namespace < self.scan_from.as_slice() {
+            self.scan_from = namespace.to_vec();
+        }
         self.counters.wrote(self.scratch.len());
         self.store
             .keyspace
@@ -161,10 +174,30 @@ impl DiskTable {
 
     /// Every row of this state in a namespace up to `last`, in namespace order.
     pub(crate) fn rows_through<N: Namespace>(&self, last: &N) -> Result<Vec<Row<N>>, EngineError> {
-        let mut from = vec![self.id];
-        N::first().write_ordered(&mut from);
+        let from = if self.scan_from.is_empty() {
+            let mut first = vec![self.id];
+            N::first().write_ordered(&mut first);
+            first
+        } else {
+            self.scan_from.clone()
+        };
         let rows = self.store.keyspace.range(from..);
         self.collect(rows, |namespace| namespace <= last)
+    }
+
+    /// Notes that every row in a namespace up to `last` was taken: later scans start after
+    /// them, until a write goes below.
+    pub(crate) fn taken_through<N: Namespace>(&mut self, last: &N) {
+        let mut after = vec![self.id];
+        last.write_ordered(&mut after);
+        // The first namespace after `last`: its bytes + 1, big-endian. None after the last.
+        if let Some(i) = after.iter().rposition(|&b| b != 0xFF)
+            && i > 0
+        {
+            after[i] += 1;
+            after[i + 1..].fill(0);
+            self.scan_from = after;
+        }
     }
 
     /// Reads rows while they belong to this state and `wanted` takes their namespace.

@@ -96,6 +96,7 @@ impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
                     })
                     .collect::<Result<Vec<_>, EngineError>>()?;
                 disk.table.remove_rows(&rows)?;
+                disk.table.taken_through(last);
                 Ok(taken)
             }
         }

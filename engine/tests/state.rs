@@ -262,6 +262,7 @@ fn a_directory_that_cannot_hold_a_store_is_an_error_that_names_it() {
         text.contains("`op`[3]") && text.contains("cannot open a store"),
         "{text}"
     );
+    std::fs::remove_dir_all(file.parent().unwrap()).unwrap();
 }
 
 #[test]

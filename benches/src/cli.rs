@@ -324,6 +324,11 @@ pub struct RunFlags {
     /// interface; with processes, task manager i at PORT + i.
     #[arg(long, value_name = "PORT", value_parser = between(1u16, u16::MAX))]
     pub metrics_port: Option<u16>,
+    /// Milliseconds between the checkpoint barriers every source emits; tasks align them
+    /// and the run reports alignment times (state is not yet written at a barrier)
+    /// [default: none].
+    #[arg(long, value_name = "MS", value_parser = between(1u64, 3_600_000))]
+    pub barrier_interval: Option<u64>,
     /// The directory the disk backend makes its stores in [default: the system's temporary
     /// directory].
     #[arg(long, value_name = "DIR")]

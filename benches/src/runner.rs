@@ -46,6 +46,8 @@ pub struct RunArgs {
     pub state: StateBackend,
     /// Where the job serves Prometheus metrics while it runs.
     pub metrics_port: Option<u16>,
+    /// How often the sources emit checkpoint barriers.
+    pub barrier_interval: Option<Duration>,
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
@@ -152,6 +154,7 @@ impl RunArgs {
             transport: Transport::Local,
             state: StateBackend::Heap,
             metrics_port: flags.metrics_port,
+            barrier_interval: flags.barrier_interval.map(Duration::from_millis),
             network: NetworkConfig {
                 network_buffers: flags.network_buffers.unwrap_or(defaults.network_buffers),
                 segment_size: flags.segment_size.unwrap_or(defaults.segment_size),
@@ -244,11 +247,14 @@ impl RunArgs {
     }
 
     pub fn job(&self) -> Result<JobGraph, EngineError> {
-        let job = self.graph()?;
-        Ok(match self.metrics_port {
-            Some(port) => job.serve_metrics(std::net::SocketAddr::from(([0, 0, 0, 0], port))),
-            None => job,
-        })
+        let mut job = self.graph()?;
+        if let Some(port) = self.metrics_port {
+            job = job.serve_metrics(std::net::SocketAddr::from(([0, 0, 0, 0], port)));
+        }
+        if let Some(interval) = self.barrier_interval {
+            job = job.with_barriers(interval);
+        }
+        Ok(job)
     }
 
     fn graph(&self) -> Result<JobGraph, EngineError> {
@@ -343,6 +349,19 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
             state.writes,
             state.bytes_written,
             state.removes,
+        );
+    }
+    if let Some(interval) = args.barrier_interval {
+        let b = &report.barriers;
+        let _ = writeln!(
+            out,
+            "checkpoint barriers every {} ms: {} emitted by the sources, aligned {} times; \
+             alignment {:.3} ms on average, {:.3} ms at most",
+            interval.as_millis(),
+            b.emitted,
+            b.aligned,
+            b.alignment_total.as_secs_f64() * 1e3 / b.aligned.max(1) as f64,
+            b.alignment_max.as_secs_f64() * 1e3,
         );
     }
     let _ = writeln!(

@@ -72,6 +72,43 @@ fn processes_deliver_the_same_records_as_threads_and_local_channels() {
     }
 }
 
+/// The counts on a run's checkpoint barrier line: (emitted, aligned).
+fn barrier_counts(report: &str) -> (u64, u64) {
+    let line = report
+        .lines()
+        .find(|l| l.starts_with("checkpoint barriers every"))
+        .unwrap_or_else(|| panic!("no barrier line in {report}"));
+    let number_before = |word: &str| -> u64 {
+        let head = &line[..line.find(word).expect("the word")];
+        head.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    (number_before(" emitted"), number_before(" times"))
+}
+
+#[test]
+fn checkpoint_barriers_cross_task_manager_processes_and_change_no_result() {
+    let job = ["--job", "etl", "--records", "20000", "--parallelism", "3"];
+    let plain = outcome(&run(&job).unwrap());
+    let barriers = ["--barrier-interval", "1"];
+    for transport in [
+        &[][..],
+        &["--transport", "processes", "--task-managers", "3"],
+    ] {
+        let args: Vec<&str> = job
+            .iter()
+            .chain(&barriers)
+            .chain(transport)
+            .copied()
+            .collect();
+        let report = run(&args).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert_eq!(outcome(&report), plain, "{args:?}");
+        let (emitted, aligned) = barrier_counts(&report);
+        assert!(emitted > 0 && aligned > 0, "{args:?}: {report}");
+    }
+    let e = run(&["--barrier-interval", "0"]).unwrap_err();
+    assert!(e.contains("from 1 to 3600000"), "{e}");
+}
+
 fn flink_mini_job(records: u64) -> typeinfo_engine::JobGraph {
     let format = JobFormat::parse("pojo").unwrap();
     flink_mini::job(&format, 4, records, false, true).unwrap()

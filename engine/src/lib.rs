@@ -33,7 +33,7 @@ mod wire_usize;
 
 pub use cluster::WorkerArgs;
 pub use communication::control::JobControl;
-pub use communication::element::{Element, LatencyMarker};
+pub use communication::element::{CheckpointBarrier, Element, LatencyMarker};
 pub use communication::gate::{ChannelEvent, Delivery, GateSender, InputGate, Outlet, Polled};
 pub use communication::metrics::{Latencies, OutputMetrics};
 pub use communication::partition::{KeyHash, Partitioner};
@@ -46,7 +46,9 @@ pub use communication::writer::RecordWriter;
 pub use config::{BufferTimeout, NetworkConfig};
 pub use dataflow::job::{JobBuilder, JobGraph, Stream};
 pub use dataflow::operator::{Output, WindowAggregate, checksum};
-pub use dataflow::report::{ConnectionReport, EdgeReport, JobReport, SinkResult, TaskReport};
+pub use dataflow::report::{
+    BarrierStats, ConnectionReport, EdgeReport, JobReport, SinkResult, TaskReport,
+};
 pub use dataflow::task::{Emission, Source};
 pub use dataflow::transport::{Transport, WorkerCommand};
 pub use error::EngineError;

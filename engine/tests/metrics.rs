@@ -81,7 +81,9 @@ fn promtool() -> Option<std::path::PathBuf> {
 #[test]
 fn a_running_job_serves_metrics_that_promtool_accepts() {
     let address = free_address();
-    let job = slow_job(1_500).serve_metrics(address);
+    let job = slow_job(1_500)
+        .serve_metrics(address)
+        .with_barriers(Duration::from_millis(20));
     let running = std::thread::spawn(move || job.run(&NetworkConfig::default(), Transport::Local));
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut scrapes: Vec<String> = Vec::new();
@@ -123,12 +125,16 @@ fn a_running_job_serves_metrics_that_promtool_accepts() {
         "typeinfo_task_buffers_in_use",
         "typeinfo_task_records_in_total",
         "typeinfo_task_bytes_in_total",
+        "typeinfo_task_checkpoints_aligned_total",
+        "typeinfo_task_checkpoint_alignment_seconds_total",
     ] {
         assert!(
             last.contains(&format!("# TYPE {metric} ")),
             "{metric} in\n{last}"
         );
     }
+    let aligned = value(last, "typeinfo_task_checkpoints_aligned_total", "edge=");
+    assert!(aligned.is_some_and(|n| n > 0.0), "{aligned:?} in\n{last}");
     match promtool() {
         None => {
             if std::env::var_os("TYPEINFO_REQUIRE_PROMTOOL").is_some() {

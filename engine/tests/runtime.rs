@@ -186,12 +186,24 @@ fn reading(source: usize, i: i64) -> Reading {
 }
 
 fn windows_job(chaining: bool, state: StateBackend) -> JobGraph {
+    windows_job_pausing(chaining, state, None)
+}
+
+/// The windows job, its sources pausing 1 ms every `pause_every` records.
+fn windows_job_pausing(chaining: bool, state: StateBackend, pause_every: Option<i64>) -> JobGraph {
     JobBuilder::new("windows", chaining)
         .state_backend(state)
         .source(
             "readings",
             3,
-            |s| (0..2_000).map(move |i| reading(s, i)),
+            move |s| {
+                (0..2_000).map(move |i| {
+                    if pause_every.is_some_and(|every| i % every == 0) {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    reading(s, i)
+                })
+            },
             Some(|r: &Reading| r.time_ms),
             Emission {
                 watermark_every: 50,
@@ -209,9 +221,8 @@ fn windows_job(chaining: bool, state: StateBackend) -> JobGraph {
         .sink("sink")
 }
 
-#[test]
-fn windows_give_the_same_results_in_every_topology() {
-    // The windows computed directly.
+/// The windows computed directly: (sensor, start) → (count, sum).
+fn expected_windows() -> HashMap<(u32, i64), (u64, u64)> {
     let mut expected: HashMap<(u32, i64), (u64, u64)> = HashMap::new();
     for s in 0..3 {
         for r in (0..2_000)
@@ -225,15 +236,79 @@ fn windows_give_the_same_results_in_every_topology() {
             acc.1 += u64::from(r.value);
         }
     }
-    let expected_checksum =
-        typeinfo_engine::checksum(expected.iter().map(|(&(sensor, start), &(count, sum))| {
-            WindowSum {
+    expected
+}
+
+fn checksum_of(windows: &HashMap<(u32, i64), (u64, u64)>) -> u64 {
+    typeinfo_engine::checksum(
+        windows
+            .iter()
+            .map(|(&(sensor, start), &(count, sum))| WindowSum {
                 sensor,
                 start,
                 count,
                 sum,
+            }),
+    )
+}
+
+#[test]
+fn checkpoint_barriers_are_aligned_at_every_task_and_change_no_result() {
+    let expected = expected_windows();
+    let (windows, checksum) = (expected.len() as u64, checksum_of(&expected));
+    for chaining in [true, false] {
+        for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
+            // Sources of 2,000 readings pausing 1 ms every 100: at least 20 ms each, so
+            // barriers every 2 ms cut each of them several times.
+            let report = windows_job_pausing(chaining, StateBackend::Heap, Some(100))
+                .with_barriers(Duration::from_millis(2))
+                .run(&NetworkConfig::default(), transport.clone())
+                .unwrap();
+            let at = format!("chaining {chaining}, {transport:?}");
+            assert_eq!(report.late_records, 0, "{at}");
+            assert_eq!(
+                (report.sink.records, report.sink.checksum),
+                (windows, checksum),
+                "{at}"
+            );
+            let sources: Vec<u64> = report
+                .tasks
+                .iter()
+                .filter(|t| t.source_records > 0)
+                .map(|t| t.barriers.emitted)
+                .collect();
+            assert_eq!(sources.len(), 3, "{at}");
+            assert!(sources.iter().all(|&n| n >= 3), "{sources:?}, {at}");
+            let most = *sources.iter().max().unwrap();
+            // A task aligns every checkpoint its upstream sources cut, once: as many as the
+            // source that cut most, unless all of its sources are one (forward) source.
+            let network: Vec<&typeinfo_engine::TaskReport> = report
+                .tasks
+                .iter()
+                .filter(|t| t.source_records == 0)
+                .collect();
+            for task in &network {
+                let b = &task.barriers;
+                assert_eq!(b.emitted, 0, "{}", task.task);
+                assert!(sources.contains(&b.aligned), "{}: {b:?}, {at}", task.task);
             }
-        }));
+            let window_tasks: Vec<_> = network
+                .iter()
+                .filter(|t| t.task.contains("sum per second"))
+                .collect();
+            assert_eq!(window_tasks.len(), 2, "{at}");
+            for task in window_tasks {
+                assert_eq!(task.barriers.aligned, most, "{}, {at}", task.task);
+            }
+            assert_eq!(report.barriers.emitted, sources.iter().sum::<u64>(), "{at}");
+        }
+    }
+}
+
+#[test]
+fn windows_give_the_same_results_in_every_topology() {
+    let expected = expected_windows();
+    let expected_checksum = checksum_of(&expected);
     let disk = StateBackend::Disk {
         dir: std::env::temp_dir(),
     };

@@ -7,6 +7,7 @@
 //!   tag 0: a record in the edge's format
 //!   tag 1: a watermark, i64 LE event time in milliseconds
 //!   tag 2: a latency marker, u64 LE Unix time in nanoseconds, u32 LE source subtask
+//!   tag 3: a checkpoint barrier, u64 LE checkpoint id, i64 LE Unix time in milliseconds
 //! ```
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -16,6 +17,7 @@ pub(crate) const LENGTH_BYTES: usize = 4;
 pub(crate) const TAG_RECORD: u8 = 0;
 pub(crate) const TAG_WATERMARK: u8 = 1;
 pub(crate) const TAG_LATENCY: u8 = 2;
+pub(crate) const TAG_BARRIER: u8 = 3;
 
 /// A stream element after decoding.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +61,43 @@ impl LatencyMarker {
         LatencyMarker {
             emitted_unix_nanos: u64::from_le_bytes(time.try_into().expect("8 bytes")),
             source_subtask: u32::from_le_bytes(subtask.try_into().expect("4 bytes")),
+        }
+    }
+}
+
+/// Cuts the stream for checkpoint `id`: what a task read before it belongs to the
+/// checkpoint, what follows does not (Flink's `CheckpointBarrier`). Sources emit them on
+/// every channel; a task with several input channels aligns them (see the record reader).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckpointBarrier {
+    /// Counts from 1 in every source, so that the sources' `n`-th barriers meet.
+    pub id: u64,
+    /// When the source emitted it, Unix time in milliseconds.
+    pub timestamp_millis: i64,
+}
+
+impl CheckpointBarrier {
+    pub(crate) const BYTES: usize = 16;
+
+    pub fn new(id: u64) -> Self {
+        CheckpointBarrier {
+            id,
+            timestamp_millis: (unix_nanos() / 1_000_000) as i64,
+        }
+    }
+
+    pub(crate) fn to_bytes(self) -> [u8; Self::BYTES] {
+        let mut out = [0; Self::BYTES];
+        out[..8].copy_from_slice(&self.id.to_le_bytes());
+        out[8..].copy_from_slice(&self.timestamp_millis.to_le_bytes());
+        out
+    }
+
+    pub(crate) fn from_bytes(bytes: &[u8; Self::BYTES]) -> Self {
+        let (id, time) = bytes.split_at(8);
+        CheckpointBarrier {
+            id: u64::from_le_bytes(id.try_into().expect("8 bytes")),
+            timestamp_millis: i64::from_le_bytes(time.try_into().expect("8 bytes")),
         }
     }
 }

@@ -4,6 +4,11 @@
 //! one buffer from the channel at the front and, if that channel has more, puts it at the
 //! back, so a fast channel cannot starve a slow one. The queues hold buffers of bounded pools
 //! and at most one end-of-partition event per channel, so they are bounded too.
+//!
+//! A channel can be blocked while a checkpoint's barriers align: its deliveries keep
+//! queueing, but polls pass it by until it is unblocked. Its queue holds buffers of its
+//! producer's pool (or credits of its connection), so a blocked channel's producer is held
+//! back by ordinary back pressure, and nothing is buffered without bound.
 
 use crate::communication::control::{CANCEL_CHECK, JobControl};
 use crate::communication::pool::Buffer;
@@ -36,6 +41,8 @@ struct GateState {
     queues: Vec<VecDeque<Delivery>>,
     ready: VecDeque<usize>,
     is_ready: Vec<bool>,
+    /// Channels polls pass by until `unblock_all`.
+    blocked: Vec<bool>,
     /// Set by a transport that can no longer deliver (a broken connection).
     failure: Option<EngineError>,
 }
@@ -93,6 +100,7 @@ impl InputGate {
                 queues: (0..channels).map(|_| VecDeque::new()).collect(),
                 ready: VecDeque::with_capacity(channels),
                 is_ready: vec![false; channels],
+                blocked: vec![false; channels],
                 failure: None,
             }),
             arrived: Condvar::new(),
@@ -113,6 +121,30 @@ impl InputGate {
 
     pub fn channels(&self) -> usize {
         self.shared.lock().queues.len()
+    }
+
+    /// Holds `channel` back: what it delivers queues, and polls pass it by.
+    pub fn block(&mut self, channel: usize) {
+        let mut state = self.shared.lock();
+        state.blocked[channel] = true;
+        if state.is_ready[channel] {
+            state.is_ready[channel] = false;
+            state.ready.retain(|&c| c != channel);
+        }
+    }
+
+    /// Lets every blocked channel be polled again, in channel order.
+    pub fn unblock_all(&mut self) {
+        let mut state = self.shared.lock();
+        for channel in 0..state.blocked.len() {
+            if std::mem::take(&mut state.blocked[channel])
+                && !state.queues[channel].is_empty()
+                && !state.is_ready[channel]
+            {
+                state.is_ready[channel] = true;
+                state.ready.push_back(channel);
+            }
+        }
     }
 
     /// The next buffer or event, waiting until `deadline` (forever when `None`).
@@ -172,7 +204,7 @@ impl GateSender {
     pub fn deliver(&self, delivery: Delivery) {
         let mut state = self.shared.lock();
         state.queues[self.channel].push_back(delivery);
-        if !state.is_ready[self.channel] {
+        if !state.is_ready[self.channel] && !state.blocked[self.channel] {
             state.is_ready[self.channel] = true;
             state.ready.push_back(self.channel);
         }
@@ -227,6 +259,36 @@ mod tests {
             }
         }
         assert_eq!(order, [(0, 1), (1, 10), (0, 2), (0, 3)]);
+    }
+
+    #[test]
+    fn a_blocked_channel_queues_until_unblocked() {
+        let global = NetworkBufferPool::new(8, 16);
+        let pool = global.local_pool(8, "test").unwrap();
+        let (mut gate, senders) = InputGate::new(2, JobControl::new());
+        senders[0].deliver(Delivery::Buffer(filled(&pool, 1)));
+        gate.block(0);
+        senders[0].deliver(Delivery::Buffer(filled(&pool, 2)));
+        senders[1].deliver(Delivery::Buffer(filled(&pool, 10)));
+        let polled = |gate: &mut InputGate| match gate
+            .poll(Some(Instant::now() + Duration::from_millis(5)))
+            .unwrap()
+        {
+            Polled::Buffer { channel, buffer } => Some((channel, buffer.data()[0])),
+            Polled::TimedOut => None,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(polled(&mut gate), Some((1, 10)));
+        assert_eq!(polled(&mut gate), None, "channel 0 is held back");
+        assert_eq!(
+            pool.in_use_reader()(),
+            2.0,
+            "its buffers stay out of their pool"
+        );
+        gate.unblock_all();
+        assert_eq!(polled(&mut gate), Some((0, 1)));
+        assert_eq!(polled(&mut gate), Some((0, 2)));
+        assert_eq!(polled(&mut gate), None);
     }
 
     #[test]

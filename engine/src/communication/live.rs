@@ -75,6 +75,20 @@ impl Registry {
         value
     }
 
+    /// A counter of seconds `source` publishes into in nanoseconds.
+    pub fn seconds_counter(
+        &self,
+        metric: &'static Metric,
+        labels: &[(&'static str, &str)],
+    ) -> Arc<AtomicU64> {
+        let nanos = Arc::new(AtomicU64::new(0));
+        let read = nanos.clone();
+        self.register(metric, labels, move || {
+            read.load(Ordering::Relaxed) as f64 / 1e9
+        });
+        nanos
+    }
+
     /// The text format (version 0.0.4): each metric's HELP and TYPE once, then its series.
     pub fn render(&self) -> String {
         let series = self.series.lock().unwrap_or_else(|e| e.into_inner());
@@ -156,6 +170,16 @@ pub static BYTES_IN: Metric = Metric {
     help: "Bytes a task read from an edge, framing included.",
     kind: Kind::Counter,
 };
+pub static CHECKPOINTS_ALIGNED: Metric = Metric {
+    name: "typeinfo_task_checkpoints_aligned_total",
+    help: "Checkpoint barriers a task aligned over the channels of an edge.",
+    kind: Kind::Counter,
+};
+pub static ALIGNMENT: Metric = Metric {
+    name: "typeinfo_task_checkpoint_alignment_seconds_total",
+    help: "Time channels of an edge were blocked waiting for the others' checkpoint barrier.",
+    kind: Kind::Counter,
+};
 
 /// The counters of one writer, published every buffer it sends.
 pub(crate) struct LiveOutput {
@@ -169,6 +193,8 @@ pub(crate) struct LiveOutput {
 pub(crate) struct LiveInput {
     pub(crate) records: Arc<AtomicU64>,
     pub(crate) bytes: Arc<AtomicU64>,
+    pub(crate) checkpoints: Arc<AtomicU64>,
+    pub(crate) alignment_nanos: Arc<AtomicU64>,
 }
 
 /// What one task registers under: the registry and its labels.
@@ -208,24 +234,22 @@ impl TaskMetrics {
     pub(crate) fn output(&self, edge: &str) -> LiveOutput {
         let labels = self.labels(edge);
         let r = &self.registry;
-        let blocked_nanos = Arc::new(AtomicU64::new(0));
-        let read = blocked_nanos.clone();
-        r.register(&BACK_PRESSURE, &labels, move || {
-            read.load(Ordering::Relaxed) as f64 / 1e9
-        });
         LiveOutput {
             records: r.counter(&RECORDS_OUT, &labels),
             bytes: r.counter(&BYTES_OUT, &labels),
             buffers: r.counter(&BUFFERS_OUT, &labels),
-            blocked_nanos,
+            blocked_nanos: r.seconds_counter(&BACK_PRESSURE, &labels),
         }
     }
 
     pub(crate) fn input(&self, edge: &str) -> LiveInput {
         let labels = self.labels(edge);
+        let r = &self.registry;
         LiveInput {
-            records: self.registry.counter(&RECORDS_IN, &labels),
-            bytes: self.registry.counter(&BYTES_IN, &labels),
+            records: r.counter(&RECORDS_IN, &labels),
+            bytes: r.counter(&BYTES_IN, &labels),
+            checkpoints: r.counter(&CHECKPOINTS_ALIGNED, &labels),
+            alignment_nanos: r.seconds_counter(&ALIGNMENT, &labels),
         }
     }
 }

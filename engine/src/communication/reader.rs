@@ -6,17 +6,25 @@
 //! arrived (a length prefix is checked against the record limit, and never trusted for an
 //! allocation), and its buffers go back to their pool at once, so a reader never holds
 //! memory its producer needs to make progress.
+//!
+//! Checkpoint barriers are aligned here, as in Flink's aligned checkpoints: a channel that
+//! delivered the barrier of checkpoint `n` is blocked at the gate (what follows the barrier
+//! in its buffer waits beside it) until every open channel has delivered it, or ended;
+//! then the reader returns [`Next::Checkpoint`] once and lets the channels go on. What the
+//! task read before that belongs to checkpoint `n` on every channel, and nothing after.
 
 use crate::communication::element::{
-    Element, LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK,
+    CheckpointBarrier, Element, LENGTH_BYTES, LatencyMarker, TAG_BARRIER, TAG_LATENCY, TAG_RECORD,
+    TAG_WATERMARK,
 };
 use crate::communication::gate::{InputGate, Polled};
 use crate::communication::live::{LiveInput, TaskMetrics};
 use crate::communication::pool::Buffer;
 use crate::error::EngineError;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use typeinfo_serializers::RecordSerializer;
 
 /// An element spanning buffers of one channel, as far as it has arrived.
@@ -48,12 +56,26 @@ struct Current {
     offset: usize,
 }
 
+/// A checkpoint whose barrier some open channels have delivered and others not yet.
+struct Alignment {
+    barrier: CheckpointBarrier,
+    /// Open channels that have not delivered it.
+    waiting: usize,
+    started: Instant,
+}
+
 /// What the reader found next.
 #[derive(Debug)]
 pub enum Next<T> {
     Element {
         channel: usize,
         element: Element<T>,
+    },
+    /// Every open channel delivered this barrier: what was read before it is the
+    /// checkpoint's. `alignment` is how long the first channel to deliver it was blocked.
+    Checkpoint {
+        barrier: CheckpointBarrier,
+        alignment: Duration,
     },
     /// A channel ended (its producer finished).
     Ended {
@@ -76,6 +98,21 @@ pub struct RecordReader<T> {
     bytes: u64,
     /// Where the counts are published while the job runs, when it is watched.
     live: Option<LiveInput>,
+    /// Each channel's last barrier (ids rise on every channel; 0 before the first).
+    last_barrier: Vec<u64>,
+    ended: Vec<bool>,
+    aligning: Option<Alignment>,
+    /// The rest of a buffer behind a barrier, read once its channel is let go.
+    parked: Vec<Option<Current>>,
+    resumed: VecDeque<Current>,
+    /// A checkpoint that completed when a channel ended, returned after `Ended`.
+    completed: Option<(CheckpointBarrier, Duration)>,
+}
+
+/// What reading the current buffer gave.
+enum Step<T> {
+    Found(Next<T>),
+    Barrier(usize, CheckpointBarrier),
 }
 
 impl<T> RecordReader<T> {
@@ -96,6 +133,12 @@ impl<T> RecordReader<T> {
             records: 0,
             bytes: 0,
             live: None,
+            last_barrier: vec![0; channels],
+            ended: vec![false; channels],
+            aligning: None,
+            parked: (0..channels).map(|_| None).collect(),
+            resumed: VecDeque::new(),
+            completed: None,
         }
     }
 
@@ -128,16 +171,29 @@ impl<T> RecordReader<T> {
     /// The next element, waiting for input until `deadline` (forever when `None`).
     pub fn next(&mut self, deadline: Option<Instant>) -> Result<Next<T>, EngineError> {
         loop {
+            if let Some((barrier, alignment)) = self.completed.take() {
+                return Ok(Next::Checkpoint { barrier, alignment });
+            }
             if let Some(current) = &self.current
                 && current.offset < current.buffer.len()
             {
-                if let Some(next) = self.step()? {
-                    return Ok(next);
+                match self.step()? {
+                    Some(Step::Found(next)) => return Ok(next),
+                    Some(Step::Barrier(channel, barrier)) => {
+                        if let Some(next) = self.on_barrier(channel, barrier)? {
+                            return Ok(next);
+                        }
+                    }
+                    None => {}
                 }
                 continue;
             }
-            // Dropping the finished buffer returns it to its pool.
-            self.current = None;
+            // Dropping the finished buffer returns it to its pool; what waited behind a
+            // barrier comes before anything new.
+            self.current = self.resumed.pop_front();
+            if self.current.is_some() {
+                continue;
+            }
             match self.gate.poll(deadline)? {
                 Polled::Buffer { channel, buffer } => {
                     self.current = Some(Current {
@@ -150,6 +206,14 @@ impl<T> RecordReader<T> {
                     if !self.partials[channel].is_empty() {
                         return Err(self.corrupt(channel, "the channel ended inside an element"));
                     }
+                    self.ended[channel] = true;
+                    // An ended channel delivers no more barriers: it no longer holds one up.
+                    if let Some(alignment) = &mut self.aligning {
+                        alignment.waiting -= 1;
+                        if alignment.waiting == 0 {
+                            self.completed = Some(self.complete_alignment());
+                        }
+                    }
                     return Ok(Next::Ended { channel });
                 }
                 Polled::TimedOut => return Ok(Next::TimedOut),
@@ -161,8 +225,72 @@ impl<T> RecordReader<T> {
         }
     }
 
+    /// Counts `barrier` from `channel` into its alignment: the checkpoint if it completes,
+    /// else the channel waits, blocked, with the rest of its buffer.
+    fn on_barrier(
+        &mut self,
+        channel: usize,
+        barrier: CheckpointBarrier,
+    ) -> Result<Option<Next<T>>, EngineError> {
+        let last = self.last_barrier[channel];
+        if barrier.id <= last {
+            return Err(self.corrupt(
+                channel,
+                &format!(
+                    "checkpoint barrier {} after barrier {last} (ids rise on a channel)",
+                    barrier.id
+                ),
+            ));
+        }
+        self.last_barrier[channel] = barrier.id;
+        let open = self.ended.iter().filter(|ended| !**ended).count();
+        let alignment = self.aligning.get_or_insert_with(|| Alignment {
+            barrier,
+            waiting: open,
+            started: Instant::now(),
+        });
+        if alignment.barrier.id != barrier.id {
+            let aligning = alignment.barrier.id;
+            return Err(self.corrupt(
+                channel,
+                &format!(
+                    "checkpoint barrier {} while checkpoint {aligning} is aligning (the channel \
+                     skipped a barrier)",
+                    barrier.id
+                ),
+            ));
+        }
+        alignment.waiting -= 1;
+        if alignment.waiting == 0 {
+            let (barrier, alignment) = self.complete_alignment();
+            return Ok(Some(Next::Checkpoint { barrier, alignment }));
+        }
+        self.gate.block(channel);
+        if let Some(current) = &self.current
+            && current.offset < current.buffer.len()
+        {
+            self.parked[channel] = self.current.take();
+        }
+        Ok(None)
+    }
+
+    /// Ends the alignment: every channel goes on, parked buffers first.
+    fn complete_alignment(&mut self) -> (CheckpointBarrier, Duration) {
+        let alignment = self.aligning.take().expect("called while aligning");
+        self.gate.unblock_all();
+        self.resumed
+            .extend(self.parked.iter_mut().filter_map(Option::take));
+        let took = alignment.started.elapsed();
+        if let Some(live) = &self.live {
+            live.checkpoints.fetch_add(1, Ordering::Relaxed);
+            let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+            live.alignment_nanos.fetch_add(nanos, Ordering::Relaxed);
+        }
+        (alignment.barrier, took)
+    }
+
     /// Reads from the current buffer: an element if one completes in it.
-    fn step(&mut self) -> Result<Option<Next<T>>, EngineError> {
+    fn step(&mut self) -> Result<Option<Step<T>>, EngineError> {
         let current = self.current.as_mut().expect("called with a buffer");
         let channel = current.channel;
         let data = &current.buffer.data()[current.offset..];
@@ -215,16 +343,19 @@ impl<T> RecordReader<T> {
     fn found(
         &mut self,
         channel: usize,
-        decoded: Result<Element<T>, ElementError>,
-    ) -> Result<Next<T>, EngineError> {
-        let element = decoded.map_err(|e| located(e, &self.edge, channel))?;
+        decoded: Result<Decoded<T>, ElementError>,
+    ) -> Result<Step<T>, EngineError> {
+        let element = match decoded.map_err(|e| located(e, &self.edge, channel))? {
+            Decoded::Element(element) => element,
+            Decoded::Barrier(barrier) => return Ok(Step::Barrier(channel, barrier)),
+        };
         if let Element::Record(_) = element {
             self.records += 1;
             if self.records.is_multiple_of(1024) {
                 self.publish();
             }
         }
-        Ok(Next::Element { channel, element })
+        Ok(Step::Found(Next::Element { channel, element }))
     }
 
     fn corrupt(&self, channel: usize, detail: &str) -> EngineError {
@@ -279,35 +410,47 @@ fn check_size(size: usize, max_record_bytes: usize) -> Result<(), ElementError> 
     }
 }
 
+/// An element as decoded: barriers stay in the reader, which aligns them.
+enum Decoded<T> {
+    Element(Element<T>),
+    Barrier(CheckpointBarrier),
+}
+
 fn decode<T>(
     serializer: &dyn RecordSerializer<T>,
     element: &[u8],
-) -> Result<Element<T>, ElementError> {
+) -> Result<Decoded<T>, ElementError> {
     let (tag, payload) = element.split_first().expect("size checked non-zero");
-    match *tag {
+    let wrong_size = |what: &str, expected: usize| {
+        ElementError::Corrupt(format!("{what} of {} bytes, not {expected}", payload.len()))
+    };
+    let element = match *tag {
         TAG_RECORD => serializer
             .read_record(payload)
             .map(Element::Record)
-            .map_err(ElementError::Decode),
+            .map_err(ElementError::Decode)?,
         TAG_WATERMARK => payload
             .try_into()
             .map(|time| Element::Watermark(i64::from_le_bytes(time)))
-            .map_err(|_| {
-                ElementError::Corrupt(format!("a watermark of {} bytes, not 8", payload.len()))
-            }),
+            .map_err(|_| wrong_size("a watermark", 8))?,
         TAG_LATENCY => payload
             .try_into()
             .map(|bytes| Element::Latency(LatencyMarker::from_bytes(bytes)))
-            .map_err(|_| {
-                ElementError::Corrupt(format!(
-                    "a latency marker of {} bytes, not 12",
-                    payload.len()
-                ))
-            }),
-        tag => Err(ElementError::Corrupt(format!(
-            "unknown element tag {tag} (0 record, 1 watermark, 2 latency marker)"
-        ))),
-    }
+            .map_err(|_| wrong_size("a latency marker", 12))?,
+        TAG_BARRIER => {
+            return payload
+                .try_into()
+                .map(|bytes| Decoded::Barrier(CheckpointBarrier::from_bytes(bytes)))
+                .map_err(|_| wrong_size("a checkpoint barrier", CheckpointBarrier::BYTES));
+        }
+        tag => {
+            return Err(ElementError::Corrupt(format!(
+                "unknown element tag {tag} (0 record, 1 watermark, 2 latency marker, 3 \
+                 checkpoint barrier)"
+            )));
+        }
+    };
+    Ok(Decoded::Element(element))
 }
 
 #[cfg(test)]
@@ -555,6 +698,205 @@ mod tests {
         writer.emit(&payload(10, 0)).unwrap();
         let e = writer.emit(&payload(11, 0)).unwrap_err();
         assert!(e.to_string().contains("a → b"), "{e}");
+    }
+
+    /// Each producer's records, `(producer, seq)` with a payload of `sizes[seq]` bytes, and
+    /// barriers `1..` after the records at `cuts` (sorted positions).
+    struct Producer {
+        sizes: Vec<usize>,
+        cuts: Vec<usize>,
+    }
+
+    /// A record read: its producer and sequence number.
+    type Record = (u8, usize);
+
+    fn tagged(producer: usize, seq: usize, size: usize) -> Vec<u8> {
+        let mut r = vec![producer as u8, (seq >> 8) as u8, seq as u8];
+        r.extend(payload(size, seq as u8));
+        r
+    }
+
+    /// Runs one producer per channel of one gate (each with a pool of 2 buffers, so a
+    /// blocked channel holds its producer back) and returns, for every record read, how
+    /// many checkpoints the reader had completed before it, and the checkpoints in order.
+    fn aligned_read(producers: Vec<Producer>) -> (Vec<(Record, u64)>, Vec<u64>) {
+        let config = config();
+        let control = JobControl::new();
+        let global = NetworkBufferPool::new(2 * producers.len(), SEGMENT);
+        let (gate, senders) = InputGate::new(producers.len(), control.clone());
+        let threads: Vec<_> = producers
+            .into_iter()
+            .zip(senders)
+            .enumerate()
+            .map(|(p, (producer, sender))| {
+                let mut writer = RecordWriter::new(
+                    "test".into(),
+                    Arc::new(Raw),
+                    Partitioner::Forward,
+                    0,
+                    vec![Box::new(sender) as Box<dyn Outlet>],
+                    global.local_pool(2, "writer").unwrap(),
+                    &config,
+                    control.clone(),
+                );
+                std::thread::spawn(move || {
+                    let mut cuts = producer.cuts.iter().peekable();
+                    let mut id = 0;
+                    for (seq, &size) in producer.sizes.iter().enumerate() {
+                        while cuts.next_if(|&&at| at == seq).is_some() {
+                            id += 1;
+                            writer.emit_barrier(CheckpointBarrier::new(id)).unwrap();
+                        }
+                        writer.emit(&tagged(p, seq, size)).unwrap();
+                    }
+                    for _ in cuts {
+                        id += 1;
+                        writer.emit_barrier(CheckpointBarrier::new(id)).unwrap();
+                    }
+                    writer.finish().unwrap();
+                })
+            })
+            .collect();
+        let mut reader = RecordReader::new("test".into(), gate, Arc::new(Raw), 1 << 16);
+        let (mut seen, mut checkpoints) = (Vec::new(), Vec::new());
+        loop {
+            match reader.next(None).unwrap() {
+                Next::Element {
+                    element: Element::Record(r),
+                    ..
+                } => {
+                    let seq = (r[1] as usize) << 8 | r[2] as usize;
+                    seen.push(((r[0], seq), checkpoints.len() as u64));
+                }
+                Next::Checkpoint { barrier, .. } => checkpoints.push(barrier.id),
+                Next::Finished => break,
+                Next::Ended { .. } => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        for t in threads {
+            t.join().unwrap();
+        }
+        (seen, checkpoints)
+    }
+
+    #[test]
+    fn a_channel_that_delivered_the_barrier_waits_for_the_others() {
+        // Producer 0 cuts at once; producer 1 sends ten records (several buffers) first.
+        let (seen, checkpoints) = aligned_read(vec![
+            Producer {
+                sizes: vec![30; 10],
+                cuts: vec![0],
+            },
+            Producer {
+                sizes: vec![30; 10],
+                cuts: vec![10],
+            },
+        ]);
+        assert_eq!(checkpoints, [1]);
+        for ((producer, _), before) in seen {
+            assert_eq!(before, u64::from(producer == 0), "producer {producer}");
+        }
+    }
+
+    #[test]
+    fn hostile_barriers_are_errors() {
+        let barrier = |id: u64| {
+            let mut e = 17u32.to_le_bytes().to_vec();
+            e.push(TAG_BARRIER);
+            e.extend(CheckpointBarrier::new(id).to_bytes());
+            e
+        };
+        let short = vec![2, 0, 0, 0, TAG_BARRIER, 1];
+        let e = reader_of(vec![short], true).next(None).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("a checkpoint barrier of 1 bytes, not 16"),
+            "{e}"
+        );
+        let mut reader = reader_of(vec![[barrier(2), barrier(2)].concat()], true);
+        assert!(matches!(reader.next(None), Ok(Next::Checkpoint { .. })));
+        let e = reader.next(None).unwrap_err().to_string();
+        assert!(e.contains("checkpoint barrier 2 after barrier 2"), "{e}");
+    }
+
+    #[test]
+    fn what_follows_a_barrier_in_its_buffer_waits_for_the_alignment() {
+        let element = |tag: u8, payload: &[u8]| {
+            let mut e = (payload.len() as u32 + 1).to_le_bytes().to_vec();
+            e.push(tag);
+            e.extend_from_slice(payload);
+            e
+        };
+        let barrier = element(TAG_BARRIER, &CheckpointBarrier::new(1).to_bytes());
+        let record = |name: u8| element(TAG_RECORD, &[name]);
+        let global = NetworkBufferPool::new(2, SEGMENT);
+        let pool = global.local_pool(2, "test").unwrap();
+        let (gate, senders) = InputGate::new(2, JobControl::new());
+        let channels = [
+            [barrier.clone(), record(b'a')].concat(),
+            [record(b'b'), barrier, record(b'c')].concat(),
+        ];
+        for (sender, bytes) in senders.iter().zip(channels) {
+            let mut buffer = pool.try_request().unwrap();
+            buffer.append(&bytes);
+            sender.deliver(Delivery::Buffer(buffer));
+        }
+        let mut reader = RecordReader::new("a → b".into(), gate, Arc::new(Raw), 100);
+        let mut order = Vec::new();
+        while let Ok(next) = reader.next(Some(Instant::now())) {
+            match next {
+                Next::Element {
+                    element: Element::Record(r),
+                    ..
+                } => order.push(r[0]),
+                Next::Checkpoint { barrier, .. } => order.push(b'0' + barrier.id as u8),
+                _ => break,
+            }
+        }
+        let at = |c: u8| order.iter().position(|&o| o == c).expect("read");
+        assert_eq!(order.len(), 4, "{order:?}");
+        assert!(at(b'b') < at(b'1'), "{order:?}");
+        assert!(at(b'1') < at(b'a') && at(b'1') < at(b'c'), "{order:?}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Aligned checkpoints cut every channel exactly at its barriers: a record is read
+        /// after exactly as many checkpoints as its producer sent barriers before it, and
+        /// every checkpoint completes once, in order, also when producers end early.
+        #[test]
+        fn barriers_cut_every_channel_at_the_same_checkpoint(
+            producers in proptest::collection::vec(
+                (proptest::collection::vec(0usize..150, 0..30), proptest::collection::vec(0usize..31, 0..4)),
+                1..4,
+            ),
+        ) {
+            let producers: Vec<Producer> = producers
+                .into_iter()
+                .map(|(sizes, mut cuts)| {
+                    cuts.iter_mut().for_each(|c| *c = (*c).min(sizes.len()));
+                    cuts.sort_unstable();
+                    Producer { sizes, cuts }
+                })
+                .collect();
+            let expected_before: Vec<Vec<u64>> = producers
+                .iter()
+                .map(|p| {
+                    (0..p.sizes.len())
+                        .map(|seq| p.cuts.iter().filter(|&&at| at <= seq).count() as u64)
+                        .collect()
+                })
+                .collect();
+            let most = producers.iter().map(|p| p.cuts.len() as u64).max().unwrap_or(0);
+            let records: usize = producers.iter().map(|p| p.sizes.len()).sum();
+            let (seen, checkpoints) = aligned_read(producers);
+            prop_assert_eq!(seen.len(), records);
+            for ((producer, seq), before) in seen {
+                prop_assert_eq!(before, expected_before[producer as usize][seq], "({}, {})", producer, seq);
+            }
+            prop_assert_eq!(checkpoints, (1..=most).collect::<Vec<_>>());
+        }
     }
 
     proptest! {

@@ -8,7 +8,8 @@
 
 use crate::communication::control::JobControl;
 use crate::communication::element::{
-    LENGTH_BYTES, LatencyMarker, TAG_LATENCY, TAG_RECORD, TAG_WATERMARK, element_length,
+    CheckpointBarrier, LENGTH_BYTES, LatencyMarker, TAG_BARRIER, TAG_LATENCY, TAG_RECORD,
+    TAG_WATERMARK, element_length,
 };
 use crate::communication::gate::{ChannelEvent, Delivery, Outlet};
 use crate::communication::live::{BUFFERS_IN_USE, LiveOutput, TaskMetrics};
@@ -158,6 +159,17 @@ impl<T> RecordWriter<T> {
         self.finish_element()?;
         let channel = (marker.emitted_unix_nanos as usize) % self.channels.len();
         self.write_element(channel)
+    }
+
+    /// Sends a checkpoint barrier on every channel and ships it at once, with what is
+    /// before it, as Flink does: a barrier waiting for its buffer to fill would hold up
+    /// every consumer's alignment.
+    pub fn emit_barrier(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError> {
+        self.start_element(TAG_BARRIER);
+        self.scratch.extend_from_slice(&barrier.to_bytes());
+        self.finish_element()?;
+        self.write_to_all()?;
+        self.flush()
     }
 
     /// When the buffer timeout next requires a flush.

@@ -26,6 +26,7 @@ use crate::state::{KeyedStateBackend, StateBackend};
 use std::hash::Hash;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use typeinfo_serializers::RecordSerializer;
 
 /// What the runtime hands a subtask when it creates it.
@@ -37,6 +38,8 @@ pub struct Wiring {
     pub(crate) output: Option<(Vec<Box<dyn Outlet>>, LocalBufferPool)>,
     /// Where the task publishes while it runs, when the job serves metrics.
     pub metrics: Option<TaskMetrics>,
+    /// How often sources cut the stream with a checkpoint barrier, if at all.
+    pub barrier_interval: Option<Duration>,
 }
 
 type MakeTask = Arc<dyn Fn(&mut Wiring) -> Result<Box<dyn Task>, EngineError> + Send + Sync>;
@@ -75,6 +78,8 @@ pub struct JobGraph {
     /// Where each process of the job serves its metrics while it runs: task manager `i` at
     /// this address's port + `i` (see [`JobGraph::serve_metrics`]).
     pub metrics: Option<SocketAddr>,
+    /// How often every source emits a checkpoint barrier (see [`JobGraph::with_barriers`]).
+    pub barrier_interval: Option<Duration>,
 }
 
 /// The start of a job.
@@ -144,6 +149,7 @@ impl JobBuilder {
                 source: Box::new(partition(wiring.subtask)),
                 event_time,
                 emission,
+                barrier_interval: wiring.barrier_interval,
                 subtask: wiring.subtask,
                 out,
             }) as Box<dyn Task>)
@@ -376,6 +382,7 @@ impl<T: Send + 'static> Stream<T> {
             stages: job.stages,
             edges: job.edges,
             metrics: None,
+            barrier_interval: None,
         }
     }
 }
@@ -385,6 +392,17 @@ impl JobGraph {
     /// task managers as processes, task manager `i` at port + `i`.
     pub fn serve_metrics(mut self, address: SocketAddr) -> Self {
         self.metrics = Some(address);
+        self
+    }
+
+    /// Cuts the stream with a checkpoint barrier every `interval` at every source. Barriers
+    /// travel in the network buffers between records, every task aligns them over its
+    /// input channels, and the job report counts them with their alignment times. (State
+    /// is not yet written at a barrier: this is the cut, and what aligning it costs.)
+    pub fn with_barriers(mut self, interval: Duration) -> Self {
+        self.parameters
+            .push(format!("barrier-interval={}us", interval.as_micros()));
+        self.barrier_interval = Some(interval);
         self
     }
 

@@ -2,7 +2,7 @@
 //! and calls the next, so a chain runs in one thread with no serialization (Flink's
 //! `ChainingOutput`). The last output of a chain is a network writer or a sink.
 
-use crate::communication::element::LatencyMarker;
+use crate::communication::element::{CheckpointBarrier, LatencyMarker};
 use crate::communication::writer::RecordWriter;
 use crate::dataflow::report::{SinkResult, TaskReport};
 use crate::error::EngineError;
@@ -18,6 +18,8 @@ pub trait Output<T>: Send {
     /// Event time has reached `event_time` upstream.
     fn watermark(&mut self, event_time: i64) -> Result<(), EngineError>;
     fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError>;
+    /// Everything before `barrier` has been collected: the checkpoint's cut.
+    fn checkpoint(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError>;
     /// When a writer down the chain must flush next (the buffer timeout).
     fn flush_deadline(&self) -> Option<Instant>;
     fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError>;
@@ -25,11 +27,16 @@ pub trait Output<T>: Send {
     fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError>;
 }
 
-/// Passes latency markers and flushes on to the next output: what every operator does.
+/// Passes latency markers, barriers and flushes on to the next output: what every operator
+/// does. (No operator writes its keyed state at a barrier yet: barriers cut the stream and
+/// measure alignment; snapshots come with checkpoints.)
 macro_rules! forward_markers_and_flushes {
     () => {
         fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
             self.next.latency(marker)
+        }
+        fn checkpoint(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError> {
+            self.next.checkpoint(barrier)
         }
         fn flush_deadline(&self) -> Option<Instant> {
             self.next.flush_deadline()
@@ -231,6 +238,9 @@ impl<T: Send> Output<T> for NetworkOutput<T> {
     fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
         self.0.emit_latency(marker)
     }
+    fn checkpoint(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError> {
+        self.0.emit_barrier(barrier)
+    }
     fn flush_deadline(&self) -> Option<Instant> {
         self.0.flush_deadline()
     }
@@ -275,6 +285,9 @@ impl<T: Hash + Send> Output<T> for ChecksumSink {
     }
     fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
         self.result.latencies.record(marker.age_nanos());
+        Ok(())
+    }
+    fn checkpoint(&mut self, _: CheckpointBarrier) -> Result<(), EngineError> {
         Ok(())
     }
     fn flush_deadline(&self) -> Option<Instant> {

@@ -24,6 +24,34 @@ pub struct TaskReport {
     pub busy: Duration,
     /// What the subtask's keyed state read and wrote (zero on the heap).
     pub state: StateMetrics,
+    pub barriers: BarrierStats,
+}
+
+/// The checkpoint barriers of a subtask or a job.
+#[derive(TypeInfo, Debug, Clone, Default, PartialEq, Eq)]
+pub struct BarrierStats {
+    /// Barriers sources emitted.
+    pub emitted: u64,
+    /// Barriers tasks fed by the network aligned (one per checkpoint and task).
+    pub aligned: u64,
+    /// From a task's first channel delivering a barrier to its last: summed, and the most.
+    pub alignment_total: Duration,
+    pub alignment_max: Duration,
+}
+
+impl BarrierStats {
+    pub fn merge(&mut self, other: &BarrierStats) {
+        self.emitted += other.emitted;
+        self.aligned += other.aligned;
+        self.alignment_total += other.alignment_total;
+        self.alignment_max = self.alignment_max.max(other.alignment_max);
+    }
+
+    pub(crate) fn aligned(&mut self, alignment: Duration) {
+        self.aligned += 1;
+        self.alignment_total += alignment;
+        self.alignment_max = self.alignment_max.max(alignment);
+    }
 }
 
 /// One edge of a finished job, summed over its subtasks.
@@ -69,6 +97,7 @@ pub struct JobReport {
     pub source_records: u64,
     /// Keyed state over all subtasks.
     pub state: StateMetrics,
+    pub barriers: BarrierStats,
     /// Per direction of each TCP connection (none over local channels).
     pub connections: Vec<ConnectionReport>,
 }

@@ -8,8 +8,9 @@ use crate::communication::pool::NetworkBufferPool;
 use crate::config::NetworkConfig;
 use crate::dataflow::endpoint::Endpoint;
 use crate::dataflow::job::{JobGraph, Wiring};
-use crate::dataflow::report::SinkResult;
-use crate::dataflow::report::{ConnectionReport, EdgeReport, JobReport, TaskReport};
+use crate::dataflow::report::{
+    BarrierStats, ConnectionReport, EdgeReport, JobReport, SinkResult, TaskReport,
+};
 use crate::dataflow::task::Task;
 use crate::dataflow::transport::Transport;
 use crate::dataflow::wires::{Peers, Placement, Wires, consumers_per_producer, producers_of};
@@ -265,6 +266,7 @@ impl JobGraph {
                         .input
                         .map(|e| wired.gates[e][subtask].take().expect("once")),
                     output,
+                    barrier_interval: self.barrier_interval,
                 };
                 let task = (stage.make)(&mut wiring)?;
                 let report = TaskReport {
@@ -290,6 +292,7 @@ impl JobGraph {
         let mut sink = SinkResult::default();
         let (mut late_records, mut source_records) = (0, 0);
         let mut state = StateMetrics::default();
+        let mut barriers = BarrierStats::default();
         let mut edges: Vec<EdgeReport> = self
             .edges
             .iter()
@@ -310,6 +313,7 @@ impl JobGraph {
             }
             late_records += task.late_records;
             state.merge(&task.state);
+            barriers.merge(&task.barriers);
             source_records += task.source_records;
             for (name, metrics) in &task.outputs {
                 if let Some(edge) = edges.iter_mut().find(|e| &e.name == name) {
@@ -333,6 +337,7 @@ impl JobGraph {
             late_records,
             source_records,
             state,
+            barriers,
             connections: Vec::new(),
         }
     }

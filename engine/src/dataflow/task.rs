@@ -3,7 +3,7 @@
 //! the clock every few records, and waits for input no longer than its next flush is due,
 //! so no flusher thread shares the writers' buffers.
 
-use crate::communication::element::{Element, LatencyMarker};
+use crate::communication::element::{CheckpointBarrier, Element, LatencyMarker};
 use crate::communication::reader::{Next, RecordReader};
 use crate::dataflow::operator::Output;
 use crate::dataflow::report::TaskReport;
@@ -51,6 +51,8 @@ pub(crate) struct SourceTask<T> {
     pub(crate) source: Box<dyn Source<T>>,
     pub(crate) event_time: Option<fn(&T) -> i64>,
     pub(crate) emission: Emission,
+    /// How often to cut the stream with a checkpoint barrier, if at all.
+    pub(crate) barrier_interval: Option<Duration>,
     pub(crate) subtask: usize,
     pub(crate) out: Box<dyn Output<T>>,
 }
@@ -61,11 +63,13 @@ impl<T: Send> Task for SourceTask<T> {
             mut source,
             event_time,
             emission,
+            barrier_interval,
             subtask,
             mut out,
         } = *self;
         let started = Instant::now();
         let mut next_marker = started + emission.latency_interval;
+        let mut next_barrier = barrier_interval.map(|every| started + every);
         let mut since_clock = 0;
         let mut since_watermark = 0;
         let mut max_time = i64::MIN;
@@ -92,6 +96,13 @@ impl<T: Send> Task for SourceTask<T> {
                     next_marker = now + emission.latency_interval;
                     out.latency(LatencyMarker::now(subtask))?;
                 }
+                if let (Some(due), Some(every)) = (next_barrier, barrier_interval)
+                    && now >= due
+                {
+                    next_barrier = Some(now + every);
+                    report.barriers.emitted += 1;
+                    out.checkpoint(CheckpointBarrier::new(report.barriers.emitted))?;
+                }
                 out.flush_if_due(now)?;
             }
         }
@@ -105,7 +116,8 @@ impl<T: Send> Task for SourceTask<T> {
 }
 
 /// A stage fed by the network: reads its edge and pushes into its chain, tracking the
-/// watermark as the least over its channels (an ended channel no longer holds it back).
+/// watermark as the least over its channels (an ended channel no longer holds it back),
+/// and passing each checkpoint on once its reader has aligned the barriers.
 pub(crate) struct NetworkTask<T> {
     pub(crate) reader: RecordReader<T>,
     pub(crate) out: Box<dyn Output<T>>,
@@ -155,6 +167,10 @@ impl<T: Send> Task for NetworkTask<T> {
                     element: Element::Latency(marker),
                     ..
                 } => out.latency(marker)?,
+                Next::Checkpoint { barrier, alignment } => {
+                    report.barriers.aligned(alignment);
+                    out.checkpoint(barrier)?;
+                }
                 Next::Ended { channel } => {
                     if let Some(time) = advance(channel, i64::MAX)
                         && time != i64::MAX

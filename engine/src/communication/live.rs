@@ -30,6 +30,24 @@ impl Kind {
     }
 }
 
+impl Metric {
+    pub const fn counter(name: &'static str, help: &'static str) -> Metric {
+        Metric {
+            name,
+            help,
+            kind: Kind::Counter,
+        }
+    }
+
+    pub const fn gauge(name: &'static str, help: &'static str) -> Metric {
+        Metric {
+            name,
+            help,
+            kind: Kind::Gauge,
+        }
+    }
+}
+
 type Read = Box<dyn Fn() -> f64 + Send + Sync>;
 
 struct Series {
@@ -135,51 +153,42 @@ fn escape(value: &str) -> String {
     out
 }
 
-pub static RECORDS_OUT: Metric = Metric {
-    name: "typeinfo_task_records_out_total",
-    help: "Records a task wrote to an edge.",
-    kind: Kind::Counter,
-};
-pub static BYTES_OUT: Metric = Metric {
-    name: "typeinfo_task_bytes_out_total",
-    help: "Bytes a task wrote to an edge, framing included.",
-    kind: Kind::Counter,
-};
-pub static BUFFERS_OUT: Metric = Metric {
-    name: "typeinfo_task_buffers_out_total",
-    help: "Network buffers a task sent on an edge.",
-    kind: Kind::Counter,
-};
-pub static BACK_PRESSURE: Metric = Metric {
-    name: "typeinfo_task_back_pressure_seconds_total",
-    help: "Time a task waited for a free network buffer on an edge.",
-    kind: Kind::Counter,
-};
-pub static BUFFERS_IN_USE: Metric = Metric {
-    name: "typeinfo_task_buffers_in_use",
-    help: "Network buffers of a task's output pool on loan now.",
-    kind: Kind::Gauge,
-};
-pub static RECORDS_IN: Metric = Metric {
-    name: "typeinfo_task_records_in_total",
-    help: "Records a task read from an edge.",
-    kind: Kind::Counter,
-};
-pub static BYTES_IN: Metric = Metric {
-    name: "typeinfo_task_bytes_in_total",
-    help: "Bytes a task read from an edge, framing included.",
-    kind: Kind::Counter,
-};
-pub static CHECKPOINTS_ALIGNED: Metric = Metric {
-    name: "typeinfo_task_checkpoints_aligned_total",
-    help: "Checkpoint barriers a task aligned over the channels of an edge.",
-    kind: Kind::Counter,
-};
-pub static ALIGNMENT: Metric = Metric {
-    name: "typeinfo_task_checkpoint_alignment_seconds_total",
-    help: "Time channels of an edge were blocked waiting for the others' checkpoint barrier.",
-    kind: Kind::Counter,
-};
+pub static RECORDS_OUT: Metric = Metric::counter(
+    "typeinfo_task_records_out_total",
+    "Records a task wrote to an edge.",
+);
+pub static BYTES_OUT: Metric = Metric::counter(
+    "typeinfo_task_bytes_out_total",
+    "Bytes a task wrote to an edge, framing included.",
+);
+pub static BUFFERS_OUT: Metric = Metric::counter(
+    "typeinfo_task_buffers_out_total",
+    "Network buffers a task sent on an edge.",
+);
+pub static BACK_PRESSURE: Metric = Metric::counter(
+    "typeinfo_task_back_pressure_seconds_total",
+    "Time a task waited for a free network buffer on an edge.",
+);
+pub static BUFFERS_IN_USE: Metric = Metric::gauge(
+    "typeinfo_task_buffers_in_use",
+    "Network buffers of a task's output pool on loan now.",
+);
+pub static RECORDS_IN: Metric = Metric::counter(
+    "typeinfo_task_records_in_total",
+    "Records a task read from an edge.",
+);
+pub static BYTES_IN: Metric = Metric::counter(
+    "typeinfo_task_bytes_in_total",
+    "Bytes a task read from an edge, framing included.",
+);
+pub static CHECKPOINTS_ALIGNED: Metric = Metric::counter(
+    "typeinfo_task_checkpoints_aligned_total",
+    "Checkpoint barriers a task aligned over the channels of an edge.",
+);
+pub static ALIGNMENT: Metric = Metric::counter(
+    "typeinfo_task_checkpoint_alignment_seconds_total",
+    "Time channels of an edge were blocked waiting for the others' checkpoint barrier.",
+);
 
 /// The counters of one writer, published every buffer it sends.
 pub(crate) struct LiveOutput {

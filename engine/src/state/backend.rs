@@ -3,7 +3,7 @@
 use super::disk::{DiskStore, DiskTable};
 use super::key::{Namespace, StateKey};
 use super::{ListState, MapState, StateBackend, ValueState};
-use crate::communication::live::{Kind, Metric, TaskMetrics};
+use crate::communication::live::{Metric, TaskMetrics};
 use crate::error::EngineError;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -231,26 +231,22 @@ impl<K: StateKey> KeyedStateBackend<K> {
 /// One figure of [`StateMetrics`].
 type Field = fn(&StateMetrics) -> u64;
 
-static STATE_READS: Metric = Metric {
-    name: "typeinfo_state_reads_total",
-    help: "Values keyed state read from its store (0 on the heap, which reads objects).",
-    kind: Kind::Counter,
-};
-static STATE_WRITES: Metric = Metric {
-    name: "typeinfo_state_writes_total",
-    help: "Values keyed state wrote to its store (0 on the heap).",
-    kind: Kind::Counter,
-};
-static STATE_BYTES_READ: Metric = Metric {
-    name: "typeinfo_state_read_bytes_total",
-    help: "Bytes of the values keyed state read from its store.",
-    kind: Kind::Counter,
-};
-static STATE_BYTES_WRITTEN: Metric = Metric {
-    name: "typeinfo_state_written_bytes_total",
-    help: "Bytes of the values keyed state wrote to its store.",
-    kind: Kind::Counter,
-};
+static STATE_READS: Metric = Metric::counter(
+    "typeinfo_state_reads_total",
+    "Values keyed state read from its store (0 on the heap, which reads objects).",
+);
+static STATE_WRITES: Metric = Metric::counter(
+    "typeinfo_state_writes_total",
+    "Values keyed state wrote to its store (0 on the heap).",
+);
+static STATE_BYTES_READ: Metric = Metric::counter(
+    "typeinfo_state_read_bytes_total",
+    "Bytes of the values keyed state read from its store.",
+);
+static STATE_BYTES_WRITTEN: Metric = Metric::counter(
+    "typeinfo_state_written_bytes_total",
+    "Bytes of the values keyed state wrote to its store.",
+);
 
 /// Keys the type `K` in handles that hold no `K` themselves.
 pub(crate) type Keys<K> = PhantomData<fn() -> K>;

@@ -305,6 +305,50 @@ fn checkpoint_barriers_are_aligned_at_every_task_and_change_no_result() {
     }
 }
 
+/// A source held up before its first barrier keeps the other source's channels blocked at
+/// every consumer: their buffers queue (locally in the producer's pool, over TCP as the
+/// receiver's credit), the other source waits for buffers, and the alignment lasts about
+/// as long as the hold-up.
+#[test]
+fn an_alignment_held_up_by_one_source_back_pressures_the_other() {
+    const HOLD_UP: Duration = Duration::from_millis(400);
+    for transport in [Transport::Local, Transport::Tcp { task_managers: 2 }] {
+        let report = JobBuilder::new("held up", true)
+            .source(
+                "numbers",
+                2,
+                |i| {
+                    (0..300_000u64).map(move |n| {
+                        if i == 0 && n == 100 {
+                            std::thread::sleep(HOLD_UP);
+                        }
+                        n
+                    })
+                },
+                None,
+                Emission::default(),
+            )
+            .connect(Partitioner::Rebalance, pojo(), 2)
+            .sink("sink")
+            .with_barriers(Duration::from_millis(50))
+            .run(&NetworkConfig::default(), transport.clone())
+            .unwrap();
+        assert_eq!(report.sink.records, 600_000, "{transport:?}");
+        let task = |name: &str| report.tasks.iter().find(|t| t.task == name).unwrap();
+        let fast = &task("numbers[1]").outputs[0].1;
+        assert!(
+            fast.blocked > HOLD_UP / 4,
+            "the fast source waited {:?} for buffers, {transport:?}",
+            fast.blocked
+        );
+        let longest = report.barriers.alignment_max;
+        assert!(
+            longest > HOLD_UP / 2,
+            "the longest alignment took {longest:?}, {transport:?}"
+        );
+    }
+}
+
 #[test]
 fn windows_give_the_same_results_in_every_topology() {
     let expected = expected_windows();

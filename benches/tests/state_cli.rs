@@ -20,10 +20,28 @@ fn text(output: &Output) -> String {
     )
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("typeinfo-state-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A test's own directory under the system's temporary one, removed when the test ends.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "typeinfo-state-cli-{}-{test}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn write(path: &Path, format: &str) {
@@ -43,8 +61,9 @@ fn write(path: &Path, format: &str) {
 
 #[test]
 fn show_and_check_a_state_file_in_each_format() {
+    let scratch = Scratch::new("show");
     for format in ["pojo", "compact", "kryo", "avro"] {
-        let path = scratch(&format!("sessions-{format}.state"));
+        let path = scratch.file(&format!("sessions-{format}.state"));
         write(&path, format);
         let file = path.to_str().unwrap();
 
@@ -75,7 +94,8 @@ fn show_and_check_a_state_file_in_each_format() {
 
 #[test]
 fn another_type_or_a_damaged_file_is_refused_with_the_reason() {
-    let path = scratch("refused.state");
+    let scratch = Scratch::new("refused");
+    let path = scratch.file("refused.state");
     write(&path, "pojo");
     let file = path.to_str().unwrap();
 
@@ -86,7 +106,7 @@ fn another_type_or_a_damaged_file_is_refused_with_the_reason() {
     let mut bytes = std::fs::read(&path).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x10;
-    let damaged = scratch("damaged.state");
+    let damaged = scratch.file("damaged.state");
     std::fs::write(&damaged, &bytes).unwrap();
     for command in [&["state", "show"][..], &["state", "check"][..]] {
         let mut args = command.to_vec();

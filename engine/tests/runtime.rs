@@ -318,11 +318,10 @@ fn an_alignment_held_up_by_one_source_back_pressures_the_other() {
                 "numbers",
                 2,
                 |i| {
-                    (0..300_000u64).map(move |n| {
+                    (0..300_000u64).inspect(move |&n| {
                         if i == 0 && n == 100 {
                             std::thread::sleep(HOLD_UP);
                         }
-                        n
                     })
                 },
                 None,

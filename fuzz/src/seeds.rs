@@ -3,12 +3,12 @@
 //! Generated, not stored, so the seeds follow the formats as they change.
 
 use crate::deliveries::Deliveries;
-use crate::engine::write_all;
+use crate::engine::{Read, write_all};
 use crate::kryo_configs;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 use std::sync::Arc;
-use typeinfo_engine::{Element, LatencyMarker};
+use typeinfo_engine::{CheckpointBarrier, Element, LatencyMarker};
 use typeinfo_serializers::RecordCodec;
 use typeinfo_serializers::avro::file::{Codec, FileWriter};
 use typeinfo_serializers::avro::{Avro, AvroCodec, schema_of};
@@ -170,22 +170,31 @@ fn avro_schemas() -> Vec<Vec<u8>> {
     .collect()
 }
 
-/// Trees over one to three channels, with watermarks and latency markers between them.
+/// Trees over one to three channels, with watermarks, latency markers and a checkpoint
+/// barrier between them.
 fn engine_deliveries() -> Vec<Vec<u8>> {
     let trees = samples(strategies::tree(), PER_TYPE * 3);
     (1..=3)
         .map(|channels| {
-            let elements: Vec<Vec<Element<Tree>>> = (0..channels)
+            let elements: Vec<Vec<Read<Tree>>> = (0..channels)
                 .map(|channel| {
-                    let mut elements: Vec<Element<Tree>> = (trees.iter().skip(channel))
+                    let mut elements: Vec<Read<Tree>> = (trees.iter().skip(channel))
                         .step_by(channels)
-                        .map(|tree| Element::Record(tree.clone()))
+                        .map(|tree| Read::Element(Element::Record(tree.clone())))
                         .collect();
-                    elements.insert(1.min(elements.len()), Element::Watermark(-5));
-                    elements.push(Element::Latency(LatencyMarker {
+                    elements.insert(1.min(elements.len()), Read::Element(Element::Watermark(-5)));
+                    let middle = elements.len() / 2;
+                    elements.insert(
+                        middle,
+                        Read::Barrier(CheckpointBarrier {
+                            id: 1,
+                            timestamp_millis: 1_700_000_000_000,
+                        }),
+                    );
+                    elements.push(Read::Element(Element::Latency(LatencyMarker {
                         emitted_unix_nanos: 1_700_000_000_000_000_000,
                         source_subtask: channel as u32,
-                    }));
+                    })));
                     elements
                 })
                 .collect();

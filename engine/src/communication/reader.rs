@@ -800,6 +800,27 @@ mod tests {
     }
 
     #[test]
+    fn the_writer_refuses_barriers_whose_ids_do_not_rise() {
+        let global = NetworkBufferPool::new(2, SEGMENT);
+        let (_gate, senders) = InputGate::new(1, JobControl::new());
+        let mut writer = RecordWriter::<Vec<u8>>::new(
+            "a → b".into(),
+            Arc::new(Raw),
+            Partitioner::Forward,
+            0,
+            vec![Box::new(senders[0].clone()) as Box<dyn Outlet>],
+            global.local_pool(2, "w").unwrap(),
+            &config(),
+            JobControl::new(),
+        );
+        let e = writer.emit_barrier(CheckpointBarrier::new(0)).unwrap_err();
+        assert!(e.to_string().contains("barrier 0 after barrier 0"), "{e}");
+        writer.emit_barrier(CheckpointBarrier::new(3)).unwrap();
+        let e = writer.emit_barrier(CheckpointBarrier::new(3)).unwrap_err();
+        assert!(e.to_string().contains("barrier 3 after barrier 3"), "{e}");
+    }
+
+    #[test]
     fn hostile_barriers_are_errors() {
         let barrier = |id: u64| {
             let mut e = 17u32.to_le_bytes().to_vec();

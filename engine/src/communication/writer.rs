@@ -50,6 +50,8 @@ pub struct RecordWriter<T> {
     metrics: OutputMetrics,
     /// Where `metrics` are published while the job runs, when it is watched.
     live: Option<LiveOutput>,
+    /// The last barrier sent (0 before the first): readers refuse ids that do not rise.
+    last_barrier: u64,
 }
 
 impl<T> RecordWriter<T> {
@@ -84,6 +86,7 @@ impl<T> RecordWriter<T> {
                 ..OutputMetrics::default()
             },
             live: None,
+            last_barrier: 0,
             pool,
             control,
             scratch: Vec::new(),
@@ -165,6 +168,16 @@ impl<T> RecordWriter<T> {
     /// before it, as Flink does: a barrier waiting for its buffer to fill would hold up
     /// every consumer's alignment.
     pub fn emit_barrier(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError> {
+        if barrier.id <= self.last_barrier {
+            return Err(EngineError::Operator {
+                operator: format!("the writer of {}", self.edge),
+                detail: format!(
+                    "checkpoint barrier {} after barrier {} (ids rise from 1)",
+                    barrier.id, self.last_barrier
+                ),
+            });
+        }
+        self.last_barrier = barrier.id;
         self.start_element(TAG_BARRIER);
         self.scratch.extend_from_slice(&barrier.to_bytes());
         self.finish_element()?;

@@ -400,8 +400,10 @@ impl JobGraph {
     /// input channels, and the job report counts them with their alignment times. (State
     /// is not yet written at a barrier: this is the cut, and what aligning it costs.)
     pub fn with_barriers(mut self, interval: Duration) -> Self {
+        const KEY: &str = "barrier-interval=";
+        self.parameters.retain(|p| !p.starts_with(KEY));
         self.parameters
-            .push(format!("barrier-interval={}us", interval.as_micros()));
+            .push(format!("{KEY}{}us", interval.as_micros()));
         self.barrier_interval = Some(interval);
         self
     }

@@ -69,7 +69,8 @@ impl<T: Send> Task for SourceTask<T> {
         } = *self;
         let started = Instant::now();
         let mut next_marker = started + emission.latency_interval;
-        let mut next_barrier = barrier_interval.map(|every| started + every);
+        // When the next barrier is due, and the interval.
+        let mut barriers = barrier_interval.map(|every| (started + every, every));
         let mut since_clock = 0;
         let mut since_watermark = 0;
         let mut max_time = i64::MIN;
@@ -96,10 +97,10 @@ impl<T: Send> Task for SourceTask<T> {
                     next_marker = now + emission.latency_interval;
                     out.latency(LatencyMarker::now(subtask))?;
                 }
-                if let (Some(due), Some(every)) = (next_barrier, barrier_interval)
-                    && now >= due
+                if let Some((due, every)) = &mut barriers
+                    && now >= *due
                 {
-                    next_barrier = Some(now + every);
+                    *due = now + *every;
                     report.barriers.emitted += 1;
                     out.checkpoint(CheckpointBarrier::new(report.barriers.emitted))?;
                 }

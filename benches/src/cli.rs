@@ -325,10 +325,21 @@ pub struct RunFlags {
     #[arg(long, value_name = "PORT", value_parser = between(1u16, u16::MAX))]
     pub metrics_port: Option<u16>,
     /// Milliseconds between the checkpoint barriers every source emits; tasks align them
-    /// and the run reports alignment times (state is not yet written at a barrier)
+    /// and the run reports alignment times, but no state is written (the cut alone)
     /// [default: none].
-    #[arg(long, value_name = "MS", value_parser = between(1u64, 3_600_000))]
+    #[arg(long, value_name = "MS", value_parser = between(1u64, 3_600_000), conflicts_with = "checkpoint_interval")]
     pub barrier_interval: Option<u64>,
+    /// Milliseconds between checkpoints: barriers as with --barrier-interval, and at each
+    /// one every task writes its keyed state into --checkpoint-dir; a checkpoint is
+    /// complete once every task acknowledged it [default: none].
+    #[arg(long, value_name = "MS", value_parser = between(1u64, 3_600_000), requires = "checkpoint_dir")]
+    pub checkpoint_interval: Option<u64>,
+    /// The directory checkpoints go to (`chk-N/` each, complete when it holds `_metadata`).
+    #[arg(long, value_name = "DIR", requires = "checkpoint_interval")]
+    pub checkpoint_dir: Option<PathBuf>,
+    /// Complete checkpoints kept; older ones are removed [default: 1].
+    #[arg(long, value_name = "N", value_parser = between(1usize, 1000), requires = "checkpoint_interval")]
+    pub checkpoints_retained: Option<usize>,
     /// The directory the disk backend makes its stores in [default: the system's temporary
     /// directory].
     #[arg(long, value_name = "DIR")]

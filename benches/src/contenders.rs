@@ -178,6 +178,16 @@ impl<T, S: RecordSerializer<T>> RecordSerializer<T> for Named<S> {
     fn record_snapshot(&self) -> Option<typeinfo::snapshot::Snapshot> {
         self.inner.record_snapshot()
     }
+    fn read_record_by(
+        &self,
+        bytes: &[u8],
+        migration: &typeinfo::snapshot::Migration<T>,
+    ) -> Result<T, DecodeError>
+    where
+        T: typeinfo::Decode,
+    {
+        self.inner.read_record_by(bytes, migration)
+    }
 }
 
 /// A record format timed on a dataset: records one by one, as they travel between

@@ -4,6 +4,7 @@ use crate::cli::{Partitioning, RunFlags, Switch, TransportKind};
 use crate::jobs::{JobFormat, etl, flink_mini, transfer};
 use std::fmt::Write as _;
 use std::time::Duration;
+use typeinfo_engine::checkpoint::CheckpointConfig;
 use typeinfo_engine::{
     EngineError, JobGraph, JobReport, NetworkConfig, StateBackend, Transport, WorkerArgs,
     WorkerCommand,
@@ -48,6 +49,8 @@ pub struct RunArgs {
     pub metrics_port: Option<u16>,
     /// How often the sources emit checkpoint barriers.
     pub barrier_interval: Option<Duration>,
+    /// How often to take checkpoints, and where they go.
+    pub checkpoints: Option<(Duration, CheckpointConfig)>,
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
@@ -155,6 +158,14 @@ impl RunArgs {
             state: StateBackend::Heap,
             metrics_port: flags.metrics_port,
             barrier_interval: flags.barrier_interval.map(Duration::from_millis),
+            checkpoints: match (flags.checkpoint_interval, flags.checkpoint_dir) {
+                (Some(interval), Some(dir)) => Some((
+                    Duration::from_millis(interval),
+                    CheckpointConfig::new(dir, flags.checkpoints_retained.unwrap_or(1))?,
+                )),
+                // clap requires the two together.
+                _ => None,
+            },
             network: NetworkConfig {
                 network_buffers: flags.network_buffers.unwrap_or(defaults.network_buffers),
                 segment_size: flags.segment_size.unwrap_or(defaults.segment_size),
@@ -253,6 +264,9 @@ impl RunArgs {
         }
         if let Some(interval) = self.barrier_interval {
             job = job.with_barriers(interval);
+        }
+        if let Some((interval, config)) = &self.checkpoints {
+            job = job.with_checkpoints(*interval, config.clone());
         }
         Ok(job)
     }
@@ -362,6 +376,22 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
             b.aligned,
             b.alignment_total.as_secs_f64() * 1e3 / b.aligned.max(1) as f64,
             b.alignment_max.as_secs_f64() * 1e3,
+        );
+    }
+    if let Some((interval, config)) = &args.checkpoints {
+        let c = &report.checkpoints;
+        let _ = writeln!(
+            out,
+            "checkpoints every {} ms into {}: {} complete (the last {} kept), the last chk-{} \
+             of {} bytes; duration {:.3} ms on average, {:.3} ms at most",
+            interval.as_millis(),
+            config.dir.display(),
+            c.completed,
+            config.retained,
+            c.last_id,
+            c.last_bytes,
+            c.duration_total.as_secs_f64() * 1e3 / c.completed.max(1) as f64,
+            c.duration_max.as_secs_f64() * 1e3,
         );
     }
     let _ = writeln!(

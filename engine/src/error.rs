@@ -55,6 +55,8 @@ pub enum EngineError {
     /// Keyed state could not be read or written (`state` names the operator, subtask and
     /// state).
     State { state: String, detail: String },
+    /// A checkpoint under `path` could not be written or read.
+    Checkpoint { path: String, detail: String },
     /// This task stopped because another part of the job failed first.
     Cancelled,
 }
@@ -112,6 +114,7 @@ impl fmt::Display for EngineError {
                 detail,
             } => write!(f, "task manager {task_manager}: {detail}"),
             EngineError::State { state, detail } => write!(f, "state {state}: {detail}"),
+            EngineError::Checkpoint { path, detail } => write!(f, "checkpoint {path}: {detail}"),
             EngineError::Cancelled => f.write_str("cancelled because another task failed"),
         }
     }

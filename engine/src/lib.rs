@@ -22,6 +22,7 @@
 //! `run` (the one place that picks in-process or cluster), [`config`] and [`error`] sit
 //! beside them. The built-in jobs live with the crate that runs them (`typeinfo-benches`).
 
+pub mod checkpoint;
 mod cluster;
 pub mod communication;
 pub mod config;
@@ -53,6 +54,6 @@ pub use dataflow::task::{Emission, Source};
 pub use dataflow::transport::{Transport, WorkerCommand};
 pub use error::EngineError;
 pub use state::{
-    CurrentKey, KeyedStateBackend, ListState, MapState, Namespace, StateBackend, StateKey,
-    StateMetrics, ValueState,
+    CheckpointedState, CurrentKey, KeyedStateBackend, ListState, MapState, Namespace, StateBackend,
+    StateKey, StateMetrics, ValueState,
 };

@@ -81,9 +81,14 @@ fn promtool() -> Option<std::path::PathBuf> {
 #[test]
 fn a_running_job_serves_metrics_that_promtool_accepts() {
     let address = free_address();
-    let job = slow_job(1_500)
-        .serve_metrics(address)
-        .with_barriers(Duration::from_millis(20));
+    let checkpoints = std::env::temp_dir().join(format!(
+        "typeinfo-metrics-checkpoints-{}",
+        std::process::id()
+    ));
+    let job = slow_job(1_500).serve_metrics(address).with_checkpoints(
+        Duration::from_millis(20),
+        typeinfo_engine::checkpoint::CheckpointConfig::new(&checkpoints, 1).unwrap(),
+    );
     let running = std::thread::spawn(move || job.run(&NetworkConfig::default(), Transport::Local));
     let deadline = Instant::now() + Duration::from_secs(30);
     let mut scrapes: Vec<String> = Vec::new();
@@ -127,6 +132,11 @@ fn a_running_job_serves_metrics_that_promtool_accepts() {
         "typeinfo_task_bytes_in_total",
         "typeinfo_task_checkpoints_aligned_total",
         "typeinfo_task_checkpoint_alignment_seconds_total",
+        "typeinfo_checkpoints_completed_total",
+        "typeinfo_checkpoint_duration_seconds_total",
+        "typeinfo_checkpoint_last_duration_seconds",
+        "typeinfo_checkpoint_size_bytes_total",
+        "typeinfo_checkpoint_last_size_bytes",
     ] {
         assert!(
             last.contains(&format!("# TYPE {metric} ")),
@@ -135,6 +145,13 @@ fn a_running_job_serves_metrics_that_promtool_accepts() {
     }
     let aligned = value(last, "typeinfo_task_checkpoints_aligned_total", "edge=");
     assert!(aligned.is_some_and(|n| n > 0.0), "{aligned:?} in\n{last}");
+    let completed = value(last, "typeinfo_checkpoints_completed_total", "job=\"slow\"");
+    assert!(
+        completed.is_some_and(|n| n > 0.0),
+        "{completed:?} in\n{last}"
+    );
+    assert!(completed.unwrap() <= report.checkpoints.completed as f64);
+    std::fs::remove_dir_all(&checkpoints).unwrap();
     match promtool() {
         None => {
             if std::env::var_os("TYPEINFO_REQUIRE_PROMTOOL").is_some() {

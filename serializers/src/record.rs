@@ -3,7 +3,7 @@
 
 use typeinfo::codec::{Direct, ReadValue};
 use typeinfo::factory::Factories;
-use typeinfo::snapshot::Snapshot;
+use typeinfo::snapshot::{Migration, Snapshot};
 use typeinfo::{
     Decode, DecodeError, Decoder, Encode, EncodeError, EncodeErrorKind, HasTypeInfo, Limits,
 };
@@ -115,6 +115,25 @@ pub trait RecordSerializer<T>: Send + Sync {
     fn record_snapshot(&self) -> Option<Snapshot> {
         None
     }
+
+    /// Decodes one record written under an older snapshot, read by `migration`
+    /// ([`RecordCodec::decode_by`]). A format without snapshots reads only records that
+    /// need no conversion.
+    fn read_record_by(&self, bytes: &[u8], migration: &Migration<T>) -> Result<T, DecodeError>
+    where
+        T: Decode,
+    {
+        if migration.converts() {
+            return Err(DecodeError::Custom(
+                format!(
+                    "`{}` has no serializer snapshots, so it cannot read records of an older type",
+                    self.name()
+                )
+                .into(),
+            ));
+        }
+        self.read_record(bytes)
+    }
 }
 
 impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C {
@@ -139,6 +158,10 @@ impl<C: RecordCodec + Send + Sync, T: Encode + Decode> RecordSerializer<T> for C
 
     fn record_snapshot(&self) -> Option<Snapshot> {
         Some(self.snapshot::<T>())
+    }
+
+    fn read_record_by(&self, bytes: &[u8], migration: &Migration<T>) -> Result<T, DecodeError> {
+        self.decode_by(bytes, migration)
     }
 }
 

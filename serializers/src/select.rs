@@ -388,4 +388,14 @@ impl<T> RecordSerializer<T> for Serializer<T> {
     fn record_snapshot(&self) -> Option<typeinfo::snapshot::Snapshot> {
         self.inner.record_snapshot()
     }
+    fn read_record_by(
+        &self,
+        bytes: &[u8],
+        migration: &typeinfo::snapshot::Migration<T>,
+    ) -> Result<T, DecodeError>
+    where
+        T: typeinfo::Decode,
+    {
+        self.inner.read_record_by(bytes, migration)
+    }
 }

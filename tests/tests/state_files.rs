@@ -207,3 +207,37 @@ fn a_type_that_cannot_read_the_file_is_refused_with_the_reasons() {
     // Another format's file.
     assert!(StateReader::<_, _, v1::Reading>::open(&file[..], Compact::default()).is_err());
 }
+
+#[test]
+fn a_record_no_block_could_hold_is_refused_and_the_file_stays_readable() {
+    use typeinfo_serializers::state::{MAX_BLOCK_BYTES, StateFileReader, StateFileWriter};
+    let snapshot = Pojo::default().snapshot::<Vec<u8>>();
+    let mut file = StateFileWriter::new(Vec::new(), &snapshot).unwrap();
+    file.write_with(|out| {
+        out.extend_from_slice(b"small");
+        Ok(())
+    })
+    .unwrap();
+    let e = file
+        .write_with(|out| {
+            out.resize(out.len() + MAX_BLOCK_BYTES as usize, 7);
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(matches!(e.kind, StateErrorKind::TooLarge { .. }), "{e}");
+    // A record that fits a block of its own closes the one before it.
+    let big = MAX_BLOCK_BYTES as usize - 4;
+    file.write_with(|out| {
+        out.resize(out.len() + big, 9);
+        Ok(())
+    })
+    .unwrap();
+    let (bytes, size) = file.finish().unwrap();
+    assert_eq!(size, bytes.len() as u64);
+    let mut reader = StateFileReader::open(&bytes[..]).unwrap();
+    assert_eq!(reader.next_record().unwrap().unwrap().bytes, b"small");
+    let second = reader.next_record().unwrap().unwrap();
+    assert_eq!((second.index, second.bytes.len()), (1, big));
+    assert!(reader.next_record().unwrap().is_none());
+    assert_eq!(scan(&bytes[..]).unwrap().records, 2);
+}

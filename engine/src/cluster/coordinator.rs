@@ -297,7 +297,7 @@ pub(crate) fn coordinate(
     let keys = pairs.keys().copied().collect();
     let ran = mesh::connect(0, &keys, &data_listener, &addresses, token).and_then(|peers| {
         drop(data_listener);
-        graph.run_here(config, placement, Peers::Connected(peers), &control)
+        graph.run_here(config, placement, Peers::Connected(peers), &control, None)
     });
     if let Err(error) = &ran {
         control.fail(error.clone());

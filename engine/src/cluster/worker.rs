@@ -108,7 +108,7 @@ impl JobGraph {
                 })
                 .map_err(|e| lost(e.to_string()))?
         };
-        let ran = self.run_here(config, placement, Peers::Connected(peers), &control);
+        let ran = self.run_here(config, placement, Peers::Connected(peers), &control, None);
         let error = control.first_error().or(ran.as_ref().err().cloned());
         let (tasks, connections) = ran.map(|r| (r.tasks, r.connections)).unwrap_or_default();
         finished.store(true, Ordering::Release);

@@ -7,6 +7,7 @@
 //! on, a forward edge between stages of equal parallelism does not close anything: the
 //! operators pass values in the same thread (Flink's chaining rule).
 
+use crate::checkpoint::{CheckpointConfig, TaskCheckpoints};
 use crate::communication::control::JobControl;
 use crate::communication::gate::{InputGate, Outlet};
 use crate::communication::live::TaskMetrics;
@@ -40,6 +41,8 @@ pub struct Wiring {
     pub metrics: Option<TaskMetrics>,
     /// How often sources cut the stream with a checkpoint barrier, if at all.
     pub barrier_interval: Option<Duration>,
+    /// The task's name and the job's checkpoint coordinator, if it takes checkpoints.
+    pub checkpoints: TaskCheckpoints,
 }
 
 type MakeTask = Arc<dyn Fn(&mut Wiring) -> Result<Box<dyn Task>, EngineError> + Send + Sync>;
@@ -80,6 +83,8 @@ pub struct JobGraph {
     pub metrics: Option<SocketAddr>,
     /// How often every source emits a checkpoint barrier (see [`JobGraph::with_barriers`]).
     pub barrier_interval: Option<Duration>,
+    /// Where checkpoints go, when the job takes them (see [`JobGraph::with_checkpoints`]).
+    pub checkpoints: Option<CheckpointConfig>,
 }
 
 /// The start of a job.
@@ -150,6 +155,7 @@ impl JobBuilder {
                 event_time,
                 emission,
                 barrier_interval: wiring.barrier_interval,
+                checkpoints: wiring.checkpoints.clone(),
                 subtask: wiring.subtask,
                 out,
             }) as Box<dyn Task>)
@@ -334,7 +340,11 @@ impl<T: Send + 'static> Stream<T> {
             if let Some(metrics) = &wiring.metrics {
                 reader = reader.watched_by(metrics);
             }
-            Ok(Box::new(NetworkTask { reader, out }) as Box<dyn Task>)
+            Ok(Box::new(NetworkTask {
+                reader,
+                checkpoints: wiring.checkpoints.clone(),
+                out,
+            }) as Box<dyn Task>)
         });
         Stream {
             job,
@@ -383,6 +393,7 @@ impl<T: Send + 'static> Stream<T> {
             edges: job.edges,
             metrics: None,
             barrier_interval: None,
+            checkpoints: None,
         }
     }
 }
@@ -406,6 +417,22 @@ impl JobGraph {
             .push(format!("{KEY}{}us", interval.as_micros()));
         self.barrier_interval = Some(interval);
         self
+    }
+
+    /// Takes a checkpoint every `interval`: sources cut the stream with barriers (as
+    /// [`JobGraph::with_barriers`]), every task writes its keyed state at the barrier
+    /// into `config.dir`, and the checkpoint completes once every task acknowledged it
+    /// (see [`crate::checkpoint`]). Task managers as processes do not take checkpoints
+    /// yet; such a job is refused when it starts.
+    pub fn with_checkpoints(self, interval: Duration, config: CheckpointConfig) -> Self {
+        let mut graph = self.with_barriers(interval);
+        graph.checkpoints = Some(config);
+        graph
+    }
+
+    /// How many subtasks the job runs in all.
+    pub fn subtasks(&self) -> usize {
+        self.stages.iter().map(|s| s.parallelism).sum()
     }
 
     /// Refuses graphs the runtime cannot run, naming the stage or edge.

@@ -2,6 +2,7 @@
 //! and calls the next, so a chain runs in one thread with no serialization (Flink's
 //! `ChainingOutput`). The last output of a chain is a network writer or a sink.
 
+use crate::checkpoint::Snapshotting;
 use crate::communication::element::{CheckpointBarrier, LatencyMarker};
 use crate::communication::writer::RecordWriter;
 use crate::dataflow::report::{SinkResult, TaskReport};
@@ -10,6 +11,7 @@ use crate::state::{KeyedStateBackend, StateKey, ValueState};
 use std::hash::{BuildHasher, Hash};
 use std::sync::Arc;
 use std::time::Instant;
+use typeinfo::Decode;
 use typeinfo_serializers::RecordSerializer;
 
 /// Where an operator sends what it produces.
@@ -18,8 +20,13 @@ pub trait Output<T>: Send {
     /// Event time has reached `event_time` upstream.
     fn watermark(&mut self, event_time: i64) -> Result<(), EngineError>;
     fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError>;
-    /// Everything before `barrier` has been collected: the checkpoint's cut.
-    fn checkpoint(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError>;
+    /// Everything before `barrier` has been collected: the checkpoint's cut. A stateful
+    /// operator writes its state into `snapshot`, then passes the barrier on.
+    fn checkpoint(
+        &mut self,
+        barrier: CheckpointBarrier,
+        snapshot: &mut Snapshotting<'_>,
+    ) -> Result<(), EngineError>;
     /// When a writer down the chain must flush next (the buffer timeout).
     fn flush_deadline(&self) -> Option<Instant>;
     fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError>;
@@ -27,16 +34,11 @@ pub trait Output<T>: Send {
     fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError>;
 }
 
-/// Passes latency markers, barriers and flushes on to the next output: what every operator
-/// does. (No operator writes its keyed state at a barrier yet: barriers cut the stream and
-/// measure alignment; snapshots come with checkpoints.)
+/// Passes latency markers and flushes on to the next output: what every operator does.
 macro_rules! forward_markers_and_flushes {
     () => {
         fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
             self.next.latency(marker)
-        }
-        fn checkpoint(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError> {
-            self.next.checkpoint(barrier)
         }
         fn flush_deadline(&self) -> Option<Instant> {
             self.next.flush_deadline()
@@ -52,6 +54,13 @@ macro_rules! forward_markers_and_flushes {
 macro_rules! forward_control {
     () => {
         forward_markers_and_flushes!();
+        fn checkpoint(
+            &mut self,
+            barrier: CheckpointBarrier,
+            snapshot: &mut Snapshotting<'_>,
+        ) -> Result<(), EngineError> {
+            self.next.checkpoint(barrier, snapshot)
+        }
         fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
             self.next.watermark(event_time)
         }
@@ -128,7 +137,7 @@ where
 /// What a window computes over the records of one key in one window.
 pub trait WindowAggregate<T>: Clone + Send + Sync + 'static {
     type Key: StateKey;
-    type Acc: Send + 'static;
+    type Acc: Decode + Send + 'static;
     type Out;
     fn key(&self, record: &T) -> Self::Key;
     fn event_time(&self, record: &T) -> i64;
@@ -215,6 +224,19 @@ where
 
     forward_markers_and_flushes!();
 
+    /// Writes the open windows' accumulators, then passes the barrier on.
+    fn checkpoint(
+        &mut self,
+        barrier: CheckpointBarrier,
+        snapshot: &mut Snapshotting<'_>,
+    ) -> Result<(), EngineError> {
+        if let Some(dir) = snapshot.dir()? {
+            let files = self.state.snapshot(dir, &[&self.open])?;
+            snapshot.add(files);
+        }
+        self.next.checkpoint(barrier, snapshot)
+    }
+
     fn finish(mut self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
         // The end of the input is the end of event time: every window fires.
         self.fire_through(i64::MAX)?;
@@ -238,7 +260,11 @@ impl<T: Send> Output<T> for NetworkOutput<T> {
     fn latency(&mut self, marker: LatencyMarker) -> Result<(), EngineError> {
         self.0.emit_latency(marker)
     }
-    fn checkpoint(&mut self, barrier: CheckpointBarrier) -> Result<(), EngineError> {
+    fn checkpoint(
+        &mut self,
+        barrier: CheckpointBarrier,
+        _: &mut Snapshotting<'_>,
+    ) -> Result<(), EngineError> {
         self.0.emit_barrier(barrier)
     }
     fn flush_deadline(&self) -> Option<Instant> {
@@ -287,7 +313,11 @@ impl<T: Hash + Send> Output<T> for ChecksumSink {
         self.result.latencies.record(marker.age_nanos());
         Ok(())
     }
-    fn checkpoint(&mut self, _: CheckpointBarrier) -> Result<(), EngineError> {
+    fn checkpoint(
+        &mut self,
+        _: CheckpointBarrier,
+        _: &mut Snapshotting<'_>,
+    ) -> Result<(), EngineError> {
         Ok(())
     }
     fn flush_deadline(&self) -> Option<Instant> {

@@ -2,6 +2,7 @@
 //! processes to the coordinator (they derive `TypeInfo`), so they live below both the
 //! runtime that fills them and the cluster that carries them.
 
+use crate::checkpoint::CheckpointStats;
 use crate::communication::metrics::{Latencies, OutputMetrics};
 use crate::state::StateMetrics;
 use std::time::Duration;
@@ -98,6 +99,8 @@ pub struct JobReport {
     /// Keyed state over all subtasks.
     pub state: StateMetrics,
     pub barriers: BarrierStats,
+    /// The checkpoints completed, when the job takes them.
+    pub checkpoints: CheckpointStats,
     /// Per direction of each TCP connection (none over local channels).
     pub connections: Vec<ConnectionReport>,
 }

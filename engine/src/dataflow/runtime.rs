@@ -1,6 +1,7 @@
 //! Running a job graph: place subtasks on task managers, size and check the buffer pools,
 //! wire local and remote channels, run every subtask on its own thread, and gather reports.
 
+use crate::checkpoint::{CheckpointCoordinator, CheckpointStats, TaskCheckpoints};
 use crate::communication::control::JobControl;
 use crate::communication::live::{Registry, TaskMetrics};
 use crate::communication::metrics::OutputMetrics;
@@ -84,14 +85,29 @@ impl JobGraph {
             here: None,
         };
         let control = JobControl::new();
+        let coordinator = match &self.checkpoints {
+            Some(checkpoints) => Some(Arc::new(CheckpointCoordinator::new(
+                checkpoints.clone(),
+                self.subtasks(),
+            )?)),
+            None => None,
+        };
         let started = Instant::now();
-        let ran = self.run_here(config, placement, Peers::InProcess, &control);
+        let ran = self.run_here(
+            config,
+            placement,
+            Peers::InProcess,
+            &control,
+            coordinator.clone(),
+        );
         let elapsed = started.elapsed();
-        match (ran, control.first_error()) {
-            (Err(error), _) | (Ok(_), Some(error)) => Err(error),
-            (Ok(ran), None) => {
+        let checkpoints = coordinator.map(|c| c.finish()).transpose();
+        match (ran, control.first_error(), checkpoints) {
+            (Err(error), _, _) | (Ok(_), Some(error), _) | (Ok(_), None, Err(error)) => Err(error),
+            (Ok(ran), None, Ok(checkpoints)) => {
                 let mut report = self.report(ran.tasks, elapsed, &ran.channels, config, checked);
                 report.connections = ran.connections;
+                report.checkpoints = checkpoints.unwrap_or_default();
                 Ok(report)
             }
         }
@@ -112,6 +128,16 @@ impl JobGraph {
                 key: "task_managers".into(),
                 value: "0".into(),
                 allowed: "at least 1".into(),
+            });
+        }
+        if self.checkpoints.is_some() && matches!(transport, Transport::Processes { .. }) {
+            return Err(EngineError::Config {
+                key: "checkpoints".into(),
+                value: format!("with {task_managers} task manager processes"),
+                allowed: "task managers as threads of one process (in memory or over TCP): \
+                          processes cannot acknowledge checkpoints to the coordinator yet; \
+                          use --barrier-interval to cut them with barriers only"
+                    .into(),
             });
         }
         let pools: Vec<Option<usize>> = match transport {
@@ -152,9 +178,13 @@ impl JobGraph {
         placement: Placement,
         peers: Peers,
         control: &JobControl,
+        checkpoints: Option<Arc<CheckpointCoordinator>>,
     ) -> Result<Ran, EngineError> {
         // The metrics endpoint, if the job serves one, runs as long as the tasks here.
         let registry = self.metrics.map(|_| Arc::new(Registry::default()));
+        if let (Some(registry), Some(checkpoints)) = (&registry, &checkpoints) {
+            checkpoints.watched_by(registry, &self.name);
+        }
         let _endpoint = match (self.metrics, &registry) {
             (Some(mut address), Some(registry)) => {
                 let offset = placement.here.unwrap_or(0);
@@ -177,9 +207,12 @@ impl JobGraph {
         // Endpoints already started stop once the job is cancelled.
         let mut wired = Wires::new(self, config, &global, control, placement, peers)
             .inspect_err(|e| control.fail(e.clone()))?;
-        let watched = registry.as_ref();
+        let services = Services {
+            registry: registry.as_ref(),
+            checkpoints: checkpoints.as_ref(),
+        };
         let prepared =
-            match self.prepare_tasks(config, &global, control, &mut wired, placement, watched) {
+            match self.prepare_tasks(config, &global, control, &mut wired, placement, services) {
                 Ok(prepared) => prepared,
                 Err(error) => {
                     control.fail(error.clone());
@@ -236,7 +269,7 @@ impl JobGraph {
         control: &JobControl,
         wired: &mut Wires,
         placement: Placement,
-        registry: Option<&Arc<Registry>>,
+        services: Services<'_>,
     ) -> Result<Vec<Prepared>, EngineError> {
         let mut prepared = Vec::new();
         for stage in &self.stages {
@@ -257,7 +290,8 @@ impl JobGraph {
                 };
                 let name = format!("{}[{subtask}]", stage.name);
                 let mut wiring = Wiring {
-                    metrics: registry
+                    metrics: services
+                        .registry
                         .map(|r| TaskMetrics::new(r.clone(), name.clone(), task_manager)),
                     subtask,
                     control: control.clone(),
@@ -267,6 +301,10 @@ impl JobGraph {
                         .map(|e| wired.gates[e][subtask].take().expect("once")),
                     output,
                     barrier_interval: self.barrier_interval,
+                    checkpoints: TaskCheckpoints {
+                        task: name.as_str().into(),
+                        coordinator: services.checkpoints.cloned(),
+                    },
                 };
                 let task = (stage.make)(&mut wiring)?;
                 let report = TaskReport {
@@ -338,6 +376,7 @@ impl JobGraph {
             source_records,
             state,
             barriers,
+            checkpoints: CheckpointStats::default(),
             connections: Vec::new(),
         }
     }
@@ -349,6 +388,15 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .map(|s| s.to_string())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "a panic without a message".into())
+}
+
+/// What every task of a process reports to while it runs, besides its own report.
+#[derive(Clone, Copy)]
+struct Services<'a> {
+    /// The metrics the process serves, if it does.
+    registry: Option<&'a Arc<Registry>>,
+    /// The job's checkpoint coordinator, if it takes checkpoints.
+    checkpoints: Option<&'a Arc<CheckpointCoordinator>>,
 }
 
 /// A subtask ready to run, and the header of its report.

@@ -3,6 +3,7 @@
 //! the clock every few records, and waits for input no longer than its next flush is due,
 //! so no flusher thread shares the writers' buffers.
 
+use crate::checkpoint::TaskCheckpoints;
 use crate::communication::element::{CheckpointBarrier, Element, LatencyMarker};
 use crate::communication::reader::{Next, RecordReader};
 use crate::dataflow::operator::Output;
@@ -53,6 +54,7 @@ pub(crate) struct SourceTask<T> {
     pub(crate) emission: Emission,
     /// How often to cut the stream with a checkpoint barrier, if at all.
     pub(crate) barrier_interval: Option<Duration>,
+    pub(crate) checkpoints: TaskCheckpoints,
     pub(crate) subtask: usize,
     pub(crate) out: Box<dyn Output<T>>,
 }
@@ -64,6 +66,7 @@ impl<T: Send> Task for SourceTask<T> {
             event_time,
             emission,
             barrier_interval,
+            checkpoints,
             subtask,
             mut out,
         } = *self;
@@ -102,7 +105,8 @@ impl<T: Send> Task for SourceTask<T> {
                 {
                     *due = now + *every;
                     report.barriers.emitted += 1;
-                    out.checkpoint(CheckpointBarrier::new(report.barriers.emitted))?;
+                    let barrier = CheckpointBarrier::new(report.barriers.emitted);
+                    checkpoints.cut(barrier, out.as_mut(), Some(emitted))?;
                 }
                 out.flush_if_due(now)?;
             }
@@ -112,7 +116,8 @@ impl<T: Send> Task for SourceTask<T> {
         }
         report.source_records = emitted;
         report.busy = started.elapsed();
-        out.finish(report)
+        out.finish(report)?;
+        checkpoints.ended(Some(emitted), report.barriers.emitted)
     }
 }
 
@@ -121,6 +126,7 @@ impl<T: Send> Task for SourceTask<T> {
 /// and passing each checkpoint on once its reader has aligned the barriers.
 pub(crate) struct NetworkTask<T> {
     pub(crate) reader: RecordReader<T>,
+    pub(crate) checkpoints: TaskCheckpoints,
     pub(crate) out: Box<dyn Output<T>>,
 }
 
@@ -128,8 +134,10 @@ impl<T: Send> Task for NetworkTask<T> {
     fn run(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
         let NetworkTask {
             mut reader,
+            checkpoints,
             mut out,
         } = *self;
+        let mut last_barrier = 0;
         let started = Instant::now();
         let mut channel_watermarks = vec![i64::MIN; reader.channels()];
         let mut watermark = i64::MIN;
@@ -170,7 +178,8 @@ impl<T: Send> Task for NetworkTask<T> {
                 } => out.latency(marker)?,
                 Next::Checkpoint { barrier, alignment } => {
                     report.barriers.aligned(alignment);
-                    out.checkpoint(barrier)?;
+                    last_barrier = barrier.id;
+                    checkpoints.cut(barrier, out.as_mut(), None)?;
                 }
                 Next::Ended { channel } => {
                     if let Some(time) = advance(channel, i64::MAX)
@@ -188,6 +197,7 @@ impl<T: Send> Task for NetworkTask<T> {
             .inputs
             .push((reader.edge().to_owned(), records, bytes));
         report.busy = started.elapsed();
-        out.finish(report)
+        out.finish(report)?;
+        checkpoints.ended(None, last_barrier)
     }
 }

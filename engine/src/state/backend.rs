@@ -2,12 +2,16 @@
 
 use super::disk::{DiskStore, DiskTable};
 use super::key::{Namespace, StateKey};
+use super::snapshot::{CheckpointedState, EntryReader, EntryWriter};
 use super::{ListState, MapState, StateBackend, ValueState};
+use crate::checkpoint::StateFile;
 use crate::communication::live::{Metric, TaskMetrics};
 use crate::error::EngineError;
 use std::marker::PhantomData;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use typeinfo::snapshot::{Compatibility, Snapshot};
 use typeinfo::{HasTypeInfo, Limits, TypeInfo};
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::key::non_canonical_part;
@@ -91,6 +95,8 @@ impl StateCounters {
 /// here read and write under the key last given to [`KeyedStateBackend::set_current_key`].
 pub struct KeyedStateBackend<K> {
     label: Arc<str>,
+    operator: Arc<str>,
+    subtask: usize,
     store: Option<Arc<DiskStore>>,
     states: Vec<String>,
     current: Option<CurrentKey<K>>,
@@ -125,6 +131,8 @@ impl<K: StateKey> KeyedStateBackend<K> {
         };
         Ok(KeyedStateBackend {
             label,
+            operator: operator.into(),
+            subtask,
             store,
             states: Vec::new(),
             current: None,
@@ -177,8 +185,84 @@ impl<K: StateKey> KeyedStateBackend<K> {
         }
     }
 
+    /// Writes `states` (handles made here) into the checkpoint directory `dir`: one state
+    /// file each, their values' snapshot first. A state whose format has no snapshots is
+    /// refused: its checkpoint could not be read back safely.
+    pub fn snapshot(
+        &self,
+        dir: &Path,
+        states: &[&dyn CheckpointedState],
+    ) -> Result<Vec<StateFile>, EngineError> {
+        states
+            .iter()
+            .map(|state| {
+                let name = state.state_name();
+                let values = state
+                    .value_snapshot()
+                    .map_err(|detail| EngineError::State {
+                        state: format!("{} state `{name}`", self.label),
+                        detail,
+                    })?;
+                let file = file_name(&self.operator, self.subtask, name);
+                let mut out = EntryWriter::create(&dir.join(&file), &values)?;
+                state.write_entries(&mut out)?;
+                let (entries, bytes) = out.finish()?;
+                Ok(StateFile {
+                    operator: self.operator.to_string(),
+                    state: name.to_owned(),
+                    file,
+                    key_snapshot: state.key_snapshot().to_bytes(),
+                    entries,
+                    bytes,
+                })
+            })
+            .collect()
+    }
+
+    /// Fills `states` (new, empty handles made here) from `files` in the checkpoint
+    /// directory `dir`. A state without a file starts empty (it is new); a file without a
+    /// state, a key whose bytes changed, or values today's type cannot read are refused.
+    pub fn restore(
+        &mut self,
+        dir: &Path,
+        files: &[StateFile],
+        states: &mut [&mut dyn CheckpointedState],
+    ) -> Result<(), EngineError> {
+        let refused = |file: &StateFile, detail: String| EngineError::Checkpoint {
+            path: dir.join(&file.file).display().to_string(),
+            detail,
+        };
+        for file in files {
+            let Some(state) = states.iter_mut().find(|s| s.state_name() == file.state) else {
+                return Err(refused(
+                    file,
+                    format!(
+                        "it holds state `{}` of {}, which the operator no longer has: \
+                         nothing in a checkpoint is dropped silently",
+                        file.state, self.label
+                    ),
+                ));
+            };
+            let old = Snapshot::from_bytes(&file.key_snapshot)
+                .map_err(|e| refused(file, format!("its key snapshot does not read: {e}")))?;
+            let keys = Compatibility::check_key(&old, &state.key_snapshot());
+            if !keys.is_compatible() {
+                return Err(refused(
+                    file,
+                    format!(
+                        "the key of state `{}` cannot be restored: {keys}",
+                        file.state
+                    ),
+                ));
+            }
+            let mut input = EntryReader::open(&dir.join(&file.file))?;
+            state.restore_entries(&mut input)?;
+        }
+        Ok(())
+    }
+
     /// Names a new state; on disk, the table it reads and writes.
-    fn register(&mut self, name: &str) -> Result<Option<DiskTable>, EngineError> {
+    fn register(&mut self, name: &str) -> Result<(Arc<str>, Option<DiskTable>), EngineError> {
         let label: Arc<str> = format!("{} state `{name}`", self.label).into();
         if self.states.iter().any(|s| s == name) {
             return Err(EngineError::Config {
@@ -193,10 +277,11 @@ impl<K: StateKey> KeyedStateBackend<K> {
             allowed: "at most 256 per operator".into(),
         })?;
         self.states.push(name.to_owned());
-        Ok(self
+        let table = self
             .store
             .as_ref()
-            .map(|store| DiskTable::new(store.clone(), id, label, self.counters.clone())))
+            .map(|store| DiskTable::new(store.clone(), id, label, self.counters.clone()));
+        Ok((name.into(), table))
     }
 
     /// A value per key and namespace, written in `values`' format on disk.
@@ -205,7 +290,8 @@ impl<K: StateKey> KeyedStateBackend<K> {
         name: &str,
         values: Arc<dyn RecordSerializer<V>>,
     ) -> Result<ValueState<K, N, V>, EngineError> {
-        Ok(ValueState::new(self.register(name)?, values))
+        let (name, table) = self.register(name)?;
+        Ok(ValueState::new(name, table, values))
     }
 
     /// A list per key and namespace, its elements written in `values`' format on disk.
@@ -214,7 +300,8 @@ impl<K: StateKey> KeyedStateBackend<K> {
         name: &str,
         values: Arc<dyn RecordSerializer<V>>,
     ) -> Result<ListState<K, N, V>, EngineError> {
-        Ok(ListState::new(self.register(name)?, values))
+        let (name, table) = self.register(name)?;
+        Ok(ListState::new(name, table, values))
     }
 
     /// A map per key and namespace; user keys must have canonical bytes, as keys must.
@@ -224,8 +311,26 @@ impl<K: StateKey> KeyedStateBackend<K> {
         values: Arc<dyn RecordSerializer<UV>>,
     ) -> Result<MapState<K, N, UK, UV>, EngineError> {
         check_key::<UK>(&format!("the user key of state `{name}`"), &self.label)?;
-        Ok(MapState::new(self.register(name)?, values))
+        let (name, table) = self.register(name)?;
+        Ok(MapState::new(name, table, values))
     }
+}
+
+/// A state's file in a checkpoint: `operator-subtask-state.state`, anything but letters,
+/// digits, `-` and `_` replaced by `_`.
+fn file_name(operator: &str, subtask: usize, state: &str) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!("{}-{subtask}-{}.state", clean(operator), clean(state))
 }
 
 /// One figure of [`StateMetrics`].

@@ -241,6 +241,35 @@ impl DiskTable {
         })
     }
 
+    /// Every row of this state in key order, each as its key after the state id and its
+    /// value: what a checkpoint writes.
+    pub(crate) fn each_row(
+        &self,
+        mut f: impl FnMut(&[u8], &[u8]) -> Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
+        for row in self.store.keyspace.prefix([self.id]) {
+            let (key, value) = row
+                .into_inner()
+                .map_err(|e| self.error(format!("cannot scan: {e}")))?;
+            f(&key[1..], &value)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `value` at the row key `row` (after the state id), as restored from a
+    /// checkpoint.
+    pub(crate) fn put_row(&mut self, row: &[u8], value: &[u8]) -> Result<(), EngineError> {
+        self.key.clear();
+        self.key.push(self.id);
+        self.key.extend_from_slice(row);
+        self.scan_from.clear();
+        self.counters.wrote(value.len());
+        self.store
+            .keyspace
+            .insert(self.key.as_slice(), value)
+            .map_err(|e| self.error(format!("cannot write: {e}")))
+    }
+
     /// Removes the rows a scan returned.
     pub(crate) fn remove_rows<N>(&self, rows: &[Row<N>]) -> Result<(), EngineError> {
         rows.iter()

@@ -62,6 +62,11 @@ impl<K: StateKey, N: Namespace, V> HeapTable<K, N, V> {
         value
     }
 
+    /// Every namespace in order, with its objects by key.
+    pub(crate) fn namespaces(&self) -> impl Iterator<Item = (&N, &ByKey<K, V>)> {
+        self.by_namespace.iter()
+    }
+
     /// Removes and returns every value in a namespace up to `last`, in namespace order.
     pub(crate) fn take_through(&mut self, last: &N) -> Vec<(K, N, V)> {
         let mut taken = Vec::new();

@@ -1,31 +1,61 @@
 //! List state: a list per key and namespace (Flink's `ListState`). On disk the list is one
 //! value, its elements each behind a u32 length, so adding appends without decoding.
 
+use super::backed::no_suffix;
 use super::backed::{Backed, OnDisk};
 use super::backend::CurrentKey;
+use super::backend::KEYS;
 use super::disk::DiskTable;
 use super::key::{Namespace, StateKey};
+use super::snapshot::{CheckpointedState, EntryReader, EntryWriter};
 use crate::error::EngineError;
 use std::sync::Arc;
+use typeinfo::snapshot::Snapshot;
+use typeinfo::{Decode, EncodeError};
 use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::record::RecordCodec;
 
 pub struct ListState<K, N, V> {
+    name: Arc<str>,
     repr: Backed<K, N, Vec<V>, V>,
 }
 
+/// Appends `value` behind its u32 LE length: a stored list's element.
+fn append_element<V>(
+    values: &dyn RecordSerializer<V>,
+    value: &V,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    if let Err(e) = values.write_record(value, out) {
+        out.truncate(at);
+        return Err(e);
+    }
+    let len = out.len() - at - 4;
+    let Ok(len) = u32::try_from(len) else {
+        out.truncate(at);
+        return Err(EncodeError::custom(format!(
+            "an element of {len} bytes is over 4 GiB"
+        )));
+    };
+    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+    Ok(())
+}
+
 /// The elements of a stored list, each checked against what is left.
-fn elements<'a>(table: &DiskTable, mut bytes: &'a [u8]) -> Result<Vec<&'a [u8]>, EngineError> {
+fn elements(mut bytes: &[u8]) -> Result<Vec<&[u8]>, String> {
     let mut found = Vec::new();
     while !bytes.is_empty() {
         let (len, rest) = bytes
             .split_first_chunk::<4>()
-            .ok_or_else(|| table.error("a stored list ends inside a length"))?;
+            .ok_or("a stored list ends inside a length")?;
         let len = u32::from_le_bytes(*len) as usize;
         if len > rest.len() {
-            return Err(table.error(format!(
+            return Err(format!(
                 "a stored list element claims {len} bytes but {} are left",
                 rest.len()
-            )));
+            ));
         }
         let (element, rest) = rest.split_at(len);
         found.push(element);
@@ -35,8 +65,13 @@ fn elements<'a>(table: &DiskTable, mut bytes: &'a [u8]) -> Result<Vec<&'a [u8]>,
 }
 
 impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
-    pub(crate) fn new(table: Option<DiskTable>, values: Arc<dyn RecordSerializer<V>>) -> Self {
+    pub(crate) fn new(
+        name: Arc<str>,
+        table: Option<DiskTable>,
+        values: Arc<dyn RecordSerializer<V>>,
+    ) -> Self {
         ListState {
+            name,
             repr: Backed::new(table, values),
         }
     }
@@ -56,13 +91,10 @@ impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
                 table
                     .scratch
                     .extend_from_slice(stored.as_deref().unwrap_or_default());
-                let at_length = table.scratch.len();
-                table.scratch.extend_from_slice(&[0; 4]);
-                table.encode_value(values.as_ref(), &value)?;
-                let len = table.scratch.len() - at_length - 4;
-                let len = u32::try_from(len)
-                    .map_err(|_| table.error(format!("an element of {len} bytes is over 4 GiB")))?;
-                table.scratch[at_length..at_length + 4].copy_from_slice(&len.to_le_bytes());
+                let mut scratch = std::mem::take(&mut table.scratch);
+                let appended = append_element(values.as_ref(), &value, &mut scratch);
+                table.scratch = scratch;
+                appended.map_err(|e| table.error(format!("cannot encode a value: {e}")))?;
                 table.put_scratch()
             }
         }
@@ -81,7 +113,8 @@ impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
                 let Some(stored) = table.get()? else {
                     return Ok(Vec::new());
                 };
-                elements(table, &stored)?
+                elements(&stored)
+                    .map_err(|e| table.error(e))?
                     .into_iter()
                     .map(|element| table.decode_value(values.as_ref(), element))
                     .collect()
@@ -92,5 +125,58 @@ impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
     /// Empties the current key's list in `namespace`.
     pub fn clear(&mut self, at: &CurrentKey<K>, namespace: &N) -> Result<(), EngineError> {
         self.repr.remove_one(at, namespace)
+    }
+}
+
+impl<K: StateKey, N: Namespace, V: Decode + Send + 'static> CheckpointedState
+    for ListState<K, N, V>
+{
+    fn state_name(&self) -> &str {
+        &self.name
+    }
+    fn value_snapshot(&self) -> Result<Snapshot, String> {
+        self.repr.value_snapshot()
+    }
+    fn key_snapshot(&self) -> Snapshot {
+        KEYS.snapshot::<K>()
+    }
+    fn write_entries(&self, out: &mut EntryWriter) -> Result<(), EngineError> {
+        self.repr.write_entries(out, |list, values| {
+            let mut bytes = Vec::new();
+            for value in list {
+                append_element(values, value, &mut bytes)?;
+            }
+            Ok(vec![(Vec::new(), bytes)])
+        })
+    }
+    fn restore_entries(&mut self, input: &mut EntryReader) -> Result<(), EngineError> {
+        self.repr.restore_entries(
+            input,
+            |heap, key, entry, reading| {
+                no_suffix(&entry)?;
+                let list = elements(entry.value)?
+                    .into_iter()
+                    .map(|element| reading.value(element))
+                    .collect::<Result<Vec<V>, String>>()?;
+                heap.insert(&key, &entry.namespace, list);
+                Ok(())
+            },
+            |entry, reading| {
+                no_suffix(entry)?;
+                let list = elements(entry.value)?
+                    .into_iter()
+                    .map(|element| reading.value(element))
+                    .collect::<Result<Vec<V>, String>>()?;
+                if !reading.migration.converts() {
+                    return Ok(None);
+                }
+                let mut bytes = Vec::new();
+                for value in &list {
+                    append_element(reading.values, value, &mut bytes)
+                        .map_err(|e| format!("a migrated value does not encode: {e}"))?;
+                }
+                Ok(Some(bytes))
+            },
+        )
     }
 }

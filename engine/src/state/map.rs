@@ -6,23 +6,32 @@ use super::backed::Backed;
 use super::backend::{CurrentKey, KEYS};
 use super::disk::DiskTable;
 use super::key::{Namespace, StateKey};
+use super::snapshot::{CheckpointedState, EntryReader, EntryWriter, decode_key};
 use crate::error::EngineError;
 use std::collections::HashMap;
 use std::sync::Arc;
+use typeinfo::Decode;
+use typeinfo::snapshot::Snapshot;
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::record::RecordCodec;
 
 type Entries<UK, UV> = HashMap<UK, UV, foldhash::fast::FixedState>;
 
 pub struct MapState<K, N, UK, UV> {
+    name: Arc<str>,
     repr: Backed<K, N, Entries<UK, UV>, UV>,
     /// Where a user key is encoded.
     user_key: Vec<u8>,
 }
 
 impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
-    pub(crate) fn new(table: Option<DiskTable>, values: Arc<dyn RecordSerializer<UV>>) -> Self {
+    pub(crate) fn new(
+        name: Arc<str>,
+        table: Option<DiskTable>,
+        values: Arc<dyn RecordSerializer<UV>>,
+    ) -> Self {
         MapState {
+            name,
             repr: Backed::new(table, values),
             user_key: Vec::new(),
         }
@@ -161,5 +170,43 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
                 disk.table.remove_rows(&rows)
             }
         }
+    }
+}
+
+impl<K: StateKey, N: Namespace, UK: StateKey, UV: Decode + Send + 'static> CheckpointedState
+    for MapState<K, N, UK, UV>
+{
+    fn state_name(&self) -> &str {
+        &self.name
+    }
+    fn value_snapshot(&self) -> Result<Snapshot, String> {
+        self.repr.value_snapshot()
+    }
+    fn key_snapshot(&self) -> Snapshot {
+        KEYS.snapshot::<K>()
+    }
+    fn write_entries(&self, out: &mut EntryWriter) -> Result<(), EngineError> {
+        self.repr.write_entries(out, |entries, values| {
+            entries
+                .iter()
+                .map(|(user_key, value)| Ok((KEYS.to_vec(user_key)?, values.record_to_vec(value)?)))
+                .collect()
+        })
+    }
+    fn restore_entries(&mut self, input: &mut EntryReader) -> Result<(), EngineError> {
+        self.repr.restore_entries(
+            input,
+            |heap, key, entry, reading| {
+                let user_key = decode_key::<UK>(entry.suffix)?;
+                let value = reading.value(entry.value)?;
+                heap.get_or_insert_with(&key, &entry.namespace, Entries::default)
+                    .insert(user_key, value);
+                Ok(())
+            },
+            |entry, reading| {
+                decode_key::<UK>(entry.suffix)?;
+                reading.convert_one(entry.value)
+            },
+        )
     }
 }

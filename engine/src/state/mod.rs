@@ -21,12 +21,14 @@ mod heap;
 mod key;
 mod list;
 mod map;
+mod snapshot;
 mod value;
 
 pub use backend::{CurrentKey, KeyedStateBackend, StateMetrics};
 pub use key::{Namespace, StateKey};
 pub use list::ListState;
 pub use map::MapState;
+pub use snapshot::{CheckpointedState, EntryReader, EntryWriter};
 pub use value::ValueState;
 
 use crate::error::EngineError;

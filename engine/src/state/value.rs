@@ -1,21 +1,32 @@
 //! Value state: one value per key and namespace (Flink's `ValueState`; the window
 //! operator's accumulators).
 
-use super::backed::Backed;
+use super::backed::{Backed, no_suffix};
 use super::backend::CurrentKey;
+use super::backend::KEYS;
 use super::disk::DiskTable;
 use super::key::{Namespace, StateKey};
+use super::snapshot::{CheckpointedState, EntryReader, EntryWriter};
 use crate::error::EngineError;
 use std::sync::Arc;
+use typeinfo::Decode;
+use typeinfo::snapshot::Snapshot;
 use typeinfo_serializers::RecordSerializer;
+use typeinfo_serializers::record::RecordCodec;
 
 pub struct ValueState<K, N, V> {
+    name: Arc<str>,
     repr: Backed<K, N, V, V>,
 }
 
 impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
-    pub(crate) fn new(table: Option<DiskTable>, values: Arc<dyn RecordSerializer<V>>) -> Self {
+    pub(crate) fn new(
+        name: Arc<str>,
+        table: Option<DiskTable>,
+        values: Arc<dyn RecordSerializer<V>>,
+    ) -> Self {
         ValueState {
+            name,
             repr: Backed::new(table, values),
         }
     }
@@ -100,5 +111,38 @@ impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
                 Ok(taken)
             }
         }
+    }
+}
+
+impl<K: StateKey, N: Namespace, V: Decode + Send + 'static> CheckpointedState
+    for ValueState<K, N, V>
+{
+    fn state_name(&self) -> &str {
+        &self.name
+    }
+    fn value_snapshot(&self) -> Result<Snapshot, String> {
+        self.repr.value_snapshot()
+    }
+    fn key_snapshot(&self) -> Snapshot {
+        KEYS.snapshot::<K>()
+    }
+    fn write_entries(&self, out: &mut EntryWriter) -> Result<(), EngineError> {
+        self.repr.write_entries(out, |value, values| {
+            Ok(vec![(Vec::new(), values.record_to_vec(value)?)])
+        })
+    }
+    fn restore_entries(&mut self, input: &mut EntryReader) -> Result<(), EngineError> {
+        self.repr.restore_entries(
+            input,
+            |heap, key, entry, reading| {
+                no_suffix(&entry)?;
+                heap.insert(&key, &entry.namespace, reading.value(entry.value)?);
+                Ok(())
+            },
+            |entry, reading| {
+                no_suffix(entry)?;
+                reading.convert_one(entry.value)
+            },
+        )
     }
 }

@@ -219,6 +219,14 @@ impl<T: Encode + Decode> RecordSerializer<T> for AvroCodec<T> {
     fn record_snapshot(&self) -> Option<Snapshot> {
         Some(self.format.snapshot::<T>())
     }
+
+    fn read_record_by(
+        &self,
+        bytes: &[u8],
+        migration: &typeinfo::snapshot::Migration<T>,
+    ) -> Result<T, DecodeError> {
+        self.format.decode_by(bytes, migration)
+    }
 }
 
 /// `T`'s schema and its fingerprint, derived once per process.

@@ -24,8 +24,8 @@ mod reader;
 mod writer;
 
 pub use blocks::{Summary, scan};
-pub use reader::StateReader;
-pub use writer::StateWriter;
+pub use reader::{RawRecord, StateFileReader, StateReader};
+pub use writer::{StateFileWriter, StateWriter};
 
 use core::fmt;
 use typeinfo::snapshot::{MigrationError, SnapshotError};

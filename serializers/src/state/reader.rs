@@ -9,13 +9,21 @@ use std::io::Read;
 use typeinfo::Decode;
 use typeinfo::snapshot::{Migration, Snapshot};
 
-/// Reads the records of a state file as `T`, in the format of `C`. An iterator: each item
-/// is a record or the error that ends the file.
-pub struct StateReader<R, C, T> {
+/// One record of a state file, as bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct RawRecord<'a> {
+    /// Its number in the file, from 0.
+    pub index: u64,
+    /// Where its bytes start in the file.
+    pub offset: u64,
+    pub bytes: &'a [u8],
+}
+
+/// Reads the layout of a state file: its snapshot, then each record's bytes, every block
+/// checked before a record of it is given out.
+pub struct StateFileReader<R> {
     blocks: Blocks<R>,
-    codec: C,
     snapshot: Snapshot,
-    migration: Migration<T>,
     /// The block being read, where each of its records is, and the next one to read.
     block: Block,
     frames: Vec<(u64, Range<usize>)>,
@@ -24,18 +32,13 @@ pub struct StateReader<R, C, T> {
     failed: bool,
 }
 
-impl<R: Read, C: RecordCodec, T: Decode> StateReader<R, C, T> {
-    /// Reads the header and the snapshot, and builds the migration from it to `codec`'s
-    /// snapshot of `T`; refused, with the reasons, when today's type cannot read the file.
-    pub fn open(input: R, codec: C) -> Result<Self, StateError> {
+impl<R: Read> StateFileReader<R> {
+    /// Reads the header and the snapshot.
+    pub fn open(input: R) -> Result<Self, StateError> {
         let (blocks, snapshot) = Blocks::open(input)?;
-        let migration = Migration::new(&snapshot, &codec.snapshot::<T>())
-            .map_err(|e| StateError::at(0, StateErrorKind::Migration(e)))?;
-        Ok(StateReader {
+        Ok(StateFileReader {
             blocks,
-            codec,
             snapshot,
-            migration,
             block: Block::default(),
             frames: Vec::new(),
             next: 0,
@@ -49,36 +52,91 @@ impl<R: Read, C: RecordCodec, T: Decode> StateReader<R, C, T> {
         &self.snapshot
     }
 
+    /// The next record, `None` after a checked end; after an error, always `None`.
+    pub fn next_record(&mut self) -> Result<Option<RawRecord<'_>>, StateError> {
+        if self.failed {
+            return Ok(None);
+        }
+        while self.next == self.frames.len() {
+            let block = match self.blocks.next_block() {
+                Ok(Some(block)) => block,
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(self.fail(e)),
+            };
+            self.frames = match records(&block).collect::<Result<_, _>>() {
+                Ok(frames) => frames,
+                Err(e) => return Err(self.fail(e)),
+            };
+            self.block = block;
+            self.next = 0;
+        }
+        let (offset, range) = self.frames[self.next].clone();
+        self.next += 1;
+        let index = self.record;
+        self.record += 1;
+        Ok(Some(RawRecord {
+            index,
+            offset,
+            bytes: &self.block.records[range],
+        }))
+    }
+
+    fn fail(&mut self, error: StateError) -> StateError {
+        self.failed = true;
+        error
+    }
+}
+
+/// Reads the records of a state file as `T`, in the format of `C`. An iterator: each item
+/// is a record or the error that ends the file.
+pub struct StateReader<R, C, T> {
+    file: StateFileReader<R>,
+    codec: C,
+    migration: Migration<T>,
+    failed: bool,
+}
+
+impl<R: Read, C: RecordCodec, T: Decode> StateReader<R, C, T> {
+    /// Reads the header and the snapshot, and builds the migration from it to `codec`'s
+    /// snapshot of `T`; refused, with the reasons, when today's type cannot read the file.
+    pub fn open(input: R, codec: C) -> Result<Self, StateError> {
+        let file = StateFileReader::open(input)?;
+        let migration = Migration::new(file.snapshot(), &codec.snapshot::<T>())
+            .map_err(|e| StateError::at(0, StateErrorKind::Migration(e)))?;
+        Ok(StateReader {
+            file,
+            codec,
+            migration,
+            failed: false,
+        })
+    }
+
+    /// The snapshot the file was written under.
+    pub fn snapshot(&self) -> &Snapshot {
+        self.file.snapshot()
+    }
+
     /// How the records are read: as they are, or converted.
     pub fn migration(&self) -> &Migration<T> {
         &self.migration
     }
 
     fn next_record(&mut self) -> Result<Option<T>, StateError> {
-        while self.next == self.frames.len() {
-            let Some(block) = self.blocks.next_block()? else {
-                return Ok(None);
-            };
-            self.frames = records(&block).collect::<Result<_, _>>()?;
-            self.block = block;
-            self.next = 0;
-        }
-        let (offset, range) = self.frames[self.next].clone();
-        self.next += 1;
-        let value = self
-            .codec
-            .decode_by(&self.block.records[range], &self.migration)
+        let Some(record) = self.file.next_record()? else {
+            return Ok(None);
+        };
+        self.codec
+            .decode_by(record.bytes, &self.migration)
+            .map(Some)
             .map_err(|error| {
                 StateError::at(
-                    offset,
+                    record.offset,
                     StateErrorKind::Decode {
-                        record: self.record,
+                        record: record.index,
                         error,
                     },
                 )
-            })?;
-        self.record += 1;
-        Ok(Some(value))
+            })
     }
 }
 

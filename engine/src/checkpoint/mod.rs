@@ -1,0 +1,101 @@
+//! Checkpoints: what every task wrote at barrier `n`, gathered into `chk-n/` under the job's
+//! checkpoint directory and made complete by one rename.
+//!
+//! ```text
+//! <dir>/chk-<n>/<task>-<operator>-<state>.state   keyed state, one state file each
+//! <dir>/chk-<n>/_metadata                          written last, by rename
+//! ```
+//!
+//! A task writes its state files at the barrier and acknowledges them (sources with their
+//! offset: how many records they emitted before the barrier) to the
+//! [`CheckpointCoordinator`]. When every task of the job has, the coordinator writes
+//! `_metadata.tmp`, syncs it and renames it to `_metadata`: a directory without
+//! `_metadata` is never a checkpoint, so a crash at any moment leaves nothing a restore
+//! could take for one. It then keeps the last `retained` complete checkpoints and removes
+//! the rest, and every unfinished one older than the newest complete.
+
+mod coordinator;
+mod metadata;
+mod task;
+
+pub use coordinator::{CheckpointCoordinator, CheckpointStats};
+pub use metadata::{Metadata, StateFile, TaskSnapshot};
+pub use task::{Snapshotting, TaskCheckpoints};
+
+use crate::error::EngineError;
+use std::path::{Path, PathBuf};
+
+/// Where checkpoints go and how many are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckpointConfig {
+    pub dir: PathBuf,
+    /// Complete checkpoints kept (at least 1).
+    pub retained: usize,
+}
+
+impl CheckpointConfig {
+    /// Checkpoints under `dir`, the last `retained` of them kept.
+    pub fn new(dir: impl Into<PathBuf>, retained: usize) -> Result<Self, EngineError> {
+        if retained == 0 {
+            return Err(EngineError::Config {
+                key: "checkpoints retained".into(),
+                value: "0".into(),
+                allowed: "at least 1: a job keeps the checkpoint it would restore".into(),
+            });
+        }
+        Ok(CheckpointConfig {
+            dir: dir.into(),
+            retained,
+        })
+    }
+}
+
+/// The directory of checkpoint `id` under `dir`.
+pub fn checkpoint_dir(dir: &Path, id: u64) -> PathBuf {
+    dir.join(format!("chk-{id}"))
+}
+
+/// The name of a complete checkpoint's metadata in its directory.
+pub const METADATA: &str = "_metadata";
+
+/// The checkpoint ids under `dir`, complete or not, in order.
+fn checkpoint_ids(dir: &Path) -> Result<Vec<(u64, bool)>, EngineError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_error(dir, "cannot list", e)),
+    };
+    let mut ids = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error(dir, "cannot list", e))?;
+        let name = entry.file_name();
+        let Some(id) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("chk-"))
+            .and_then(|n| n.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        ids.push((id, entry.path().join(METADATA).is_file()));
+    }
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// The newest complete checkpoint under `dir`, read and checked, if there is one.
+pub fn latest_complete(dir: &Path) -> Result<Option<Metadata>, EngineError> {
+    let newest = checkpoint_ids(dir)?
+        .into_iter()
+        .rev()
+        .find(|&(_, complete)| complete);
+    newest
+        .map(|(id, _)| Metadata::read(&checkpoint_dir(dir, id).join(METADATA)))
+        .transpose()
+}
+
+pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> EngineError {
+    EngineError::Checkpoint {
+        path: path.display().to_string(),
+        detail: format!("{what}: {e}"),
+    }
+}

@@ -1,0 +1,105 @@
+//! A task's part in one checkpoint: what its chain writes at the barrier, acknowledged
+//! once the barrier has passed the whole chain.
+
+use super::coordinator::CheckpointCoordinator;
+use super::metadata::{StateFile, TaskSnapshot};
+use crate::communication::element::CheckpointBarrier;
+use crate::error::EngineError;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What the operators of one task write for the checkpoint of one barrier, passed down
+/// the chain with it (`Output::checkpoint`). Without checkpoints (barriers only) there is
+/// nowhere to write, and operators only pass the barrier on.
+pub struct Snapshotting<'a> {
+    coordinator: Option<&'a CheckpointCoordinator>,
+    id: u64,
+    dir: Option<PathBuf>,
+    states: Vec<StateFile>,
+}
+
+impl<'a> Snapshotting<'a> {
+    /// The snapshot of checkpoint `barrier.id` by a task of a job whose checkpoints
+    /// `coordinator` gathers; `None`: a job that only cuts barriers.
+    pub fn new(coordinator: Option<&'a CheckpointCoordinator>, barrier: CheckpointBarrier) -> Self {
+        Snapshotting {
+            coordinator,
+            id: barrier.id,
+            dir: None,
+            states: Vec::new(),
+        }
+    }
+
+    /// Where to write state files (created on first use), or `None` when the job takes no
+    /// checkpoints.
+    pub fn dir(&mut self) -> Result<Option<&Path>, EngineError> {
+        let Some(coordinator) = self.coordinator else {
+            return Ok(None);
+        };
+        if self.dir.is_none() {
+            self.dir = Some(coordinator.task_dir(self.id)?);
+        }
+        Ok(self.dir.as_deref())
+    }
+
+    /// Files written into [`Snapshotting::dir`].
+    pub fn add(&mut self, files: Vec<StateFile>) {
+        self.states.extend(files);
+    }
+
+    /// Acknowledges the checkpoint for `task` (a source with its offset).
+    pub(crate) fn acknowledge(
+        self,
+        task: &str,
+        barrier: CheckpointBarrier,
+        source_offset: Option<u64>,
+    ) -> Result<(), EngineError> {
+        let Some(coordinator) = self.coordinator else {
+            return Ok(());
+        };
+        coordinator.acknowledge(
+            barrier.id,
+            barrier.timestamp_millis,
+            TaskSnapshot {
+                task: task.to_owned(),
+                source_offset,
+                finished: false,
+                states: self.states,
+            },
+        )
+    }
+}
+
+/// What a task needs to take part in checkpoints: its name and the job's coordinator
+/// (none when the job cuts barriers without checkpoints).
+#[derive(Clone)]
+pub struct TaskCheckpoints {
+    pub(crate) task: Arc<str>,
+    pub(crate) coordinator: Option<Arc<CheckpointCoordinator>>,
+}
+
+impl TaskCheckpoints {
+    /// Passes `barrier` down `chain` and acknowledges what it wrote.
+    pub(crate) fn cut<T>(
+        &self,
+        barrier: CheckpointBarrier,
+        chain: &mut dyn crate::dataflow::operator::Output<T>,
+        source_offset: Option<u64>,
+    ) -> Result<(), EngineError> {
+        let mut snapshot = Snapshotting::new(self.coordinator.as_deref(), barrier);
+        chain.checkpoint(barrier, &mut snapshot)?;
+        snapshot.acknowledge(&self.task, barrier, source_offset)
+    }
+
+    /// The task ended after barrier `last_barrier`.
+    pub(crate) fn ended(
+        &self,
+        source_offset: Option<u64>,
+        last_barrier: u64,
+    ) -> Result<(), EngineError> {
+        match &self.coordinator {
+            Some(c) => c.task_ended(&self.task, source_offset, last_barrier),
+            None => Ok(()),
+        }
+    }
+}

@@ -262,7 +262,8 @@ impl<T: Send + 'static> Stream<T> {
         let backend = self.job.state.clone();
         let operator: Arc<str> = name.into();
         self.then(name, move |wiring, next| {
-            let state = KeyedStateBackend::open(&backend, &operator, wiring.subtask)?;
+            let state = KeyedStateBackend::open(&backend, &operator, wiring.subtask)?
+                .checkpointed(wiring.checkpoints.coordinator.is_some());
             if let Some(metrics) = &wiring.metrics {
                 state.watched_by(metrics, &operator);
             }

@@ -101,6 +101,9 @@ pub struct KeyedStateBackend<K> {
     states: Vec<String>,
     current: Option<CurrentKey<K>>,
     counters: Arc<StateCounters>,
+    /// Whether the job checkpoints this state: then every state needs a format with
+    /// snapshots, checked as it is made.
+    checkpointed: bool,
 }
 
 /// Refuses a key type whose equal values could have unequal bytes.
@@ -137,7 +140,15 @@ impl<K: StateKey> KeyedStateBackend<K> {
             states: Vec::new(),
             current: None,
             counters: Arc::default(),
+            checkpointed: false,
         })
+    }
+
+    /// Marks the state as checkpointed: a state made afterwards in a format without
+    /// snapshots is refused then, before any record, rather than at the first checkpoint.
+    pub fn checkpointed(mut self, checkpointed: bool) -> Self {
+        self.checkpointed = checkpointed;
+        self
     }
 
     /// Makes `key` the current key and returns it, for the handles to work under.
@@ -261,9 +272,22 @@ impl<K: StateKey> KeyedStateBackend<K> {
         Ok(())
     }
 
-    /// Names a new state; on disk, the table it reads and writes.
-    fn register(&mut self, name: &str) -> Result<(Arc<str>, Option<DiskTable>), EngineError> {
+    /// Names a new state in the format `values`; on disk, the table it reads and writes.
+    fn register<V>(
+        &mut self,
+        name: &str,
+        values: &dyn RecordSerializer<V>,
+    ) -> Result<(Arc<str>, Option<DiskTable>), EngineError> {
         let label: Arc<str> = format!("{} state `{name}`", self.label).into();
+        if self.checkpointed && values.record_snapshot().is_none() {
+            return Err(EngineError::Config {
+                key: format!("format of {label}"),
+                value: values.name().into(),
+                allowed: "with checkpoints, a format with serializer snapshots: pojo, \
+                          compact, kryo (generated) or avro"
+                    .into(),
+            });
+        }
         if self.states.iter().any(|s| s == name) {
             return Err(EngineError::Config {
                 key: format!("state name of {}", self.label),
@@ -290,7 +314,7 @@ impl<K: StateKey> KeyedStateBackend<K> {
         name: &str,
         values: Arc<dyn RecordSerializer<V>>,
     ) -> Result<ValueState<K, N, V>, EngineError> {
-        let (name, table) = self.register(name)?;
+        let (name, table) = self.register(name, values.as_ref())?;
         Ok(ValueState::new(name, table, values))
     }
 
@@ -300,7 +324,7 @@ impl<K: StateKey> KeyedStateBackend<K> {
         name: &str,
         values: Arc<dyn RecordSerializer<V>>,
     ) -> Result<ListState<K, N, V>, EngineError> {
-        let (name, table) = self.register(name)?;
+        let (name, table) = self.register(name, values.as_ref())?;
         Ok(ListState::new(name, table, values))
     }
 
@@ -311,7 +335,7 @@ impl<K: StateKey> KeyedStateBackend<K> {
         values: Arc<dyn RecordSerializer<UV>>,
     ) -> Result<MapState<K, N, UK, UV>, EngineError> {
         check_key::<UK>(&format!("the user key of state `{name}`"), &self.label)?;
-        let (name, table) = self.register(name)?;
+        let (name, table) = self.register(name, values.as_ref())?;
         Ok(MapState::new(name, table, values))
     }
 }

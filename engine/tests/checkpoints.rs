@@ -559,3 +559,182 @@ fn checkpoints_with_task_manager_processes_are_refused_until_they_can_acknowledg
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// Count and sum per sensor per second.
+#[derive(Clone)]
+struct PerSecond;
+
+impl WindowAggregate<Reading> for PerSecond {
+    type Key = u32;
+    type Acc = (u64, u64);
+    type Out = (u32, i64, u64, u64);
+    fn key(&self, r: &Reading) -> u32 {
+        r.sensor
+    }
+    fn event_time(&self, r: &Reading) -> i64 {
+        r.time_ms
+    }
+    fn create(&self) -> (u64, u64) {
+        (0, 0)
+    }
+    fn add(&self, acc: &mut (u64, u64), r: Reading) {
+        acc.0 += 1;
+        acc.1 += u64::from(r.value);
+    }
+    fn result(&self, sensor: u32, start: i64, (count, sum): (u64, u64)) -> (u32, i64, u64, u64) {
+        (sensor, start, count, sum)
+    }
+}
+
+fn per_second_lines() -> Vec<String> {
+    let mut windows: BTreeMap<(u32, i64), (u64, u64)> = BTreeMap::new();
+    for s in 0..SOURCES {
+        for r in (0..READINGS).map(|i| reading(s, i)) {
+            let acc = windows
+                .entry((r.sensor, r.time_ms - r.time_ms % 1000))
+                .or_default();
+            acc.0 += 1;
+            acc.1 += u64::from(r.value);
+        }
+    }
+    let mut lines: Vec<String> = windows
+        .into_iter()
+        .map(|((sensor, start), (count, sum))| format!("{sensor} {start} {count} {sum}"))
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The per-second job into an exactly-once sink under `out`; fails at reading `fail_at`
+/// of source 0, if given.
+fn per_second_job(out: &Path, fail_at: Option<u64>) -> typeinfo_engine::JobGraph {
+    JobBuilder::new("per-second", true)
+        .source(
+            "readings",
+            SOURCES,
+            |s| {
+                (0..READINGS).map(move |i| {
+                    if i % 100 == 0 {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    (s, i)
+                })
+            },
+            Some(|&(s, i): &(usize, u64)| reading(s, i).time_ms),
+            Emission {
+                watermark_every: 50,
+                ..Emission::default()
+            },
+        )
+        .try_map("read", move |(s, i): (usize, u64)| match fail_at {
+            Some(at) if s == 0 && i == at => Err(format!("reading {i} of source 0 fails")),
+            _ => Ok(reading(s, i)),
+        })
+        .connect(
+            Partitioner::key_by("sensor", |r: &Reading| r.sensor),
+            pojo(),
+            2,
+        )
+        .window("per second", 1000, PerSecond, pojo())
+        .sink_exactly_once(
+            "out",
+            out,
+            |w: &(u32, i64, u64, u64), line: &mut Vec<u8>| {
+                line.extend_from_slice(format!("{} {} {} {}\n", w.0, w.1, w.2, w.3).as_bytes());
+            },
+        )
+}
+
+/// The committed files under `out` (name, lines).
+fn committed(out: &Path) -> Vec<(String, Vec<String>)> {
+    let mut files: Vec<(String, Vec<String>)> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let name = e.file_name().into_string().unwrap();
+            (name, text.lines().map(str::to_owned).collect())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The checkpoint a committed file belongs to: `<task>-<n>`.
+fn epoch_of(name: &str) -> u64 {
+    name.rsplit_once('-').unwrap().1.parse().unwrap()
+}
+
+#[test]
+fn an_exactly_once_sink_shows_only_what_complete_checkpoints_cover() {
+    let root = fresh_dir("exactly-once");
+    let (out, checkpoints) = (root.join("out"), root.join("checkpoints"));
+    let job = per_second_job(&out, None).with_checkpoints(
+        Duration::from_millis(3),
+        CheckpointConfig::new(&checkpoints, 1000).unwrap(),
+    );
+    let running = std::thread::spawn(move || job.run(&NetworkConfig::default(), Transport::Local));
+    // While the job runs, every committed file belongs to a complete checkpoint.
+    let mut looks = 0;
+    while !running.is_finished() {
+        if out.exists() {
+            for (name, _) in committed(&out) {
+                let metadata = checkpoint_dir(&checkpoints, epoch_of(&name)).join("_metadata");
+                assert!(
+                    metadata.exists() || running.is_finished(),
+                    "{name} is visible before its checkpoint completed"
+                );
+            }
+            looks += 1;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let report = running.join().unwrap().unwrap();
+    assert!(
+        looks > 3 && report.checkpoints.completed >= 3,
+        "{looks} looks, {:?}",
+        report.checkpoints
+    );
+    let files = committed(&out);
+    assert!(files.len() > 2, "{files:?}");
+    let mut lines: Vec<String> = files.into_iter().flat_map(|(_, lines)| lines).collect();
+    lines.sort();
+    assert_eq!(lines, per_second_lines(), "every window once");
+    assert_eq!(std::fs::read_dir(out.join("_pending")).unwrap().count(), 0);
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn a_failed_job_commits_only_what_its_complete_checkpoints_cover() {
+    let root = fresh_dir("exactly-once-failed");
+    let (out, checkpoints) = (root.join("out"), root.join("checkpoints"));
+    let e = per_second_job(&out, Some(READINGS * 2 / 3))
+        .with_checkpoints(
+            Duration::from_millis(3),
+            CheckpointConfig::new(&checkpoints, 1000).unwrap(),
+        )
+        .run(&NetworkConfig::default(), Transport::Local)
+        .unwrap_err();
+    assert!(e.to_string().contains("fails"), "{e}");
+    let last = typeinfo_engine::checkpoint::latest_complete(&checkpoints)
+        .unwrap()
+        .expect("checkpoints completed before the failure")
+        .checkpoint;
+    let files = committed(&out);
+    assert!(!files.is_empty());
+    assert!(
+        files.iter().all(|(name, _)| epoch_of(name) <= last),
+        "{files:?} after {last}"
+    );
+    let mut lines: Vec<String> = files.into_iter().flat_map(|(_, lines)| lines).collect();
+    lines.sort();
+    let all = per_second_lines();
+    assert!(lines.len() < all.len(), "the failure cut the output short");
+    lines.dedup();
+    assert!(
+        lines.iter().all(|l| all.binary_search(l).is_ok()),
+        "only whole windows, once"
+    );
+    std::fs::remove_dir_all(&root).unwrap();
+}

@@ -7,6 +7,7 @@ use crate::communication::live::{Metric, Registry};
 use crate::error::EngineError;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use typeinfo::TypeInfo;
@@ -33,6 +34,8 @@ pub struct CheckpointCoordinator {
     config: CheckpointConfig,
     tasks: usize,
     inner: Mutex<Inner>,
+    /// The last complete checkpoint, read by sinks waiting to commit (0: none).
+    last_complete: AtomicU64,
 }
 
 #[derive(Default)]
@@ -43,6 +46,9 @@ struct Inner {
     ended: Vec<(TaskSnapshot, u64)>,
     stats: CheckpointStats,
     failed: Option<String>,
+    /// Files sinks staged after their last checkpoint: committed (renamed from the first
+    /// path to the second) only when the whole job ends well.
+    at_success: Vec<(PathBuf, PathBuf)>,
 }
 
 struct Pending {
@@ -62,6 +68,7 @@ impl CheckpointCoordinator {
             config,
             tasks,
             inner: Mutex::default(),
+            last_complete: AtomicU64::new(0),
         })
     }
 
@@ -118,6 +125,7 @@ impl CheckpointCoordinator {
             source_offset,
             finished: true,
             states: Vec::new(),
+            staged: Vec::new(),
         };
         let mut inner = self.lock();
         for (&id, pending) in inner.pending.iter_mut() {
@@ -151,14 +159,31 @@ impl CheckpointCoordinator {
         self.lock().stats.clone()
     }
 
-    /// Removes the checkpoints that never completed (the job ended before they could).
-    pub fn finish(&self) -> Result<CheckpointStats, EngineError> {
-        let inner = self.lock();
+    /// The last complete checkpoint's id (0: none yet).
+    pub fn last_complete(&self) -> u64 {
+        self.last_complete.load(Ordering::Acquire)
+    }
+
+    /// Commits `staged` (renames it to `committed`) when the job ends well: what a sink
+    /// wrote after its last checkpoint belongs to no checkpoint that could complete.
+    pub fn commit_at_success(&self, staged: PathBuf, committed: PathBuf) {
+        self.lock().at_success.push((staged, committed));
+    }
+
+    /// The job ended: with `succeeded`, commits what sinks staged for the end; removes the
+    /// checkpoints that never completed (the job ended before they could).
+    pub fn finish(&self, succeeded: bool) -> Result<CheckpointStats, EngineError> {
+        let mut inner = self.lock();
         if let Some(failed) = &inner.failed {
             return Err(EngineError::Checkpoint {
                 path: self.config.dir.display().to_string(),
                 detail: failed.clone(),
             });
+        }
+        if succeeded {
+            for (staged, committed) in std::mem::take(&mut inner.at_success) {
+                super::commit_file(&staged, &committed)?;
+            }
         }
         self.prune(inner.stats.last_id, true)?;
         Ok(inner.stats.clone())
@@ -202,6 +227,7 @@ impl CheckpointCoordinator {
             stats.last_bytes = bytes;
             stats.bytes_total += bytes;
             stats.last_id = id;
+            self.last_complete.store(id, Ordering::Release);
             // Older pending checkpoints are subsumed by this one.
             inner.pending.retain(|&p, _| p > id);
             self.prune(id, false)?;
@@ -273,6 +299,7 @@ mod tests {
             source_offset: None,
             finished: false,
             states: Vec::new(),
+            staged: Vec::new(),
         }
     }
 
@@ -347,7 +374,7 @@ mod tests {
         assert_eq!(checkpoint_ids(&dir).unwrap().len(), 2);
         // Checkpoint 5 was begun (its directory exists) but never acknowledged.
         c.task_dir(5).unwrap();
-        let stats = c.finish().unwrap();
+        let stats = c.finish(true).unwrap();
         assert_eq!((stats.completed, stats.last_id), (4, 4));
         assert_eq!(checkpoint_ids(&dir).unwrap(), [(3, true), (4, true)]);
         assert!(CheckpointConfig::new(&dir, 0).is_err());

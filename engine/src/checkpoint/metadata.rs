@@ -36,6 +36,10 @@ pub struct TaskSnapshot {
     /// the cut, and a restore does not run it again.
     pub finished: bool,
     pub states: Vec<StateFile>,
+    /// What a transactional sink staged before the barrier (files under its directory's
+    /// `_pending/`): committed once the checkpoint completes, and by a restore from it if
+    /// the job failed first.
+    pub staged: Vec<String>,
 }
 
 /// One state's file in a checkpoint.
@@ -146,6 +150,7 @@ mod tests {
                     source_offset: Some(12),
                     finished: true,
                     states: Vec::new(),
+                    staged: Vec::new(),
                 },
                 TaskSnapshot {
                     task: "windows[0]".into(),
@@ -159,6 +164,7 @@ mod tests {
                         entries: 4,
                         bytes: 99,
                     }],
+                    staged: vec!["sink-0-7".into()],
                 },
             ],
         }

@@ -99,3 +99,29 @@ pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> EngineErro
         detail: format!("{what}: {e}"),
     }
 }
+
+/// Makes `staged` visible as `committed` by one rename, synced so that a crash leaves it
+/// either staged or committed, never half of it.
+pub(crate) fn commit_file(staged: &Path, committed: &Path) -> Result<(), EngineError> {
+    std::fs::rename(staged, committed).map_err(|e| io_error(staged, "cannot commit", e))?;
+    if let Some(dir) = committed.parent() {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_error(dir, "cannot sync", e))?;
+    }
+    Ok(())
+}
+
+/// `name` with anything but ASCII letters, digits, `-` and `_` replaced by `_`: a part of
+/// a file name on any system.
+pub(crate) fn file_safe(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

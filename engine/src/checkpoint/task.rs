@@ -16,6 +16,7 @@ pub struct Snapshotting<'a> {
     id: u64,
     dir: Option<PathBuf>,
     states: Vec<StateFile>,
+    staged: Vec<String>,
 }
 
 impl<'a> Snapshotting<'a> {
@@ -27,6 +28,7 @@ impl<'a> Snapshotting<'a> {
             id: barrier.id,
             dir: None,
             states: Vec::new(),
+            staged: Vec::new(),
         }
     }
 
@@ -47,6 +49,16 @@ impl<'a> Snapshotting<'a> {
         self.states.extend(files);
     }
 
+    /// Whether the job takes checkpoints (else barriers only cut the stream).
+    pub fn checkpointing(&self) -> bool {
+        self.coordinator.is_some()
+    }
+
+    /// A sink's output staged before the barrier, to commit when the checkpoint completes.
+    pub fn stage(&mut self, file: String) {
+        self.staged.push(file);
+    }
+
     /// Acknowledges the checkpoint for `task` (a source with its offset).
     pub(crate) fn acknowledge(
         self,
@@ -65,6 +77,7 @@ impl<'a> Snapshotting<'a> {
                 source_offset,
                 finished: false,
                 states: self.states,
+                staged: self.staged,
             },
         )
     }

@@ -21,11 +21,13 @@ use crate::dataflow::operator::{
     WindowAggregate,
 };
 use crate::dataflow::report::SinkResult;
+use crate::dataflow::sink::{Encode, TransactionalSink};
 use crate::dataflow::task::{Emission, NetworkTask, Source, SourceTask, Task};
 use crate::error::EngineError;
 use crate::state::{KeyedStateBackend, StateBackend};
 use std::hash::Hash;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use typeinfo_serializers::RecordSerializer;
@@ -356,11 +358,50 @@ impl<T: Send + 'static> Stream<T> {
         }
     }
 
+    /// Ends the job in an exactly-once file sink under `dir` (see
+    /// [`crate::dataflow::sink`]): each subtask writes what `encode` makes of each record
+    /// into one file per checkpoint, visible in `dir` once that checkpoint completes. It
+    /// also checksums every record, as [`Stream::sink`] does.
+    pub fn sink_exactly_once(
+        self,
+        name: &str,
+        dir: impl Into<PathBuf>,
+        encode: impl Fn(&T, &mut Vec<u8>) + Send + Sync + 'static,
+    ) -> JobGraph
+    where
+        T: Hash,
+    {
+        let dir: PathBuf = dir.into();
+        let encode: Encode<T> = Arc::new(encode);
+        self.end(name, move |wiring, task| {
+            Ok(Box::new(TransactionalSink::new(
+                &dir,
+                task,
+                encode.clone(),
+                wiring.checkpoints.coordinator.clone(),
+            )?))
+        })
+    }
+
     /// Ends the job in a sink that checksums every record (see [`SinkResult`]).
     pub fn sink(self, name: &str) -> JobGraph
     where
         T: Hash,
     {
+        self.end(name, |_, _| {
+            Ok(Box::new(ChecksumSink {
+                result: SinkResult::default(),
+            }))
+        })
+    }
+
+    /// Closes the last stage with the output `make` builds for each subtask (given the
+    /// task's name).
+    fn end(
+        self,
+        name: &str,
+        make: impl Fn(&Wiring, &str) -> Result<Box<dyn Output<T>>, EngineError> + Send + Sync + 'static,
+    ) -> JobGraph {
         let Stream {
             mut job,
             name: stage_name,
@@ -378,12 +419,9 @@ impl<T: Send + 'static> Stream<T> {
             input,
             output: None,
             make: Arc::new(move |wiring: &mut Wiring| {
-                head(
-                    wiring,
-                    Box::new(ChecksumSink {
-                        result: SinkResult::default(),
-                    }),
-                )
+                let task = wiring.checkpoints.task.clone();
+                let out = make(wiring, &task)?;
+                head(wiring, out)
             }),
         });
         JobGraph {

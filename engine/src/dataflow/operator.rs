@@ -296,14 +296,19 @@ pub(crate) struct ChecksumSink {
 const CHECKSUM_HASH: foldhash::fast::FixedState =
     foldhash::fast::FixedState::with_seed(0x636865636b73756d);
 
+impl SinkResult {
+    /// Counts `record` and adds it to the checksum.
+    #[inline]
+    pub(crate) fn add<T: Hash>(&mut self, record: &T) {
+        self.records += 1;
+        self.checksum = self.checksum.wrapping_add(CHECKSUM_HASH.hash_one(record));
+    }
+}
+
 impl<T: Hash + Send> Output<T> for ChecksumSink {
     #[inline]
     fn collect(&mut self, record: T) -> Result<(), EngineError> {
-        self.result.records += 1;
-        self.result.checksum = self
-            .result
-            .checksum
-            .wrapping_add(CHECKSUM_HASH.hash_one(&record));
+        self.result.add(&record);
         Ok(())
     }
     fn watermark(&mut self, _: i64) -> Result<(), EngineError> {

@@ -101,7 +101,8 @@ impl JobGraph {
             coordinator.clone(),
         );
         let elapsed = started.elapsed();
-        let checkpoints = coordinator.map(|c| c.finish()).transpose();
+        let succeeded = ran.is_ok() && control.first_error().is_none();
+        let checkpoints = coordinator.map(|c| c.finish(succeeded)).transpose();
         match (ran, control.first_error(), checkpoints) {
             (Err(error), _, _) | (Ok(_), Some(error), _) | (Ok(_), None, Err(error)) => Err(error),
             (Ok(ran), None, Ok(checkpoints)) => {

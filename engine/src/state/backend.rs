@@ -4,7 +4,7 @@ use super::disk::{DiskStore, DiskTable};
 use super::key::{Namespace, StateKey};
 use super::snapshot::{CheckpointedState, EntryReader, EntryWriter};
 use super::{ListState, MapState, StateBackend, ValueState};
-use crate::checkpoint::StateFile;
+use crate::checkpoint::{StateFile, file_safe};
 use crate::communication::live::{Metric, TaskMetrics};
 use crate::error::EngineError;
 use std::marker::PhantomData;
@@ -340,21 +340,14 @@ impl<K: StateKey> KeyedStateBackend<K> {
     }
 }
 
-/// A state's file in a checkpoint: `operator-subtask-state.state`, anything but letters,
-/// digits, `-` and `_` replaced by `_`.
+/// A state's file in a checkpoint: `operator-subtask-state.state`, each name made safe for
+/// a file name.
 fn file_name(operator: &str, subtask: usize, state: &str) -> String {
-    let clean = |s: &str| -> String {
-        s.chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect()
-    };
-    format!("{}-{subtask}-{}.state", clean(operator), clean(state))
+    format!(
+        "{}-{subtask}-{}.state",
+        file_safe(operator),
+        file_safe(state)
+    )
 }
 
 /// One figure of [`StateMetrics`].

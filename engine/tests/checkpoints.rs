@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use typeinfo::TypeInfo;
 use typeinfo_engine::checkpoint::{CheckpointConfig, Metadata, StateFile, checkpoint_dir};
@@ -605,10 +606,50 @@ fn per_second_lines() -> Vec<String> {
     lines
 }
 
-/// The per-second job into an exactly-once sink under `out`; fails at reading `fail_at`
-/// of source 0, if given.
-fn per_second_job(out: &Path, fail_at: Option<u64>) -> typeinfo_engine::JobGraph {
+/// Where the per-second job fails: at reading `at` of source 0, while `armed` (a failure
+/// disarms it, so a restarted job gets past).
+#[derive(Clone)]
+struct Failure {
+    at: u64,
+    armed: Arc<AtomicBool>,
+    once: bool,
+}
+
+impl Failure {
+    fn always(at: u64) -> Self {
+        Failure {
+            at,
+            armed: Arc::new(AtomicBool::new(true)),
+            once: false,
+        }
+    }
+
+    fn once(at: u64) -> Self {
+        Failure {
+            once: true,
+            ..Failure::always(at)
+        }
+    }
+
+    fn strikes(&self, source: usize, i: u64) -> bool {
+        source == 0
+            && i == self.at
+            && if self.once {
+                self.armed.swap(false, Ordering::SeqCst)
+            } else {
+                self.armed.load(Ordering::SeqCst)
+            }
+    }
+}
+
+/// The per-second job into an exactly-once sink under `out`, failing as `fail` says.
+fn per_second_job(
+    out: &Path,
+    fail: Option<Failure>,
+    state: StateBackend,
+) -> typeinfo_engine::JobGraph {
     JobBuilder::new("per-second", true)
+        .state_backend(state)
         .source(
             "readings",
             SOURCES,
@@ -626,9 +667,11 @@ fn per_second_job(out: &Path, fail_at: Option<u64>) -> typeinfo_engine::JobGraph
                 ..Emission::default()
             },
         )
-        .try_map("read", move |(s, i): (usize, u64)| match fail_at {
-            Some(at) if s == 0 && i == at => Err(format!("reading {i} of source 0 fails")),
-            _ => Ok(reading(s, i)),
+        .try_map("read", move |(s, i): (usize, u64)| {
+            if fail.as_ref().is_some_and(|f| f.strikes(s, i)) {
+                return Err(format!("reading {i} of source 0 fails"));
+            }
+            Ok(reading(s, i))
         })
         .connect(
             Partitioner::key_by("sensor", |r: &Reading| r.sensor),
@@ -670,7 +713,7 @@ fn epoch_of(name: &str) -> u64 {
 fn an_exactly_once_sink_shows_only_what_complete_checkpoints_cover() {
     let root = fresh_dir("exactly-once");
     let (out, checkpoints) = (root.join("out"), root.join("checkpoints"));
-    let job = per_second_job(&out, None).with_checkpoints(
+    let job = per_second_job(&out, None, StateBackend::Heap).with_checkpoints(
         Duration::from_millis(3),
         CheckpointConfig::new(&checkpoints, 1000).unwrap(),
     );
@@ -709,13 +752,17 @@ fn an_exactly_once_sink_shows_only_what_complete_checkpoints_cover() {
 fn a_failed_job_commits_only_what_its_complete_checkpoints_cover() {
     let root = fresh_dir("exactly-once-failed");
     let (out, checkpoints) = (root.join("out"), root.join("checkpoints"));
-    let e = per_second_job(&out, Some(READINGS * 2 / 3))
-        .with_checkpoints(
-            Duration::from_millis(3),
-            CheckpointConfig::new(&checkpoints, 1000).unwrap(),
-        )
-        .run(&NetworkConfig::default(), Transport::Local)
-        .unwrap_err();
+    let e = per_second_job(
+        &out,
+        Some(Failure::always(READINGS * 2 / 3)),
+        StateBackend::Heap,
+    )
+    .with_checkpoints(
+        Duration::from_millis(3),
+        CheckpointConfig::new(&checkpoints, 1000).unwrap(),
+    )
+    .run(&NetworkConfig::default(), Transport::Local)
+    .unwrap_err();
     assert!(e.to_string().contains("fails"), "{e}");
     let last = typeinfo_engine::checkpoint::latest_complete(&checkpoints)
         .unwrap()
@@ -736,5 +783,76 @@ fn a_failed_job_commits_only_what_its_complete_checkpoints_cover() {
         lines.iter().all(|l| all.binary_search(l).is_ok()),
         "only whole windows, once"
     );
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// A job that fails mid-stream restarts from its last complete checkpoint: sources replay
+/// from its offsets, the windows from its state, and the exactly-once sink's committed
+/// output is every window exactly once, as in a run that never failed.
+#[test]
+fn a_failed_job_restarts_from_its_last_checkpoint_and_commits_every_window_once() {
+    for (disk, transport, fail_at) in [
+        (false, Transport::Local, READINGS * 2 / 3),
+        (true, Transport::Tcp { task_managers: 2 }, READINGS / 2),
+        // Before the first checkpoint can complete: the restart is from the start.
+        (false, Transport::Local, 1),
+    ] {
+        let at = format!("disk {disk}, {transport:?}, failing at {fail_at}");
+        let root = fresh_dir(&format!("restart-{disk}-{fail_at}"));
+        let (out, checkpoints) = (root.join("out"), root.join("checkpoints"));
+        let job = per_second_job(&out, Some(Failure::once(fail_at)), backend(disk, &root))
+            .with_checkpoints(
+                Duration::from_millis(3),
+                CheckpointConfig::new(&checkpoints, 2).unwrap(),
+            )
+            .with_restarts(2, Duration::from_millis(10));
+        let report = job
+            .run(&NetworkConfig::default(), transport.clone())
+            .unwrap();
+        assert_eq!(report.restarts.len(), 1, "{at}");
+        let restart = &report.restarts[0];
+        assert!(restart.cause.contains("fails"), "{restart:?}");
+        if fail_at > 1 {
+            assert!(restart.from_checkpoint >= 1, "{restart:?}, {at}");
+        } else {
+            assert_eq!(restart.from_checkpoint, 0, "{restart:?}, {at}");
+        }
+        assert!(restart.downtime.is_some(), "{restart:?}");
+        let mut lines: Vec<String> = committed(&out).into_iter().flat_map(|(_, l)| l).collect();
+        lines.sort();
+        assert_eq!(lines, per_second_lines(), "every window once, {at}");
+        assert_eq!(
+            std::fs::read_dir(out.join("_pending")).unwrap().count(),
+            0,
+            "{at}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
+
+#[test]
+fn restarts_without_checkpoints_are_refused_and_attempts_run_out() {
+    let root = fresh_dir("restarts-refused");
+    let e = per_second_job(&root.join("out"), None, StateBackend::Heap)
+        .with_restarts(1, Duration::ZERO)
+        .run(&NetworkConfig::default(), Transport::Local)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("restarts with checkpoints"), "{e}");
+    // A failure on every attempt ends the job with it once the attempts are used up.
+    let e = per_second_job(
+        &root.join("out"),
+        Some(Failure::always(READINGS / 2)),
+        StateBackend::Heap,
+    )
+    .with_checkpoints(
+        Duration::from_millis(3),
+        CheckpointConfig::new(root.join("checkpoints"), 1).unwrap(),
+    )
+    .with_restarts(2, Duration::from_millis(1))
+    .run(&NetworkConfig::default(), Transport::Local)
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("fails"), "{e}");
     std::fs::remove_dir_all(&root).unwrap();
 }

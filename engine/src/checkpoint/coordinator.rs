@@ -29,6 +29,21 @@ pub struct CheckpointStats {
     pub last_id: u64,
 }
 
+impl CheckpointStats {
+    /// Adds what a later run of the same job did (after a restart).
+    pub fn merge(&mut self, later: &CheckpointStats) {
+        self.completed += later.completed;
+        self.duration_total += later.duration_total;
+        self.duration_max = self.duration_max.max(later.duration_max);
+        self.bytes_total += later.bytes_total;
+        if later.completed > 0 {
+            self.last_duration = later.last_duration;
+            self.last_bytes = later.last_bytes;
+            self.last_id = later.last_id;
+        }
+    }
+}
+
 /// Collects the tasks' acknowledgements of one job and completes its checkpoints.
 pub struct CheckpointCoordinator {
     config: CheckpointConfig,
@@ -88,7 +103,7 @@ impl CheckpointCoordinator {
         snapshot: TaskSnapshot,
     ) -> Result<(), EngineError> {
         let mut inner = self.lock();
-        if inner.stats.last_id >= id {
+        if self.last_complete() >= id {
             // Subsumed: a later checkpoint completed first (a task that lagged).
             return Ok(());
         }
@@ -157,6 +172,12 @@ impl CheckpointCoordinator {
     /// What the job's checkpoints did so far.
     pub fn stats(&self) -> CheckpointStats {
         self.lock().stats.clone()
+    }
+
+    /// A coordinator of a job restored from checkpoint `id`: its checkpoints come after.
+    pub fn resumed_after(self, id: u64) -> Self {
+        self.last_complete.store(id, Ordering::Release);
+        self
     }
 
     /// The last complete checkpoint's id (0: none yet).

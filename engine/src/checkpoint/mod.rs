@@ -16,14 +16,24 @@
 
 mod coordinator;
 mod metadata;
+mod restore;
 mod task;
 
 pub use coordinator::{CheckpointCoordinator, CheckpointStats};
 pub use metadata::{Metadata, StateFile, TaskSnapshot};
+pub use restore::Restore;
 pub use task::{Snapshotting, TaskCheckpoints};
 
 use crate::error::EngineError;
 use std::path::{Path, PathBuf};
+
+/// How a failed job starts again: after `delay`, from its last complete checkpoint, at
+/// most `attempts` times (Flink's fixed-delay restart strategy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RestartStrategy {
+    pub attempts: usize,
+    pub delay: std::time::Duration,
+}
 
 /// Where checkpoints go and how many are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,13 +94,18 @@ fn checkpoint_ids(dir: &Path) -> Result<Vec<(u64, bool)>, EngineError> {
 
 /// The newest complete checkpoint under `dir`, read and checked, if there is one.
 pub fn latest_complete(dir: &Path) -> Result<Option<Metadata>, EngineError> {
-    let newest = checkpoint_ids(dir)?
+    latest_complete_id(dir)?
+        .map(|id| Metadata::read(&checkpoint_dir(dir, id).join(METADATA)))
+        .transpose()
+}
+
+/// The id of the newest complete checkpoint under `dir`, if there is one.
+pub fn latest_complete_id(dir: &Path) -> Result<Option<u64>, EngineError> {
+    Ok(checkpoint_ids(dir)?
         .into_iter()
         .rev()
-        .find(|&(_, complete)| complete);
-    newest
-        .map(|(id, _)| Metadata::read(&checkpoint_dir(dir, id).join(METADATA)))
-        .transpose()
+        .find(|&(_, complete)| complete)
+        .map(|(id, _)| id))
 }
 
 pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> EngineError {

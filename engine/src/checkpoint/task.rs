@@ -3,10 +3,12 @@
 
 use super::coordinator::CheckpointCoordinator;
 use super::metadata::{StateFile, TaskSnapshot};
+use super::restore::Restore;
 use crate::communication::element::CheckpointBarrier;
 use crate::error::EngineError;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 /// What the operators of one task write for the checkpoint of one barrier, passed down
 /// the chain with it (`Output::checkpoint`). Without checkpoints (barriers only) there is
@@ -89,9 +91,45 @@ impl<'a> Snapshotting<'a> {
 pub struct TaskCheckpoints {
     pub(crate) task: Arc<str>,
     pub(crate) coordinator: Option<Arc<CheckpointCoordinator>>,
+    /// The checkpoint the job starts from, if it restores one.
+    pub(crate) restore: Option<Arc<Restore>>,
+    /// When a source of this run of the job first emitted a record: a restarted job's
+    /// recovery ends there.
+    pub(crate) first_record: Option<Arc<OnceLock<Instant>>>,
 }
 
 impl TaskCheckpoints {
+    /// The id of the checkpoint restored (0: none): sources number barriers after it.
+    pub(crate) fn restored_id(&self) -> u64 {
+        self.restore.as_ref().map_or(0, |r| r.checkpoint())
+    }
+
+    /// What this task acknowledged in the restored checkpoint, if the job restores one.
+    pub(crate) fn restored(&self) -> Result<Option<&TaskSnapshot>, EngineError> {
+        self.restore
+            .as_ref()
+            .map(|r| r.task(&self.task))
+            .transpose()
+    }
+
+    /// The restored checkpoint's directory and the files of `operator` in this task.
+    pub(crate) fn restored_states(
+        &self,
+        operator: &str,
+    ) -> Result<Option<(&Path, Vec<StateFile>)>, EngineError> {
+        match &self.restore {
+            None => Ok(None),
+            Some(r) => Ok(Some((r.dir(), r.states_of(&self.task, operator)?))),
+        }
+    }
+
+    /// A source emitted its first record.
+    pub(crate) fn first_record(&self) {
+        if let Some(first) = &self.first_record {
+            let _ = first.set(Instant::now());
+        }
+    }
+
     /// Passes `barrier` down `chain` and acknowledges what it wrote.
     pub(crate) fn cut<T>(
         &self,

@@ -7,7 +7,7 @@ use crate::communication::control::JobControl;
 use crate::config::NetworkConfig;
 use crate::dataflow::job::JobGraph;
 use crate::dataflow::report::{ConnectionReport, JobReport, TaskReport};
-use crate::dataflow::runtime::Checked;
+use crate::dataflow::runtime::{Checked, Services};
 use crate::dataflow::transport::WorkerCommand;
 use crate::dataflow::wires::{Peers, Placement, carrying, connected_pairs};
 use crate::error::EngineError;
@@ -297,7 +297,13 @@ pub(crate) fn coordinate(
     let keys = pairs.keys().copied().collect();
     let ran = mesh::connect(0, &keys, &data_listener, &addresses, token).and_then(|peers| {
         drop(data_listener);
-        graph.run_here(config, placement, Peers::Connected(peers), &control, None)
+        graph.run_here(
+            config,
+            placement,
+            Peers::Connected(peers),
+            &control,
+            Services::default(),
+        )
     });
     if let Err(error) = &ran {
         control.fail(error.clone());

@@ -5,6 +5,7 @@ use super::{WorkerArgs, describe_job, mesh};
 use crate::communication::control::JobControl;
 use crate::config::NetworkConfig;
 use crate::dataflow::job::JobGraph;
+use crate::dataflow::runtime::Services;
 use crate::dataflow::transport::Transport;
 use crate::dataflow::wires::{Peers, Placement, connected_pairs};
 use crate::error::EngineError;
@@ -108,7 +109,13 @@ impl JobGraph {
                 })
                 .map_err(|e| lost(e.to_string()))?
         };
-        let ran = self.run_here(config, placement, Peers::Connected(peers), &control, None);
+        let ran = self.run_here(
+            config,
+            placement,
+            Peers::Connected(peers),
+            &control,
+            Services::default(),
+        );
         let error = control.first_error().or(ran.as_ref().err().cloned());
         let (tasks, connections) = ran.map(|r| (r.tasks, r.connections)).unwrap_or_default();
         finished.store(true, Ordering::Release);

@@ -4,7 +4,7 @@
 use crate::error::EngineError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How often a blocked task looks whether the job was cancelled.
 pub(crate) const CANCEL_CHECK: Duration = Duration::from_millis(20);
@@ -18,7 +18,7 @@ pub struct JobControl {
 #[derive(Debug, Default)]
 struct Inner {
     cancelled: AtomicBool,
-    first_error: Mutex<Option<EngineError>>,
+    first_error: Mutex<Option<(EngineError, Instant)>>,
 }
 
 impl JobControl {
@@ -34,7 +34,7 @@ impl JobControl {
             .lock()
             .unwrap_or_else(|e| e.into_inner());
         if first.is_none() && error != EngineError::Cancelled {
-            *first = Some(error);
+            *first = Some((error, Instant::now()));
         }
         self.inner.cancelled.store(true, Ordering::Release);
     }
@@ -54,6 +54,11 @@ impl JobControl {
 
     /// The failure that cancelled the job, if any.
     pub fn first_error(&self) -> Option<EngineError> {
+        self.failure().map(|(error, _)| error)
+    }
+
+    /// The failure that cancelled the job and when it happened, if any.
+    pub fn failure(&self) -> Option<(EngineError, Instant)> {
         self.inner
             .first_error
             .lock()

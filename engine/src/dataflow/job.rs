@@ -7,7 +7,7 @@
 //! on, a forward edge between stages of equal parallelism does not close anything: the
 //! operators pass values in the same thread (Flink's chaining rule).
 
-use crate::checkpoint::{CheckpointConfig, TaskCheckpoints};
+use crate::checkpoint::{CheckpointConfig, RestartStrategy, TaskCheckpoints};
 use crate::communication::control::JobControl;
 use crate::communication::gate::{InputGate, Outlet};
 use crate::communication::live::TaskMetrics;
@@ -87,6 +87,9 @@ pub struct JobGraph {
     pub barrier_interval: Option<Duration>,
     /// Where checkpoints go, when the job takes them (see [`JobGraph::with_checkpoints`]).
     pub checkpoints: Option<CheckpointConfig>,
+    /// How the job starts again after a failure, if it does (see
+    /// [`JobGraph::with_restarts`]).
+    pub restarts: Option<RestartStrategy>,
 }
 
 /// The start of a job.
@@ -269,8 +272,11 @@ impl<T: Send + 'static> Stream<T> {
             if let Some(metrics) = &wiring.metrics {
                 state.watched_by(metrics, &operator);
             }
-            let windows =
+            let mut windows =
                 TumblingWindows::new(size_ms, aggregate.clone(), state, &accumulators, next)?;
+            if let Some((dir, files)) = wiring.checkpoints.restored_states(&operator)? {
+                windows.restore(dir, &files)?;
+            }
             Ok(Box::new(windows))
         })
     }
@@ -378,7 +384,7 @@ impl<T: Send + 'static> Stream<T> {
                 &dir,
                 task,
                 encode.clone(),
-                wiring.checkpoints.coordinator.clone(),
+                &wiring.checkpoints,
             )?))
         })
     }
@@ -433,6 +439,7 @@ impl<T: Send + 'static> Stream<T> {
             metrics: None,
             barrier_interval: None,
             checkpoints: None,
+            restarts: None,
         }
     }
 }
@@ -467,6 +474,15 @@ impl JobGraph {
         let mut graph = self.with_barriers(interval);
         graph.checkpoints = Some(config);
         graph
+    }
+
+    /// Starts the job again after a failure, at most `attempts` times, `delay` after it:
+    /// from the last complete checkpoint (sources replay from its offsets, state and
+    /// exactly-once sinks recover from it), or from the start when none completed yet.
+    /// Needs checkpoints ([`JobGraph::with_checkpoints`]); refused at start otherwise.
+    pub fn with_restarts(mut self, attempts: usize, delay: Duration) -> Self {
+        self.restarts = Some(RestartStrategy { attempts, delay });
+        self
     }
 
     /// How many subtasks the job runs in all.

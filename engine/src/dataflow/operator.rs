@@ -2,13 +2,14 @@
 //! and calls the next, so a chain runs in one thread with no serialization (Flink's
 //! `ChainingOutput`). The last output of a chain is a network writer or a sink.
 
-use crate::checkpoint::Snapshotting;
+use crate::checkpoint::{Snapshotting, StateFile};
 use crate::communication::element::{CheckpointBarrier, LatencyMarker};
 use crate::communication::writer::RecordWriter;
 use crate::dataflow::report::{SinkResult, TaskReport};
 use crate::error::EngineError;
 use crate::state::{KeyedStateBackend, StateKey, ValueState};
 use std::hash::{BuildHasher, Hash};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 use typeinfo::Decode;
@@ -177,6 +178,14 @@ impl<A: WindowAggregate<T>, T> TumblingWindows<A, T> {
             late: 0,
             next,
         })
+    }
+
+    /// Fills the accumulators from a checkpoint's `files` in `dir`.
+    pub(crate) fn restore(&mut self, dir: &Path, files: &[StateFile]) -> Result<(), EngineError>
+    where
+        A::Acc: Decode,
+    {
+        self.state.restore(dir, files, &mut [&mut self.open])
     }
 
     /// Fires every window whose start is at most `last_start`, in time order.

@@ -99,10 +99,25 @@ pub struct JobReport {
     /// Keyed state over all subtasks.
     pub state: StateMetrics,
     pub barriers: BarrierStats,
-    /// The checkpoints completed, when the job takes them.
+    /// The checkpoints completed, when the job takes them (over every restart).
     pub checkpoints: CheckpointStats,
+    /// Every restart after a failure, in order.
+    pub restarts: Vec<RestartReport>,
     /// Per direction of each TCP connection (none over local channels).
     pub connections: Vec<ConnectionReport>,
+}
+
+/// A restart after a failure.
+#[derive(Debug, Clone)]
+pub struct RestartReport {
+    /// The failure.
+    pub cause: String,
+    /// The checkpoint the job started again from (0: from the start).
+    pub from_checkpoint: u64,
+    pub failed_at: std::time::Instant,
+    /// From the failure to the first record a source emitted after the restore; `None`
+    /// if none did (the job failed again first, or every source had ended).
+    pub downtime: Option<Duration>,
 }
 
 /// What a sink saw: how many records, an order-independent checksum of them, and latencies.

@@ -1,7 +1,9 @@
 //! Running a job graph: place subtasks on task managers, size and check the buffer pools,
 //! wire local and remote channels, run every subtask on its own thread, and gather reports.
 
-use crate::checkpoint::{CheckpointCoordinator, CheckpointStats, TaskCheckpoints};
+use crate::checkpoint::{
+    CheckpointCoordinator, CheckpointStats, Restore, TaskCheckpoints, latest_complete_id,
+};
 use crate::communication::control::JobControl;
 use crate::communication::live::{Registry, TaskMetrics};
 use crate::communication::metrics::OutputMetrics;
@@ -10,7 +12,7 @@ use crate::config::NetworkConfig;
 use crate::dataflow::endpoint::Endpoint;
 use crate::dataflow::job::{JobGraph, Wiring};
 use crate::dataflow::report::{
-    BarrierStats, ConnectionReport, EdgeReport, JobReport, SinkResult, TaskReport,
+    BarrierStats, ConnectionReport, EdgeReport, JobReport, RestartReport, SinkResult, TaskReport,
 };
 use crate::dataflow::task::Task;
 use crate::dataflow::transport::Transport;
@@ -18,7 +20,7 @@ use crate::dataflow::wires::{Peers, Placement, Wires, consumers_per_producer, pr
 use crate::error::EngineError;
 use crate::state::StateMetrics;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The buffers the subtasks of the task managers `placement` holds need: per producing
@@ -74,22 +76,84 @@ pub(crate) struct Ran {
 
 impl JobGraph {
     /// Runs every subtask in this process (one task manager, or thread groups over
-    /// loopback TCP) once [`JobGraph::check`] has passed.
+    /// loopback TCP) once [`JobGraph::check`] has passed. A failure restarts the job from
+    /// its last complete checkpoint while the restart strategy allows.
     pub(crate) fn run_in_process(
         &self,
         config: &NetworkConfig,
         checked: Checked,
     ) -> Result<JobReport, EngineError> {
+        let mut restore: Option<Arc<Restore>> = None;
+        let mut restarts: Vec<RestartReport> = Vec::new();
+        let mut checkpoints = CheckpointStats::default();
+        loop {
+            let first_record = Arc::new(OnceLock::new());
+            let attempt = self.attempt(
+                config,
+                checked,
+                Services {
+                    restore: restore.as_ref(),
+                    first_record: Some(&first_record),
+                    ..Services::default()
+                },
+                &mut checkpoints,
+            );
+            if let Some(last) = restarts.last_mut() {
+                last.downtime = first_record
+                    .get()
+                    .map(|first| first.saturating_duration_since(last.failed_at));
+            }
+            let (error, failed_at) = match attempt {
+                Ok(mut report) => {
+                    report.checkpoints = checkpoints;
+                    report.restarts = restarts;
+                    return Ok(report);
+                }
+                Err(failure) => failure,
+            };
+            let Some(strategy) = self.restarts.filter(|s| restarts.len() < s.attempts) else {
+                return Err(error);
+            };
+            std::thread::sleep(strategy.delay);
+            let dir = &self
+                .checkpoints
+                .as_ref()
+                .expect("restarts need checkpoints")
+                .dir;
+            restore = latest_complete_id(dir)?
+                .map(|id| Restore::open(dir, id).map(Arc::new))
+                .transpose()?;
+            restarts.push(RestartReport {
+                cause: error.to_string(),
+                from_checkpoint: restore.as_ref().map_or(0, |r| r.checkpoint()),
+                failed_at,
+                downtime: None,
+            });
+        }
+    }
+
+    /// Runs the job once, from `services.restore` if given; adds what its checkpoints did
+    /// to `checkpoints`. A failure comes with when it happened.
+    fn attempt(
+        &self,
+        config: &NetworkConfig,
+        checked: Checked,
+        services: Services<'_>,
+        checkpoints: &mut CheckpointStats,
+    ) -> Result<JobReport, (EngineError, Instant)> {
+        let restore = services.restore;
         let placement = Placement {
             task_managers: checked.task_managers,
             here: None,
         };
         let control = JobControl::new();
+        let failed_now = |e: EngineError| (e, Instant::now());
         let coordinator = match &self.checkpoints {
-            Some(checkpoints) => Some(Arc::new(CheckpointCoordinator::new(
-                checkpoints.clone(),
-                self.subtasks(),
-            )?)),
+            Some(config) => Some(Arc::new(
+                CheckpointCoordinator::new(config.clone(), self.subtasks())
+                    .map_err(failed_now)?
+                    .resumed_after(restore.as_ref().map_or(0, |r| r.checkpoint())),
+            )),
             None => None,
         };
         let started = Instant::now();
@@ -98,17 +162,23 @@ impl JobGraph {
             placement,
             Peers::InProcess,
             &control,
-            coordinator.clone(),
+            Services {
+                checkpoints: coordinator.as_ref(),
+                ..services
+            },
         );
         let elapsed = started.elapsed();
         let succeeded = ran.is_ok() && control.first_error().is_none();
-        let checkpoints = coordinator.map(|c| c.finish(succeeded)).transpose();
-        match (ran, control.first_error(), checkpoints) {
-            (Err(error), _, _) | (Ok(_), Some(error), _) | (Ok(_), None, Err(error)) => Err(error),
-            (Ok(ran), None, Ok(checkpoints)) => {
+        let finished = coordinator.map(|c| c.finish(succeeded)).transpose();
+        if let Ok(Some(stats)) = &finished {
+            checkpoints.merge(stats);
+        }
+        match (ran, control.failure(), finished) {
+            (_, Some(failure), _) => Err(failure),
+            (Err(error), None, _) | (Ok(_), None, Err(error)) => Err(failed_now(error)),
+            (Ok(ran), None, Ok(_)) => {
                 let mut report = self.report(ran.tasks, elapsed, &ran.channels, config, checked);
                 report.connections = ran.connections;
-                report.checkpoints = checkpoints.unwrap_or_default();
                 Ok(report)
             }
         }
@@ -129,6 +199,15 @@ impl JobGraph {
                 key: "task_managers".into(),
                 value: "0".into(),
                 allowed: "at least 1".into(),
+            });
+        }
+        if self.restarts.is_some() && self.checkpoints.is_none() {
+            return Err(EngineError::Config {
+                key: "restarts".into(),
+                value: "without checkpoints".into(),
+                allowed: "restarts with checkpoints, which they restore \
+                          (--checkpoint-interval and --checkpoint-dir)"
+                    .into(),
             });
         }
         if self.checkpoints.is_some() && matches!(transport, Transport::Processes { .. }) {
@@ -179,11 +258,11 @@ impl JobGraph {
         placement: Placement,
         peers: Peers,
         control: &JobControl,
-        checkpoints: Option<Arc<CheckpointCoordinator>>,
+        services: Services<'_>,
     ) -> Result<Ran, EngineError> {
         // The metrics endpoint, if the job serves one, runs as long as the tasks here.
         let registry = self.metrics.map(|_| Arc::new(Registry::default()));
-        if let (Some(registry), Some(checkpoints)) = (&registry, &checkpoints) {
+        if let (Some(registry), Some(checkpoints)) = (&registry, services.checkpoints) {
             checkpoints.watched_by(registry, &self.name);
         }
         let _endpoint = match (self.metrics, &registry) {
@@ -210,7 +289,7 @@ impl JobGraph {
             .inspect_err(|e| control.fail(e.clone()))?;
         let services = Services {
             registry: registry.as_ref(),
-            checkpoints: checkpoints.as_ref(),
+            ..services
         };
         let prepared =
             match self.prepare_tasks(config, &global, control, &mut wired, placement, services) {
@@ -305,6 +384,8 @@ impl JobGraph {
                     checkpoints: TaskCheckpoints {
                         task: name.as_str().into(),
                         coordinator: services.checkpoints.cloned(),
+                        restore: services.restore.cloned(),
+                        first_record: services.first_record.cloned(),
                     },
                 };
                 let task = (stage.make)(&mut wiring)?;
@@ -378,6 +459,7 @@ impl JobGraph {
             state,
             barriers,
             checkpoints: CheckpointStats::default(),
+            restarts: Vec::new(),
             connections: Vec::new(),
         }
     }
@@ -392,12 +474,16 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
 }
 
 /// What every task of a process reports to while it runs, besides its own report.
-#[derive(Clone, Copy)]
-struct Services<'a> {
-    /// The metrics the process serves, if it does.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Services<'a> {
+    /// The metrics the process serves, if it does (made by `run_here`).
     registry: Option<&'a Arc<Registry>>,
     /// The job's checkpoint coordinator, if it takes checkpoints.
     checkpoints: Option<&'a Arc<CheckpointCoordinator>>,
+    /// The checkpoint the job starts from, if it restores one.
+    restore: Option<&'a Arc<Restore>>,
+    /// Where sources note when the first of them emitted.
+    first_record: Option<&'a Arc<OnceLock<Instant>>>,
 }
 
 /// A subtask ready to run, and the header of its report.

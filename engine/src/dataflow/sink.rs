@@ -3,7 +3,8 @@
 //! At barrier `n` the file is synced and staged in checkpoint `n` (pre-commit); once `n`
 //! is complete the file is renamed into the directory (commit). A reader of the directory
 //! sees only files whose checkpoint completed: no duplicate and no gap after a restore,
-//! which commits what the restored checkpoint staged and removes every other pending file.
+//! which commits what the restored checkpoint (and those before it) staged and removes
+//! every later pending file.
 //! What follows the last barrier is committed when the whole job ends well.
 //!
 //! ```text
@@ -11,7 +12,9 @@
 //! <dir>/_pending/<task>-<n>     written or staged, not yet committed
 //! ```
 
-use crate::checkpoint::{CheckpointCoordinator, Snapshotting, commit_file, file_safe};
+use crate::checkpoint::{
+    CheckpointCoordinator, Snapshotting, TaskCheckpoints, commit_file, file_safe,
+};
 use crate::communication::element::{CheckpointBarrier, LatencyMarker};
 use crate::dataflow::operator::Output;
 use crate::dataflow::report::{SinkResult, TaskReport};
@@ -50,26 +53,60 @@ pub(crate) struct TransactionalSink<T> {
 }
 
 impl<T> TransactionalSink<T> {
+    /// The sink of `task` under `dir`; it commits what the restored checkpoint staged and
+    /// removes whatever else this task left pending.
     pub(crate) fn new(
         dir: &Path,
         task: &str,
         encode: Encode<T>,
-        coordinator: Option<Arc<CheckpointCoordinator>>,
+        checkpoints: &TaskCheckpoints,
     ) -> Result<Self, EngineError> {
         let pending = dir.join("_pending");
         std::fs::create_dir_all(&pending).map_err(|e| failed(&pending, "cannot create", e))?;
-        Ok(TransactionalSink {
+        let sink = TransactionalSink {
             dir: dir.to_owned(),
             task: file_safe(task),
             encode,
-            coordinator,
-            epoch: 1,
+            coordinator: checkpoints.coordinator.clone(),
+            epoch: checkpoints.restored_id() + 1,
             file: None,
             buffer: Vec::new(),
             staged: Vec::new(),
             next_poll: Instant::now(),
             result: SinkResult::default(),
-        })
+        };
+        // A fresh start recovers too: it aborts what an attempt that failed before its
+        // first checkpoint left pending.
+        sink.recover(checkpoints.restored_id())?;
+        Ok(sink)
+    }
+
+    /// Started from checkpoint `id` (0: from the start): commits this task's pending files of epochs up to
+    /// `id` (each was staged by a checkpoint up to `id`, so all are complete, but the job
+    /// may have failed before the rename) and aborts the later ones, which hold records
+    /// after the checkpoint: those are written again.
+    fn recover(&self, id: u64) -> Result<(), EngineError> {
+        let pending = self.dir.join("_pending");
+        let entries =
+            std::fs::read_dir(&pending).map_err(|e| failed(&pending, "cannot list", e))?;
+        let prefix = format!("{}-", self.task);
+        for entry in entries {
+            let entry = entry.map_err(|e| failed(&pending, "cannot list", e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(epoch) = name
+                .strip_prefix(&prefix)
+                .and_then(|n| n.parse::<u64>().ok())
+            else {
+                continue;
+            };
+            if epoch <= id {
+                self.commit(epoch)?;
+            } else {
+                std::fs::remove_file(entry.path())
+                    .map_err(|e| failed(&entry.path(), "cannot abort", e))?;
+            }
+        }
+        Ok(())
     }
 
     fn name(&self, epoch: u64) -> String {

@@ -70,6 +70,13 @@ impl<T: Send> Task for SourceTask<T> {
             subtask,
             mut out,
         } = *self;
+        // Restored: the records before the checkpoint's offset were emitted already, and
+        // barriers go on after its id.
+        let skipped = match checkpoints.restored()? {
+            Some(task) => skip(source.as_mut(), task.source_offset.unwrap_or(0)),
+            None => 0,
+        };
+        let first_barrier = checkpoints.restored_id();
         let started = Instant::now();
         let mut next_marker = started + emission.latency_interval;
         // When the next barrier is due, and the interval.
@@ -79,6 +86,9 @@ impl<T: Send> Task for SourceTask<T> {
         let mut max_time = i64::MIN;
         let mut emitted = 0u64;
         while let Some(record) = source.next() {
+            if emitted == 0 {
+                checkpoints.first_record();
+            }
             if let Some(time_of) = event_time {
                 max_time = max_time.max(time_of(&record));
             }
@@ -105,8 +115,8 @@ impl<T: Send> Task for SourceTask<T> {
                 {
                     *due = now + *every;
                     report.barriers.emitted += 1;
-                    let barrier = CheckpointBarrier::new(report.barriers.emitted);
-                    checkpoints.cut(barrier, out.as_mut(), Some(emitted))?;
+                    let barrier = CheckpointBarrier::new(first_barrier + report.barriers.emitted);
+                    checkpoints.cut(barrier, out.as_mut(), Some(skipped + emitted))?;
                 }
                 out.flush_if_due(now)?;
             }
@@ -117,8 +127,21 @@ impl<T: Send> Task for SourceTask<T> {
         report.source_records = emitted;
         report.busy = started.elapsed();
         out.finish(report)?;
-        checkpoints.ended(Some(emitted), report.barriers.emitted)
+        checkpoints.ended(
+            Some(skipped + emitted),
+            first_barrier + report.barriers.emitted,
+        )
     }
+}
+
+/// Reads and drops the first `n` records of `source` (it replays from its start, as a
+/// topic partition does from an offset); how many there were.
+fn skip<T>(source: &mut dyn Source<T>, n: u64) -> u64 {
+    let mut skipped = 0;
+    while skipped < n && source.next().is_some() {
+        skipped += 1;
+    }
+    skipped
 }
 
 /// A stage fed by the network: reads its edge and pushes into its chain, tracking the

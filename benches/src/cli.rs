@@ -337,6 +337,13 @@ pub struct RunFlags {
     /// The directory checkpoints go to (`chk-N/` each, complete when it holds `_metadata`).
     #[arg(long, value_name = "DIR", requires = "checkpoint_interval")]
     pub checkpoint_dir: Option<PathBuf>,
+    /// Restarts after a failure, each from the last complete checkpoint (needs
+    /// --checkpoint-interval) [default: 0].
+    #[arg(long, value_name = "N", value_parser = between(0usize, 1000), requires = "checkpoint_interval")]
+    pub restart_attempts: Option<usize>,
+    /// Milliseconds between a failure and its restart [default: 1000].
+    #[arg(long, value_name = "MS", value_parser = between(0u64, 3_600_000), requires = "restart_attempts")]
+    pub restart_delay: Option<u64>,
     /// Complete checkpoints kept; older ones are removed [default: 1].
     #[arg(long, value_name = "N", value_parser = between(1usize, 1000), requires = "checkpoint_interval")]
     pub checkpoints_retained: Option<usize>,

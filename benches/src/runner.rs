@@ -51,6 +51,8 @@ pub struct RunArgs {
     pub barrier_interval: Option<Duration>,
     /// How often to take checkpoints, and where they go.
     pub checkpoints: Option<(Duration, CheckpointConfig)>,
+    /// Restarts after a failure, and the delay before each.
+    pub restarts: Option<(usize, Duration)>,
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
@@ -166,6 +168,12 @@ impl RunArgs {
                 // clap requires the two together.
                 _ => None,
             },
+            restarts: flags.restart_attempts.filter(|&n| n > 0).map(|n| {
+                (
+                    n,
+                    Duration::from_millis(flags.restart_delay.unwrap_or(1000)),
+                )
+            }),
             network: NetworkConfig {
                 network_buffers: flags.network_buffers.unwrap_or(defaults.network_buffers),
                 segment_size: flags.segment_size.unwrap_or(defaults.segment_size),
@@ -267,6 +275,9 @@ impl RunArgs {
         }
         if let Some((interval, config)) = &self.checkpoints {
             job = job.with_checkpoints(*interval, config.clone());
+        }
+        if let Some((attempts, delay)) = self.restarts {
+            job = job.with_restarts(attempts, delay);
         }
         Ok(job)
     }
@@ -392,6 +403,26 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
             c.last_bytes,
             c.duration_total.as_secs_f64() * 1e3 / c.completed.max(1) as f64,
             c.duration_max.as_secs_f64() * 1e3,
+        );
+    }
+    for (i, restart) in report.restarts.iter().enumerate() {
+        let downtime = restart
+            .downtime
+            .map_or("no record after it".to_owned(), |d| {
+                format!(
+                    "{:.1} ms to the first record after it",
+                    d.as_secs_f64() * 1e3
+                )
+            });
+        let from = match restart.from_checkpoint {
+            0 => "the start".to_owned(),
+            id => format!("chk-{id}"),
+        };
+        let _ = writeln!(
+            out,
+            "restart {} from {from}: {downtime}; it followed: {}",
+            i + 1,
+            restart.cause
         );
     }
     let _ = writeln!(

@@ -144,4 +144,16 @@ fn what_cannot_be_checkpointed_is_refused_before_any_record() {
             .collect(),
     );
     assert!(e.contains("--checkpoint-interval"), "{e}");
+    let e = refused(
+        JOB.iter()
+            .map(|s| s.to_string())
+            .chain(["--restart-attempts".into(), "2".into()])
+            .collect(),
+    );
+    assert!(e.contains("--checkpoint-interval"), "{e}");
+    // With checkpoints, restarts are taken (and, without a failure, never used).
+    let args = with(&["--restart-attempts", "2", "--restart-delay", "10"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let report = run(&args).unwrap();
+    assert!(!report.contains("restart 1"), "{report}");
 }

@@ -247,10 +247,20 @@ impl DiskTable {
         &self,
         mut f: impl FnMut(&[u8], &[u8]) -> Result<(), EngineError>,
     ) -> Result<(), EngineError> {
-        for row in self.store.keyspace.prefix([self.id]) {
+        // Rows before `scan_from` were taken: starting there skips their tombstones, as
+        // firing windows does.
+        let from = if self.scan_from.is_empty() {
+            vec![self.id]
+        } else {
+            self.scan_from.clone()
+        };
+        for row in self.store.keyspace.range(from..) {
             let (key, value) = row
                 .into_inner()
                 .map_err(|e| self.error(format!("cannot scan: {e}")))?;
+            if key.first() != Some(&self.id) {
+                break;
+            }
             f(&key[1..], &value)?;
         }
         Ok(())

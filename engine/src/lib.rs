@@ -46,7 +46,7 @@ pub use communication::segment::{
 pub use communication::writer::RecordWriter;
 pub use config::{BufferTimeout, NetworkConfig};
 pub use dataflow::job::{JobBuilder, JobGraph, Stream};
-pub use dataflow::operator::{Output, WindowAggregate, checksum};
+pub use dataflow::operator::{End, Output, WindowAggregate, checksum};
 pub use dataflow::report::{
     BarrierStats, ConnectionReport, EdgeReport, JobReport, SinkResult, TaskReport,
 };

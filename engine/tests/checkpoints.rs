@@ -204,7 +204,7 @@ proptest! {
 }
 
 mod v1 {
-    #[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq)]
+    #[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq, Default)]
     pub struct Acc {
         pub count: u32,
         pub sum: i32,
@@ -212,7 +212,7 @@ mod v1 {
 }
 
 mod v2 {
-    #[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq)]
+    #[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq, Default)]
     pub struct Acc {
         pub count: u64,
         pub sum: i64,
@@ -223,7 +223,7 @@ mod v2 {
 
 mod v3 {
     /// Not an accumulator of the old kind: `sum` became text.
-    #[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq)]
+    #[derive(typeinfo::TypeInfo, Debug, Clone, PartialEq, Default)]
     pub struct Acc {
         pub count: u32,
         pub sum: String,
@@ -778,10 +778,12 @@ fn a_failed_job_commits_only_what_its_complete_checkpoints_cover() {
     lines.sort();
     let all = per_second_lines();
     assert!(lines.len() < all.len(), "the failure cut the output short");
+    let committed_lines = lines.len();
     lines.dedup();
+    assert_eq!(lines.len(), committed_lines, "no window twice");
     assert!(
         lines.iter().all(|l| all.binary_search(l).is_ok()),
-        "only whole windows, once"
+        "only whole windows"
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
@@ -855,4 +857,152 @@ fn restarts_without_checkpoints_are_refused_and_attempts_run_out() {
     .to_string();
     assert!(e.contains("fails"), "{e}");
     std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// Per-second windows whose accumulator is `A`: the savepoint test's two versions.
+struct PerSecondWith<A>(std::marker::PhantomData<fn() -> A>);
+
+impl<A> Clone for PerSecondWith<A> {
+    fn clone(&self) -> Self {
+        PerSecondWith(std::marker::PhantomData)
+    }
+}
+
+trait Accumulator: typeinfo::Encode + typeinfo::Decode + Default + Send + Sync + 'static {
+    fn add(&mut self, value: u32);
+    fn counts(&self) -> (u64, u64);
+}
+
+impl Accumulator for v1::Acc {
+    fn add(&mut self, value: u32) {
+        self.count += 1;
+        self.sum += value as i32;
+    }
+    fn counts(&self) -> (u64, u64) {
+        (self.count.into(), self.sum as u64)
+    }
+}
+
+impl Accumulator for v2::Acc {
+    fn add(&mut self, value: u32) {
+        self.count += 1;
+        self.sum += i64::from(value);
+        self.max = Some(self.max.unwrap_or(0).max(value.into()));
+    }
+    fn counts(&self) -> (u64, u64) {
+        (self.count, self.sum as u64)
+    }
+}
+
+impl<A: Accumulator> WindowAggregate<Reading> for PerSecondWith<A> {
+    type Key = u32;
+    type Acc = A;
+    type Out = (u32, i64, u64, u64);
+    fn key(&self, r: &Reading) -> u32 {
+        r.sensor
+    }
+    fn event_time(&self, r: &Reading) -> i64 {
+        r.time_ms
+    }
+    fn create(&self) -> A {
+        A::default()
+    }
+    fn add(&self, acc: &mut A, r: Reading) {
+        acc.add(r.value);
+    }
+    fn result(&self, sensor: u32, start: i64, acc: A) -> (u32, i64, u64, u64) {
+        let (count, sum) = acc.counts();
+        (sensor, start, count, sum)
+    }
+}
+
+fn per_second_with<A: Accumulator>(out: &Path, state: StateBackend) -> typeinfo_engine::JobGraph {
+    JobBuilder::new("per-second", true)
+        .state_backend(state)
+        .source(
+            "readings",
+            SOURCES,
+            |s| (0..READINGS).map(move |i| reading(s, i)),
+            Some(|r: &Reading| r.time_ms),
+            Emission {
+                watermark_every: 50,
+                ..Emission::default()
+            },
+        )
+        .connect(
+            Partitioner::key_by("sensor", |r: &Reading| r.sensor),
+            pojo(),
+            2,
+        )
+        .window(
+            "per second",
+            1000,
+            PerSecondWith::<A>(std::marker::PhantomData),
+            pojo(),
+        )
+        .sink_exactly_once(
+            "out",
+            out,
+            |w: &(u32, i64, u64, u64), line: &mut Vec<u8>| {
+                line.extend_from_slice(format!("{} {} {} {}\n", w.0, w.1, w.2, w.3).as_bytes());
+            },
+        )
+}
+
+/// A job stopped with a savepoint and started again from it, its accumulator type changed
+/// in between (a field added, two widened), commits every window exactly once, as a run
+/// that never stopped; a type that cannot read the savepoint is refused before any record.
+#[test]
+fn a_job_stopped_with_a_savepoint_resumes_with_a_changed_accumulator() {
+    for disk in [false, true] {
+        let root = fresh_dir(&format!("savepoint-{disk}"));
+        let (out, savepoint) = (root.join("out"), root.join("savepoint"));
+        let stopped = per_second_with::<v1::Acc>(&out, backend(disk, &root))
+            .stop_with_savepoint(&savepoint, READINGS)
+            .run(&NetworkConfig::default(), Transport::Local)
+            .unwrap();
+        assert_eq!(stopped.savepoint, Some(1), "disk {disk}");
+        assert_eq!(stopped.source_records, READINGS, "disk {disk}");
+        let before: usize = committed(&out).iter().map(|(_, l)| l.len()).sum();
+        assert!(
+            before > 0 && before < per_second_lines().len(),
+            "{before} windows before"
+        );
+        // Nothing fired after the savepoint: the sink received what it committed.
+        assert_eq!(stopped.sink.records, before as u64, "disk {disk}");
+        let metadata = typeinfo_engine::checkpoint::latest_complete(&savepoint)
+            .unwrap()
+            .unwrap();
+        let offsets: u64 = metadata.tasks.iter().filter_map(|t| t.source_offset).sum();
+        assert_eq!(offsets, READINGS);
+
+        // Today's accumulator cannot read the savepoint: refused, saying why.
+        let e = per_second_with::<v3::Acc>(&root.join("never"), backend(disk, &root))
+            .from_savepoint(&savepoint)
+            .run(&NetworkConfig::default(), Transport::Local)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot be restored as today's type"), "{e}");
+
+        let resumed = per_second_with::<v2::Acc>(&out, backend(disk, &root))
+            .from_savepoint(&savepoint)
+            .run(&NetworkConfig::default(), Transport::Local)
+            .unwrap();
+        assert_eq!(resumed.savepoint, None);
+        assert_eq!(resumed.source_records, SOURCES as u64 * READINGS - READINGS);
+        let mut lines: Vec<String> = committed(&out).into_iter().flat_map(|(_, l)| l).collect();
+        lines.sort();
+        assert_eq!(lines, per_second_lines(), "every window once, disk {disk}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+}
+
+impl Accumulator for v3::Acc {
+    fn add(&mut self, value: u32) {
+        self.count += 1;
+        self.sum = value.to_string();
+    }
+    fn counts(&self) -> (u64, u64) {
+        (self.count.into(), 0)
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::metadata::{Metadata, TaskSnapshot};
 use super::{CheckpointConfig, METADATA, checkpoint_dir, checkpoint_ids, io_error};
+use crate::communication::control::JobControl;
 use crate::communication::live::{Metric, Registry};
 use crate::error::EngineError;
 use std::collections::BTreeMap;
@@ -51,6 +52,8 @@ pub struct CheckpointCoordinator {
     inner: Mutex<Inner>,
     /// The last complete checkpoint, read by sinks waiting to commit (0: none).
     last_complete: AtomicU64,
+    /// A savepoint: when this checkpoint completes, the job stops.
+    stop_at: Option<(u64, JobControl)>,
 }
 
 #[derive(Default)]
@@ -84,6 +87,7 @@ impl CheckpointCoordinator {
             tasks,
             inner: Mutex::default(),
             last_complete: AtomicU64::new(0),
+            stop_at: None,
         })
     }
 
@@ -180,6 +184,12 @@ impl CheckpointCoordinator {
         self
     }
 
+    /// Stops the job through `control` once checkpoint `id` (a savepoint) is complete.
+    pub fn stopping_at(mut self, id: u64, control: JobControl) -> Self {
+        self.stop_at = Some((id, control));
+        self
+    }
+
     /// The last complete checkpoint's id (0: none yet).
     pub fn last_complete(&self) -> u64 {
         self.last_complete.load(Ordering::Acquire)
@@ -249,6 +259,9 @@ impl CheckpointCoordinator {
             stats.bytes_total += bytes;
             stats.last_id = id;
             self.last_complete.store(id, Ordering::Release);
+            if let Some((_, control)) = self.stop_at.as_ref().filter(|(at, _)| *at == id) {
+                control.stop();
+            }
             // Older pending checkpoints are subsumed by this one.
             inner.pending.retain(|&p, _| p > id);
             self.prune(id, false)?;

@@ -35,6 +35,23 @@ pub struct RestartStrategy {
     pub delay: std::time::Duration,
 }
 
+/// Stop the job with a savepoint: once the sources have emitted `after_records` in all
+/// (each its share), they cut one checkpoint into `dir`, and when it is complete every
+/// task ends without firing what is open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StopWithSavepoint {
+    pub dir: PathBuf,
+    pub after_records: u64,
+}
+
+impl StopWithSavepoint {
+    /// Source subtask `subtask` of `parallelism`'s share of the records.
+    pub fn share(&self, subtask: usize, parallelism: usize) -> u64 {
+        let n = parallelism as u64;
+        self.after_records / n + u64::from((subtask as u64) < self.after_records % n)
+    }
+}
+
 /// Where checkpoints go and how many are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckpointConfig {

@@ -96,6 +96,9 @@ pub struct TaskCheckpoints {
     /// When a source of this run of the job first emitted a record: a restarted job's
     /// recovery ends there.
     pub(crate) first_record: Option<Arc<OnceLock<Instant>>>,
+    /// For a source subtask of a job stopping with a savepoint: how many records it
+    /// emits before it cuts the savepoint.
+    pub(crate) savepoint_after: Option<u64>,
 }
 
 impl TaskCheckpoints {

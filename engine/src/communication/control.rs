@@ -18,6 +18,8 @@ pub struct JobControl {
 #[derive(Debug, Default)]
 struct Inner {
     cancelled: AtomicBool,
+    /// A savepoint completed and the job stops after it (no failure).
+    stopped: AtomicBool,
     first_error: Mutex<Option<(EngineError, Instant)>>,
 }
 
@@ -37,6 +39,15 @@ impl JobControl {
             *first = Some((error, Instant::now()));
         }
         self.inner.cancelled.store(true, Ordering::Release);
+    }
+
+    /// Stops the job after a savepoint: tasks end without firing what is open.
+    pub fn stop(&self) {
+        self.inner.stopped.store(true, Ordering::Release);
+    }
+
+    pub fn is_stopped(&self) -> bool {
+        self.inner.stopped.load(Ordering::Acquire)
     }
 
     pub fn is_cancelled(&self) -> bool {

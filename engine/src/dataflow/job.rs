@@ -7,7 +7,7 @@
 //! on, a forward edge between stages of equal parallelism does not close anything: the
 //! operators pass values in the same thread (Flink's chaining rule).
 
-use crate::checkpoint::{CheckpointConfig, RestartStrategy, TaskCheckpoints};
+use crate::checkpoint::{CheckpointConfig, RestartStrategy, StopWithSavepoint, TaskCheckpoints};
 use crate::communication::control::JobControl;
 use crate::communication::gate::{InputGate, Outlet};
 use crate::communication::live::TaskMetrics;
@@ -90,6 +90,11 @@ pub struct JobGraph {
     /// How the job starts again after a failure, if it does (see
     /// [`JobGraph::with_restarts`]).
     pub restarts: Option<RestartStrategy>,
+    /// Stop with a savepoint (see [`JobGraph::stop_with_savepoint`]).
+    pub savepoint: Option<StopWithSavepoint>,
+    /// The savepoint (or checkpoint) directory the job starts from (see
+    /// [`JobGraph::from_savepoint`]).
+    pub from_savepoint: Option<PathBuf>,
 }
 
 /// The start of a job.
@@ -161,6 +166,7 @@ impl JobBuilder {
                 emission,
                 barrier_interval: wiring.barrier_interval,
                 checkpoints: wiring.checkpoints.clone(),
+                control: wiring.control.clone(),
                 subtask: wiring.subtask,
                 out,
             }) as Box<dyn Task>)
@@ -351,6 +357,7 @@ impl<T: Send + 'static> Stream<T> {
             }
             Ok(Box::new(NetworkTask {
                 reader,
+                control: wiring.control.clone(),
                 checkpoints: wiring.checkpoints.clone(),
                 out,
             }) as Box<dyn Task>)
@@ -440,6 +447,8 @@ impl<T: Send + 'static> Stream<T> {
             barrier_interval: None,
             checkpoints: None,
             restarts: None,
+            savepoint: None,
+            from_savepoint: None,
         }
     }
 }
@@ -482,6 +491,28 @@ impl JobGraph {
     /// Needs checkpoints ([`JobGraph::with_checkpoints`]); refused at start otherwise.
     pub fn with_restarts(mut self, attempts: usize, delay: Duration) -> Self {
         self.restarts = Some(RestartStrategy { attempts, delay });
+        self
+    }
+
+    /// Stops the job with a savepoint into `dir` once its sources emitted `after_records`
+    /// in all (each source subtask its share): one checkpoint, and when it is complete
+    /// every task ends without firing what is open, and exactly-once sinks commit only
+    /// what it covers. A job whose sources end first just ends. Not with periodic
+    /// checkpoints or barriers (sources number their barriers by time, each on its own:
+    /// a savepoint among them needs one trigger for all sources, not built).
+    pub fn stop_with_savepoint(mut self, dir: impl Into<PathBuf>, after_records: u64) -> Self {
+        self.savepoint = Some(StopWithSavepoint {
+            dir: dir.into(),
+            after_records,
+        });
+        self
+    }
+
+    /// Starts the job from the newest complete savepoint or checkpoint under `dir`:
+    /// sources from its offsets, state from its files (migrated when a value type changed;
+    /// a change that cannot be read is refused before any record, with the reasons).
+    pub fn from_savepoint(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.from_savepoint = Some(dir.into());
         self
     }
 

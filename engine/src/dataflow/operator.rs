@@ -31,8 +31,19 @@ pub trait Output<T>: Send {
     /// When a writer down the chain must flush next (the buffer timeout).
     fn flush_deadline(&self) -> Option<Instant>;
     fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError>;
-    /// The input ended: flush, end the outputs, and report.
-    fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError>;
+    /// The input ended, or the job stopped after a savepoint (`end`): flush, end the
+    /// outputs, and report.
+    fn finish(self: Box<Self>, end: End, report: &mut TaskReport) -> Result<(), EngineError>;
+}
+
+/// Why a task's chain ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// Its input ended: the end of event time, so every window fires.
+    Input,
+    /// The job stopped after a savepoint: what is open stays in the savepoint, so nothing
+    /// fires, and a sink commits only what complete checkpoints cover.
+    Savepoint,
 }
 
 /// Passes latency markers and flushes on to the next output: what every operator does.
@@ -65,8 +76,8 @@ macro_rules! forward_control {
         fn watermark(&mut self, event_time: i64) -> Result<(), EngineError> {
             self.next.watermark(event_time)
         }
-        fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
-            self.next.finish(report)
+        fn finish(self: Box<Self>, end: End, report: &mut TaskReport) -> Result<(), EngineError> {
+            self.next.finish(end, report)
         }
     };
 }
@@ -246,12 +257,14 @@ where
         self.next.checkpoint(barrier, snapshot)
     }
 
-    fn finish(mut self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
-        // The end of the input is the end of event time: every window fires.
-        self.fire_through(i64::MAX)?;
+    fn finish(mut self: Box<Self>, end: End, report: &mut TaskReport) -> Result<(), EngineError> {
+        if end == End::Input {
+            // The end of the input is the end of event time: every window fires.
+            self.fire_through(i64::MAX)?;
+        }
         report.late_records += self.late;
         report.state.merge(&self.state.metrics());
-        self.next.finish(report)
+        self.next.finish(end, report)
     }
 }
 
@@ -282,7 +295,7 @@ impl<T: Send> Output<T> for NetworkOutput<T> {
     fn flush_if_due(&mut self, now: Instant) -> Result<(), EngineError> {
         self.0.flush_if_due(now)
     }
-    fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+    fn finish(self: Box<Self>, _: End, report: &mut TaskReport) -> Result<(), EngineError> {
         let edge = self.0.edge().to_owned();
         let metrics = self.0.finish()?;
         report.outputs.push((edge, metrics));
@@ -340,7 +353,7 @@ impl<T: Hash + Send> Output<T> for ChecksumSink {
     fn flush_if_due(&mut self, _: Instant) -> Result<(), EngineError> {
         Ok(())
     }
-    fn finish(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+    fn finish(self: Box<Self>, _: End, report: &mut TaskReport) -> Result<(), EngineError> {
         report.sink = Some(self.result);
         Ok(())
     }

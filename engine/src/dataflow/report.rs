@@ -103,6 +103,8 @@ pub struct JobReport {
     pub checkpoints: CheckpointStats,
     /// Every restart after a failure, in order.
     pub restarts: Vec<RestartReport>,
+    /// The savepoint the job stopped with, if it did.
+    pub savepoint: Option<u64>,
     /// Per direction of each TCP connection (none over local channels).
     pub connections: Vec<ConnectionReport>,
 }

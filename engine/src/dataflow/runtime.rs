@@ -2,7 +2,8 @@
 //! wire local and remote channels, run every subtask on its own thread, and gather reports.
 
 use crate::checkpoint::{
-    CheckpointCoordinator, CheckpointStats, Restore, TaskCheckpoints, latest_complete_id,
+    CheckpointConfig, CheckpointCoordinator, CheckpointStats, Restore, TaskCheckpoints,
+    latest_complete_id,
 };
 use crate::communication::control::JobControl;
 use crate::communication::live::{Registry, TaskMetrics};
@@ -83,7 +84,17 @@ impl JobGraph {
         config: &NetworkConfig,
         checked: Checked,
     ) -> Result<JobReport, EngineError> {
-        let mut restore: Option<Arc<Restore>> = None;
+        let mut restore = match &self.from_savepoint {
+            None => None,
+            Some(dir) => {
+                let id = latest_complete_id(dir)?.ok_or_else(|| EngineError::Checkpoint {
+                    path: dir.display().to_string(),
+                    detail: "holds no complete savepoint or checkpoint (no chk-N/_metadata)".into(),
+                })?;
+                Some(Arc::new(Restore::open(dir, id)?))
+            }
+        };
+        let started_from = restore.clone();
         let mut restarts: Vec<RestartReport> = Vec::new();
         let mut checkpoints = CheckpointStats::default();
         loop {
@@ -120,9 +131,11 @@ impl JobGraph {
                 .as_ref()
                 .expect("restarts need checkpoints")
                 .dir;
-            restore = latest_complete_id(dir)?
-                .map(|id| Restore::open(dir, id).map(Arc::new))
-                .transpose()?;
+            // The newest complete checkpoint, else the savepoint the job started from.
+            restore = match latest_complete_id(dir)? {
+                Some(id) => Some(Arc::new(Restore::open(dir, id)?)),
+                None => started_from.clone(),
+            };
             restarts.push(RestartReport {
                 cause: error.to_string(),
                 from_checkpoint: restore.as_ref().map_or(0, |r| r.checkpoint()),
@@ -148,12 +161,24 @@ impl JobGraph {
         };
         let control = JobControl::new();
         let failed_now = |e: EngineError| (e, Instant::now());
-        let coordinator = match &self.checkpoints {
-            Some(config) => Some(Arc::new(
-                CheckpointCoordinator::new(config.clone(), self.subtasks())
+        let restored = restore.map_or(0, |r| r.checkpoint());
+        let savepoint = self
+            .savepoint
+            .as_ref()
+            .map(|sp| CheckpointConfig::new(&sp.dir, 1))
+            .transpose()
+            .map_err(failed_now)?;
+        let coordinator = match self.checkpoints.clone().or(savepoint) {
+            Some(config) => {
+                let mut coordinator = CheckpointCoordinator::new(config, self.subtasks())
                     .map_err(failed_now)?
-                    .resumed_after(restore.as_ref().map_or(0, |r| r.checkpoint())),
-            )),
+                    .resumed_after(restored);
+                if self.savepoint.is_some() {
+                    // The sources' one barrier, after the restored checkpoint's id.
+                    coordinator = coordinator.stopping_at(restored + 1, control.clone());
+                }
+                Some(Arc::new(coordinator))
+            }
             None => None,
         };
         let started = Instant::now();
@@ -176,9 +201,12 @@ impl JobGraph {
         match (ran, control.failure(), finished) {
             (_, Some(failure), _) => Err(failure),
             (Err(error), None, _) | (Ok(_), None, Err(error)) => Err(failed_now(error)),
-            (Ok(ran), None, Ok(_)) => {
+            (Ok(ran), None, Ok(stats)) => {
                 let mut report = self.report(ran.tasks, elapsed, &ran.channels, config, checked);
                 report.connections = ran.connections;
+                if control.is_stopped() {
+                    report.savepoint = stats.map(|s| s.last_id);
+                }
                 Ok(report)
             }
         }
@@ -210,7 +238,20 @@ impl JobGraph {
                     .into(),
             });
         }
-        if self.checkpoints.is_some() && matches!(transport, Transport::Processes { .. }) {
+        if self.savepoint.is_some()
+            && (self.checkpoints.is_some() || self.barrier_interval.is_some())
+        {
+            return Err(EngineError::Config {
+                key: "stop with savepoint".into(),
+                value: "with periodic checkpoints or barriers".into(),
+                allowed: "a savepoint alone: sources number periodic barriers each on its own \
+                          clock, and a savepoint among them would need one trigger for all"
+                    .into(),
+            });
+        }
+        let checkpointing =
+            self.checkpoints.is_some() || self.savepoint.is_some() || self.from_savepoint.is_some();
+        if checkpointing && matches!(transport, Transport::Processes { .. }) {
             return Err(EngineError::Config {
                 key: "checkpoints".into(),
                 value: format!("with {task_managers} task manager processes"),
@@ -386,6 +427,11 @@ impl JobGraph {
                         coordinator: services.checkpoints.cloned(),
                         restore: services.restore.cloned(),
                         first_record: services.first_record.cloned(),
+                        savepoint_after: self
+                            .savepoint
+                            .as_ref()
+                            .filter(|_| stage.input.is_none())
+                            .map(|sp| sp.share(subtask, stage.parallelism)),
                     },
                 };
                 let task = (stage.make)(&mut wiring)?;
@@ -460,6 +506,7 @@ impl JobGraph {
             barriers,
             checkpoints: CheckpointStats::default(),
             restarts: Vec::new(),
+            savepoint: None,
             connections: Vec::new(),
         }
     }

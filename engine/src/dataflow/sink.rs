@@ -16,7 +16,7 @@ use crate::checkpoint::{
     CheckpointCoordinator, Snapshotting, TaskCheckpoints, commit_file, file_safe,
 };
 use crate::communication::element::{CheckpointBarrier, LatencyMarker};
-use crate::dataflow::operator::Output;
+use crate::dataflow::operator::{End, Output};
 use crate::dataflow::report::{SinkResult, TaskReport};
 use crate::error::EngineError;
 use std::fs::File;
@@ -215,16 +215,18 @@ impl<T: Hash + Send> Output<T> for TransactionalSink<T> {
     }
     /// What follows the last barrier commits when the job ends well; staged transactions
     /// whose checkpoint has not completed yet commit then too (no later checkpoint will).
-    fn finish(mut self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
+    /// Stopped after a savepoint, only what complete checkpoints cover is committed.
+    fn finish(mut self: Box<Self>, end: End, report: &mut TaskReport) -> Result<(), EngineError> {
         self.commit_completed()?;
         let last = self.close()?;
-        let left: Vec<u64> = self.staged.iter().copied().chain(last).collect();
-        for epoch in left {
-            match &self.coordinator {
-                Some(c) => {
-                    c.commit_at_success(self.pending(epoch), self.dir.join(self.name(epoch)))
+        if end == End::Input {
+            let left: Vec<u64> = self.staged.iter().copied().chain(last).collect();
+            for epoch in left {
+                let (staged, committed) = (self.pending(epoch), self.dir.join(self.name(epoch)));
+                match &self.coordinator {
+                    Some(c) => c.commit_at_success(staged, committed),
+                    None => commit_file(&staged, &committed)?,
                 }
-                None => self.commit(epoch)?,
             }
         }
         report.sink = Some(std::mem::take(&mut self.result));

@@ -4,9 +4,10 @@
 //! so no flusher thread shares the writers' buffers.
 
 use crate::checkpoint::TaskCheckpoints;
+use crate::communication::control::JobControl;
 use crate::communication::element::{CheckpointBarrier, Element, LatencyMarker};
 use crate::communication::reader::{Next, RecordReader};
-use crate::dataflow::operator::Output;
+use crate::dataflow::operator::{End, Output};
 use crate::dataflow::report::TaskReport;
 use crate::error::EngineError;
 use std::time::{Duration, Instant};
@@ -55,6 +56,7 @@ pub(crate) struct SourceTask<T> {
     /// How often to cut the stream with a checkpoint barrier, if at all.
     pub(crate) barrier_interval: Option<Duration>,
     pub(crate) checkpoints: TaskCheckpoints,
+    pub(crate) control: JobControl,
     pub(crate) subtask: usize,
     pub(crate) out: Box<dyn Output<T>>,
 }
@@ -67,6 +69,7 @@ impl<T: Send> Task for SourceTask<T> {
             emission,
             barrier_interval,
             checkpoints,
+            control,
             subtask,
             mut out,
         } = *self;
@@ -85,7 +88,19 @@ impl<T: Send> Task for SourceTask<T> {
         let mut since_watermark = 0;
         let mut max_time = i64::MIN;
         let mut emitted = 0u64;
-        while let Some(record) = source.next() {
+        loop {
+            if checkpoints.savepoint_after == Some(emitted) {
+                report.source_records = emitted;
+                report.busy = started.elapsed();
+                let barrier = CheckpointBarrier::new(first_barrier + report.barriers.emitted + 1);
+                report.barriers.emitted += 1;
+                checkpoints.cut(barrier, out.as_mut(), Some(skipped + emitted))?;
+                wait_for_stop(&control)?;
+                return out.finish(End::Savepoint, report);
+            }
+            let Some(record) = source.next() else {
+                break;
+            };
             if emitted == 0 {
                 checkpoints.first_record();
             }
@@ -126,12 +141,35 @@ impl<T: Send> Task for SourceTask<T> {
         }
         report.source_records = emitted;
         report.busy = started.elapsed();
-        out.finish(report)?;
+        out.finish(End::Input, report)?;
         checkpoints.ended(
             Some(skipped + emitted),
             first_barrier + report.barriers.emitted,
         )
     }
+}
+
+/// How long a source that cut a savepoint waits for it to complete.
+const SAVEPOINT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Waits until the savepoint this source cut is complete and the job stops; a job that
+/// failed meanwhile, or a savepoint not complete within [`SAVEPOINT_TIMEOUT`], is an error.
+fn wait_for_stop(control: &JobControl) -> Result<(), EngineError> {
+    let deadline = Instant::now() + SAVEPOINT_TIMEOUT;
+    while !control.is_stopped() {
+        control.check()?;
+        if Instant::now() >= deadline {
+            return Err(EngineError::Checkpoint {
+                path: "the savepoint".into(),
+                detail: format!(
+                    "not complete {} s after this source cut it: a task did not acknowledge it",
+                    SAVEPOINT_TIMEOUT.as_secs()
+                ),
+            });
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    Ok(())
 }
 
 /// Reads and drops the first `n` records of `source` (it replays from its start, as a
@@ -149,6 +187,7 @@ fn skip<T>(source: &mut dyn Source<T>, n: u64) -> u64 {
 /// and passing each checkpoint on once its reader has aligned the barriers.
 pub(crate) struct NetworkTask<T> {
     pub(crate) reader: RecordReader<T>,
+    pub(crate) control: JobControl,
     pub(crate) checkpoints: TaskCheckpoints,
     pub(crate) out: Box<dyn Output<T>>,
 }
@@ -157,6 +196,7 @@ impl<T: Send> Task for NetworkTask<T> {
     fn run(self: Box<Self>, report: &mut TaskReport) -> Result<(), EngineError> {
         let NetworkTask {
             mut reader,
+            control,
             checkpoints,
             mut out,
         } = *self;
@@ -220,7 +260,12 @@ impl<T: Send> Task for NetworkTask<T> {
             .inputs
             .push((reader.edge().to_owned(), records, bytes));
         report.busy = started.elapsed();
-        out.finish(report)?;
+        let end = if control.is_stopped() {
+            End::Savepoint
+        } else {
+            End::Input
+        };
+        out.finish(end, report)?;
         checkpoints.ended(None, last_barrier)
     }
 }

@@ -351,6 +351,20 @@ pub struct RunFlags {
     /// directory].
     #[arg(long, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+    /// etl only: write its windows to DIR through an exactly-once sink (one JSON line per
+    /// app minute, a file per checkpoint, visible once the checkpoint completes)
+    /// [default: checksummed, not written].
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Stop with a savepoint into DIR once the sources emitted --stop-after records.
+    #[arg(long, value_name = "DIR", requires = "stop_after", conflicts_with_all = ["checkpoint_interval", "barrier_interval"])]
+    pub stop_with_savepoint: Option<PathBuf>,
+    /// Records the sources emit in all before the savepoint.
+    #[arg(long, value_name = "N", value_parser = whole::<u64>, requires = "stop_with_savepoint")]
+    pub stop_after: Option<u64>,
+    /// Start from the newest complete savepoint or checkpoint in DIR.
+    #[arg(long, value_name = "DIR")]
+    pub from_savepoint: Option<PathBuf>,
 }
 
 /// The flags of `explain`.

@@ -3,6 +3,7 @@
 use crate::cli::{Partitioning, RunFlags, Switch, TransportKind};
 use crate::jobs::{JobFormat, etl, flink_mini, transfer};
 use std::fmt::Write as _;
+use std::path::PathBuf;
 use std::time::Duration;
 use typeinfo_engine::checkpoint::CheckpointConfig;
 use typeinfo_engine::{
@@ -53,6 +54,12 @@ pub struct RunArgs {
     pub checkpoints: Option<(Duration, CheckpointConfig)>,
     /// Restarts after a failure, and the delay before each.
     pub restarts: Option<(usize, Duration)>,
+    /// Where etl writes its windows, exactly once.
+    pub output: Option<PathBuf>,
+    /// Stop with a savepoint into this directory after this many records.
+    pub stop_with_savepoint: Option<(PathBuf, u64)>,
+    /// The savepoint or checkpoint directory to start from.
+    pub from_savepoint: Option<PathBuf>,
 }
 
 fn invalid(key: &str, value: &str, allowed: &str) -> EngineError {
@@ -174,6 +181,9 @@ impl RunArgs {
                     Duration::from_millis(flags.restart_delay.unwrap_or(1000)),
                 )
             }),
+            output: flags.output.clone(),
+            stop_with_savepoint: flags.stop_with_savepoint.clone().zip(flags.stop_after),
+            from_savepoint: flags.from_savepoint.clone(),
             network: NetworkConfig {
                 network_buffers: flags.network_buffers.unwrap_or(defaults.network_buffers),
                 segment_size: flags.segment_size.unwrap_or(defaults.segment_size),
@@ -261,6 +271,13 @@ impl RunArgs {
                 "disk only with --job etl, the job with keyed state",
             ));
         }
+        if let (Some(dir), false) = (&run.output, run.job == JobKind::Etl) {
+            return Err(invalid(
+                "--output",
+                &dir.display().to_string(),
+                "only with --job etl, whose windows are written",
+            ));
+        }
         run.network.validate()?;
         Ok(run)
     }
@@ -279,6 +296,12 @@ impl RunArgs {
         if let Some((attempts, delay)) = self.restarts {
             job = job.with_restarts(attempts, delay);
         }
+        if let Some((dir, after)) = &self.stop_with_savepoint {
+            job = job.stop_with_savepoint(dir, *after);
+        }
+        if let Some(dir) = &self.from_savepoint {
+            job = job.from_savepoint(dir);
+        }
         Ok(job)
     }
 
@@ -291,12 +314,13 @@ impl RunArgs {
                 self.forward,
                 self.chaining,
             ),
-            JobKind::Etl => etl::job(
+            JobKind::Etl => etl::job_into(
                 &self.format,
                 self.parallelism,
                 self.records,
                 self.chaining,
                 self.state.clone(),
+                self.output.as_deref(),
             ),
             JobKind::Transfer => transfer::job(
                 &self.format,
@@ -404,6 +428,19 @@ pub fn describe(args: &RunArgs, report: &JobReport) -> String {
             c.duration_total.as_secs_f64() * 1e3 / c.completed.max(1) as f64,
             c.duration_max.as_secs_f64() * 1e3,
         );
+    }
+    if let Some((dir, after)) = &args.stop_with_savepoint {
+        let _ = match report.savepoint {
+            Some(id) => writeln!(
+                out,
+                "stopped with savepoint chk-{id} in {} after {after} records",
+                dir.display()
+            ),
+            None => writeln!(
+                out,
+                "no savepoint: the sources ended before {after} records"
+            ),
+        };
     }
     for (i, restart) in report.restarts.iter().enumerate() {
         let downtime = restart

@@ -157,3 +157,84 @@ fn what_cannot_be_checkpointed_is_refused_before_any_record() {
     let report = run(&args).unwrap();
     assert!(!report.contains("restart 1"), "{report}");
 }
+
+/// Every committed line under `dir` (files not under `_pending/`), sorted.
+fn committed_lines(dir: &std::path::Path) -> Vec<String> {
+    let mut lines: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .flat_map(|e| {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            text.lines().map(str::to_owned).collect::<Vec<_>>()
+        })
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn etl_stopped_with_a_savepoint_and_resumed_commits_what_a_run_that_never_stopped_does() {
+    let scratch = Scratch::new("savepoint");
+    let path = |name: &str| scratch.0.join(name).to_str().unwrap().to_owned();
+    let (reference, out, savepoint, checkpoints) = (
+        path("reference"),
+        path("out"),
+        path("savepoint"),
+        path("checkpoints"),
+    );
+    let with = |extra: &[&str]| -> Result<String, String> {
+        let args: Vec<&str> = JOB.iter().copied().chain(extra.iter().copied()).collect();
+        run(&args)
+    };
+    with(&["--output", &reference]).unwrap();
+    let expected = committed_lines(std::path::Path::new(&reference));
+    assert!(expected.len() > 10, "{} windows", expected.len());
+
+    let stopped = with(&[
+        "--output",
+        &out,
+        "--state-backend",
+        "disk",
+        "--stop-with-savepoint",
+        &savepoint,
+        "--stop-after",
+        "15000",
+    ])
+    .unwrap();
+    assert!(
+        stopped.contains(&format!(
+            "stopped with savepoint chk-1 in {savepoint} after 15000"
+        )),
+        "{stopped}"
+    );
+    let before = committed_lines(std::path::Path::new(&out));
+    assert!(
+        before.len() < expected.len(),
+        "{} of {}",
+        before.len(),
+        expected.len()
+    );
+
+    // Resumed on the other backend, taking checkpoints as it goes.
+    let resumed = with(&[
+        "--output",
+        &out,
+        "--from-savepoint",
+        &savepoint,
+        "--checkpoint-interval",
+        "5",
+        "--checkpoint-dir",
+        &checkpoints,
+    ])
+    .unwrap();
+    assert!(!resumed.contains("savepoint chk"), "{resumed}");
+    assert_eq!(committed_lines(std::path::Path::new(&out)), expected);
+
+    let e = with(&["--from-savepoint", &path("nothing")]).unwrap_err();
+    assert!(e.contains("holds no complete savepoint"), "{e}");
+    let e = with(&["--stop-with-savepoint", &savepoint]).unwrap_err();
+    assert!(e.contains("--stop-after"), "{e}");
+    let e = run(&["--job", "flink-mini", "--output", &out]).unwrap_err();
+    assert!(e.contains("only with --job etl"), "{e}");
+}

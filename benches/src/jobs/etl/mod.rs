@@ -20,6 +20,7 @@ use crate::jobs::JobFormat;
 use rules::{Apps, Facts, Tier};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;
+use std::path::Path;
 use std::sync::Arc;
 pub use topic::{PARTITIONS, RawEvent};
 use typeinfo::TypeInfo;
@@ -164,10 +165,23 @@ pub fn job(
     chaining: bool,
     state: StateBackend,
 ) -> Result<JobGraph, EngineError> {
+    job_into(format, parallelism, records, chaining, state, None)
+}
+
+/// The job, its windows written to `output` by an exactly-once sink (one JSON line per app
+/// minute, committed per checkpoint) when given, else checksummed.
+pub fn job_into(
+    format: &JobFormat,
+    parallelism: usize,
+    records: u64,
+    chaining: bool,
+    state: StateBackend,
+    output: Option<&Path>,
+) -> Result<JobGraph, EngineError> {
     if format.format() == Format::JsonValue {
-        build::<trees::Trees>(format, parallelism, records, chaining, state)
+        build::<trees::Trees>(format, parallelism, records, chaining, state, output)
     } else {
-        build::<typed::Typed>(format, parallelism, records, chaining, state)
+        build::<typed::Typed>(format, parallelism, records, chaining, state, output)
     }
 }
 
@@ -177,6 +191,7 @@ fn build<M: Model>(
     records: u64,
     chaining: bool,
     state: StateBackend,
+    output: Option<&Path>,
 ) -> Result<JobGraph, EngineError> {
     let classes = typed::classes();
     let raw = format.serializer::<RawEvent>(&classes)?;
@@ -184,7 +199,7 @@ fn build<M: Model>(
     let counts = format.serializer::<MinuteCounts>(&classes)?;
     let (uploads, sessions) = M::edges(format, &classes)?;
     let apps = Arc::new(Apps::catalogue());
-    Ok(JobBuilder::new("etl", chaining)
+    let windows = JobBuilder::new("etl", chaining)
         .state_backend(state)
         .parameter("records", records)
         .source(
@@ -205,6 +220,12 @@ fn build<M: Model>(
             parallelism,
         )
         .window("minute", WINDOW_MS, PerAppMinute::<M>(PhantomData), counts)
-        .connect(Partitioner::Forward, minutes, parallelism)
-        .sink("dashboard"))
+        .connect(Partitioner::Forward, minutes, parallelism);
+    Ok(match output {
+        None => windows.sink("dashboard"),
+        Some(dir) => windows.sink_exactly_once("dashboard", dir, |minute: &AppMinute, out| {
+            serde_json::to_writer(&mut *out, minute).expect("an app minute is plain data");
+            out.push(b'\n');
+        }),
+    })
 }

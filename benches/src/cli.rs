@@ -48,7 +48,7 @@ pub enum Command {
     /// fixed, and with --format json-value its operators work on serde_json::Value trees.
     /// transfer moves --record-bytes byte records from sources rebalanced to sinks: the network
     /// path alone; with tcp, each connection's payload throughput is printed.
-    Run(RunFlags),
+    Run(Box<RunFlags>),
     /// For each record type of the built-in datasets, the serializer a config selects and why.
     ///
     /// Prints, for each record type of the built-in datasets, the serializer that the config
@@ -379,7 +379,7 @@ pub struct ExplainFlags {
 /// subcommand names.
 pub fn run_args(args: &[&str]) -> Result<RunArgs, clap::Error> {
     match parse(["run"].iter().chain(args))? {
-        Command::Run(flags) => RunArgs::from_flags(flags, args),
+        Command::Run(flags) => RunArgs::from_flags(*flags, args),
         _ => unreachable!("`run` parses as the run command"),
     }
 }

@@ -47,7 +47,9 @@ fn main() -> ExitCode {
             };
             ReportArgs::from_flags(flags, args).map(Parsed::Report)
         }
-        Command::Run(flags) => RunArgs::from_flags(flags, after_subcommand).map(Parsed::Run),
+        Command::Run(flags) => {
+            RunArgs::from_flags(*flags, after_subcommand).map(|run| Parsed::Run(Box::new(run)))
+        }
         Command::Explain(flags) => Ok(Parsed::Explain(flags)),
         Command::State { command } => Ok(Parsed::State(command)),
         Command::Worker { args } => Ok(Parsed::Worker(args)),
@@ -66,7 +68,7 @@ fn main() -> ExitCode {
 
 enum Parsed {
     Report(ReportArgs),
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     Explain(ExplainFlags),
     State(typeinfo_benches::state_cli::StateCommand),
     Worker(Vec<String>),

@@ -6,7 +6,7 @@ pub mod job;
 pub mod operator;
 pub mod report;
 pub mod runtime;
-pub(crate) mod sink;
+pub mod sink;
 pub mod task;
 pub mod transport;
 pub(crate) mod wires;

@@ -99,6 +99,22 @@ impl<K, V> OnDisk<K, V> {
     }
 }
 
+/// What every handle's [`super::CheckpointedState`] says the same way: its name, its
+/// values' snapshot, its keys' (the handle has `name`, `repr`, and its key type is `K`).
+macro_rules! checkpointed_names_and_snapshots {
+    () => {
+        fn state_name(&self) -> &str {
+            &self.name
+        }
+        fn value_snapshot(&self) -> Result<typeinfo::snapshot::Snapshot, String> {
+            self.repr.value_snapshot()
+        }
+        fn key_snapshot(&self) -> typeinfo::snapshot::Snapshot {
+            typeinfo_serializers::record::RecordCodec::snapshot::<K>(&super::backend::KEYS)
+        }
+    };
+}
+
 /// An object's rows in a checkpoint: (what follows the key, the value's bytes).
 pub(crate) type Rows = Vec<(Vec<u8>, Vec<u8>)>;
 

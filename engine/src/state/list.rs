@@ -4,16 +4,13 @@
 use super::backed::no_suffix;
 use super::backed::{Backed, OnDisk};
 use super::backend::CurrentKey;
-use super::backend::KEYS;
 use super::disk::DiskTable;
 use super::key::{Namespace, StateKey};
 use super::snapshot::{CheckpointedState, EntryReader, EntryWriter};
 use crate::error::EngineError;
 use std::sync::Arc;
-use typeinfo::snapshot::Snapshot;
 use typeinfo::{Decode, EncodeError};
 use typeinfo_serializers::RecordSerializer;
-use typeinfo_serializers::record::RecordCodec;
 
 pub struct ListState<K, N, V> {
     name: Arc<str>,
@@ -131,15 +128,7 @@ impl<K: StateKey, N: Namespace, V> ListState<K, N, V> {
 impl<K: StateKey, N: Namespace, V: Decode + Send + 'static> CheckpointedState
     for ListState<K, N, V>
 {
-    fn state_name(&self) -> &str {
-        &self.name
-    }
-    fn value_snapshot(&self) -> Result<Snapshot, String> {
-        self.repr.value_snapshot()
-    }
-    fn key_snapshot(&self) -> Snapshot {
-        KEYS.snapshot::<K>()
-    }
+    checkpointed_names_and_snapshots!();
     fn write_entries(&self, out: &mut EntryWriter) -> Result<(), EngineError> {
         self.repr.write_entries(out, |list, values| {
             let mut bytes = Vec::new();

@@ -11,7 +11,6 @@ use crate::error::EngineError;
 use std::collections::HashMap;
 use std::sync::Arc;
 use typeinfo::Decode;
-use typeinfo::snapshot::Snapshot;
 use typeinfo_serializers::RecordSerializer;
 use typeinfo_serializers::record::RecordCodec;
 
@@ -176,15 +175,7 @@ impl<K: StateKey, N: Namespace, UK: StateKey, UV> MapState<K, N, UK, UV> {
 impl<K: StateKey, N: Namespace, UK: StateKey, UV: Decode + Send + 'static> CheckpointedState
     for MapState<K, N, UK, UV>
 {
-    fn state_name(&self) -> &str {
-        &self.name
-    }
-    fn value_snapshot(&self) -> Result<Snapshot, String> {
-        self.repr.value_snapshot()
-    }
-    fn key_snapshot(&self) -> Snapshot {
-        KEYS.snapshot::<K>()
-    }
+    checkpointed_names_and_snapshots!();
     fn write_entries(&self, out: &mut EntryWriter) -> Result<(), EngineError> {
         self.repr.write_entries(out, |entries, values| {
             entries

@@ -14,6 +14,7 @@
 //! state's windows in time order, so firing the due windows is one range scan. Key types
 //! whose equal values could encode differently are refused when the backend opens.
 
+#[macro_use]
 mod backed;
 mod backend;
 mod disk;

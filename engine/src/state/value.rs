@@ -3,16 +3,13 @@
 
 use super::backed::{Backed, no_suffix};
 use super::backend::CurrentKey;
-use super::backend::KEYS;
 use super::disk::DiskTable;
 use super::key::{Namespace, StateKey};
 use super::snapshot::{CheckpointedState, EntryReader, EntryWriter};
 use crate::error::EngineError;
 use std::sync::Arc;
 use typeinfo::Decode;
-use typeinfo::snapshot::Snapshot;
 use typeinfo_serializers::RecordSerializer;
-use typeinfo_serializers::record::RecordCodec;
 
 pub struct ValueState<K, N, V> {
     name: Arc<str>,
@@ -117,15 +114,7 @@ impl<K: StateKey, N: Namespace, V> ValueState<K, N, V> {
 impl<K: StateKey, N: Namespace, V: Decode + Send + 'static> CheckpointedState
     for ValueState<K, N, V>
 {
-    fn state_name(&self) -> &str {
-        &self.name
-    }
-    fn value_snapshot(&self) -> Result<Snapshot, String> {
-        self.repr.value_snapshot()
-    }
-    fn key_snapshot(&self) -> Snapshot {
-        KEYS.snapshot::<K>()
-    }
+    checkpointed_names_and_snapshots!();
     fn write_entries(&self, out: &mut EntryWriter) -> Result<(), EngineError> {
         self.repr.write_entries(out, |value, values| {
             Ok(vec![(Vec::new(), values.record_to_vec(value)?)])

@@ -888,6 +888,15 @@ impl<A: Accumulator> WindowAggregate<Reading> for PerSecondWith<A> {
 }
 
 fn per_second_with<A: Accumulator>(out: &Path, state: StateBackend) -> typeinfo_engine::JobGraph {
+    per_second_over::<A>(out, state, 2)
+}
+
+/// The same with `windows` window subtasks.
+fn per_second_over<A: Accumulator>(
+    out: &Path,
+    state: StateBackend,
+    windows: usize,
+) -> typeinfo_engine::JobGraph {
     JobBuilder::new("per-second", true)
         .state_backend(state)
         .source(
@@ -903,14 +912,9 @@ fn per_second_with<A: Accumulator>(out: &Path, state: StateBackend) -> typeinfo_
         .connect(
             Partitioner::key_by("sensor", |r: &Reading| r.sensor),
             pojo(),
-            2,
+            windows,
         )
-        .window(
-            "per second",
-            1000,
-            PerSecondWith::<A>(std::marker::PhantomData),
-            pojo(),
-        )
+        .window("per second", 1000, PerSecondWith::<A>::new(), pojo())
         .sink_exactly_once(
             "out",
             out,
@@ -954,6 +958,13 @@ fn a_job_stopped_with_a_savepoint_resumes_with_a_changed_accumulator() {
             .unwrap_err()
             .to_string();
         assert!(e.contains("cannot be restored as today's type"), "{e}");
+        // Nor can a job of another parallelism: its keys would meet other subtasks.
+        let e = per_second_over::<v1::Acc>(&root.join("never"), backend(disk, &root), 3)
+            .from_savepoint(&savepoint)
+            .run(&NetworkConfig::default(), Transport::Local)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the same stages and parallelism"), "{e}");
 
         let resumed = per_second_with::<v2::Acc>(&out, backend(disk, &root))
             .from_savepoint(&savepoint)

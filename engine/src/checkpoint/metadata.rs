@@ -4,7 +4,7 @@
 
 use super::io_error;
 use crate::error::EngineError;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use typeinfo::{Limits, TypeInfo};
 use typeinfo_serializers::pojo::Pojo;
@@ -69,6 +69,7 @@ impl Metadata {
     /// Writes `path` by way of `path.tmp`: synced, renamed, and the directory synced, so
     /// `path` either does not exist or holds all of it.
     pub(crate) fn write(&self, path: &Path) -> Result<(), EngineError> {
+        // The codec's record limit is the reader's: what it refuses is never written.
         let body = codec()
             .to_vec(self)
             .map_err(|e| failed(path, format!("cannot encode: {e}")))?;
@@ -94,7 +95,14 @@ impl Metadata {
 
     /// Reads and checks `path`.
     pub fn read(path: &Path) -> Result<Metadata, EngineError> {
-        let bytes = std::fs::read(path).map_err(|e| io_error(path, "cannot read", e))?;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| {
+                // Never more than a writer writes, whatever the file's size.
+                file.take(MAGIC.len() as u64 + 8 + MAX_BYTES + 4 + 1)
+                    .read_to_end(&mut bytes)
+            })
+            .map_err(|e| io_error(path, "cannot read", e))?;
         Self::from_bytes(&bytes).map_err(|detail| failed(path, detail))
     }
 

@@ -20,6 +20,42 @@ impl Restore {
         Ok(Restore { dir, metadata })
     }
 
+    /// Refuses a checkpoint whose tasks are not exactly `tasks`, the job's: state or
+    /// offsets of a task the job no longer has would be dropped, and a task the checkpoint
+    /// does not know would start empty.
+    pub fn check_tasks(&self, tasks: &[String]) -> Result<(), EngineError> {
+        let mut held: Vec<&str> = self
+            .metadata
+            .tasks
+            .iter()
+            .map(|t| t.task.as_str())
+            .collect();
+        let mut wanted: Vec<&str> = tasks.iter().map(String::as_str).collect();
+        held.sort_unstable();
+        wanted.sort_unstable();
+        if held == wanted {
+            return Ok(());
+        }
+        let missing: Vec<&str> = wanted
+            .iter()
+            .filter(|t| !held.contains(t))
+            .copied()
+            .collect();
+        let extra: Vec<&str> = held
+            .iter()
+            .filter(|t| !wanted.contains(t))
+            .copied()
+            .collect();
+        Err(EngineError::Checkpoint {
+            path: self.dir.display().to_string(),
+            detail: format!(
+                "it holds other tasks than the job runs (the job's has none of {extra:?}; it \
+                 has none of the job's {missing:?}): a job restores only from checkpoints of \
+                 the same stages and parallelism"
+            ),
+        })
+    }
+
     pub fn checkpoint(&self) -> u64 {
         self.metadata.checkpoint
     }

@@ -91,7 +91,9 @@ impl JobGraph {
                     path: dir.display().to_string(),
                     detail: "holds no complete savepoint or checkpoint (no chk-N/_metadata)".into(),
                 })?;
-                Some(Arc::new(Restore::open(dir, id)?))
+                let restore = Restore::open(dir, id)?;
+                restore.check_tasks(&self.task_names())?;
+                Some(Arc::new(restore))
             }
         };
         let started_from = restore.clone();
@@ -133,7 +135,11 @@ impl JobGraph {
                 .dir;
             // The newest complete checkpoint, else the savepoint the job started from.
             restore = match latest_complete_id(dir)? {
-                Some(id) => Some(Arc::new(Restore::open(dir, id)?)),
+                Some(id) => {
+                    let restore = Restore::open(dir, id)?;
+                    restore.check_tasks(&self.task_names())?;
+                    Some(Arc::new(restore))
+                }
                 None => started_from.clone(),
             };
             restarts.push(RestartReport {
@@ -382,6 +388,14 @@ impl JobGraph {
         })
     }
 
+    /// The name of every subtask of the job, `stage[subtask]`.
+    fn task_names(&self) -> Vec<String> {
+        self.stages
+            .iter()
+            .flat_map(|stage| (0..stage.parallelism).map(|i| task_name(&stage.name, i)))
+            .collect()
+    }
+
     /// Every subtask held here, wired and ready to run, with its report header.
     fn prepare_tasks(
         &self,
@@ -409,7 +423,7 @@ impl JobGraph {
                     )),
                     None => None,
                 };
-                let name = format!("{}[{subtask}]", stage.name);
+                let name = task_name(&stage.name, subtask);
                 let mut wiring = Wiring {
                     metrics: services
                         .registry
@@ -510,6 +524,11 @@ impl JobGraph {
             connections: Vec::new(),
         }
     }
+}
+
+/// A subtask's name in reports, checkpoints and metrics: `stage[subtask]`.
+fn task_name(stage: &str, subtask: usize) -> String {
+    format!("{stage}[{subtask}]")
 }
 
 fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {

@@ -241,6 +241,11 @@ pub struct ReportFlags {
     /// chosen engine format: what each costs as a state serializer [default: on].
     #[arg(long, value_name = "SWITCH")]
     pub state: Option<Switch>,
+    /// With etl, the same job again with checkpoints every 100 ms, on each state backend, in
+    /// every chosen engine format that has snapshots: what a checkpoint costs in each
+    /// [default: on].
+    #[arg(long, value_name = "SWITCH")]
+    pub checkpoints: Option<Switch>,
     /// Where the report goes [default: target/typeinfo-report].
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

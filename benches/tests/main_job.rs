@@ -58,11 +58,13 @@ fn a_tiny_run_writes_a_report_with_every_requested_row() {
     );
     assert!(out.status.success(), "{stdout}\n{stderr}");
     // Not on a terminal: one progress line per step (2 datasets × 4 operations, etl on the
-    // heap and on disk and flink-mini in 3 engine formats, then etl on timely in the 2
-    // requested channels × 2 topologies and the channels' costs).
+    // heap and on disk in 3 engine formats and again with checkpoints in the 2 of them with
+    // snapshots, flink-mini in 3, then etl on timely in the 2 requested channels × 2
+    // topologies and the channels' costs).
     assert!(stderr.contains("state on disk"), "{stderr}");
-    assert!(stderr.contains("[17/22] flink-mini in"), "{stderr}");
-    assert!(stderr.contains("[22/22] timely channels"), "{stderr}");
+    assert!(stderr.contains("checkpoints every 100 ms"), "{stderr}");
+    assert!(stderr.contains("[21/26] flink-mini in"), "{stderr}");
+    assert!(stderr.contains("[26/26] timely channels"), "{stderr}");
     let folder = std::fs::canonicalize(&dir).unwrap();
     assert!(
         stdout.contains(&format!("report: {}", folder.display())),
@@ -136,8 +138,30 @@ fn a_tiny_run_writes_a_report_with_every_requested_row() {
         assert_eq!(r.checksum, heap_etl.checksum, "{}", r.format);
         assert!(r.state_bytes_written_per_record > 0.0, "{r:?}");
     }
+    // etl again with checkpoints, on each backend, in the formats with snapshots (json has
+    // none), with the same windows.
+    let mut checkpointed: Vec<(&str, &str)> = report
+        .checkpointed
+        .iter()
+        .map(|r| (r.format.as_str(), r.state_backend.as_str()))
+        .collect();
+    checkpointed.sort_unstable();
+    assert_eq!(
+        checkpointed,
+        [
+            ("kryo-unregistered", "disk"),
+            ("kryo-unregistered", "heap"),
+            ("pojo", "disk"),
+            ("pojo", "heap")
+        ]
+    );
+    for r in &report.checkpointed {
+        assert_eq!(r.checksum, heap_etl.checksum, "{r:?}");
+        assert_eq!(r.checkpoints.as_ref().map(|c| c.interval_ms), Some(100));
+    }
     let markdown = read(&dir.join("report.md"));
     assert!(markdown.contains("## Keyed state on disk"), "{markdown}");
+    assert!(markdown.contains("## Checkpoints"), "{markdown}");
 
     // etl on timely in the requested channels typeinfo-timely has, with the harness's windows.
     let timely = report.timely.as_ref().expect("etl ran, so timely did");

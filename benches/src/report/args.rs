@@ -23,6 +23,8 @@ pub struct ReportArgs {
     pub timely: bool,
     /// Whether etl also runs with its window state on disk.
     pub disk_state: bool,
+    /// Whether etl runs again with checkpoints.
+    pub checkpoints: bool,
     pub out: PathBuf,
 }
 
@@ -88,6 +90,7 @@ impl ReportArgs {
             parallelism,
             timely,
             state,
+            checkpoints,
             out,
         } = flags;
         let (datasets, formats, jobs) = (
@@ -134,6 +137,7 @@ impl ReportArgs {
             parallelism: parallelism.unwrap_or(4),
             timely: timely != Some(crate::cli::Switch::Off),
             disk_state: state != Some(crate::cli::Switch::Off),
+            checkpoints: checkpoints != Some(crate::cli::Switch::Off),
             out: out.unwrap_or_else(|| PathBuf::from("target/typeinfo-report")),
         })
     }
@@ -167,6 +171,7 @@ impl ReportArgs {
             parallelism: self.parallelism,
             repeats: self.repeats,
             disk_state: self.disk_state,
+            checkpoints: self.checkpoints,
         }
     }
 }
@@ -203,10 +208,26 @@ mod tests {
         // postcard, bitcode, apache-avro and kryo-serde are not engine formats.
         let plan = args.job_plan();
         assert_eq!(plan.formats.len(), JobFormat::names().len());
-        // etl on the heap and on disk, flink-mini on the heap.
-        assert_eq!(plan.runs(), 3 * JobFormat::names().len() * 3);
+        // etl on the heap and on disk, each again with checkpoints in the formats with
+        // snapshots (pojo, compact, kryo, kryo-unregistered, avro); flink-mini on the heap.
+        let snapshots = JobFormat::names()
+            .into_iter()
+            .filter(|f| crate::jobs::etl::state_has_snapshots(f))
+            .count();
+        assert_eq!(snapshots, 5);
+        assert_eq!(
+            plan.runs(),
+            (3 * JobFormat::names().len() + 2 * snapshots) * 3
+        );
         let heap_only = ReportArgs::parse(&["--state", "off"]).unwrap().job_plan();
-        assert_eq!(heap_only.runs(), 2 * JobFormat::names().len() * 3);
+        assert_eq!(
+            heap_only.runs(),
+            (2 * JobFormat::names().len() + snapshots) * 3
+        );
+        let plain = ReportArgs::parse(&["--state", "off", "--checkpoints", "off"])
+            .unwrap()
+            .job_plan();
+        assert_eq!(plain.runs(), 2 * JobFormat::names().len() * 3);
         let mini = ReportArgs::parse(&["--jobs", "flink-mini"])
             .unwrap()
             .job_plan();

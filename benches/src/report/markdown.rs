@@ -386,6 +386,7 @@ pub fn report(report: &Report, charts: &[(String, Chart)]) -> String {
         }
     }
     out.push_str(&super::state::section(report));
+    out.push_str(&super::checkpoints::section(report));
     if let Some(timely) = &report.timely {
         out.push_str(&super::timely::section(timely, chart("timely.svg")));
     }

@@ -4,6 +4,7 @@
 //! `report.md`, `results.json` and SVG charts.
 
 pub mod args;
+mod checkpoints;
 pub mod jobs;
 pub mod machine;
 mod markdown;
@@ -62,6 +63,9 @@ pub struct Report {
     /// etl again with its window state on disk, per format (`--state`).
     #[serde(default)]
     pub disk_state: Vec<jobs::JobResult>,
+    /// etl again with checkpoints, per backend and format with snapshots (`--checkpoints`).
+    #[serde(default)]
+    pub checkpointed: Vec<jobs::JobResult>,
     /// The etl job on timely-dataflow, per channel.
     #[serde(default)]
     pub timely: Option<crate::timely_etl::compare::Comparison>,
@@ -144,9 +148,11 @@ pub fn run(args: &ReportArgs, progress: &Progress) -> Result<Report, String> {
         datasets.extend(results);
         skipped.extend(missing);
     }
-    let (jobs, disk_state): (Vec<_>, Vec<_>) = jobs::measure(&args.job_plan(), progress)?
+    let (checkpointed, plain): (Vec<_>, Vec<_>) = jobs::measure(&args.job_plan(), progress)?
         .into_iter()
-        .partition(|r| r.state_backend == "heap");
+        .partition(|r| r.checkpoints.is_some());
+    let (jobs, disk_state): (Vec<_>, Vec<_>) =
+        plain.into_iter().partition(|r| r.state_backend == "heap");
     let timely = match args.timely_plan() {
         None => None,
         Some(plan) => Some(timely(&plan, progress)?),
@@ -172,6 +178,7 @@ pub fn run(args: &ReportArgs, progress: &Progress) -> Result<Report, String> {
         skipped,
         jobs,
         disk_state,
+        checkpointed,
         timely,
     })
 }

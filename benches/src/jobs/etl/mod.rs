@@ -155,6 +155,14 @@ pub fn partition_len(records: u64, p: usize) -> u64 {
     records / n + u64::from((p as u64) < records % n)
 }
 
+/// Whether etl's window state can be checkpointed in `format`: whether its accumulators'
+/// serializer has snapshots (the serde baselines have none).
+pub fn state_has_snapshots(format: &str) -> bool {
+    JobFormat::parse(format)
+        .and_then(|f| f.serializer::<MinuteCounts>(&typed::classes()))
+        .is_ok_and(|s| s.record_snapshot().is_some())
+}
+
 /// The job: `records` uploads in all, an ETL stage of `parallelism`, window accumulators in
 /// `state`. With `json-value` the operators work on trees; with every other format on typed
 /// records in that format (and the accumulators too, when `state` keeps them on disk).

@@ -2,7 +2,7 @@
 //! offset or its state files. Written in pojo (the engine's own types derive `TypeInfo`)
 //! behind a magic and a CRC-32, so a damaged or foreign file is refused, never misread.
 
-use super::io_error;
+use super::{checkpoint_error, io_error};
 use crate::error::EngineError;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -72,7 +72,7 @@ impl Metadata {
         // The codec's record limit is the reader's: what it refuses is never written.
         let body = codec()
             .to_vec(self)
-            .map_err(|e| failed(path, format!("cannot encode: {e}")))?;
+            .map_err(|e| checkpoint_error(path, format!("cannot encode: {e}")))?;
         let mut bytes = MAGIC.to_vec();
         bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
         bytes.extend_from_slice(&body);
@@ -103,7 +103,7 @@ impl Metadata {
                     .read_to_end(&mut bytes)
             })
             .map_err(|e| io_error(path, "cannot read", e))?;
-        Self::from_bytes(&bytes).map_err(|detail| failed(path, detail))
+        Self::from_bytes(&bytes).map_err(|detail| checkpoint_error(path, detail))
     }
 
     fn from_bytes(bytes: &[u8]) -> Result<Metadata, String> {
@@ -135,13 +135,6 @@ fn codec() -> Pojo {
         max_record_bytes: MAX_BYTES as usize,
         ..Limits::DEFAULT
     })
-}
-
-fn failed(path: &Path, detail: impl Into<String>) -> EngineError {
-    EngineError::Checkpoint {
-        path: path.display().to_string(),
-        detail: detail.into(),
-    }
 }
 
 #[cfg(test)]

@@ -125,11 +125,17 @@ pub fn latest_complete_id(dir: &Path) -> Result<Option<u64>, EngineError> {
         .map(|(id, _)| id))
 }
 
-pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> EngineError {
+/// Why a checkpoint's (or a sink's) file at `path` cannot be written or read.
+pub(crate) fn checkpoint_error(path: &Path, detail: impl std::fmt::Display) -> EngineError {
     EngineError::Checkpoint {
         path: path.display().to_string(),
-        detail: format!("{what}: {e}"),
+        detail: detail.to_string(),
     }
+}
+
+/// `what` failed at `path` with `e`.
+pub(crate) fn io_error(path: &Path, what: &str, e: std::io::Error) -> EngineError {
+    checkpoint_error(path, format!("{what}: {e}"))
 }
 
 /// Makes `staged` visible as `committed` by one rename, synced so that a crash leaves it
@@ -144,16 +150,30 @@ pub(crate) fn commit_file(staged: &Path, committed: &Path) -> Result<(), EngineE
     Ok(())
 }
 
-/// `name` with anything but ASCII letters, digits, `-` and `_` replaced by `_`: a part of
-/// a file name on any system.
+/// `name` as a part of a file name on any system: ASCII letters, digits and `-` as they
+/// are, every other byte (`_` too) as `_` and two hex digits, so that two names never make
+/// one file name (`a→b` and `a_b` stay apart).
 pub(crate) fn file_safe(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    let mut safe = String::with_capacity(name.len());
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' {
+            safe.push(char::from(byte));
+        } else {
+            safe.push_str(&format!("_{byte:02x}"));
+        }
+    }
+    safe
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_safe;
+
+    #[test]
+    fn file_names_of_different_names_differ() {
+        assert_eq!(file_safe("minute[0]"), "minute_5b0_5d");
+        let names = ["a→b", "a_b", "a b", "a_20b", "ab", "a-b"];
+        let safe: std::collections::HashSet<String> = names.iter().map(|n| file_safe(n)).collect();
+        assert_eq!(safe.len(), names.len(), "{safe:?}");
+    }
 }

@@ -13,7 +13,7 @@
 //! ```
 
 use crate::checkpoint::{
-    CheckpointCoordinator, Snapshotting, TaskCheckpoints, commit_file, file_safe,
+    CheckpointCoordinator, Snapshotting, TaskCheckpoints, commit_file, file_safe, io_error,
 };
 use crate::communication::element::{CheckpointBarrier, LatencyMarker};
 use crate::dataflow::operator::{End, Output};
@@ -62,7 +62,7 @@ impl<T> TransactionalSink<T> {
         checkpoints: &TaskCheckpoints,
     ) -> Result<Self, EngineError> {
         let pending = dir.join("_pending");
-        std::fs::create_dir_all(&pending).map_err(|e| failed(&pending, "cannot create", e))?;
+        std::fs::create_dir_all(&pending).map_err(|e| io_error(&pending, "cannot create", e))?;
         let sink = TransactionalSink {
             dir: dir.to_owned(),
             task: file_safe(task),
@@ -88,10 +88,10 @@ impl<T> TransactionalSink<T> {
     fn recover(&self, id: u64) -> Result<(), EngineError> {
         let pending = self.dir.join("_pending");
         let entries =
-            std::fs::read_dir(&pending).map_err(|e| failed(&pending, "cannot list", e))?;
+            std::fs::read_dir(&pending).map_err(|e| io_error(&pending, "cannot list", e))?;
         let prefix = format!("{}-", self.task);
         for entry in entries {
-            let entry = entry.map_err(|e| failed(&pending, "cannot list", e))?;
+            let entry = entry.map_err(|e| io_error(&pending, "cannot list", e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             let Some(epoch) = name
                 .strip_prefix(&prefix)
@@ -103,7 +103,7 @@ impl<T> TransactionalSink<T> {
                 self.commit(epoch)?;
             } else {
                 std::fs::remove_file(entry.path())
-                    .map_err(|e| failed(&entry.path(), "cannot abort", e))?;
+                    .map_err(|e| io_error(&entry.path(), "cannot abort", e))?;
             }
         }
         Ok(())
@@ -126,10 +126,10 @@ impl<T> TransactionalSink<T> {
             Some(file) => file,
             None => self
                 .file
-                .insert(File::create(&path).map_err(|e| failed(&path, "cannot create", e))?),
+                .insert(File::create(&path).map_err(|e| io_error(&path, "cannot create", e))?),
         };
         file.write_all(&self.buffer)
-            .map_err(|e| failed(&path, "cannot write", e))?;
+            .map_err(|e| io_error(&path, "cannot write", e))?;
         self.buffer.clear();
         Ok(())
     }
@@ -143,7 +143,7 @@ impl<T> TransactionalSink<T> {
             return Ok(None);
         };
         file.sync_all()
-            .map_err(|e| failed(&self.pending(epoch), "cannot sync", e))?;
+            .map_err(|e| io_error(&self.pending(epoch), "cannot sync", e))?;
         Ok(Some(epoch))
     }
 
@@ -231,12 +231,5 @@ impl<T: Hash + Send> Output<T> for TransactionalSink<T> {
         }
         report.sink = Some(std::mem::take(&mut self.result));
         Ok(())
-    }
-}
-
-fn failed(path: &Path, what: &str, e: std::io::Error) -> EngineError {
-    EngineError::Checkpoint {
-        path: path.display().to_string(),
-        detail: format!("{what}: {e}"),
     }
 }

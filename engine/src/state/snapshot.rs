@@ -14,6 +14,7 @@
 use super::backend::KEYS;
 use super::heap::HeapTable;
 use super::key::{Namespace, StateKey};
+use crate::checkpoint::{checkpoint_error, io_error};
 use crate::error::EngineError;
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
@@ -47,17 +48,19 @@ pub struct EntryWriter {
 
 impl EntryWriter {
     pub(crate) fn create(path: &Path, values: &Snapshot) -> Result<Self, EngineError> {
-        let out = File::create(path).map_err(|e| io(path, "cannot create", e))?;
+        let out = File::create(path).map_err(|e| io_error(path, "cannot create", e))?;
         Ok(EntryWriter {
-            file: StateFileWriter::new(BufWriter::new(out), values).map_err(|e| failed(path, e))?,
+            file: StateFileWriter::new(BufWriter::new(out), values)
+                .map_err(|e| checkpoint_error(path, e))?,
             path: path.to_owned(),
         })
     }
 
     /// One row: its key after the state id, and its value.
     pub(crate) fn row(&mut self, row: &[u8], value: &[u8]) -> Result<(), EngineError> {
-        let len = u32::try_from(row.len())
-            .map_err(|_| failed(&self.path, format!("a row key of {} bytes", row.len())))?;
+        let len = u32::try_from(row.len()).map_err(|_| {
+            checkpoint_error(&self.path, format!("a row key of {} bytes", row.len()))
+        })?;
         self.file
             .write_with(|out| {
                 out.extend_from_slice(&len.to_le_bytes());
@@ -65,17 +68,20 @@ impl EntryWriter {
                 out.extend_from_slice(value);
                 Ok(())
             })
-            .map_err(|e| failed(&self.path, e))
+            .map_err(|e| checkpoint_error(&self.path, e))
     }
 
     /// Syncs the file; its entries and size.
     pub(crate) fn finish(self) -> Result<(u64, u64), EngineError> {
         let entries = self.file.records();
-        let (out, bytes) = self.file.finish().map_err(|e| failed(&self.path, e))?;
+        let (out, bytes) = self
+            .file
+            .finish()
+            .map_err(|e| checkpoint_error(&self.path, e))?;
         out.into_inner()
-            .map_err(|e| io(&self.path, "cannot write", e.into_error()))?
+            .map_err(|e| io_error(&self.path, "cannot write", e.into_error()))?
             .sync_all()
-            .map_err(|e| io(&self.path, "cannot sync", e))?;
+            .map_err(|e| io_error(&self.path, "cannot sync", e))?;
         Ok((entries, bytes))
     }
 
@@ -87,7 +93,7 @@ impl EntryWriter {
         rows: impl Fn(&H) -> Result<Vec<(Vec<u8>, Vec<u8>)>, EncodeError>,
     ) -> Result<(), EngineError> {
         let path = self.path.clone();
-        let encode = |e: EncodeError| failed(&path, format!("cannot encode: {e}"));
+        let encode = |e: EncodeError| checkpoint_error(&path, format!("cannot encode: {e}"));
         let mut sorted = Vec::new();
         for (namespace, keys) in table.namespaces() {
             sorted.clear();
@@ -128,9 +134,10 @@ pub(crate) struct Entry<'a, N> {
 
 impl EntryReader {
     pub(crate) fn open(path: &Path) -> Result<Self, EngineError> {
-        let input = File::open(path).map_err(|e| io(path, "cannot open", e))?;
+        let input = File::open(path).map_err(|e| io_error(path, "cannot open", e))?;
         Ok(EntryReader {
-            file: StateFileReader::open(BufReader::new(input)).map_err(|e| failed(path, e))?,
+            file: StateFileReader::open(BufReader::new(input))
+                .map_err(|e| checkpoint_error(path, e))?,
             path: path.to_owned(),
         })
     }
@@ -142,9 +149,9 @@ impl EntryReader {
     ) -> Result<Migration<V>, EngineError> {
         let today = values
             .record_snapshot()
-            .ok_or_else(|| failed(&self.path, no_snapshot(values.name())))?;
+            .ok_or_else(|| checkpoint_error(&self.path, no_snapshot(values.name())))?;
         Migration::new(self.file.snapshot(), &today).map_err(|e| {
-            failed(
+            checkpoint_error(
                 &self.path,
                 format!("its values cannot be restored as today's type: {e}"),
             )
@@ -156,11 +163,15 @@ impl EntryReader {
         &mut self,
         mut f: impl FnMut(Entry<'_, N>) -> Result<(), String>,
     ) -> Result<(), EngineError> {
-        while let Some(record) = self.file.next_record().map_err(|e| failed(&self.path, e))? {
+        while let Some(record) = self
+            .file
+            .next_record()
+            .map_err(|e| checkpoint_error(&self.path, e))?
+        {
             let at = record.offset;
             let entry = split::<N>(record.bytes)
                 .and_then(&mut f)
-                .map_err(|detail| failed(&self.path, format!("offset {at}: {detail}")));
+                .map_err(|detail| checkpoint_error(&self.path, format!("offset {at}: {detail}")));
             entry?;
         }
         Ok(())
@@ -199,17 +210,6 @@ pub(crate) fn no_snapshot(format: &str) -> String {
         "its values are written in `{format}`, which has no serializer snapshots, so a \
          checkpoint could not be read back safely: use pojo, compact, kryo or avro"
     )
-}
-
-fn failed(path: &Path, detail: impl std::fmt::Display) -> EngineError {
-    EngineError::Checkpoint {
-        path: path.display().to_string(),
-        detail: detail.to_string(),
-    }
-}
-
-fn io(path: &Path, what: &str, e: std::io::Error) -> EngineError {
-    failed(path, format!("{what}: {e}"))
 }
 
 /// Decodes a stored key, as restore reads it.
